@@ -1,0 +1,42 @@
+import { type BackendType, type Period, type ResourceTracker, RESOURCE_TYPES, formatAmount } from '@bytemeter/tracker';
+import { renderTable } from '../table.js';
+
+export interface UsageFlags {
+  period?: Period;
+  backend?: string;
+  type?: BackendType;
+  timezone?: string;
+  json?: boolean;
+}
+
+/** `bytemeter usage`: totals per backend and resource for the current period. */
+export async function usageCommand(tracker: ResourceTracker, flags: UsageFlags): Promise<string> {
+  const summary = await tracker.getResourceSummary({
+    period: flags.period ?? 'day',
+    timezone: flags.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    ...(flags.backend !== undefined ? { backendName: flags.backend } : {}),
+    ...(flags.type !== undefined ? { backendType: flags.type } : {}),
+  });
+  if (flags.json) return JSON.stringify(summary, null, 2);
+  const rows: string[][] = [];
+  for (const [name, backend] of Object.entries(summary.backends)) {
+    for (const resource of RESOURCE_TYPES) {
+      const stats = backend.resources[resource];
+      if (!stats) continue;
+      rows.push([name, backend.backendType, resource, stats.formattedAmount, String(stats.operationCount)]);
+    }
+  }
+  const head = `Usage for the ${summary.period ?? 'range'} ${summary.periodStart} → ${summary.periodEnd} (${summary.timezone})`;
+  if (rows.length === 0) {
+    return `${head}\n\nNo usage recorded in this period. Record some with the tracker:\n  import { getResourceTracker } from '@bytemeter/tracker'\n  getResourceTracker().trackBandwidthUpload('my-bucket', 's3', 1024)`;
+  }
+  const t = summary.totals;
+  const totals = [
+    `upload ${formatAmount('bandwidth_upload', t.bandwidthUpload)}`,
+    `download ${formatAmount('bandwidth_download', t.bandwidthDownload)}`,
+    `stored Δ ${formatAmount('storage_used', t.storageUsed)}`,
+    formatAmount('api_calls', t.apiCalls),
+    `cost ${formatAmount('operation_cost', t.operationCostMicros)}`,
+  ].join(' · ');
+  return `${head}\n\n${renderTable(['BACKEND', 'TYPE', 'RESOURCE', 'AMOUNT', 'EVENTS'], rows, new Set([3, 4]))}\n\nTotal: ${totals}`;
+}

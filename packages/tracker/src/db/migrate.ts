@@ -1,0 +1,21 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import * as m0001 from './migrations/0001-initial.js';
+
+const migrations: Record<string, Migration> = {
+  '0001-initial': m0001,
+};
+
+/**
+ * Brings a database to the newest schema; the one entry point for the tracker, the CLI, the API and tests.
+ * Returns Kysely's result set rather than throwing, so a caller can report which migration failed.
+ * @example const { error } = await migrateToLatest(db); if (error) throw error;
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'bytemeter_migration',
+    migrationLockTableName: 'bytemeter_migration_lock',
+  });
+  return migrator.migrateToLatest();
+}

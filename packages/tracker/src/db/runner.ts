@@ -1,0 +1,151 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
+
+/**
+ * A unit of database work written once for every dialect: it yields compiled queries and receives their
+ * rows. The SQLite runner drives it synchronously through better-sqlite3 (so it can also run at process
+ * exit); an async runner drives it through Kysely's driver.
+ */
+export type Plan<T> = Generator<CompiledQuery, T, unknown>;
+
+/** Runs one query inside a plan: `const rows = yield* exec(db.selectFrom(...))`. */
+export function* exec<R>(query: Compilable<R> | CompiledQuery<R>): Generator<CompiledQuery, R[], unknown> {
+  const compiled = isCompiled(query) ? query : query.compile();
+  return (yield compiled) as R[];
+}
+
+function isCompiled<R>(q: Compilable<R> | CompiledQuery<R>): q is CompiledQuery<R> {
+  return typeof (q as Compilable<R>).compile !== 'function';
+}
+
+export interface Runner {
+  /** Runs a plan in a read snapshot. */
+  read<T>(plan: () => Plan<T>): Promise<T>;
+  /** Runs a plan in one write transaction; retried whole when another process holds the lock too long. */
+  write<T>(plan: () => Plan<T>): Promise<T>;
+  /** Synchronous write where the driver allows it (SQLite), for flushing at process exit. */
+  writeSync?<T>(plan: () => Plan<T>): T;
+}
+
+const BUSY_RETRIES = 20;
+
+/** better-sqlite3: synchronous, with a statement cache keyed by SQL text. */
+export class SqliteRunner implements Runner {
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(private readonly sqlite: BetterSqlite3.Database) {}
+
+  read<T>(plan: () => Plan<T>): Promise<T> {
+    try {
+      return Promise.resolve(this.readSync(plan));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  write<T>(plan: () => Plan<T>): Promise<T> {
+    try {
+      return Promise.resolve(this.writeSync(plan));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  readSync<T>(plan: () => Plan<T>): T {
+    this.sqlite.exec('BEGIN');
+    try {
+      const result = this.drive(plan());
+      this.sqlite.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  writeSync<T>(plan: () => Plan<T>): T {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // IMMEDIATE takes the write lock first, so a read-then-write plan never deadlocks on upgrade.
+        this.sqlite.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        if (isBusy(error) && attempt < BUSY_RETRIES) continue;
+        throw error;
+      }
+      try {
+        const result = this.drive(plan());
+        this.sqlite.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
+        if (isBusy(error) && attempt < BUSY_RETRIES) continue;
+        throw error;
+      }
+    }
+  }
+
+  private drive<T>(gen: Plan<T>): T {
+    let step = gen.next();
+    while (!step.done) {
+      let rows: unknown[];
+      try {
+        rows = this.run(step.value);
+      } catch (error) {
+        gen.return(undefined as T);
+        throw error;
+      }
+      step = gen.next(rows);
+    }
+    return step.value;
+  }
+
+  private run(query: CompiledQuery): unknown[] {
+    let statement = this.statements.get(query.sql);
+    if (!statement) {
+      statement = this.sqlite.prepare(query.sql);
+      // Huge one-off statements (multi-row inserts of odd sizes) are not worth keeping.
+      if (this.statements.size < 500) this.statements.set(query.sql, statement);
+    }
+    const params = query.parameters as unknown[];
+    if (statement.reader) return statement.all(...params);
+    statement.run(...params);
+    return [];
+  }
+}
+
+/** Any Kysely dialect (PostgreSQL): each plan on one connection, inside a transaction. */
+export class KyselyRunner implements Runner {
+  constructor(private readonly db: Kysely<any>) {}
+
+  read<T>(plan: () => Plan<T>): Promise<T> {
+    return this.inTransaction(plan, 'begin');
+  }
+
+  write<T>(plan: () => Plan<T>): Promise<T> {
+    return this.inTransaction(plan, 'begin');
+  }
+
+  private inTransaction<T>(plan: () => Plan<T>, begin: string): Promise<T> {
+    return this.db.connection().execute(async (conn) => {
+      await conn.executeQuery(CompiledQuery.raw(begin));
+      try {
+        const gen = plan();
+        let step = gen.next();
+        while (!step.done) {
+          const result = await conn.executeQuery(step.value);
+          step = gen.next(result.rows);
+        }
+        await conn.executeQuery(CompiledQuery.raw('commit'));
+        return step.value;
+      } catch (error) {
+        await conn.executeQuery(CompiledQuery.raw('rollback'));
+        throw error;
+      }
+    });
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
+}

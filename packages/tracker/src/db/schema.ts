@@ -1,0 +1,59 @@
+import type { Generated } from 'kysely';
+
+/** One row per backend name; `type` never changes after the row is written. */
+export interface BackendsTable {
+  id: Generated<number>;
+  name: string;
+  type: string;
+  created_at: number;
+}
+
+/**
+ * Raw events, kept for the raw retention. Times are ms since the epoch; amounts are integers in the
+ * resource's unit. `key` is the encoded idempotency key (see ids/event-key.ts).
+ */
+export interface EventsTable {
+  id: Generated<number>;
+  ts: number;
+  backend_id: number;
+  resource: number;
+  amount: number;
+  success: number;
+  duration_ms: number | null;
+  operation_id: string | null;
+  path: string | null;
+  metadata: string | null;
+  key: Uint8Array | null;
+  reported_level: number | null;
+}
+
+/**
+ * Per-bucket totals written in the same transaction as the raw rows they count. `level` is a code
+ * from rollup/levels.ts; `bucket` is the bucket's start in ms since the epoch (UTC aligned).
+ */
+export interface RollupsTable {
+  level: number;
+  bucket: number;
+  backend_id: number;
+  resource: number;
+  total: number;
+  count: number;
+  failures: number;
+  min: number;
+  max: number;
+}
+
+/** What a backend's status needs in O(1): its storage level and the run of failures, as of the newest event. */
+export interface BackendStateTable {
+  backend_id: number;
+  storage_level: number;
+  last_event_at: number | null;
+  consecutive_failures: number;
+}
+
+export interface Database {
+  backends: BackendsTable;
+  events: EventsTable;
+  rollups: RollupsTable;
+  backend_state: BackendStateTable;
+}

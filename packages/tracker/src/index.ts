@@ -1,0 +1,52 @@
+// The package's public face: what contract/tracker-api.md promises, plus formatting and schema helpers.
+
+export { migrateToLatest } from './db/migrate.js';
+export type { Database } from './db/schema.js';
+export {
+  closeResourceTracker,
+  getResourceTracker,
+  trackApiCall,
+  trackBandwidthDownload,
+  trackBandwidthUpload,
+  trackStorageUsage,
+} from './default-tracker.js';
+export {
+  BackendTypeConflictError,
+  BytemeterError,
+  type BytemeterErrorCode,
+  StorageLevelError,
+  TrackerClosedError,
+  ValidationError,
+} from './errors.js';
+export { formatAmount, formatBytes, formatCount, formatDollars } from './format/format.js';
+export { EXPORT_CONTENT_TYPES, type ExportQuery } from './query/export-usage.js';
+export type { SummaryQuery } from './query/get-resource-summary.js';
+export type { UsagePage, UsageQuery } from './query/get-resource-usage.js';
+export type { SeriesQuery } from './query/get-time-series.js';
+export { DEFAULT_HEALTH, type HealthThresholds } from './query/health.js';
+export { assertTimeZone, toIsoInZone } from './time/zone.js';
+export { defaultDatabasePath, openResourceTracker, ResourceTracker, type TrackerOptions } from './tracker.js';
+export type {
+  BackendInfo,
+  BackendStatus,
+  ExportFormat,
+  FlushResult,
+  Granularity,
+  HealthStatus,
+  Period,
+  ResourceStats,
+  ResourceSummary,
+  SeriesPoint,
+  TrackEvent,
+  TrackOptions,
+  UsageEvent,
+} from './types.js';
+export {
+  BACKEND_TYPES,
+  BackendType,
+  EXPORT_FORMATS,
+  GRANULARITIES,
+  PERIODS,
+  RESOURCE_TYPES,
+  ResourceType,
+} from './types.js';

@@ -1,0 +1,180 @@
+import type { Kysely } from 'kysely';
+import { exec, type Plan } from '../db/runner.js';
+import type { Database } from '../db/schema.js';
+import { type CoverPart, cover, type Resolution, snapEdge } from '../rollup/levels.js';
+
+/** Totals of one (backend, resource) in one range. */
+export interface Cell {
+  total: number;
+  count: number;
+  failures: number;
+  min: number;
+  max: number;
+}
+
+export interface AggregateFilter {
+  backendIds?: readonly number[];
+  resources?: readonly number[];
+}
+
+export interface Range {
+  from: number;
+  to: number;
+}
+
+/** Cells are keyed by backend id and resource code packed into one number. */
+export const cellKey = (backendId: number, resource: number): number => backendId * 8 + resource;
+export const cellBackend = (key: number): number => Math.floor(key / 8);
+export const cellResource = (key: number): number => key % 8;
+
+const SPANS_PER_QUERY = 100;
+
+interface Span extends Range {
+  /** Index of the range each part of this span belongs to, by part start. */
+  parts: { from: number; range: number }[];
+}
+
+/**
+ * Sums rollups (and raw events for sub-minute edges) over several disjoint ranges at once, without ever
+ * scanning more raw events than a minute at each edge. Edges are snapped to the finest resolution still
+ * kept; the snapped ranges are returned beside the cells so callers can say what was covered.
+ */
+export function* aggregateRanges(
+  db: Kysely<Database>,
+  ranges: readonly Range[],
+  filter: AggregateFilter,
+  res: Resolution,
+): Plan<{ cells: Map<number, Cell>[]; covered: Range[] }> {
+  const cells = ranges.map(() => new Map<number, Cell>());
+  const covered = ranges.map((r) => ({ from: snapEdge(r.from, res), to: snapEdge(r.to, res) }));
+  const byLevel = new Map<number, { part: CoverPart; range: number }[]>();
+  covered.forEach((r, range) => {
+    for (const part of cover(r.from, r.to)) {
+      const list = byLevel.get(part.level) ?? [];
+      list.push({ part, range });
+      byLevel.set(part.level, list);
+    }
+  });
+
+  for (const [level, parts] of byLevel) {
+    const spans = mergeSpans(parts);
+    for (let i = 0; i < spans.length; i += SPANS_PER_QUERY) {
+      const chunk = spans.slice(i, i + SPANS_PER_QUERY);
+      if (level === 0) {
+        const rows = yield* exec(rawQuery(db, chunk, filter));
+        for (const row of rows) {
+          const range = locate(chunk, row.ts);
+          if (range < 0) continue;
+          add(
+            cells[range]!,
+            cellKey(row.backend_id, row.resource),
+            row.amount,
+            1,
+            row.success ? 0 : 1,
+            row.amount,
+            row.amount,
+          );
+        }
+      } else {
+        const rows = yield* exec(rollupQuery(db, level, chunk, filter));
+        for (const row of rows) {
+          const range = locate(chunk, row.bucket);
+          if (range < 0) continue;
+          add(
+            cells[range]!,
+            cellKey(row.backend_id, row.resource),
+            row.total,
+            row.count,
+            row.failures,
+            row.min,
+            row.max,
+          );
+        }
+      }
+    }
+  }
+  return { cells, covered };
+}
+
+function rawQuery(db: Kysely<Database>, spans: readonly Span[], filter: AggregateFilter) {
+  let q = db
+    .selectFrom('events')
+    .select(['ts', 'backend_id', 'resource', 'amount', 'success'])
+    .where((eb) => eb.or(spans.map((s) => eb.and([eb('ts', '>=', s.from), eb('ts', '<', s.to)]))));
+  if (filter.backendIds) q = q.where('backend_id', 'in', filter.backendIds);
+  if (filter.resources) q = q.where('resource', 'in', filter.resources);
+  return q;
+}
+
+function rollupQuery(db: Kysely<Database>, level: number, spans: readonly Span[], filter: AggregateFilter) {
+  let q = db
+    .selectFrom('rollups')
+    .select(['bucket', 'backend_id', 'resource', 'total', 'count', 'failures', 'min', 'max'])
+    .where((eb) =>
+      eb.or(spans.map((s) => eb.and([eb('level', '=', level), eb('bucket', '>=', s.from), eb('bucket', '<', s.to)]))),
+    );
+  if (filter.backendIds) q = q.where('backend_id', 'in', filter.backendIds);
+  if (filter.resources) q = q.where('resource', 'in', filter.resources);
+  return q;
+}
+
+/** Joins touching parts of one level into spans so one index range serves them all. */
+function mergeSpans(parts: { part: CoverPart; range: number }[]): Span[] {
+  parts.sort((a, b) => a.part.from - b.part.from);
+  const spans: Span[] = [];
+  for (const { part, range } of parts) {
+    const last = spans[spans.length - 1];
+    if (last && last.to === part.from) {
+      last.to = part.to;
+      last.parts.push({ from: part.from, range });
+    } else {
+      spans.push({ from: part.from, to: part.to, parts: [{ from: part.from, range }] });
+    }
+  }
+  return spans;
+}
+
+/** The range a timestamp (or bucket start) belongs to, by binary search over the parts of the spans. */
+function locate(spans: readonly Span[], t: number): number {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const span = spans[mid]!;
+    if (t < span.from) hi = mid - 1;
+    else if (t >= span.to) lo = mid + 1;
+    else {
+      const parts = span.parts;
+      let a = 0;
+      let b = parts.length - 1;
+      while (a < b) {
+        const m = (a + b + 1) >> 1;
+        if (parts[m]!.from <= t) a = m;
+        else b = m - 1;
+      }
+      return parts[a]!.range;
+    }
+  }
+  return -1;
+}
+
+function add(
+  map: Map<number, Cell>,
+  key: number,
+  total: number,
+  count: number,
+  failures: number,
+  min: number,
+  max: number,
+) {
+  const cell = map.get(key);
+  if (!cell) {
+    map.set(key, { total, count, failures, min, max });
+    return;
+  }
+  cell.total += total;
+  cell.count += count;
+  cell.failures += failures;
+  if (min < cell.min) cell.min = min;
+  if (max > cell.max) cell.max = max;
+}

@@ -1,0 +1,83 @@
+import type { Kysely } from 'kysely';
+import type { Plan } from '../db/runner.js';
+import type { Database } from '../db/schema.js';
+import type { Resolution } from '../rollup/levels.js';
+import { toIso } from '../time/zone.js';
+import { type BackendStatus, RESOURCE_CODE } from '../types.js';
+import { aggregateRanges, cellBackend, cellResource } from './aggregate.js';
+import { loadBackends, selectBackends } from './backends.js';
+import { type HealthThresholds, judgeHealth } from './health.js';
+
+/** Bandwidth "now" is what moved in the last 60 s. */
+export const BANDWIDTH_WINDOW_MS = 60_000;
+const UPLOAD = RESOURCE_CODE.bandwidth_upload;
+const DOWNLOAD = RESOURCE_CODE.bandwidth_download;
+
+/** Bytes over the bandwidth window as 10^6 bits per second. */
+export const toMbps = (bytes: number, windowMs = BANDWIDTH_WINDOW_MS): number => (bytes * 8) / (windowMs / 1000) / 1e6;
+
+/**
+ * Status of every backend (or the one named): health from the health window, bandwidth over the last
+ * 60 s, storage level and failures in a row from the O(1) backend state.
+ */
+export function* getBackendStatusPlan(
+  db: Kysely<Database>,
+  backendName: string | undefined,
+  now: number,
+  health: HealthThresholds,
+  res: Resolution,
+): Plan<Record<string, BackendStatus>> {
+  const backends = selectBackends(yield* loadBackends(db), backendName);
+  const out: Record<string, BackendStatus> = {};
+  if (backends.length === 0) return out;
+  const backendIds = backendName === undefined ? undefined : backends.map((b) => b.id);
+  const window = yield* aggregateRanges(
+    db,
+    [{ from: now - health.windowMs, to: now }],
+    backendIds ? { backendIds } : {},
+    res,
+  );
+  const recent = yield* aggregateRanges(
+    db,
+    [{ from: now - BANDWIDTH_WINDOW_MS, to: now }],
+    { ...(backendIds ? { backendIds } : {}), resources: [UPLOAD, DOWNLOAD] },
+    res,
+  );
+  const ops = new Map<number, { count: number; failures: number }>();
+  for (const [key, cell] of window.cells[0]!) {
+    const id = cellBackend(key);
+    const o = ops.get(id) ?? { count: 0, failures: 0 };
+    o.count += cell.count;
+    o.failures += cell.failures;
+    ops.set(id, o);
+  }
+  const bytes = new Map<number, { up: number; down: number }>();
+  for (const [key, cell] of recent.cells[0]!) {
+    const id = cellBackend(key);
+    const b = bytes.get(id) ?? { up: 0, down: 0 };
+    if (cellResource(key) === UPLOAD) b.up += cell.total;
+    else b.down += cell.total;
+    bytes.set(id, b);
+  }
+  const span = recent.covered[0]!.to - recent.covered[0]!.from || BANDWIDTH_WINDOW_MS;
+  for (const b of backends) {
+    const o = ops.get(b.id) ?? { count: 0, failures: 0 };
+    const moved = bytes.get(b.id) ?? { up: 0, down: 0 };
+    const { status, errorRate } = judgeHealth(o.count, o.failures, b.consecutiveFailures, health);
+    out[b.name] = {
+      backend: b.name,
+      backendType: b.type,
+      isActive: b.lastEventAt !== null && b.lastEventAt >= now - health.activeWindowMs,
+      healthStatus: status,
+      errorRate,
+      consecutiveFailures: b.consecutiveFailures,
+      currentBandwidthUsageMbps: toMbps(moved.up + moved.down, span),
+      currentUploadMbps: toMbps(moved.up, span),
+      currentDownloadMbps: toMbps(moved.down, span),
+      currentStorageUsageBytes: b.storageLevel,
+      currentStorageUsageGb: b.storageLevel / 2 ** 30,
+      lastOperationAt: b.lastEventAt === null ? null : toIso(b.lastEventAt),
+    };
+  }
+  return out;
+}

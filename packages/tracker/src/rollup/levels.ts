@@ -1,0 +1,74 @@
+/**
+ * Rollup levels: UTC-aligned buckets, each size dividing the next. 15 minutes is the finest any IANA zone
+ * needs for its hour, day, week and month boundaries (every offset in use is a multiple of 15 minutes);
+ * minutes serve minute series, rolling windows and live bandwidth.
+ */
+export const LEVELS = [
+  { code: 1, size: 60_000 },
+  { code: 2, size: 900_000 },
+  { code: 3, size: 3_600_000 },
+  { code: 4, size: 86_400_000 },
+] as const;
+
+export const MINUTE_LEVEL = 1;
+export const MINUTE_MS = 60_000;
+export const QUARTER_MS = 900_000;
+
+/** A piece of a range served by one source: raw events (level 0) or one rollup level. */
+export interface CoverPart {
+  level: number;
+  from: number;
+  to: number;
+}
+
+export interface Resolution {
+  /** Raw events are complete for ts >= rawFrom (older ones may have been pruned). */
+  rawFrom: number;
+  /** Minute rollups are complete for buckets >= minuteFrom. */
+  minuteFrom: number;
+}
+
+const floorTo = (t: number, size: number) => Math.floor(t / size) * size;
+const ceilTo = (t: number, size: number) => Math.ceil(t / size) * size;
+
+/**
+ * Where data is no longer kept at full resolution, moves a range edge down to the finest resolution still
+ * available: the millisecond inside the raw retention, the minute inside the minute-rollup retention,
+ * else the quarter hour. Calendar periods in any zone are quarter-hour aligned and so always exact.
+ */
+export function snapEdge(t: number, res: Resolution): number {
+  let snapped = t;
+  if (snapped % MINUTE_MS !== 0 && floorTo(snapped, MINUTE_MS) < res.rawFrom) snapped = floorTo(snapped, MINUTE_MS);
+  if (snapped % QUARTER_MS !== 0 && floorTo(snapped, QUARTER_MS) < res.minuteFrom) {
+    snapped = floorTo(snapped, QUARTER_MS);
+  }
+  return snapped;
+}
+
+/**
+ * Splits [from, to) into the fewest pieces served by the coarsest level that fits: raw events for the
+ * sub-minute edges, then minutes, quarters, hours, and whole UTC days in the middle. Edges must already be
+ * snapped (snapEdge) so that every piece has data.
+ */
+export function cover(from: number, to: number): CoverPart[] {
+  const parts: CoverPart[] = [];
+  if (from >= to) return parts;
+  let lo = from;
+  let hi = to;
+  let fine = 0;
+  for (const level of LEVELS) {
+    const l = ceilTo(lo, level.size);
+    const h = floorTo(hi, level.size);
+    if (l >= h) {
+      parts.push({ level: fine, from: lo, to: hi });
+      return parts;
+    }
+    if (lo < l) parts.push({ level: fine, from: lo, to: l });
+    if (h < hi) parts.push({ level: fine, from: h, to: hi });
+    lo = l;
+    hi = h;
+    fine = level.code;
+  }
+  parts.push({ level: fine, from: lo, to: hi });
+  return parts;
+}

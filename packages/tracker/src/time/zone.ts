@@ -1,0 +1,83 @@
+import { Temporal } from 'temporal-polyfill';
+import { ValidationError } from '../errors.js';
+import type { Granularity, Period } from '../types.js';
+
+const validZones = new Map<string, string>();
+
+/**
+ * Checks an IANA zone name (or a fixed offset such as "+05:30") and returns its canonical form.
+ * @example assertTimeZone('Asia/Kolkata') // 'Asia/Kolkata'
+ */
+export function assertTimeZone(zone: string): string {
+  const known = validZones.get(zone);
+  if (known) return known;
+  if (typeof zone !== 'string' || zone.length === 0 || zone.length > 64) {
+    throw new ValidationError('INVALID_TIMEZONE', `Time zone must be an IANA name such as "Europe/Berlin".`);
+  }
+  let canonical: string;
+  try {
+    canonical = Temporal.Now.zonedDateTimeISO(zone).timeZoneId;
+  } catch {
+    throw new ValidationError(
+      'INVALID_TIMEZONE',
+      `Unknown time zone "${zone}"; use an IANA name such as "Europe/Berlin".`,
+    );
+  }
+  validZones.set(zone, canonical);
+  return canonical;
+}
+
+function zoned(ms: number, zone: string): Temporal.ZonedDateTime {
+  return Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone);
+}
+
+/**
+ * Start of the calendar period (or minute) holding `ms`, in `zone`. Days start at the first instant of the
+ * local date (not always midnight on DST days); weeks on Monday.
+ */
+export function startOf(ms: number, granularity: Granularity, zone: string): number {
+  if (granularity === 'minute') return Math.floor(ms / 60_000) * 60_000;
+  const z = zoned(ms, zone);
+  switch (granularity) {
+    case 'hour':
+      return z.round({ smallestUnit: 'hour', roundingMode: 'floor' }).epochMilliseconds;
+    case 'day':
+      return z.startOfDay().epochMilliseconds;
+    case 'week':
+      return z.subtract({ days: z.dayOfWeek - 1 }).startOfDay().epochMilliseconds;
+    case 'month':
+      return z.with({ day: 1 }).startOfDay().epochMilliseconds;
+  }
+}
+
+/** Start of the period after the one starting at `start`. */
+export function nextStart(start: number, granularity: Granularity, zone: string): number {
+  if (granularity === 'minute') return start + 60_000;
+  if (granularity === 'hour') {
+    // Exact hours, re-floored so zones with 30-minute DST shifts stay on local hour marks.
+    return startOf(start + 3_600_000, 'hour', zone);
+  }
+  const z = zoned(start, zone);
+  const unit = granularity === 'day' ? { days: 1 } : granularity === 'week' ? { weeks: 1 } : { months: 1 };
+  return z.add(unit).startOfDay().epochMilliseconds;
+}
+
+/** The [start, end) of the calendar period holding `ms`. */
+export function periodRange(ms: number, period: Period, zone: string): { from: number; to: number } {
+  const from = startOf(ms, period, zone);
+  return { from, to: nextStart(from, period, zone) };
+}
+
+/**
+ * ISO 8601 with the zone's offset at that instant, milliseconds included; `Z` for UTC.
+ * @example toIsoInZone(0, 'Asia/Kathmandu') // '1970-01-01T05:30:00.000+05:30'
+ */
+export function toIsoInZone(ms: number, zone: string): string {
+  if (zone === 'UTC') return new Date(ms).toISOString();
+  return zoned(ms, zone).toString({ timeZoneName: 'never', smallestUnit: 'millisecond' });
+}
+
+/** ISO 8601 in UTC, the form events and status times take. */
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}
