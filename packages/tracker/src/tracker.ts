@@ -44,6 +44,7 @@ import type {
 import { RESOURCE_CODE } from './types.js';
 
 const DAY = 86_400_000;
+const PRUNE_SLICE = 20_000;
 
 export interface TrackerOptions {
   /** SQLite file. Default: $BYTEMETER_DB, else ~/.bytemeter/tracker.db (directory created). ':memory:' works. */
@@ -297,21 +298,19 @@ export class ResourceTracker {
     const rawCutoff = this.rawRetentionMs === null ? null : now - this.rawRetentionMs;
     const minuteCutoff = now - this.minuteRetentionMs;
     const db = this.db;
-    await this.runner.write(function* () {
-      if (rawCutoff !== null) {
-        // In slices, so a first prune of a large backlog never holds the write lock for long.
-        for (let deleted = 50_000; deleted >= 50_000; ) {
-          const ids = yield* exec(db.selectFrom('events').select('id').where('ts', '<', rawCutoff).limit(50_000));
-          deleted = ids.length;
-          if (deleted === 0) break;
-          yield* exec(
-            db
-              .deleteFrom('events')
-              .where('id', '<=', Math.max(...ids.map((r) => Number(r.id))))
-              .where('ts', '<', rawCutoff),
-          );
-        }
+    if (rawCutoff !== null) {
+      // One transaction per slice, so a first prune of a large backlog never holds the write lock for long.
+      for (let deleted = PRUNE_SLICE; deleted >= PRUNE_SLICE; ) {
+        deleted = await this.runner.write(function* () {
+          const ids = yield* exec(db.selectFrom('events').select('id').where('ts', '<', rawCutoff).limit(PRUNE_SLICE));
+          let maxId = 0;
+          for (const row of ids) maxId = Math.max(maxId, Number(row.id));
+          if (ids.length > 0) yield* exec(db.deleteFrom('events').where('id', '<=', maxId).where('ts', '<', rawCutoff));
+          return ids.length;
+        });
       }
+    }
+    await this.runner.write(function* () {
       yield* exec(
         db
           .deleteFrom('rollups')
