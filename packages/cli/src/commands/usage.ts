@@ -1,4 +1,4 @@
-import { type BackendType, type Period, type ResourceTracker, RESOURCE_TYPES, formatAmount } from '@bytemeter/tracker';
+import { type BackendType, formatAmount, type Period, RESOURCE_TYPES, type ResourceTracker } from '@bytemeter/tracker';
 import { renderTable } from '../table.js';
 
 export interface UsageFlags {
