@@ -19,6 +19,17 @@ export {
   ValidationError,
 } from './errors.js';
 export { formatAmount, formatBytes, formatCount, formatDollars } from './format/format.js';
+export { byteLengthOf, downloadBytesOf, uploadBytesOf } from './instrument/byte-length.js';
+export {
+  AmountInferenceError,
+  type Wrapper,
+  type WrapperKind,
+  type WrapperOptions,
+} from './instrument/make-wrapper.js';
+export type { InstrumentErrorHandler } from './instrument/observe-call.js';
+export { type OperationOptions, type OperationScope, startOperation } from './instrument/operation-scope.js';
+export { trackOperation } from './instrument/track-operation.js';
+export { trackApi, trackDownload, trackStorage, trackUpload } from './instrument/track-wrappers.js';
 export { EXPORT_CONTENT_TYPES, type ExportQuery } from './query/export-usage.js';
 export type { SummaryQuery } from './query/get-resource-summary.js';
 export type { UsagePage, UsageQuery } from './query/get-resource-usage.js';

@@ -1,0 +1,66 @@
+/** Property names under which clients commonly pass a payload inside an options object (`{ Body }`, `{ data }`). */
+export const PAYLOAD_KEYS: readonly string[] = [
+  'Body',
+  'body',
+  'data',
+  'Data',
+  'content',
+  'contents',
+  'payload',
+  'file',
+];
+
+/**
+ * The size in bytes of a byte-like value: Uint8Array/Buffer or any ArrayBufferView, ArrayBuffer, string
+ * (as UTF-8) or Blob; `undefined` for anything else.
+ * @example byteLengthOf('héllo') // 6
+ */
+export function byteLengthOf(value: unknown): number | undefined {
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (value === null || typeof value !== 'object') return undefined;
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return value.byteLength;
+  if (typeof Blob !== 'undefined' && value instanceof Blob) return value.size;
+  return undefined;
+}
+
+/**
+ * Bytes sent by a call: the first binary argument (Uint8Array, Buffer, ArrayBuffer, Blob); else a byte-like
+ * payload property of an object argument (`{ Body }`, `{ data }`, …); else the last string argument, as
+ * UTF-8 (a string before the payload is usually a key or a path: `put(key, text)`).
+ * @example uploadBytesOf(['key', new Uint8Array(10)]) // 10
+ */
+export function uploadBytesOf(args: readonly unknown[]): number | undefined {
+  for (const arg of args) {
+    if (typeof arg === 'string') continue;
+    const n = byteLengthOf(arg);
+    if (n !== undefined) return n;
+  }
+  for (const arg of args) {
+    if (arg === null || typeof arg !== 'object') continue;
+    for (const key of PAYLOAD_KEYS) {
+      const n = byteLengthOf((arg as Record<string, unknown>)[key]);
+      if (n !== undefined) return n;
+    }
+  }
+  for (let i = args.length - 1; i >= 0; i--) {
+    const arg = args[i];
+    if (typeof arg === 'string') return Buffer.byteLength(arg, 'utf8');
+  }
+  return undefined;
+}
+
+/**
+ * Bytes received by a call: a byte-like result, else the result's numeric `size` or `ContentLength`
+ * (as on Blob-like and AWS SDK results).
+ * @example downloadBytesOf({ ContentLength: 42, Body: stream }) // 42
+ */
+export function downloadBytesOf(result: unknown): number | undefined {
+  const n = byteLengthOf(result);
+  if (n !== undefined) return n;
+  if (result === null || typeof result !== 'object') return undefined;
+  const { size, ContentLength } = result as { size?: unknown; ContentLength?: unknown };
+  if (typeof size === 'number') return size;
+  if (typeof ContentLength === 'number') return ContentLength;
+  return undefined;
+}
