@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { type CoverPart, cover, type Resolution, snapEdge } from '../rollup/levels.js';
+import { type CoverPart, cover, MINUTE_LEVEL, type Resolution, snapEdge } from '../rollup/levels.js';
 
 /** Totals of one (backend, resource) in one range. */
 export interface Cell {
@@ -49,7 +49,10 @@ export function* aggregateRanges(
   const covered = ranges.map((r) => ({ from: snapEdge(r.from, res), to: snapEdge(r.to, res) }));
   const byLevel = new Map<number, { part: CoverPart; range: number }[]>();
   covered.forEach((r, range) => {
-    for (const part of cover(r.from, r.to)) {
+    for (const cut of cover(r.from, r.to)) {
+      // Minute rollups older than their retention may be pruned; snapEdge only left such an edge unsnapped
+      // because raw events are kept there, so they serve it instead.
+      const part = cut.level === MINUTE_LEVEL && cut.from < res.minuteFrom ? { ...cut, level: 0 } : cut;
       const list = byLevel.get(part.level) ?? [];
       list.push({ part, range });
       byLevel.set(part.level, list);

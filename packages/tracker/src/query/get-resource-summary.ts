@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
 import { formatAmount } from '../format/format.js';
 import { assertBackendType } from '../record/validate.js';
-import type { Resolution } from '../rollup/levels.js';
+import { type Resolution, snapEdge } from '../rollup/levels.js';
 import { assertTimeZone, periodRange, toIsoInZone } from '../time/zone.js';
 import {
   type BackendType,
@@ -61,8 +61,9 @@ export function* getResourceSummaryPlan(
   const byId = new Map(backends.map((b) => [b.id, b]));
   const summary: ResourceSummary = {
     period: range.period,
-    periodStart: toIsoInZone(range.from, range.timezone),
-    periodEnd: toIsoInZone(range.to, range.timezone),
+    // What is covered, edges snapped where data is kept coarser, whether or not any backend matches.
+    periodStart: toIsoInZone(snapEdge(range.from, res), range.timezone),
+    periodEnd: toIsoInZone(snapEdge(range.to, res), range.timezone),
     timezone: range.timezone,
     backends: {},
     totals: { bandwidthUpload: 0, bandwidthDownload: 0, storageUsed: 0, apiCalls: 0, operationCostMicros: 0 },

@@ -33,15 +33,16 @@ const ceilTo = (t: number, size: number) => Math.ceil(t / size) * size;
 
 /**
  * Where data is no longer kept at full resolution, moves a range edge down to the finest resolution still
- * available: the millisecond inside the raw retention, the minute inside the minute-rollup retention,
- * else the quarter hour. Calendar periods in any zone are quarter-hour aligned and so always exact.
+ * available: the millisecond inside the raw retention, the minute inside the minute-rollup retention (or
+ * the raw retention, where that is longer), else the quarter hour. Calendar periods in any zone are
+ * quarter-hour aligned and so always exact.
  */
 export function snapEdge(t: number, res: Resolution): number {
   let snapped = t;
   if (snapped % MINUTE_MS !== 0 && floorTo(snapped, MINUTE_MS) < res.rawFrom) snapped = floorTo(snapped, MINUTE_MS);
-  if (snapped % QUARTER_MS !== 0 && floorTo(snapped, QUARTER_MS) < res.minuteFrom) {
-    snapped = floorTo(snapped, QUARTER_MS);
-  }
+  const quarter = floorTo(snapped, QUARTER_MS);
+  // Raw events kept longer than minute rollups still serve the sub-quarter edge (see aggregateRanges).
+  if (snapped % QUARTER_MS !== 0 && quarter < res.minuteFrom && quarter < res.rawFrom) snapped = quarter;
   return snapped;
 }
 
