@@ -78,6 +78,22 @@ export function* aggregateRanges(
             row.amount,
           );
         }
+      } else if (singleRange(chunk) >= 0) {
+        // Every part feeds one range (a summary, a status window): let SQLite sum the buckets, so a month
+        // reads back one row per (backend, resource) instead of one per day.
+        const target = cells[singleRange(chunk)]!;
+        const rows = yield* exec(rollupTotalsQuery(db, level, chunk, filter));
+        for (const row of rows) {
+          add(
+            target,
+            cellKey(Number(row.backend_id), Number(row.resource)),
+            Number(row.total),
+            Number(row.count),
+            Number(row.failures),
+            Number(row.min),
+            Number(row.max),
+          );
+        }
       } else {
         const rows = yield* exec(rollupQuery(db, level, chunk, filter));
         for (const row of rows) {
@@ -119,6 +135,28 @@ function rollupQuery(db: Kysely<Database>, level: number, spans: readonly Span[]
   if (filter.backendIds) q = q.where('backend_id', 'in', filter.backendIds);
   if (filter.resources) q = q.where('resource', 'in', filter.resources);
   return q;
+}
+
+function rollupTotalsQuery(db: Kysely<Database>, level: number, spans: readonly Span[], filter: AggregateFilter) {
+  return rollupQuery(db, level, spans, filter)
+    .clearSelect()
+    .select((eb) => [
+      'backend_id',
+      'resource',
+      eb.fn.sum<number>('total').as('total'),
+      eb.fn.sum<number>('count').as('count'),
+      eb.fn.sum<number>('failures').as('failures'),
+      eb.fn.min<number>('min').as('min'),
+      eb.fn.max<number>('max').as('max'),
+    ])
+    .groupBy(['backend_id', 'resource']);
+}
+
+/** The range every part of these spans belongs to, or -1 when they feed several. */
+function singleRange(spans: readonly Span[]): number {
+  const range = spans[0]?.parts[0]?.range ?? -1;
+  for (const span of spans) for (const part of span.parts) if (part.range !== range) return -1;
+  return range;
 }
 
 /** Joins touching parts of one level into spans so one index range serves them all. */

@@ -1,0 +1,108 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import Database from 'better-sqlite3';
+import { openResourceTracker } from '../src/index.js';
+import type { DatasetMeta } from './datasets.js';
+import { median, nowMs } from './stats.js';
+
+export interface ExportResult {
+  events: number;
+  runs: number;
+  /** Median events/s streaming NDJSON through tracker.exportUsage. */
+  trackerPerSec: number;
+  /** Median events/s of a plain better-sqlite3 iterate() + JSON.stringify of the same rows, same order. */
+  baselinePerSec: number;
+  /** Largest RSS growth seen while streaming, over the RSS before the stream started (bytes). */
+  trackerRssGrowth: number;
+  baselineRssGrowth: number;
+  /** RSS growth if the whole export were held in memory, for scale: the bytes it produced. */
+  outputBytes: number;
+}
+
+// A collectable heap before each stream makes RSS growth mean the stream, not garbage from earlier work.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/**
+ * Streams every event of a dataset as NDJSON and discards it, measuring throughput and RSS growth, beside
+ * a plain SQLite iterate + JSON.stringify of the same rows.
+ */
+export async function benchExport(meta: DatasetMeta, runs: number): Promise<ExportResult> {
+  const tracker = openResourceTracker({
+    path: meta.path,
+    clock: () => meta.to,
+    rawRetentionMs: null,
+    flushOnExit: false,
+  });
+  await tracker.ready;
+  const sqlite = new Database(meta.path, { readonly: true });
+  const names = new Map(
+    (sqlite.prepare('select id, name, type from backends').all() as { id: number; name: string; type: string }[]).map(
+      (b) => [b.id, b],
+    ),
+  );
+  const rowsSql = sqlite.prepare(
+    `select id, ts, backend_id, resource, amount, success, duration_ms, operation_id, path, metadata
+       from events where ts >= ? and ts < ? order by ts, id`,
+  );
+  const tracked: number[] = [];
+  const plain: number[] = [];
+  let trackerRssGrowth = 0;
+  let baselineRssGrowth = 0;
+  let outputBytes = 0;
+  for (let run = 0; run < runs; run++) {
+    gc();
+    let base = process.memoryUsage().rss;
+    let peak = base;
+    let lines = 0;
+    let bytes = 0;
+    let start = nowMs();
+    for await (const chunk of tracker.exportUsage({
+      from: new Date(meta.from),
+      to: new Date(meta.to + 1),
+      format: 'ndjson',
+    })) {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) lines++;
+      const rss = process.memoryUsage().rss;
+      if (rss > peak) peak = rss;
+    }
+    tracked.push(nowMs() - start);
+    if (lines !== meta.rawRows) throw new Error(`exported ${lines} lines, expected ${meta.rawRows}`);
+    trackerRssGrowth = Math.max(trackerRssGrowth, peak - base);
+    outputBytes = bytes;
+
+    gc();
+    base = process.memoryUsage().rss;
+    peak = base;
+    start = nowMs();
+    let chunk = '';
+    let baselineBytes = 0;
+    let n = 0;
+    for (const row of rowsSql.iterate(meta.from, meta.to + 1) as Iterable<Record<string, unknown>>) {
+      const backend = names.get(row.backend_id as number);
+      chunk += `${JSON.stringify({ id: row.id, timestamp: new Date(row.ts as number).toISOString(), backend: backend?.name, backendType: backend?.type, resource: row.resource, amount: row.amount, operationId: row.operation_id, path: row.path, success: row.success === 1, durationMs: row.duration_ms, metadata: row.metadata })}\n`;
+      if (++n % 5000 === 0) {
+        baselineBytes += chunk.length;
+        chunk = '';
+        const rss = process.memoryUsage().rss;
+        if (rss > peak) peak = rss;
+      }
+    }
+    baselineBytes += chunk.length;
+    plain.push(nowMs() - start);
+    if (n !== meta.rawRows || baselineBytes === 0) throw new Error(`baseline read ${n} rows`);
+    baselineRssGrowth = Math.max(baselineRssGrowth, peak - base);
+  }
+  sqlite.close();
+  await tracker.close();
+  return {
+    events: meta.rawRows,
+    runs,
+    trackerPerSec: meta.rawRows / (median(tracked) / 1000),
+    baselinePerSec: meta.rawRows / (median(plain) / 1000),
+    trackerRssGrowth,
+    baselineRssGrowth,
+    outputBytes,
+  };
+}

@@ -1,0 +1,113 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openResourceTracker, RESOURCE_TYPES, type TrackEvent } from '../src/index.js';
+import { ANCHOR } from './datasets.js';
+import { median, nowMs } from './stats.js';
+import { BACKENDS, SyntheticEvents } from './synthetic.js';
+
+export interface IngestResult {
+  events: number;
+  runs: number;
+  keys: boolean;
+  /** Median events/s of record-then-flush through the tracker (raw rows and every rollup level). */
+  trackerPerSec: number;
+  /** Median ms of the recording calls alone and of the flush alone. */
+  recordMs: number;
+  flushMs: number;
+  /** Median events/s of plain prepared INSERTs of the same rows into the same table, one transaction, no rollups. */
+  baselinePerSec: number;
+}
+
+const DAY = 86_400_000;
+
+function removeDb(path: string) {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+/**
+ * Ingest throughput: record `events` events (spread over the last 2 days) then flush, into a fresh file
+ * each run; beside plain better-sqlite3 INSERTs of the same rows in one transaction into the same schema.
+ */
+export async function benchIngest(dir: string, events: number, runs: number, keys: boolean): Promise<IngestResult> {
+  const batch = new SyntheticEvents({ count: events, from: ANCHOR - 2 * DAY, to: ANCHOR, keys, seed: 7 }).take(events);
+  const path = join(dir, 'ingest.db');
+  const basePath = join(dir, 'ingest-baseline.db');
+  const tracker: number[] = [];
+  const record: number[] = [];
+  const flush: number[] = [];
+  const baseline: number[] = [];
+  for (let run = 0; run < runs + 1; run++) {
+    const warm = run === 0;
+    const t = await trackerRun(path, batch, events);
+    const b = await baselineRun(basePath, batch);
+    if (warm) continue;
+    tracker.push(t.total);
+    record.push(t.record);
+    flush.push(t.flush);
+    baseline.push(b);
+  }
+  removeDb(path);
+  removeDb(basePath);
+  return {
+    events,
+    runs,
+    keys,
+    trackerPerSec: events / (median(tracker) / 1000),
+    recordMs: median(record),
+    flushMs: median(flush),
+    baselinePerSec: events / (median(baseline) / 1000),
+  };
+}
+
+async function trackerRun(path: string, batch: readonly TrackEvent[], events: number) {
+  removeDb(path);
+  const tracker = openResourceTracker({
+    path,
+    clock: () => ANCHOR,
+    maxBatchSize: events * 2,
+    flushOnExit: false,
+    rawRetentionMs: null,
+  });
+  await tracker.ready;
+  const start = nowMs();
+  for (const e of batch) tracker.trackResourceUsage(e);
+  const recorded = nowMs();
+  const result = await tracker.flush();
+  const end = nowMs();
+  if (result.error || result.written !== events) throw result.error ?? new Error(`wrote ${result.written}`);
+  await tracker.close();
+  return { total: end - start, record: recorded - start, flush: end - recorded };
+}
+
+/** The schema comes from a tracker (same table, same indexes); the rows go in with one prepared INSERT. */
+async function baselineRun(path: string, batch: readonly TrackEvent[]): Promise<number> {
+  removeDb(path);
+  const schema = openResourceTracker({ path, flushOnExit: false });
+  await schema.ready;
+  await schema.close();
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('cache_size = -65536');
+  const backendId = new Map(BACKENDS.map((b, i) => [b.name, i + 1]));
+  const resourceCode = new Map(RESOURCE_TYPES.map((r, i) => [r as string, i + 1]));
+  const insert = sqlite.prepare(
+    'insert into events (ts, backend_id, resource, amount, success, duration_ms, operation_id, path, metadata, key, reported_level) values (?, ?, ?, ?, ?, null, null, null, null, ?, null)',
+  );
+  const start = nowMs();
+  sqlite.transaction(() => {
+    for (const e of batch)
+      insert.run(
+        e.timestamp as number,
+        backendId.get(e.backend)!,
+        resourceCode.get(e.resourceType)!,
+        e.amount,
+        e.success ? 1 : 0,
+        e.id === undefined ? null : Buffer.from(e.id.replaceAll('-', ''), 'hex'),
+      );
+  })();
+  const elapsed = nowMs() - start;
+  sqlite.close();
+  return elapsed;
+}

@@ -1,0 +1,73 @@
+// `pnpm bench` (add `--quick` for a 100k-event smoke run): measures the tracker against same-run baselines
+// and writes BENCHMARKS.md at the repository root (a quick run writes .bench/BENCHMARKS-quick.md instead).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDataset } from './datasets.js';
+import { benchExport } from './export-stream.js';
+import { benchIngest } from './ingest.js';
+import { machineInfo } from './machine.js';
+import { benchQueries, type QueryResult } from './query-latency.js';
+import { benchRecordCost } from './record-cost.js';
+import { type BenchResults, renderReport } from './report.js';
+
+const quick = process.argv.includes('--quick');
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const cacheDir = join(packageDir, '.bench');
+const scratch = join(cacheDir, 'scratch');
+const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+
+rmSync(scratch, { recursive: true, force: true });
+mkdirSync(scratch, { recursive: true });
+const started = Date.now();
+const machine = machineInfo();
+log(`bytemeter bench (${quick ? 'quick' : 'full'}) on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+
+const querySizes = quick ? [100_000] : [1_000_000, 10_000_000];
+const diskSize = quick ? 100_000 : 1_000_000;
+
+log('recording call cost');
+const record = await benchRecordCost(scratch, quick ? 20_000 : 100_000, quick ? 11 : 31);
+
+log('ingest');
+const ingestEvents = quick ? 50_000 : 200_000;
+const ingest = await benchIngest(scratch, ingestEvents, quick ? 3 : 7, false);
+const ingestKeys = await benchIngest(scratch, ingestEvents, quick ? 3 : 7, true);
+
+log('datasets');
+const datasets = [];
+for (const events of querySizes)
+  datasets.push(await ensureDataset(cacheDir, { events, mode: 'full', keys: false }, log));
+const withKeys = await ensureDataset(cacheDir, { events: diskSize, mode: 'full', keys: true }, log);
+const rollupsOnly = await ensureDataset(cacheDir, { events: diskSize, mode: 'rollups-only', keys: false }, log);
+
+const queries: QueryResult[] = [];
+for (const meta of datasets) {
+  log(`queries at ${meta.events.toLocaleString('en-US')} events`);
+  queries.push(await benchQueries(meta, quick ? 4 : meta.events >= 10_000_000 ? 6 : 10, 40));
+}
+
+log('export');
+const exportMeta = datasets.find((d) => d.events === diskSize) ?? datasets[0]!;
+const exported = await benchExport(exportMeta, 3);
+
+const results: BenchResults = {
+  quick,
+  machine,
+  loadAverageAfter: machineInfo().loadAverage,
+  seconds: (Date.now() - started) / 1000,
+  record,
+  ingest,
+  ingestKeys,
+  datasets,
+  withKeys,
+  rollupsOnly,
+  queries,
+  exported,
+  maxRssBytes: process.resourceUsage().maxRSS * 1024,
+};
+writeFileSync(join(cacheDir, quick ? 'results-quick.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+const out = quick ? join(cacheDir, 'BENCHMARKS-quick.md') : join(packageDir, '..', '..', 'BENCHMARKS.md');
+writeFileSync(out, renderReport(results));
+rmSync(scratch, { recursive: true, force: true });
+log(`wrote ${out} in ${results.seconds.toFixed(0)} s`);
