@@ -31,11 +31,26 @@ export { type OperationOptions, type OperationScope, startOperation } from './in
 export { trackOperation } from './instrument/track-operation.js';
 export { trackApi, trackDownload, trackStorage, trackUpload } from './instrument/track-wrappers.js';
 export { EXPORT_CONTENT_TYPES, type ExportQuery } from './query/export-usage.js';
+export type {
+  BandwidthDelta,
+  BandwidthFeedQuery,
+  EventFeedPage,
+  EventFeedQuery,
+  FeedCursor,
+} from './query/get-event-feed.js';
 export type { SummaryQuery } from './query/get-resource-summary.js';
 export type { UsagePage, UsageQuery } from './query/get-resource-usage.js';
 export type { SeriesQuery } from './query/get-time-series.js';
 export { DEFAULT_HEALTH, type HealthThresholds } from './query/health.js';
+export {
+  type BatchEvent,
+  type BatchResult,
+  MAX_BATCH_EVENTS,
+  type RejectedEvent,
+} from './record/ingest-batch.js';
 export { assertTimeZone, toIsoInZone } from './time/zone.js';
+export { API_SCOPES, type ApiScope, type ApiToken, hasScope, parseScopes } from './tokens/api-token.js';
+export { openTokenStore, type TokenStore } from './tokens/token-store.js';
 export { defaultDatabasePath, openResourceTracker, ResourceTracker, type TrackerOptions } from './tracker.js';
 export type {
   BackendInfo,

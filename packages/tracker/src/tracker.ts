@@ -12,6 +12,14 @@ import { type ExportQuery, exportUsageStream, resolveExport } from './query/expo
 import { getBackendStatusPlan } from './query/get-backend-status.js';
 import { getResourceSummaryPlan, resolveSummaryRange, type SummaryQuery } from './query/get-resource-summary.js';
 import {
+  type BandwidthDelta,
+  type BandwidthFeedQuery,
+  type EventFeedPage,
+  type EventFeedQuery,
+  getBandwidthFeedPlan,
+  getEventFeedPlan,
+} from './query/get-event-feed.js';
+import {
   getResourceUsagePlan,
   resolveUsageQuery,
   type UsagePage,
@@ -20,6 +28,13 @@ import {
 import { getTimeSeriesPlan, resolveSeries, type SeriesQuery } from './query/get-time-series.js';
 import { DEFAULT_HEALTH, type HealthThresholds } from './query/health.js';
 import { ingestPlan } from './record/ingest-plan.js';
+import {
+  atomicIngestPlan,
+  BatchRefusedError,
+  type BatchResult,
+  rejectionsFor,
+  validateBatch,
+} from './record/ingest-batch.js';
 import type { PendingEvent } from './record/pending-event.js';
 import {
   assertAmount,
@@ -236,6 +251,39 @@ export class ResourceTracker {
       await this.ready;
     } catch (error) {
       return { written: 0, duplicates: 0, error: error as Error };
+  /**
+   * Validates every event, then writes them all in one transaction or none: each refused event is reported
+   * with its index and code, and a refused batch stores nothing. Ids already stored count as duplicates.
+   * At most MAX_BATCH_EVENTS events (else a BATCH_TOO_LARGE ValidationError).
+   * @example const { accepted, rejected } = await tracker.ingestBatch([{ backend: 'b', backendType: 's3', resourceType: 'api_calls', amount: 1 }])
+   */
+  async ingestBatch(events: readonly unknown[]): Promise<BatchResult> {
+    if (this.closed) throw new TrackerClosedError();
+    const checked = validateBatch(events, this.clock(), this.types, this.levels);
+    if (checked.rejected.length > 0) return { accepted: 0, duplicates: 0, rejected: checked.rejected };
+    // What this process recorded before goes first, so levels and duplicates are judged in order.
+    const flushed = await this.flush();
+    if (flushed.error && this.batch.length > 0) throw flushed.error;
+    const now = this.clock();
+    const backendIds = new Map(this.backendIds);
+    try {
+      const outcome = await this.runner.write(() =>
+        atomicIngestPlan(this.db, checked.events, {
+          now,
+          keepRawFrom: this.rawRetentionMs === null ? Number.NEGATIVE_INFINITY : now - this.rawRetentionMs,
+          resolution: this.resolution(now),
+          backendIds,
+        }),
+      );
+      for (const [name, id] of backendIds) this.backendIds.set(name, id);
+      this.afterFlush(outcome);
+      return { accepted: outcome.written, duplicates: outcome.duplicates, rejected: [] };
+    } catch (error) {
+      if (!(error instanceof BatchRefusedError)) throw error;
+      return { accepted: 0, duplicates: 0, rejected: rejectionsFor(checked.events, error.errors) };
+    }
+  }
+
     }
     if (this.batch.length === 0) return { written: 0, duplicates: 0 };
     const batch = this.batch;
@@ -401,6 +449,23 @@ export class ResourceTracker {
   exportUsage(q: ExportQuery): AsyncIterable<string> {
     const range = resolveExport(q, this.clock());
     const self = this;
+  /**
+   * Events stored after a feed cursor (by any process), oldest first; start with no `after` to get the
+   * newest cursor. What usageEvents subscriptions poll.
+   * @example let { cursor } = await t.getEventFeed({}); ({ events, cursor } = await t.getEventFeed({ after: cursor }))
+   */
+  getEventFeed(q: EventFeedQuery): Promise<EventFeedPage> {
+    return this.read(() => getEventFeedPlan(this.db, q));
+  }
+
+  /**
+   * Upload/download bytes stored after a feed cursor (by any process): one indexed sum per call.
+   * @example const d = await t.getBandwidthFeed({ after: cursor, backendName: 'photos' })
+   */
+  getBandwidthFeed(q: BandwidthFeedQuery): Promise<BandwidthDelta> {
+    return this.read(() => getBandwidthFeedPlan(this.db, q));
+  }
+
     return {
       async *[Symbol.asyncIterator]() {
         if (self.closed) throw new TrackerClosedError();

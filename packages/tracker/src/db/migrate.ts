@@ -1,8 +1,10 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
+import * as m0002 from './migrations/0002-api-tokens.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-api-tokens': m0002,
 };
 
 /**

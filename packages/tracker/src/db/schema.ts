@@ -51,7 +51,18 @@ export interface BackendStateTable {
   consecutive_failures: number;
 }
 
+/** API bearer tokens: only the sha-256 of each secret is stored; `scopes` is a comma-separated list. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string | null;
+  token_hash: string;
+  scopes: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
 export interface Database {
+  api_tokens: ApiTokensTable;
   backends: BackendsTable;
   events: EventsTable;
   rollups: RollupsTable;
