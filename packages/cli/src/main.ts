@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { BytemeterError, openResourceTracker } from '@bytemeter/tracker';
+import { TOKEN_HELP, tokenCommand } from './commands/token.js';
 import { type UsageFlags, usageCommand } from './commands/usage.js';
 
 const HELP = `bytemeter — what your application spends on storage backends
 
 Usage:
   bytemeter usage [--period hour|day|week|month] [--backend N] [--type T] [--timezone Z] [--json]
+${TOKEN_HELP}
 
 Global:
   --db PATH     SQLite file (default $BYTEMETER_DB, else ~/.bytemeter/tracker.db)
@@ -18,6 +20,10 @@ async function main(argv: string[]): Promise<number> {
   if (!command || command === '--help' || command === 'help') {
     process.stdout.write(`${HELP}\n`);
     return command ? 0 : 2;
+  }
+  if (command === 'token') {
+    process.stdout.write(`${await tokenCommand(args)}\n`);
+    return 0;
   }
   if (command !== 'usage') {
     process.stderr.write(`bytemeter: unknown command "${command}".\n\n${HELP}\n`);
