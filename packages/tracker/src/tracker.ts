@@ -7,6 +7,7 @@ import { openSqlite } from './db/open-sqlite.js';
 import { exec, type Plan, SqliteRunner } from './db/runner.js';
 import type { Database } from './db/schema.js';
 import { BackendTypeConflictError, StorageLevelError, TrackerClosedError, ValidationError } from './errors.js';
+import { aggregateRanges } from './query/aggregate.js';
 import { loadBackends } from './query/backends.js';
 import { type ExportQuery, exportUsageStream, resolveExport } from './query/export-usage.js';
 import { getBackendStatusPlan } from './query/get-backend-status.js';
@@ -93,6 +94,7 @@ export function defaultDatabasePath(): string {
 }
 
 const openTrackers = new Set<ResourceTracker>();
+const migrations = new Map<string, Promise<void>>();
 let exitHooksInstalled = false;
 
 function installExitHooks() {
@@ -135,6 +137,8 @@ export class ResourceTracker {
   private readonly types = new Map<string, BackendType>();
   /** Best-known storage level per backend, pending events included, for the below-zero check. */
   private readonly levels = new Map<string, number>();
+  /** Newest event time per backend known to this process, to tell a backdated level report. */
+  private readonly newestAt = new Map<string, number>();
   private readonly backendIds = new Map<string, number>();
 
   constructor(options: TrackerOptions = {}) {
@@ -159,10 +163,18 @@ export class ResourceTracker {
     if (this.sqlite.prepare("select 1 from sqlite_master where name = 'backend_state'").get()) {
       this.absorbBackends(this.runner.readSync(() => loadBackends(this.db)));
     }
-    this.ready = migrateToLatest(this.db).then(({ error }) => {
-      if (error) throw error;
-      this.isReady = true;
-    });
+    // One migration at a time per file in this process (the file lock orders processes; see open-sqlite.ts).
+    const before = migrations.get(this.path) ?? Promise.resolve();
+    this.ready = before.then(() =>
+      migrateToLatest(this.db).then(({ error }) => {
+        if (error) throw error;
+        this.isReady = true;
+      }),
+    );
+    migrations.set(
+      this.path,
+      this.ready.catch(() => {}),
+    );
     this.ready.catch(() => {});
     const interval = positive(options.flushIntervalMs ?? 1000, 'flushIntervalMs');
     this.timer = setInterval(() => void this.flush(), interval);
@@ -224,10 +236,11 @@ export class ResourceTracker {
     else if (known !== e.backendType) throw new BackendTypeConflictError(e.backend, known, e.backendType);
     if (e.resource === RESOURCE_CODE.storage_used) {
       const level = this.levels.get(e.backend) ?? 0;
-      if (e.isLevelReport) this.levels.set(e.backend, e.amount);
+      if (e.isLevelReport) this.levels.set(e.backend, e.amount + this.storageSince(e.backend, e.ts));
       else if (level + e.amount < 0) throw new StorageLevelError(e.backend, level, e.amount);
       else this.levels.set(e.backend, level + e.amount);
     }
+    if (e.ts > (this.newestAt.get(e.backend) ?? Number.NEGATIVE_INFINITY)) this.newestAt.set(e.backend, e.ts);
     this.batch.push(e);
     if (this.batch.length >= this.maxBatchSize && !this.flushScheduled) {
       this.flushScheduled = true;
@@ -476,11 +489,37 @@ export class ResourceTracker {
     };
   }
 
-  private absorbBackends(rows: { name: string; id: number; type: BackendType; storageLevel: number }[]) {
+  /**
+   * Storage change dated at or after `ts`, pending and stored: what a level reported for `ts` has on top of it
+   * now. Only a report dated before the backend's newest event pays for a read (rare: reports are "now").
+   */
+  private storageSince(backend: string, ts: number): number {
+    if ((this.newestAt.get(backend) ?? Number.NEGATIVE_INFINITY) < ts) return 0;
+    let sum = 0;
+    for (const p of this.batch) {
+      if (p.backend === backend && p.resource === RESOURCE_CODE.storage_used && !p.isLevelReport && p.ts >= ts) {
+        sum += p.amount;
+      }
+    }
+    const id = this.backendIds.get(backend);
+    if (this.isReady && id !== undefined) {
+      const now = this.clock();
+      const filter = { backendIds: [id], resources: [RESOURCE_CODE.storage_used] };
+      const range = { from: ts, to: now + 2 * DAY };
+      const { cells } = this.runner.readSync(() => aggregateRanges(this.db, [range], filter, this.resolution(now)));
+      for (const cell of cells[0]!.values()) sum += cell.total;
+    }
+    return sum;
+  }
+
+  private absorbBackends(
+    rows: { name: string; id: number; type: BackendType; storageLevel: number; lastEventAt: number | null }[],
+  ) {
     for (const b of rows) {
       this.types.set(b.name, b.type);
       this.backendIds.set(b.name, b.id);
       this.levels.set(b.name, b.storageLevel);
+      if (b.lastEventAt !== null) this.newestAt.set(b.name, b.lastEventAt);
     }
   }
 }

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { openResourceTracker, type ResourceTracker, StorageLevelError } from '../src/index.js';
+import { snapshotDatabase } from './support/db-snapshot.js';
+import { tempDbPaths } from './support/temp-db.js';
+
+// Storage is a level: deltas add and subtract, a report sets the level, the net change over a range is
+// level(to) - level(from), and a delta that would go below zero is refused and records nothing.
+
+const MIN = 60_000;
+const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
+const dbPath = tempDbPaths('storage');
+
+function open(path: string): ResourceTracker {
+  return openResourceTracker({ path, clock: () => NOW, flushOnExit: false });
+}
+
+async function level(t: ResourceTracker, backend: string): Promise<number | undefined> {
+  return (await t.getBackendStatus(backend))[backend]?.currentStorageUsageBytes;
+}
+
+async function netChange(t: ResourceTracker, backend: string, from: number, to: number): Promise<number> {
+  const s = await t.getResourceSummary({ backendName: backend, from: new Date(from), to: new Date(to) });
+  return s.backends[backend]?.resources.storage_used?.totalAmount ?? 0;
+}
+
+/** The level at `t` from a replay of deltas and reports in time order (what the tracker must agree with). */
+function levelAt(ops: { ts: number; delta?: number; report?: number }[], t: number): number {
+  let l = 0;
+  for (const op of [...ops].sort((a, b) => a.ts - b.ts)) {
+    if (op.ts >= t) break;
+    l = op.report !== undefined ? op.report : l + op.delta!;
+  }
+  return l;
+}
+
+describe('storage level', () => {
+  it('follows deltas and reports; net change over any range is level(to) - level(from)', async () => {
+    const path = dbPath('level.db');
+    const t = open(path);
+    const ops: { ts: number; delta?: number; report?: number }[] = [
+      { ts: NOW - 100 * MIN, delta: 1000 },
+      { ts: NOW - 90 * MIN, delta: 500 },
+      { ts: NOW - 80 * MIN, delta: -300 },
+      { ts: NOW - 70 * MIN, report: 5000 },
+      { ts: NOW - 60 * MIN, delta: -4500 },
+      { ts: NOW - 50 * MIN, report: 100 },
+      { ts: NOW - 40 * MIN, delta: 250 },
+    ];
+    for (const op of ops) {
+      if (op.report !== undefined) t.setStorageLevel('disk', 'local', op.report, { timestamp: op.ts });
+      else t.trackStorageUsage('disk', 'local', op.delta!, { timestamp: op.ts });
+    }
+    expect(await level(t, 'disk')).toBe(levelAt(ops, NOW + 1));
+    expect(await level(t, 'disk')).toBe(350);
+    for (let from = NOW - 110 * MIN; from < NOW; from += 7 * MIN) {
+      for (let to = from + MIN; to <= NOW; to += 11 * MIN) {
+        expect(await netChange(t, 'disk', from, to)).toBe(levelAt(ops, to) - levelAt(ops, from));
+      }
+    }
+    // A report reads back with the level reported and the change it implied.
+    const page = await t.getResourceUsage({ backendName: 'disk', resourceType: 'storage_used', hoursBack: 3 });
+    const report = page.events.find((e) => e.timestamp === new Date(NOW - 70 * MIN).toISOString());
+    expect(report).toMatchObject({ reportedLevel: 5000, amount: 5000 - 1200 });
+    await t.close();
+    // The level survives a restart.
+    const again = open(path);
+    expect(await level(again, 'disk')).toBe(350);
+    await again.close();
+  });
+
+  it('the level after a report equals the report', async () => {
+    const t = open(dbPath('report.db'));
+    t.trackStorageUsage('s', 's3', 12_345, { timestamp: NOW - 10 * MIN });
+    t.setStorageLevel('s', 's3', 777, { timestamp: NOW - 5 * MIN });
+    expect(await level(t, 's')).toBe(777);
+    t.setStorageLevel('s', 's3', 0, { timestamp: NOW - 4 * MIN });
+    expect(await level(t, 's')).toBe(0);
+    t.setStorageLevel('s', 's3', 2 ** 50, { timestamp: NOW - 3 * MIN });
+    expect(await level(t, 's')).toBe(2 ** 50);
+    const status = (await t.getBackendStatus('s')).s!;
+    expect(status.currentStorageUsageGb).toBe(2 ** 50 / 2 ** 30);
+    await t.close();
+  });
+
+  it('a backdated report is the level at its time; later deltas still count on top', async () => {
+    const t = open(dbPath('backdated.db'));
+    const ops = [
+      { ts: NOW - 30 * MIN, delta: 100 },
+      { ts: NOW - 10 * MIN, delta: 50 },
+      { ts: NOW - 20 * MIN, report: 500 }, // recorded last, dated between the two
+    ];
+    t.trackStorageUsage('d', 'local', 100, { timestamp: NOW - 30 * MIN });
+    t.trackStorageUsage('d', 'local', 50, { timestamp: NOW - 10 * MIN });
+    await t.flush();
+    t.setStorageLevel('d', 'local', 500, { timestamp: NOW - 20 * MIN });
+    // At once, before any flush: the whole of the new level (500 + 50) may be deleted, and no more.
+    expect(() => t.trackStorageUsage('d', 'local', -551)).toThrow(StorageLevelError);
+    expect(await level(t, 'd')).toBe(levelAt(ops, NOW));
+    expect(await level(t, 'd')).toBe(550);
+    t.trackStorageUsage('d', 'local', -550);
+    expect(() => t.trackStorageUsage('d', 'local', -1)).toThrow(StorageLevelError);
+    expect(await level(t, 'd')).toBe(0);
+    await t.close();
+  });
+
+  it('a backdated report in the same batch as later deltas leaves the level right before a flush', async () => {
+    const t = open(dbPath('backdated-batch.db'));
+    t.trackStorageUsage('d', 'local', 100, { timestamp: NOW - 30 * MIN });
+    t.trackStorageUsage('d', 'local', 50, { timestamp: NOW - 10 * MIN });
+    t.setStorageLevel('d', 'local', 500, { timestamp: NOW - 20 * MIN });
+    // The level now is 500 + 50: deleting 550 is allowed at once, without waiting for a flush.
+    t.trackStorageUsage('d', 'local', -550);
+    expect(await level(t, 'd')).toBe(0);
+    await t.close();
+  });
+
+  it('a delete below zero throws STORAGE_BELOW_ZERO and records nothing; a report then allows it', async () => {
+    const path = dbPath('below.db');
+    const t = open(path);
+    t.trackStorageUsage('p', 'ipfs', 100, { timestamp: NOW - MIN });
+    await t.flush();
+    const before = snapshotDatabase(path);
+    let thrown: unknown;
+    try {
+      t.trackStorageUsage('p', 'ipfs', -101);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StorageLevelError);
+    expect(thrown).toMatchObject({ code: 'STORAGE_BELOW_ZERO', backend: 'p', level: 100, delta: -101 });
+    expect(t.pendingCount).toBe(0);
+    expect(await t.flush()).toEqual({ written: 0, duplicates: 0 });
+    expect(snapshotDatabase(path)).toBe(before);
+    expect(await level(t, 'p')).toBe(100);
+
+    // The first event of a new backend cannot be a delete either.
+    expect(() => t.trackStorageUsage('fresh', 'ipfs', -1)).toThrow(StorageLevelError);
+    expect((await t.getBackendStatus()).fresh).toBeUndefined();
+
+    t.setStorageLevel('p', 'ipfs', 5000);
+    t.trackStorageUsage('p', 'ipfs', -4000);
+    expect(await level(t, 'p')).toBe(1000);
+    await t.close();
+
+    // After a restart the stored level still guards deletes.
+    const again = open(path);
+    expect(() => again.trackStorageUsage('p', 'ipfs', -1001)).toThrow(StorageLevelError);
+    again.trackStorageUsage('p', 'ipfs', -1000);
+    expect(await level(again, 'p')).toBe(0);
+    await again.close();
+  });
+});
