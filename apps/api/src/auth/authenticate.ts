@@ -1,0 +1,51 @@
+import { type ApiScope, hasScope, type TokenStore } from '@bytemeter/tracker';
+import { apiError } from '../errors.js';
+
+/** Who is calling: the token's id and scopes, or open access (no token exists yet, loopback only). */
+export interface AuthInfo {
+  tokenId: number | null;
+  scopes: readonly ApiScope[];
+}
+
+/** Checks a request's credentials; throws UNAUTHENTICATED. */
+export type Authenticate = (authorization: string | null | undefined) => AuthInfo;
+
+const OPEN: AuthInfo = { tokenId: null, scopes: ['admin'] };
+
+/**
+ * Bearer tokens against the token store: while no token exists everything is open (the server then
+ * listens on loopback only); once one exists, every request needs a valid one.
+ * @example const auth = tokenAuthenticator(store)('Bearer bm_…')
+ */
+export function tokenAuthenticator(store: TokenStore): Authenticate {
+  return (authorization) => {
+    const secret = bearerSecret(authorization);
+    if (secret === null) {
+      if (!store.hasTokens()) return OPEN;
+      throw apiError('UNAUTHENTICATED', 'This API needs a token: send `Authorization: Bearer <token>`.');
+    }
+    const token = store.verify(secret);
+    if (!token) {
+      if (!store.hasTokens()) return OPEN;
+      throw apiError('UNAUTHENTICATED', 'The bearer token is unknown or revoked.');
+    }
+    return { tokenId: token.id, scopes: token.scopes };
+  };
+}
+
+function bearerSecret(header: string | null | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw apiError('UNAUTHENTICATED', 'The Authorization header must be `Bearer <token>`.');
+  return match[1]!;
+}
+
+/**
+ * Throws FORBIDDEN unless the caller holds `scope` (`admin` implies every scope).
+ * @example requireScope(ctx.auth, 'ingest')
+ */
+export function requireScope(auth: AuthInfo, scope: ApiScope): void {
+  if (!hasScope(auth.scopes, scope)) {
+    throw apiError('FORBIDDEN', `This token lacks the "${scope}" scope.`, { requiredScope: scope });
+  }
+}

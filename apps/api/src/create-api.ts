@@ -1,0 +1,174 @@
+import type { BackendStatus, ResourceTracker, TokenStore } from '@bytemeter/tracker';
+import { getOperationAST } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { type Authenticate, requireScope, tokenAuthenticator } from './auth/authenticate.js';
+import type { ApiContext } from './context.js';
+import { maskError } from './errors.js';
+import { EXPORT_INLINE_CAP } from './export-file.js';
+import { exportResponse } from './http/export-route.js';
+import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits/query-limits.js';
+import { LiveHub } from './live/live-hub.js';
+import { schema } from './schema/index.js';
+import { DEFAULT_MAX_BODY_BYTES } from './settings.js';
+
+export interface ApiOptions {
+  tracker: ResourceTracker;
+  tokens: TokenStore;
+  /** Origins allowed to call from a browser; empty: no CORS headers at all. */
+  corsOrigins?: readonly string[];
+  maxBodyBytes?: number;
+  limits?: QueryLimits;
+  exportCap?: number;
+}
+
+/** What the server context carries before the GraphQL context is built (HTTP request or WebSocket params). */
+interface ServerContext {
+  request?: Request;
+  connectionParams?: Readonly<Record<string, unknown>>;
+}
+
+export type Api = YogaServerInstance<ServerContext, ApiContext>;
+
+function authorizationOf(ctx: ServerContext): string | null {
+  const fromHeader = ctx.request?.headers.get('authorization');
+  if (fromHeader) return fromHeader;
+  const params = ctx.connectionParams;
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === 'string' ? value : null;
+}
+
+/** Queries and subscriptions need `read`; mutations need `ingest` (admin implies both). */
+function useScopes(): Plugin<ApiContext> {
+  const check = (args: { document: unknown; operationName?: string | null | undefined; contextValue: ApiContext }) => {
+    const op = getOperationAST(args.document as never, args.operationName ?? undefined);
+    requireScope(args.contextValue.auth, op?.operation === 'mutation' ? 'ingest' : 'read');
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      try {
+        check(args);
+      } catch (error) {
+        setResultAndStopExecution({ errors: [error as never] });
+      }
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      try {
+        check(args);
+      } catch (error) {
+        setResultAndStopExecution({ errors: [error as never] });
+      }
+    },
+  };
+}
+
+function useQueryLimits(limits: QueryLimits): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(queryLimitsRule(limits));
+    },
+  };
+}
+
+/** /healthz, /export and the body size limit, ahead of GraphQL handling. */
+function useRoutes(tracker: ResourceTracker, authenticate: Authenticate, maxBodyBytes: number): Plugin {
+  const json = (fetchAPI: { Response: typeof Response }, status: number, body: unknown) =>
+    new fetchAPI.Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+  return {
+    async onRequest({ request, url, fetchAPI, endResponse }) {
+      const length = request.headers.get('content-length');
+      if (length !== null && Number(length) > maxBodyBytes) {
+        endResponse(
+          json(fetchAPI, 413, {
+            errors: [
+              {
+                message: `Request bodies are limited to ${maxBodyBytes} bytes.`,
+                extensions: { code: 'BAD_USER_INPUT' },
+              },
+            ],
+          }),
+        );
+        return;
+      }
+      if (url.pathname === '/healthz') {
+        endResponse(json(fetchAPI, 200, { status: 'ok' }));
+        return;
+      }
+      if (url.pathname === '/export') {
+        if (request.method !== 'GET') {
+          endResponse(json(fetchAPI, 405, { errors: [{ message: 'Use GET /export.' }] }));
+          return;
+        }
+        try {
+          requireScope(authenticate(request.headers.get('authorization')), 'read');
+        } catch (error) {
+          const e = error as { message: string; extensions?: { code?: string; http?: { status?: number } } };
+          endResponse(
+            json(fetchAPI, e.extensions?.http?.status ?? 401, {
+              errors: [{ message: e.message, extensions: { code: e.extensions?.code } }],
+            }),
+          );
+          return;
+        }
+        endResponse(await exportResponse(tracker, url, fetchAPI));
+      }
+    },
+  };
+}
+
+/**
+ * The GraphQL API over one tracker: schema, auth, limits, live feeds, /export and /healthz. Serve it with
+ * startApiServer(), or call `api.yoga.fetch` in-process.
+ * @example const { yoga } = createApi({ tracker, tokens }); await yoga.fetch('http://yoga/graphql', { method: 'POST', … })
+ */
+export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub } {
+  const { tracker, tokens } = options;
+  const live = new LiveHub(tracker);
+  const authenticate = tokenAuthenticator(tokens);
+  const cors = options.corsOrigins ?? [];
+  const exportCap = options.exportCap ?? EXPORT_INLINE_CAP;
+  const yoga = createYoga<ServerContext, ApiContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    // Expected errors are the client's business; internal ones are written to stderr by maskError.
+    logging: false,
+    batching: false,
+    maskedErrors: { maskError: (error, message) => maskError(error, message) },
+    cors:
+      cors.length === 0
+        ? false
+        : (request) => {
+            const origin = request.headers.get('origin');
+            if (origin === null || !cors.includes(origin)) return false;
+            return {
+              origin: [origin],
+              credentials: false,
+              methods: ['GET', 'POST', 'OPTIONS'],
+              allowedHeaders: ['authorization', 'content-type', 'accept'],
+            };
+          },
+    context: (ctx) => {
+      const auth = authenticate(authorizationOf(ctx));
+      let statuses: Promise<Record<string, BackendStatus>> | undefined;
+      return {
+        tracker,
+        live,
+        auth,
+        exportCap,
+        allStatuses: () => {
+          statuses ??= tracker.getBackendStatus();
+          return statuses;
+        },
+      };
+    },
+    plugins: [
+      useRoutes(tracker, authenticate, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+      useQueryLimits(options.limits ?? DEFAULT_LIMITS),
+      useScopes(),
+    ],
+  });
+  return { yoga, live };
+}

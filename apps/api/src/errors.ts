@@ -1,0 +1,74 @@
+import { BytemeterError } from '@bytemeter/tracker';
+import { GraphQLError } from 'graphql';
+
+/**
+ * Every `extensions.code` this API sends. Expected errors carry one of the first three; anything else is
+ * masked as INTERNAL_SERVER_ERROR with a generic message (and logged on the server).
+ */
+export type ApiErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'INTERNAL_SERVER_ERROR';
+
+const HTTP_STATUS: Partial<Record<ApiErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+
+/**
+ * An expected error with its code; `trackerCode` and other details go to `extensions` too.
+ * @example throw apiError('FORBIDDEN', 'This token lacks the ingest scope.')
+ */
+export function apiError(code: ApiErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
+  const status = HTTP_STATUS[code];
+  return new GraphQLError(message, {
+    extensions: { code, ...details, ...(status ? { http: { status } } : {}) },
+  });
+}
+
+/** The tracker's typed input errors become BAD_USER_INPUT with the tracker's own code beside it. */
+export function fromTrackerError(error: BytemeterError, base?: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    ...(base?.nodes ? { nodes: base.nodes } : {}),
+    ...(base?.path ? { path: base.path } : {}),
+    extensions: { code: 'BAD_USER_INPUT', trackerCode: error.code },
+  });
+}
+
+function hasCode(error: GraphQLError): boolean {
+  return typeof error.extensions?.code === 'string';
+}
+
+/**
+ * Yoga's maskError: keeps expected errors, converts tracker input errors, and hides everything else.
+ * GraphQL errors without a cause (parse, validation, variable coercion) are the client's fault: BAD_USER_INPUT.
+ */
+export function maskError(error: unknown, message: string): Error {
+  const graphQLError = error instanceof GraphQLError ? error : undefined;
+  const cause = graphQLError ? graphQLError.originalError : error;
+  if (cause instanceof BytemeterError) return fromTrackerError(cause, graphQLError);
+  if (cause instanceof GraphQLError) {
+    if (hasCode(cause)) return graphQLError && graphQLError !== cause ? withPath(cause, graphQLError) : cause;
+    return withCode(cause, 'BAD_USER_INPUT');
+  }
+  if (graphQLError && (cause === undefined || cause === null)) {
+    return hasCode(graphQLError) ? graphQLError : withCode(graphQLError, 'BAD_USER_INPUT');
+  }
+  process.stderr.write(`bytemeter api: internal error: ${(cause as Error)?.stack ?? String(cause)}\n`);
+  return new GraphQLError(message, {
+    ...(graphQLError?.path ? { path: graphQLError.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
+
+function withCode(error: GraphQLError, code: ApiErrorCode): GraphQLError {
+  return new GraphQLError(error.message, {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    ...(error.path ? { path: error.path } : {}),
+    ...(error.source ? { source: error.source } : {}),
+    ...(error.positions ? { positions: error.positions } : {}),
+    extensions: { ...error.extensions, code },
+  });
+}
+
+function withPath(cause: GraphQLError, at: GraphQLError): GraphQLError {
+  return new GraphQLError(cause.message, {
+    ...(at.nodes ? { nodes: at.nodes } : {}),
+    ...(at.path ? { path: at.path } : {}),
+    extensions: cause.extensions,
+  });
+}

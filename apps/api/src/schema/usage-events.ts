@@ -1,0 +1,148 @@
+import { MAX_BATCH_EVENTS, type UsageEvent, type UsagePage } from '@bytemeter/tracker';
+import { builder } from '../builder.js';
+import { BackendTypeEnum, ResourceTypeEnum } from './enums.js';
+import { TimeRange } from './scalars.js';
+
+export const UsageEventRef = builder.objectRef<UsageEvent>('UsageEvent').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    timestamp: t.expose('timestamp', { type: 'DateTime' }),
+    backend: t.exposeString('backend'),
+    backendType: t.expose('backendType', { type: BackendTypeEnum }),
+    resourceType: t.expose('resourceType', { type: ResourceTypeEnum }),
+    amount: t.expose('amount', { type: 'SafeInt' }),
+    formattedAmount: t.exposeString('formattedAmount'),
+    operationId: t.exposeString('operationId', { nullable: true }),
+    path: t.exposeString('path', { nullable: true }),
+    success: t.exposeBoolean('success'),
+    durationMs: t.exposeInt('durationMs', { nullable: true }),
+    metadata: t.expose('metadata', { type: 'JSON', nullable: true }),
+    reportedLevel: t.expose('reportedLevel', {
+      type: 'SafeInt',
+      nullable: true,
+      description: 'For a storage level report (setStorageLevel), the level reported; amount is the change it implied.',
+    }),
+  }),
+});
+
+const PageInfoRef = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean('hasNextPage'),
+    endCursor: t.exposeString('endCursor', { nullable: true }),
+  }),
+});
+
+const UsageEventConnectionRef = builder.objectRef<UsagePage>('UsageEventConnection').implement({
+  description: 'Events newest first.',
+  fields: (t) => ({
+    nodes: t.field({ type: [UsageEventRef], resolve: (p) => p.events }),
+    pageInfo: t.field({
+      type: PageInfoRef,
+      resolve: (p) => ({ hasNextPage: p.nextCursor !== null, endCursor: p.nextCursor }),
+    }),
+    totalCount: t.expose('totalCount', { type: 'SafeInt' }),
+  }),
+});
+
+builder.queryField('usage', (t) =>
+  t.field({
+    type: UsageEventConnectionRef,
+    description:
+      'Individual events, newest first: the last `hoursBack` hours, or `range` when given. `first` is 1 to 1000.',
+    args: {
+      backend: t.arg.string(),
+      backendType: t.arg({ type: BackendTypeEnum }),
+      resourceType: t.arg({ type: ResourceTypeEnum }),
+      hoursBack: t.arg.int({ defaultValue: 24 }),
+      range: t.arg({ type: TimeRange }),
+      first: t.arg.int({ defaultValue: 100 }),
+      after: t.arg.string(),
+    },
+    resolve: (_root, args, ctx) =>
+      ctx.tracker.getResourceUsage({
+        ...(args.range ? { from: args.range.from, to: args.range.to } : { hoursBack: args.hoursBack ?? 24 }),
+        ...(args.backend != null ? { backendName: args.backend } : {}),
+        ...(args.backendType ? { backendType: args.backendType } : {}),
+        ...(args.resourceType ? { resourceType: args.resourceType } : {}),
+        limit: args.first ?? 100,
+        ...(args.after != null ? { cursor: args.after } : {}),
+      }),
+  }),
+);
+
+const UsageEventInput = builder.inputType('UsageEventInput', {
+  fields: (t) => ({
+    id: t.id({ description: 'Idempotency key: an event whose id was already stored is not counted again.' }),
+    timestamp: t.field({ type: 'DateTime', description: 'Defaults to the time the server receives it.' }),
+    backend: t.string({ required: true }),
+    backendType: t.field({ type: BackendTypeEnum, required: true }),
+    resourceType: t.field({ type: ResourceTypeEnum, required: true }),
+    amount: t.field({ type: 'SafeInt', required: true }),
+    operationId: t.string(),
+    path: t.string(),
+    success: t.boolean({ defaultValue: true }),
+    durationMs: t.int(),
+    metadata: t.field({ type: 'JSON' }),
+  }),
+});
+
+const RejectedEventRef = builder
+  .objectRef<{ index: number; code: string; message: string }>('RejectedEvent')
+  .implement({
+    fields: (t) => ({
+      index: t.exposeInt('index', { description: 'Index of the event in the batch.' }),
+      code: t.exposeString('code'),
+      message: t.exposeString('message'),
+    }),
+  });
+
+const TrackUsagePayloadRef = builder
+  .objectRef<{ accepted: number; duplicates: number; rejected: { index: number; code: string; message: string }[] }>(
+    'TrackUsagePayload',
+  )
+  .implement({
+    fields: (t) => ({
+      accepted: t.exposeInt('accepted', { description: 'Events stored by this call.' }),
+      duplicates: t.exposeInt('duplicates', { description: 'Events skipped because their id was already stored.' }),
+      rejected: t.field({
+        type: [RejectedEventRef],
+        description: 'Empty unless the batch was refused; a refused batch stores nothing.',
+        resolve: (p) => p.rejected,
+      }),
+    }),
+  });
+
+builder.mutationField('trackUsage', (t) =>
+  t.field({
+    type: TrackUsagePayloadRef,
+    description: `Stores a batch atomically: every event, or none when any is invalid. At most ${MAX_BATCH_EVENTS} events per call.`,
+    args: { events: t.arg({ type: [UsageEventInput], required: true }) },
+    resolve: (_root, { events }, ctx) =>
+      ctx.tracker.ingestBatch(
+        events.map((e) => ({
+          backend: e.backend,
+          backendType: e.backendType,
+          resourceType: e.resourceType,
+          amount: e.amount,
+          ...(e.id != null ? { id: String(e.id) } : {}),
+          ...(e.timestamp != null ? { timestamp: e.timestamp } : {}),
+          ...(e.operationId != null ? { operationId: e.operationId } : {}),
+          ...(e.path != null ? { path: e.path } : {}),
+          ...(e.success != null ? { success: e.success } : {}),
+          ...(e.durationMs != null ? { durationMs: e.durationMs } : {}),
+          ...(e.metadata != null ? { metadata: e.metadata as Record<string, unknown> } : {}),
+        })),
+      ),
+  }),
+);
+
+builder.subscriptionField('usageEvents', (t) =>
+  t.field({
+    type: UsageEventRef,
+    description: 'Every stored event as it lands (from any process): one shared poller reads new rows every 500 ms.',
+    args: { backend: t.arg.string(), resourceType: t.arg({ type: ResourceTypeEnum }) },
+    subscribe: (_root, args, ctx) =>
+      ctx.live.usageEvents({ backend: args.backend ?? null, resourceType: args.resourceType ?? null }),
+    resolve: (event) => event,
+  }),
+);

@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openResourceTracker, openTokenStore, type ResourceTracker } from '@bytemeter/tracker';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { type Api, type ApiOptions, createApi } from './create-api.js';
+import type { LiveHub } from './live/live-hub.js';
+import { type ApiSettings, isLoopback } from './settings.js';
+
+export interface RunningApi {
+  /** e.g. http://127.0.0.1:4000 */
+  url: string;
+  port: number;
+  yoga: Api;
+  live: LiveHub;
+  tracker: ResourceTracker;
+  server: Server;
+  /** Stops accepting, ends every subscription and closes what the server opened. */
+  close(): Promise<void>;
+}
+
+type EnvelopedArgs = ExecutionArgs & {
+  rootValue: { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+};
+
+/**
+ * Serves the API on host:port: GraphQL over HTTP and SSE, graphql-ws on the same path, /export, /healthz.
+ * Refuses a non-loopback address unless an API token exists. Pass `tracker` to share one; otherwise the
+ * server opens (and closes) its own on settings.dbPath.
+ * @example const api = await startApiServer({ settings: readSettings() }); console.log(api.url)
+ */
+export async function startApiServer(options: {
+  settings: ApiSettings;
+  tracker?: ResourceTracker;
+  api?: Partial<Omit<ApiOptions, 'tracker' | 'tokens'>>;
+}): Promise<RunningApi> {
+  const { settings } = options;
+  const tokens = await openTokenStore({ path: settings.dbPath });
+  if (!isLoopback(settings.host) && !tokens.hasTokens()) {
+    await tokens.close();
+    throw new Error(
+      `Refusing to listen on ${settings.host} without API tokens: anyone on the network could read and write usage. ` +
+        'Create one with `pnpm bytemeter token create --scopes read`, or bind 127.0.0.1.',
+    );
+  }
+  const ownTracker = options.tracker === undefined;
+  const tracker = options.tracker ?? openResourceTracker({ path: settings.dbPath });
+  await tracker.ready;
+  const { yoga, live } = createApi({
+    tracker,
+    tokens,
+    corsOrigins: settings.corsOrigins,
+    maxBodyBytes: settings.maxBodyBytes,
+    ...options.api,
+  });
+
+  const server = createServer((req, res) => {
+    // Bodies are bounded by Content-Length (checked in the routes plugin); a chunked body of unknown size is not read.
+    if (req.method === 'POST' && req.headers['content-length'] === undefined) {
+      res.writeHead(411, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: 'POST needs a Content-Length header.' }] }));
+      return;
+    }
+    void yoga(req, res);
+  });
+
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: settings.maxBodyBytes });
+  const wsDisposer = useServer(
+    {
+      execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
+      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          connectionParams: ctx.connectionParams ?? {},
+        });
+        const document = parse(payload.query);
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = settings.host.includes(':') && !settings.host.startsWith('[') ? `[${settings.host}]` : settings.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    yoga,
+    live,
+    tracker,
+    server,
+    close() {
+      closing ??= (async () => {
+        await wsDisposer.dispose();
+        wss.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await tokens.close();
+        if (ownTracker) await tracker.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { defaultDatabasePath } from '@bytemeter/tracker';
+
+/** Everything the server reads from its environment (see DESIGN.md "Names, commands, settings"). */
+export interface ApiSettings {
+  /** BYTEMETER_API_HOST, default 127.0.0.1. Another address requires at least one API token. */
+  host: string;
+  /** BYTEMETER_API_PORT, default 4000; 0 picks a free port. */
+  port: number;
+  /** BYTEMETER_DB, default ~/.bytemeter/tracker.db. */
+  dbPath: string;
+  /** BYTEMETER_CORS_ORIGINS, comma-separated; empty means no cross-origin browser access. */
+  corsOrigins: string[];
+  /** BYTEMETER_API_MAX_BODY_BYTES, default 1 MiB: larger request bodies get 413. */
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}; got "${raw}".`);
+  }
+  return value;
+}
+
+/**
+ * Reads the settings from the environment, with the documented defaults.
+ * @example const settings = readSettings({ ...process.env, BYTEMETER_API_PORT: '0' })
+ */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {
+  return {
+    host: env.BYTEMETER_API_HOST || '127.0.0.1',
+    port: intSetting(env, 'BYTEMETER_API_PORT', 4000, 0, 65_535),
+    dbPath: env.BYTEMETER_DB || defaultDatabasePath(),
+    corsOrigins: (env.BYTEMETER_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    maxBodyBytes: intSetting(env, 'BYTEMETER_API_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024),
+  };
+}
+
+/** Whether a bind address only accepts connections from this machine. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
