@@ -1,0 +1,185 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { instrumentFetch } from '../../src/adapters/fetch.js';
+import { type ResourceTracker, ValidationError } from '../../src/index.js';
+import { eventsOf, openTempTracker, tally } from '../instrument/temp-tracker.js';
+
+const MiB = 1024 * 1024;
+const CHUNK = 64 * 1024;
+let server: Server;
+let base: string;
+let ctx: ReturnType<typeof openTempTracker>;
+let tracker: ResourceTracker;
+let trackedFetch: typeof fetch;
+/** Resolved by the test once it has read the first chunk of /big; the server sends the rest only then. */
+let firstChunkSeen: () => void = () => {};
+let received = 0;
+
+function writeAll(res: ServerResponse, chunk: Buffer, times: number): Promise<void> {
+  return new Promise((resolve) => {
+    let left = times;
+    const more = () => {
+      while (left > 0) {
+        left--;
+        if (!res.write(chunk)) return void res.once('drain', more);
+      }
+      resolve();
+    };
+    more();
+  });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse) {
+  const chunk = Buffer.alloc(CHUNK, 7);
+  if (req.url === '/ipfs/big') {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.write(chunk);
+    await new Promise<void>((resolve) => {
+      firstChunkSeen = resolve;
+    });
+    await writeAll(res, chunk, (50 * MiB) / CHUNK - 1);
+    res.end();
+  } else if (req.url === '/api/v0/add') {
+    received = 0;
+    for await (const part of req) received += (part as Buffer).length;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ received }));
+  } else if (req.url === '/ipfs/stalls') {
+    res.writeHead(200);
+    res.write(chunk); // then never ends: the client aborts
+  } else {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('no such block');
+  }
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ctx = openTempTracker();
+  tracker = ctx.tracker;
+  trackedFetch = instrumentFetch({
+    tracker,
+    rules: [
+      { match: `${base}/api/v0/`, backend: 'kubo-rpc', type: 'ipfs' },
+      { match: /\/ipfs\//, backend: 'gateway', type: 'ipfs' },
+    ],
+  });
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await ctx.dispose();
+});
+
+beforeEach(() => {
+  firstChunkSeen = () => {};
+});
+
+describe('instrumentFetch against a real node:http server', () => {
+  it('counts a streamed 50 MiB response chunk by chunk, without buffering it', async () => {
+    const res = await trackedFetch(`${base}/ipfs/big`);
+    expect(res.url).toBe(`${base}/ipfs/big`);
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    // The server holds back everything after its first chunk until we have read it: nothing was buffered.
+    expect(first.value!.byteLength).toBeGreaterThan(0);
+    expect(first.value!.byteLength).toBeLessThanOrEqual(CHUNK);
+    expect(tally(await eventsOf(tracker, 'gateway'))).toEqual({}); // recorded when the body ends
+    firstChunkSeen();
+    let total = first.value!.byteLength;
+    let chunks = 1;
+    for (let step = await reader.read(); !step.done; step = await reader.read()) {
+      total += step.value.byteLength;
+      chunks++;
+    }
+    expect(total).toBe(50 * MiB);
+    expect(chunks).toBeGreaterThan(10);
+    expect(tally(await eventsOf(tracker, 'gateway'))).toEqual({
+      bandwidth_download: { amount: 50 * MiB, count: 1, failed: 0 },
+      api_calls: { amount: 1, count: 1, failed: 0 },
+    });
+  });
+
+  it('counts upload bodies: bytes, a string, and a stream as it is sent', async () => {
+    const r1 = await trackedFetch(`${base}/api/v0/add`, { method: 'POST', body: new Uint8Array(3000) });
+    expect(await r1.json()).toEqual({ received: 3000 });
+    const r2 = await trackedFetch(`${base}/api/v0/add`, { method: 'POST', body: 'héllo' });
+    expect(await r2.json()).toEqual({ received: 6 });
+    const parts = [new Uint8Array(1000), new Uint8Array(2345)];
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = parts.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const r3 = await trackedFetch(`${base}/api/v0/add`, {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(await r3.json()).toEqual({ received: 3345 });
+    const events = await eventsOf(tracker, 'kubo-rpc');
+    expect(events.filter((e) => e.resourceType === 'bandwidth_upload').map((e) => e.amount)).toEqual([3000, 6, 3345]);
+    const responses = events.filter((e) => e.resourceType === 'bandwidth_download').map((e) => e.amount);
+    expect(responses).toEqual([
+      JSON.stringify({ received: 3000 }).length,
+      JSON.stringify({ received: 6 }).length,
+      JSON.stringify({ received: 3345 }).length,
+    ]);
+    const calls = events.filter((e) => e.resourceType === 'api_calls');
+    expect(calls.map((e) => [e.success, e.path, e.metadata])).toEqual(
+      Array(3).fill([true, '/api/v0/add', { method: 'POST', status: 200 }]),
+    );
+  });
+
+  it('records an aborted request as one failed call with the bytes received before the abort', async () => {
+    const controller = new AbortController();
+    const res = await trackedFetch(`${base}/ipfs/stalls`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    let got = 0;
+    while (got < CHUNK) {
+      const step = await reader.read();
+      got += step.value!.byteLength;
+    }
+    controller.abort();
+    await expect(reader.read()).rejects.toThrow(/abort/i);
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(trackedFetch(`${base}/ipfs/stalls`, { signal: aborted.signal })).rejects.toThrow(/abort/i);
+    const events = (await eventsOf(tracker, 'gateway')).slice(-3);
+    expect(events.map((e) => [e.resourceType, e.amount, e.success])).toEqual([
+      ['bandwidth_download', CHUNK, true],
+      ['api_calls', 1, false],
+      ['api_calls', 1, false],
+    ]);
+    expect(events[1]!.metadata).toEqual({ method: 'GET', status: 200, error: 'AbortError' });
+    expect(events[2]!.metadata).toEqual({ method: 'GET', status: null, error: 'AbortError' });
+  });
+
+  it('records an HTTP error status as a failed call, and leaves unmatched URLs alone', async () => {
+    const res = await trackedFetch(`${base}/ipfs/missing`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toBe('no such block');
+    const other = await trackedFetch(`${base}/elsewhere`);
+    expect(await other.text()).toBe('no such block');
+    const events = (await eventsOf(tracker, 'gateway')).slice(-2);
+    expect(events.map((e) => [e.resourceType, e.amount, e.success])).toEqual([
+      ['bandwidth_download', 'no such block'.length, true],
+      ['api_calls', 1, false],
+    ]);
+    const backends = await tracker.getBackends();
+    expect(backends.map((b) => b.name).sort()).toEqual(['gateway', 'kubo-rpc']);
+  });
+
+  it('refuses bad rules with a typed error', () => {
+    expect(() => instrumentFetch({ rules: [{ match: 'x', backend: '', type: 'ipfs' }] })).toThrow(ValidationError);
+    expect(() => instrumentFetch({ rules: [{ match: 3 as unknown as string, backend: 'a', type: 'ipfs' }] })).toThrow(
+      /match/,
+    );
+  });
+});
