@@ -155,7 +155,10 @@ export class ResourceTracker {
     this.minuteRetentionMs = positive(options.minuteRetentionMs ?? 30 * DAY, 'minuteRetentionMs');
     this.health = { ...DEFAULT_HEALTH, ...options.health };
     this.flushOnExit = options.flushOnExit ?? true;
-    const opened = openSqlite(this.path, options.busyTimeoutMs ?? 5000);
+    // Every option is checked before the file is touched: a bad one creates nothing.
+    const interval = positive(options.flushIntervalMs ?? 1000, 'flushIntervalMs');
+    const busyTimeoutMs = positive(options.busyTimeoutMs ?? 5000, 'busyTimeoutMs');
+    const opened = openSqlite(this.path, busyTimeoutMs);
     this.sqlite = opened.sqlite;
     this.db = opened.db;
     this.runner = new SqliteRunner(this.sqlite);
@@ -176,7 +179,6 @@ export class ResourceTracker {
       this.ready.catch(() => {}),
     );
     this.ready.catch(() => {});
-    const interval = positive(options.flushIntervalMs ?? 1000, 'flushIntervalMs');
     this.timer = setInterval(() => void this.flush(), interval);
     this.timer.unref();
     openTrackers.add(this);

@@ -34,8 +34,8 @@ export function resolveSummaryRange(q: SummaryQuery, now: number) {
   const timezone = assertTimeZone(q.timezone ?? 'UTC');
   if (q.backendType !== undefined) assertBackendType(q.backendType);
   if (q.from !== undefined || q.to !== undefined) {
-    const from = q.from?.getTime() ?? Number.NaN;
-    const to = q.to?.getTime() ?? Number.NaN;
+    const from = q.from instanceof Date ? q.from.getTime() : Number.NaN;
+    const to = q.to instanceof Date ? q.to.getTime() : Number.NaN;
     if (!Number.isFinite(from) || !Number.isFinite(to)) {
       throw new ValidationError('INVALID_RANGE', 'An explicit range needs both `from` and `to` as valid Dates.');
     }
@@ -45,7 +45,7 @@ export function resolveSummaryRange(q: SummaryQuery, now: number) {
   if (!PERIODS.includes(period)) {
     throw new ValidationError('INVALID_PERIOD', `period must be one of ${PERIODS.join(', ')}; got ${String(period)}.`);
   }
-  const at = q.at === undefined ? now : q.at.getTime();
+  const at = q.at === undefined ? now : q.at instanceof Date ? q.at.getTime() : Number.NaN;
   if (!Number.isFinite(at)) throw new ValidationError('INVALID_RANGE', '`at` must be a valid Date.');
   return { ...periodRange(at, period, timezone), period, timezone };
 }
