@@ -3,7 +3,7 @@ import { getOperationAST } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type Authenticate, requireScope, tokenAuthenticator } from './auth/authenticate.js';
 import type { ApiContext } from './context.js';
-import { maskError } from './errors.js';
+import { maskError, toClosedCode } from './errors.js';
 import { EXPORT_INLINE_CAP } from './export-file.js';
 import { exportResponse } from './http/export-route.js';
 import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits/query-limits.js';
@@ -57,6 +57,16 @@ function useScopes(): Plugin<ApiContext> {
       } catch (error) {
         setResultAndStopExecution({ errors: [error as never] });
       }
+    },
+  };
+}
+
+/** Parse and validation failures leave with BAD_USER_INPUT, like every other error the client caused. */
+function useClosedErrorCodes(): Plugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || Symbol.asyncIterator in result || !result.errors) return;
+      setResult({ ...result, errors: result.errors.map(toClosedCode) as never });
     },
   };
 }
@@ -168,6 +178,7 @@ export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub } {
       useRoutes(tracker, authenticate, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
       useQueryLimits(options.limits ?? DEFAULT_LIMITS),
       useScopes(),
+      useClosedErrorCodes(),
     ],
   });
   return { yoga, live };

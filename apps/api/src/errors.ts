@@ -72,3 +72,27 @@ function withPath(cause: GraphQLError, at: GraphQLError): GraphQLError {
     extensions: cause.extensions,
   });
 }
+
+/** Codes Yoga and graphql-js put on requests they cannot parse or validate: all the client's fault. */
+const CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+
+/**
+ * Narrows an outgoing error's code to the closed ApiErrorCode union; the original code stays in
+ * `extensions.graphqlCode`.
+ * @example result.errors = result.errors.map(toClosedCode)
+ */
+export function toClosedCode<E extends GraphQLError | { message: string; extensions?: Record<string, unknown> }>(
+  error: E,
+): E | GraphQLError {
+  const code = error.extensions?.code;
+  if (typeof code !== 'string' || !CLIENT_CODES.has(code)) return error;
+  const extensions = { ...error.extensions, code: 'BAD_USER_INPUT', graphqlCode: code };
+  if (!(error instanceof GraphQLError)) return new GraphQLError(error.message, { extensions });
+  return new GraphQLError(error.message, {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    ...(error.source ? { source: error.source } : {}),
+    ...(error.positions ? { positions: error.positions } : {}),
+    ...(error.path ? { path: error.path } : {}),
+    extensions,
+  });
+}

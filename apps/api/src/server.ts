@@ -5,6 +5,7 @@ import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type Api, type ApiOptions, createApi } from './create-api.js';
+import { toClosedCode } from './errors.js';
 import type { LiveHub } from './live/live-hub.js';
 import { type ApiSettings, isLoopback } from './settings.js';
 
@@ -76,7 +77,7 @@ export async function startApiServer(options: {
         });
         const document = parse(payload.query);
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map(toClosedCode);
         return {
           schema,
           document,

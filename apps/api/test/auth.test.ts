@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer } from '../src/server.js';
+import { readSettings } from '../src/settings.js';
+import { codes, createTestApi, type TestApi, tempDbPath } from './support/harness.js';
+
+const QUERY = '{ backends { name } }';
+const MUTATION = `mutation { trackUsage(events: [{ backend: "b", backendType: S3, resourceType: API_CALLS, amount: 1 }]) { accepted } }`;
+
+describe('tokens and scopes', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await createTestApi();
+  });
+  afterAll(() => api.close());
+
+  it('serves without a token while no token exists', async () => {
+    expect(codes(await api.execute(QUERY))).toEqual([]);
+  });
+
+  describe('once tokens exist', () => {
+    let read: string;
+    let ingest: string;
+    let admin: string;
+    let revoked: string;
+    beforeAll(() => {
+      read = api.tokens.create({ scopes: 'read' }).secret;
+      ingest = api.tokens.create({ scopes: 'ingest' }).secret;
+      admin = api.tokens.create({ scopes: 'admin' }).secret;
+      const gone = api.tokens.create({ scopes: 'read,ingest' });
+      api.tokens.revoke(gone.id);
+      revoked = gone.secret;
+    });
+
+    const stored = async () => (await api.tracker.getResourceUsage({ hoursBack: 1 })).totalCount;
+
+    it('needs a token on every request (401 UNAUTHENTICATED)', async () => {
+      const r = await api.execute(QUERY);
+      expect(r.status).toBe(401);
+      expect(codes(r)).toEqual(['UNAUTHENTICATED']);
+      const before = await stored();
+      expect(codes(await api.execute(MUTATION))).toEqual(['UNAUTHENTICATED']);
+      expect(await stored()).toBe(before);
+    });
+
+    it('refuses unknown, revoked and malformed tokens', async () => {
+      expect(codes(await api.execute(QUERY, {}, { token: `${read}x` }))).toEqual(['UNAUTHENTICATED']);
+      expect(codes(await api.execute(QUERY, {}, { token: revoked }))).toEqual(['UNAUTHENTICATED']);
+      const basic = await api.yoga.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Basic dXNlcjpwdw==' },
+        body: JSON.stringify({ query: QUERY }),
+      });
+      expect(basic.status).toBe(401);
+    });
+
+    it('lets read query but not mutate (FORBIDDEN, nothing stored)', async () => {
+      expect(codes(await api.execute(QUERY, {}, { token: read }))).toEqual([]);
+      const before = await stored();
+      const r = await api.execute(MUTATION, {}, { token: read });
+      expect(codes(r)).toEqual(['FORBIDDEN']);
+      expect(r.errors?.[0]?.extensions?.requiredScope).toBe('ingest');
+      expect(await stored()).toBe(before);
+    });
+
+    it('lets ingest mutate but not query or subscribe', async () => {
+      const r = await api.execute<{ trackUsage: { accepted: number } }>(MUTATION, {}, { token: ingest });
+      expect(r.data?.trackUsage.accepted).toBe(1);
+      expect(codes(await api.execute(QUERY, {}, { token: ingest }))).toEqual(['FORBIDDEN']);
+      const sub = await api.yoga.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${ingest}` },
+        body: JSON.stringify({ query: 'subscription { liveBandwidth { totalMbps } }' }),
+      });
+      const text = await sub.text();
+      expect(text).toContain('FORBIDDEN');
+      expect(text).not.toContain('totalMbps');
+    });
+
+    it('lets admin do everything', async () => {
+      expect(codes(await api.execute(QUERY, {}, { token: admin }))).toEqual([]);
+      expect(codes(await api.execute(MUTATION, {}, { token: admin }))).toEqual([]);
+    });
+
+    it('guards /export with the read scope but leaves /healthz open', async () => {
+      expect((await api.yoga.fetch('http://yoga/export?format=csv')).status).toBe(401);
+      const forbidden = await api.yoga.fetch('http://yoga/export?format=csv', {
+        headers: { authorization: `Bearer ${ingest}` },
+      });
+      expect(forbidden.status).toBe(403);
+      const ok = await api.yoga.fetch('http://yoga/export?format=csv', {
+        headers: { authorization: `Bearer ${read}` },
+      });
+      expect(ok.status).toBe(200);
+      expect((await api.yoga.fetch('http://yoga/healthz')).status).toBe(200);
+    });
+  });
+});
+
+describe('binding', () => {
+  it('refuses a non-loopback address while no token exists', async () => {
+    const db = tempDbPath();
+    const settings = { ...readSettings({}), host: '0.0.0.0', port: 0, dbPath: db.path };
+    await expect(startApiServer({ settings })).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0 without API tokens/);
+    db.cleanup();
+  });
+
+  it('binds 127.0.0.1 on port 4000 by default', () => {
+    const settings = readSettings({});
+    expect(settings.host).toBe('127.0.0.1');
+    expect(settings.port).toBe(4000);
+    expect(
+      readSettings({ BYTEMETER_API_HOST: '::1', BYTEMETER_API_PORT: '4100', BYTEMETER_DB: '/tmp/x.db' }),
+    ).toMatchObject({ host: '::1', port: 4100, dbPath: '/tmp/x.db' });
+    expect(() => readSettings({ BYTEMETER_API_PORT: 'eighty' })).toThrow(/BYTEMETER_API_PORT/);
+  });
+});

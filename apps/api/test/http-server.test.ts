@@ -1,0 +1,141 @@
+import { serverAudits } from 'graphql-http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApi, startApiServer } from '../src/server.js';
+import { readSettings } from '../src/settings.js';
+import { tempDbPath } from './support/harness.js';
+
+// The real server on a real port: GraphQL over HTTP conformance, /export, /healthz, CORS and body limits.
+
+describe('API over a real port', () => {
+  let api: RunningApi;
+  const db = tempDbPath();
+  beforeAll(async () => {
+    api = await startApiServer({
+      settings: { ...readSettings({}), port: 0, dbPath: db.path, corsOrigins: ['http://dash.example'] },
+    });
+    const r = await post({
+      query: `mutation($e: [UsageEventInput!]!) { trackUsage(events: $e) { accepted } }`,
+      variables: {
+        e: Array.from({ length: 12 }, (_, i) => ({
+          id: `x-${i}`,
+          backend: i % 2 ? 'photos' : 'pins',
+          backendType: i % 2 ? 'S3' : 'IPFS',
+          resourceType: 'BANDWIDTH_UPLOAD',
+          amount: 100 + i,
+          path: i === 3 ? '=cmd|"quoted, comma"' : null,
+        })),
+      },
+    });
+    expect(await r.json()).toEqual({ data: { trackUsage: { accepted: 12 } } });
+  });
+  afterAll(async () => {
+    await api.close();
+    db.cleanup();
+  });
+
+  function post(body: unknown, headers: Record<string, string> = {}) {
+    return fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+  }
+
+  it('binds the loopback address', () => {
+    expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('passes every MUST of the GraphQL over HTTP audits', async () => {
+    const audits = serverAudits({ url: `${api.url}/graphql` });
+    const must = audits.filter((a) => a.name.startsWith('MUST'));
+    expect(must.length).toBeGreaterThan(10);
+    const failures: string[] = [];
+    for (const audit of must) {
+      const result = await audit.fn();
+      if (result.status !== 'ok') failures.push(`${audit.name}: ${result.reason}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('answers /healthz', async () => {
+    const r = await fetch(`${api.url}/healthz`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ status: 'ok' });
+  });
+
+  it('streams /export as CSV, NDJSON and JSON with a download name', async () => {
+    const csv = await fetch(`${api.url}/export?format=csv&hoursBack=1`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="bytemeter-usage-\d{8}T\d{6}Z-\d{8}T\d{6}Z\.csv"$/,
+    );
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toBe(
+      'id,timestamp,backend,backendType,resourceType,amount,operationId,path,success,durationMs,metadata',
+    );
+    expect(lines).toHaveLength(13);
+    expect(lines.find((l) => l.startsWith('x-3,'))).toContain(`"'=cmd|""quoted, comma"""`);
+
+    const ndjson = await fetch(`${api.url}/export?format=ndjson&hoursBack=1&backend=photos`);
+    expect(ndjson.headers.get('content-disposition')).toMatch(/\.ndjson"$/);
+    const rows = (await ndjson.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { backend: string; amount: number });
+    expect(rows.map((r) => r.backend)).toEqual(Array(6).fill('photos'));
+    expect(rows.reduce((s, r) => s + r.amount, 0)).toBe(101 + 103 + 105 + 107 + 109 + 111);
+
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const json = await fetch(`${api.url}/export?format=json&from=${from}&to=${to}`);
+    expect(json.headers.get('content-type')).toBe('application/json');
+    expect((await json.json()) as unknown[]).toHaveLength(12);
+  });
+
+  it('refuses bad /export parameters with 400 before streaming', async () => {
+    for (const query of [
+      'format=xml',
+      'hoursBack=-3',
+      'from=2026-11-27T00:00:00&to=2026-11-28T00:00:00Z',
+      'from=2026-11-27T00:00:00Z',
+    ]) {
+      const r = await fetch(`${api.url}/export?${query}`);
+      expect(r.status, query).toBe(400);
+      const body = (await r.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('sends CORS headers only to allowed origins', async () => {
+    const allowed = await fetch(`${api.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://dash.example', 'access-control-request-method': 'POST' },
+    });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://dash.example');
+    const other = await post({ query: '{ __typename }' }, { origin: 'http://evil.example' });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('limits request bodies', async () => {
+    const big = await post({ query: `{ __typename } #${'x'.repeat(1024 * 1024)}` });
+    expect(big.status).toBe(413);
+    const chunked = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode('{"query":"{ __typename }"}'));
+          c.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(411);
+  });
+
+  it('serves usageSummary over HTTP with exact totals', async () => {
+    const r = await post({ query: '{ usageSummary { totals { bandwidthUpload } } }' });
+    expect(await r.json()).toEqual({ data: { usageSummary: { totals: { bandwidthUpload: 12 * 100 + 66 } } } });
+  });
+});

@@ -1,0 +1,178 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { LiveHub } from '../src/live/live-hub.js';
+import { type RunningApi, startApiServer } from '../src/server.js';
+import { readSettings } from '../src/settings.js';
+import { tempDbPath } from './support/harness.js';
+import { nextMatching } from './support/next-matching.js';
+
+type Sample = {
+  liveBandwidth: { backend: string | null; uploadBytes: number; downloadBytes: number; uploadMbps: number };
+};
+
+describe('subscriptions', () => {
+  let api: RunningApi;
+  const db = tempDbPath();
+  let sse: ReturnType<typeof createSseClient>;
+  let ws: ReturnType<typeof createWsClient>;
+
+  beforeAll(async () => {
+    api = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+    sse = createSseClient({ url: `${api.url}/graphql` });
+    ws = createWsClient({ url: `${api.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: true });
+  });
+  afterAll(async () => {
+    sse.dispose();
+    await ws.dispose();
+    await api.close();
+    db.cleanup();
+  });
+
+  async function track(events: Record<string, unknown>[]) {
+    const r = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mutation($e: [UsageEventInput!]!) { trackUsage(events: $e) { accepted rejected { code } } }',
+        variables: { e: events },
+      }),
+    });
+    expect(await r.json()).toEqual({ data: { trackUsage: { accepted: events.length, rejected: [] } } });
+  }
+
+  it('liveBandwidth over SSE sees bytes recorded through the API', async () => {
+    const iterator = sse.iterate<Sample>({
+      query:
+        'subscription { liveBandwidth(backend: "sse", intervalMs: 250) { backend uploadBytes downloadBytes uploadMbps } }',
+    });
+    // The first sample proves the subscription is live before anything is written.
+    await nextMatching(iterator, () => true);
+    await track([{ backend: 'sse', backendType: 'S3', resourceType: 'BANDWIDTH_UPLOAD', amount: 5000 }]);
+    const { item } = await nextMatching(iterator, (r) => (r.data?.liveBandwidth.uploadBytes ?? 0) > 0);
+    expect(item.data?.liveBandwidth).toMatchObject({ backend: 'sse', uploadBytes: 5000, downloadBytes: 0 });
+    expect(item.data?.liveBandwidth.uploadMbps).toBeGreaterThan(0);
+    await iterator.return?.();
+  });
+
+  it('usageEvents over graphql-ws delivers matching events as they land', async () => {
+    const iterator = ws.iterate<{ usageEvents: { backend: string; amount: number; resourceType: string } }>({
+      query: 'subscription { usageEvents(backend: "ws-a") { backend amount resourceType } }',
+    });
+    // Subscriptions start asynchronously; wait until the shared poller has its listener.
+    await waitUntil(() => (api.live.ticker.listenerCounts().events ?? 0) > 0);
+    await waitUntil(() => api.live.ticker.computations.get('events') !== undefined);
+    await track([
+      { backend: 'ws-b', backendType: 'S3', resourceType: 'BANDWIDTH_UPLOAD', amount: 1 },
+      { backend: 'ws-a', backendType: 'S3', resourceType: 'BANDWIDTH_DOWNLOAD', amount: 2 },
+      { backend: 'ws-a', backendType: 'S3', resourceType: 'API_CALLS', amount: 1 },
+    ]);
+    const first = await nextMatching(iterator, () => true);
+    const second = await nextMatching(iterator, () => true);
+    expect([first.item.data?.usageEvents, second.item.data?.usageEvents]).toEqual([
+      { backend: 'ws-a', amount: 2, resourceType: 'BANDWIDTH_DOWNLOAD' },
+      { backend: 'ws-a', amount: 1, resourceType: 'API_CALLS' },
+    ]);
+    await iterator.return?.();
+  });
+
+  it('backendStatusChanged over graphql-ws reports a storage level change', async () => {
+    await track([{ backend: 'levels', backendType: 'LOCAL', resourceType: 'STORAGE_USED', amount: 10 }]);
+    const iterator = ws.iterate<{ backendStatusChanged: { backend: string; currentStorageUsageBytes: number } }>({
+      query: 'subscription { backendStatusChanged(backend: "levels") { backend currentStorageUsageBytes } }',
+    });
+    await waitUntil(() => api.live.ticker.computations.get('status') !== undefined);
+    await track([{ backend: 'levels', backendType: 'LOCAL', resourceType: 'STORAGE_USED', amount: 32 }]);
+    const { item } = await nextMatching(iterator, () => true);
+    expect(item.data?.backendStatusChanged).toEqual({ backend: 'levels', currentStorageUsageBytes: 42 });
+    await iterator.return?.();
+  });
+
+  it('liveBandwidth sees a write by another process within 2 s', async () => {
+    const iterator = ws.iterate<Sample>({
+      query: 'subscription { liveBandwidth(backend: "other-process", intervalMs: 250) { uploadBytes downloadBytes } }',
+    });
+    await nextMatching(iterator, () => true);
+    const written = await recordInChildProcess(db.path);
+    const { item } = await nextMatching(iterator, (r) => (r.data?.liveBandwidth.uploadBytes ?? 0) > 0, 2000);
+    expect(item.data?.liveBandwidth).toEqual({ uploadBytes: 777_777, downloadBytes: 0 });
+    expect(Date.now() - written).toBeLessThan(2000);
+    await iterator.return?.();
+  });
+
+  it('computes liveBandwidth once per tick for every subscriber, over SSE and WebSocket alike', async () => {
+    const key = LiveHub.bandwidthKey('fan', 300);
+    const query = 'subscription { liveBandwidth(backend: "fan", intervalMs: 300) { timestamp uploadBytes } }';
+    const iterators = [
+      ...Array.from({ length: 10 }, () => ws.iterate<{ liveBandwidth: { timestamp: string } }>({ query })),
+      ...Array.from({ length: 10 }, () => sse.iterate<{ liveBandwidth: { timestamp: string } }>({ query })),
+    ];
+    const firsts = await Promise.all(iterators.map((it) => nextMatching(it, () => true)));
+    expect(api.live.ticker.listenerCounts()[key]).toBe(20);
+    // Two more samples each: every subscriber sees the same ticks, the same computed values.
+    const seconds = await Promise.all(iterators.map((it) => nextMatching(it, () => true)));
+    const thirds = await Promise.all(iterators.map((it) => nextMatching(it, () => true)));
+    const computations = api.live.ticker.computations.get(key) ?? 0;
+    const distinct = new Set([...firsts, ...seconds, ...thirds].map((r) => r.item.data?.liveBandwidth.timestamp));
+    expect(computations).toBeLessThanOrEqual(distinct.size + 1);
+    expect(computations).toBeLessThan(20);
+    await Promise.all(iterators.map((it) => it.return?.()));
+    await waitUntil(() => api.live.ticker.listenerCounts()[key] === undefined);
+  });
+});
+
+describe('shared ticker fan-out in process', () => {
+  it('runs one computation per tick for 1,000 subscribers', async () => {
+    const db = tempDbPath();
+    const api = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+    const key = LiveHub.bandwidthKey(null, 250);
+    const received = new Array<number>(1000).fill(0);
+    const iterators = received.map(() => api.live.bandwidth(null, 250)[Symbol.asyncIterator]());
+    const pulls = iterators.map(async (it, i) => {
+      while (received[i]! < 3) {
+        const step = await it.next();
+        if (step.done) return;
+        received[i]!++;
+      }
+    });
+    await Promise.all(pulls);
+    const computations = api.live.ticker.computations.get(key) ?? 0;
+    expect(received.every((n) => n === 3)).toBe(true);
+    // 3,000 samples delivered from a handful of computations (3, plus one a late iterator may still wait on).
+    expect(computations).toBeGreaterThanOrEqual(3);
+    expect(computations).toBeLessThanOrEqual(5);
+    await Promise.all(iterators.map((it) => it.return?.()));
+    await api.close();
+    db.cleanup();
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Records through the tracker in a separate Node process (like an application would); resolves when it has exited. */
+function recordInChildProcess(dbPath: string): Promise<number> {
+  const script = `
+    import { openResourceTracker } from '@bytemeter/tracker';
+    const tracker = openResourceTracker({ path: process.env.BYTEMETER_DB });
+    tracker.trackBandwidthUpload('other-process', 's3', 777777);
+    await tracker.close();
+  `;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { ...process.env, BYTEMETER_DB: dbPath },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(Date.now()) : reject(new Error(`child exited with ${code}`))));
+  });
+}
