@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { migrateToLatest } from './db/migrate.js';
+import { MIGRATION_NAMES, migrateToLatest } from './db/migrate.js';
 import { openSqlite } from './db/open-sqlite.js';
 import { exec, type Plan, SqliteRunner } from './db/runner.js';
 import type { Database } from './db/schema.js';
@@ -131,6 +131,8 @@ export class ResourceTracker {
   private flushChain: Promise<FlushResult> = Promise.resolve({ written: 0, duplicates: 0 });
   private flushScheduled = false;
   private isReady = false;
+  /** The file was already at the newest schema when opened, so the exit hook may write before `ready`. */
+  private schemaCurrent = false;
   private closed = false;
   private lastPrune = 0;
   /** Backend types as known to this process (stored ones and ones first seen here). */
@@ -165,6 +167,8 @@ export class ResourceTracker {
     // A file that already has the schema answers at once, so the first record can check names and levels.
     if (this.sqlite.prepare("select 1 from sqlite_master where name = 'backend_state'").get()) {
       this.absorbBackends(this.runner.readSync(() => loadBackends(this.db)));
+      const applied = this.sqlite.prepare('select name from bytemeter_migration').pluck().all() as string[];
+      this.schemaCurrent = MIGRATION_NAMES.every((name) => applied.includes(name));
     }
     // One migration at a time per file in this process (the file lock orders processes; see open-sqlite.ts).
     const before = migrations.get(this.path) ?? Promise.resolve();
@@ -344,7 +348,8 @@ export class ResourceTracker {
 
   /** Called from the process 'exit' hook: the last chance to write, so it must be synchronous. */
   flushSyncOnExit(): void {
-    if (!this.flushOnExit || !this.isReady || this.closed || this.batch.length === 0) return;
+    // A script may record and call process.exit() before the (async) migration check has resolved.
+    if (!this.flushOnExit || !(this.isReady || this.schemaCurrent) || this.closed || this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
     try {

@@ -7,6 +7,9 @@ const migrations: Record<string, Migration> = {
   '0002-api-tokens': m0002,
 };
 
+/** Names of every migration, oldest first: a database that recorded them all is at the newest schema. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
+
 /**
  * Brings a database to the newest schema; the one entry point for the tracker, the CLI, the API and tests.
  * Returns Kysely's result set rather than throwing, so a caller can report which migration failed.
