@@ -29,7 +29,8 @@ interface ServerContext {
 
 export type Api = YogaServerInstance<ServerContext, ApiContext>;
 
-function authorizationOf(ctx: ServerContext): string | null {
+/** The bearer credentials of an HTTP request (header) or a WebSocket connection (connectionParams). */
+export function authorizationOf(ctx: ServerContext): string | null {
   const fromHeader = ctx.request?.headers.get('authorization');
   if (fromHeader) return fromHeader;
   const params = ctx.connectionParams;
@@ -133,7 +134,7 @@ function useRoutes(tracker: ResourceTracker, authenticate: Authenticate, maxBody
  * startApiServer(), or call `api.yoga.fetch` in-process.
  * @example const { yoga } = createApi({ tracker, tokens }); await yoga.fetch('http://yoga/graphql', { method: 'POST', … })
  */
-export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub } {
+export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub; authenticate: Authenticate } {
   const { tracker, tokens } = options;
   const live = new LiveHub(tracker);
   const authenticate = tokenAuthenticator(tokens);
@@ -181,5 +182,5 @@ export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub } {
       useClosedErrorCodes(),
     ],
   });
-  return { yoga, live };
+  return { yoga, live, authenticate };
 }

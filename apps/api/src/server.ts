@@ -4,7 +4,7 @@ import { openResourceTracker, openTokenStore, type ResourceTracker } from '@byte
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { type Api, type ApiOptions, createApi } from './create-api.js';
+import { type Api, type ApiOptions, authorizationOf, createApi } from './create-api.js';
 import { toClosedCode } from './errors.js';
 import type { LiveHub } from './live/live-hub.js';
 import { type ApiSettings, isLoopback } from './settings.js';
@@ -48,7 +48,7 @@ export async function startApiServer(options: {
   const ownTracker = options.tracker === undefined;
   const tracker = options.tracker ?? openResourceTracker({ path: settings.dbPath });
   await tracker.ready;
-  const { yoga, live } = createApi({
+  const { yoga, live, authenticate } = createApi({
     tracker,
     tokens,
     corsOrigins: settings.corsOrigins,
@@ -71,6 +71,15 @@ export async function startApiServer(options: {
     {
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+      // A socket without valid credentials is closed at once (4403) rather than kept open to fail per operation.
+      onConnect: (ctx) => {
+        try {
+          authenticate(authorizationOf({ connectionParams: ctx.connectionParams ?? {} }));
+          return true;
+        } catch {
+          return false;
+        }
+      },
       onSubscribe: async (ctx, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           connectionParams: ctx.connectionParams ?? {},

@@ -124,6 +124,60 @@ describe('subscriptions', () => {
   });
 });
 
+describe('subscriptions with tokens', () => {
+  it('need a token with the read scope over graphql-ws and SSE', async () => {
+    const db = tempDbPath();
+    const api = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+    const { openTokenStore } = await import('@bytemeter/tracker');
+    const store = await openTokenStore({ path: db.path });
+    const read = store.create({ scopes: 'read' }).secret;
+    const ingest = store.create({ scopes: 'ingest' }).secret;
+    await store.close();
+    const query = 'subscription { liveBandwidth(intervalMs: 250) { totalMbps } }';
+    const wsUrl = `${api.url.replace('http', 'ws')}/graphql`;
+
+    const anonymous = createWsClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    await expect(nextMatching(anonymous.iterate({ query }), () => true)).rejects.toMatchObject({ code: 4403 });
+    await anonymous.dispose();
+
+    const writer = createWsClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${ingest}` },
+    });
+    const refused = await nextMatching(writer.iterate({ query }), () => true);
+    expect(refused.item.data ?? null).toBeNull();
+    expect(refused.item.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    await writer.dispose();
+
+    const reader = createWsClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${read}` },
+    });
+    const { item } = await nextMatching(
+      reader.iterate<{ liveBandwidth: { totalMbps: number } }>({ query }),
+      () => true,
+    );
+    expect(item.data?.liveBandwidth.totalMbps).toBe(0);
+    await reader.dispose();
+
+    const sseAnonymous = createSseClient({ url: `${api.url}/graphql`, retryAttempts: 0 });
+    await expect(nextMatching(sseAnonymous.iterate({ query }), () => true)).rejects.toBeDefined();
+    sseAnonymous.dispose();
+    const sseReader = createSseClient({ url: `${api.url}/graphql`, headers: { authorization: `Bearer ${read}` } });
+    const sseItem = await nextMatching(
+      sseReader.iterate<{ liveBandwidth: { totalMbps: number } }>({ query }),
+      () => true,
+    );
+    expect(sseItem.item.data?.liveBandwidth.totalMbps).toBe(0);
+    sseReader.dispose();
+
+    await api.close();
+    db.cleanup();
+  });
+});
+
 describe('shared ticker fan-out in process', () => {
   it('runs one computation per tick for 1,000 subscribers', async () => {
     const db = tempDbPath();
