@@ -24,7 +24,7 @@ describe('formatBytes', () => {
     [3.25 * TiB, '3.25 TiB'],
     [PiB, '1.00 PiB'],
     [1024 * PiB, '1024.00 PiB'], // PiB is the largest unit
-    [Number.MAX_SAFE_INTEGER, '8192.00 PiB'],
+    [Number.MAX_SAFE_INTEGER, '8.00 PiB'], // 2^53 - 1 bytes
     [-2048, '-2.00 KiB'],
     [-1, '-1 B'],
   ])('%d → %s', (bytes, text) => {
