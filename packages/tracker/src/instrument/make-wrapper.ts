@@ -3,7 +3,7 @@ import { assertBackendName, assertBackendType } from '../record/validate.js';
 import type { ResourceTracker } from '../tracker.js';
 import type { BackendType } from '../types.js';
 import { downloadBytesOf, uploadBytesOf } from './byte-length.js';
-import { type InstrumentErrorHandler, observeCall, warnOnce } from './observe-call.js';
+import { type CallObserver, type InstrumentErrorHandler, observeCall, warnOnce } from './observe-call.js';
 
 /** Options shared by trackUpload, trackDownload, trackStorage and trackApi. */
 export interface WrapperOptions {
@@ -54,48 +54,43 @@ export function makeWrapper(kind: WrapperKind, backend: string, type: BackendTyp
   return <F extends (...args: any[]) => any>(fn: F, context?: ClassMethodDecoratorContext): F => {
     if (typeof fn !== 'function') throw new TypeError('bytemeter wrappers take a function or decorate a method.');
     const name = context ? String(context.name) : fn.name;
+    const observer: CallObserver<unknown> = {
+      succeeded(result, args, startedAt) {
+        const durationMs = performance.now() - startedAt;
+        const tracker = opts.tracker ?? getResourceTracker();
+        const path = opts.path?.(args);
+        const amount = inferAmount(kind, opts, args, result);
+        if (kind === 'api' && amount === undefined) {
+          tracker.trackApiCall(backend, type, { durationMs, path });
+        } else if (amount === undefined) {
+          tracker.trackApiCall(backend, type, { durationMs, path });
+          onError(new AmountInferenceError(kind, name));
+        } else if (kind === 'upload') tracker.trackBandwidthUpload(backend, type, amount, { durationMs, path });
+        else if (kind === 'download') tracker.trackBandwidthDownload(backend, type, amount, { durationMs, path });
+        else if (kind === 'storage') tracker.trackStorageUsage(backend, type, amount, { durationMs, path });
+        else {
+          tracker.trackResourceUsage({
+            backend,
+            backendType: type,
+            resourceType: 'api_calls',
+            amount,
+            durationMs,
+            path,
+          });
+        }
+      },
+      failed(error, args, startedAt) {
+        const tracker = opts.tracker ?? getResourceTracker();
+        tracker.trackApiCall(backend, type, {
+          success: false,
+          durationMs: performance.now() - startedAt,
+          path: opts.path?.(args),
+          metadata: { operation: kind, function: name, error: errorName(error) },
+        });
+      },
+    };
     function tracked(this: unknown, ...args: unknown[]): unknown {
-      return observeCall(
-        fn,
-        this,
-        args,
-        {
-          succeeded(result, startedAt) {
-            const durationMs = performance.now() - startedAt;
-            const tracker = opts.tracker ?? getResourceTracker();
-            const path = opts.path?.(args);
-            const amount = inferAmount(kind, opts, args, result);
-            if (kind === 'api' && amount === undefined) {
-              tracker.trackApiCall(backend, type, { durationMs, path });
-            } else if (amount === undefined) {
-              tracker.trackApiCall(backend, type, { durationMs, path });
-              onError(new AmountInferenceError(kind, name));
-            } else if (kind === 'upload') tracker.trackBandwidthUpload(backend, type, amount, { durationMs, path });
-            else if (kind === 'download') tracker.trackBandwidthDownload(backend, type, amount, { durationMs, path });
-            else if (kind === 'storage') tracker.trackStorageUsage(backend, type, amount, { durationMs, path });
-            else {
-              tracker.trackResourceUsage({
-                backend,
-                backendType: type,
-                resourceType: 'api_calls',
-                amount,
-                durationMs,
-                path,
-              });
-            }
-          },
-          failed(error, startedAt) {
-            const tracker = opts.tracker ?? getResourceTracker();
-            tracker.trackApiCall(backend, type, {
-              success: false,
-              durationMs: performance.now() - startedAt,
-              path: opts.path?.(args),
-              metadata: { operation: kind, function: name, error: errorName(error) },
-            });
-          },
-        },
-        onError,
-      );
+      return observeCall(fn, this, args, observer, onError);
     }
     Object.defineProperty(tracked, 'name', { value: name });
     return tracked as F;
