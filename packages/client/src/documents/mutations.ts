@@ -1,0 +1,27 @@
+import { graphql } from '../graphql/graphql.js';
+import { BackendStatusFields } from './fragments.js';
+
+export const TrackUsageMutation = graphql(`
+  mutation TrackUsage($events: [UsageEventInput!]!) {
+    trackUsage(events: $events) {
+      accepted
+      duplicates
+      rejected {
+        index
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const SetStorageLevelMutation = graphql(
+  `
+  mutation SetStorageLevel($backend: String!, $backendType: BackendType!, $bytes: SafeInt!, $at: DateTime) {
+    setStorageLevel(backend: $backend, backendType: $backendType, bytes: $bytes, at: $at) {
+      ...BackendStatusFields
+    }
+  }
+`,
+  [BackendStatusFields],
+);

@@ -1,0 +1,68 @@
+// The package's public face: the client, the remote tracker, typed documents and errors.
+
+export {
+  type Backend,
+  type BackendStatus,
+  type BandwidthSample,
+  type BytemeterClient,
+  type BytemeterClientOptions,
+  createBytemeterClient,
+  type ExportDocument,
+  type SeriesPoint,
+  type SubscribeOptions,
+  type TimeSeriesVariables,
+  type TrackUsagePayload,
+  type UsageEvent,
+  type UsageEventInput,
+  type UsagePage,
+  type UsageSummary,
+  type UsageSummaryVariables,
+  type UsageVariables,
+} from './create-client.js';
+export { BackendStatusFields, UsageEventFields } from './documents/fragments.js';
+export { SetStorageLevelMutation, TrackUsageMutation } from './documents/mutations.js';
+export {
+  BackendQuery,
+  BackendStatusQuery,
+  BackendsQuery,
+  ExportQuery,
+  TimeSeriesQuery,
+  UsageQuery,
+  UsageSummaryQuery,
+} from './documents/queries.js';
+export {
+  BackendStatusChangedSubscription,
+  LiveBandwidthSubscription,
+  UsageEventsSubscription,
+} from './documents/subscriptions.js';
+export {
+  BytemeterClientError,
+  type ClientErrorCode,
+  ClientValidationError,
+  EventsDroppedError,
+  type GraphQLErrorItem,
+  GraphQLRequestError,
+  HttpError,
+  NetworkError,
+  RemoteTrackerClosedError,
+} from './errors.js';
+export { graphql, type ResultOf, type VariablesOf } from './graphql/graphql.js';
+export {
+  createRemoteTracker,
+  type RemoteFlushResult,
+  RemoteTracker,
+  type RemoteTrackerOptions,
+  type RemoteTrackerStats,
+} from './tracker/remote-tracker.js';
+export { centsToMicros } from './tracker/to-event-input.js';
+export {
+  BACKEND_TYPES,
+  type BackendType,
+  RESOURCE_TYPES,
+  type ResourceType,
+  type TrackEvent,
+  type TrackOptions,
+} from './tracker/types.js';
+export { uuidv7 } from './tracker/uuid-v7.js';
+export type { ExportOptions, ExportStream } from './transport/export-stream.js';
+export type { SubscriptionTransport } from './transport/subscriptions.js';
