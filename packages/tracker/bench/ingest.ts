@@ -10,6 +10,8 @@ export interface IngestResult {
   events: number;
   runs: number;
   keys: boolean;
+  /** The events' time stamps spread over this span before the tracker's clock. */
+  spanMs: number;
   /** Median events/s of record-then-flush through the tracker (raw rows and every rollup level). */
   trackerPerSec: number;
   /** Median ms of the recording calls alone and of the flush alone. */
@@ -19,18 +21,21 @@ export interface IngestResult {
   baselinePerSec: number;
 }
 
-const DAY = 86_400_000;
-
 function removeDb(path: string) {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }
 
 /**
- * Ingest throughput: record `events` events (spread over the last 2 days) then flush, into a fresh file
+ * Ingest throughput: record `events` events (time stamps spread over `spanMs` before now) then flush, into a fresh file
  * each run; beside plain better-sqlite3 INSERTs of the same rows in one transaction into the same schema.
  */
-export async function benchIngest(dir: string, events: number, runs: number, keys: boolean): Promise<IngestResult> {
-  const batch = new SyntheticEvents({ count: events, from: ANCHOR - 2 * DAY, to: ANCHOR, keys, seed: 7 }).take(events);
+export async function benchIngest(
+  dir: string,
+  events: number,
+  runs: number,
+  { keys, spanMs }: { keys: boolean; spanMs: number },
+): Promise<IngestResult> {
+  const batch = new SyntheticEvents({ count: events, from: ANCHOR - spanMs, to: ANCHOR, keys, seed: 7 }).take(events);
   const path = join(dir, 'ingest.db');
   const basePath = join(dir, 'ingest-baseline.db');
   const tracker: number[] = [];
@@ -53,6 +58,7 @@ export async function benchIngest(dir: string, events: number, runs: number, key
     events,
     runs,
     keys,
+    spanMs,
     trackerPerSec: events / (median(tracker) / 1000),
     recordMs: median(record),
     flushMs: median(flush),

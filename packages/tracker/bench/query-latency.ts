@@ -22,11 +22,15 @@ export interface QueryResult {
 
 const DAY = 86_400_000;
 
-/**
- * Read latency of the dashboard queries on a cached dataset, through the tracker and as a naive GROUP BY
- * over raw events. The two are interleaved in rounds so a burst of load on the shared machine hits both.
- */
-export async function benchQueries(meta: DatasetMeta, rounds: number, perRound: number): Promise<QueryResult> {
+interface Subject {
+  meta: DatasetMeta;
+  close: () => Promise<void>;
+  tracker: Record<QueryName, () => Promise<unknown>>;
+  groupBy: Record<QueryName, () => unknown>;
+}
+
+/** Opens one dataset through the tracker and through a plain read-only connection for the GROUP BY baseline. */
+async function openSubject(meta: DatasetMeta): Promise<Subject> {
   const now = meta.to;
   const tracker = openResourceTracker({ path: meta.path, clock: () => now, rawRetentionMs: null, flushOnExit: false });
   await tracker.ready;
@@ -34,19 +38,6 @@ export async function benchQueries(meta: DatasetMeta, rounds: number, perRound: 
   const date = new Date(now);
   const monthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
   const monthEnd = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
-
-  const trackerQueries: Record<QueryName, () => Promise<unknown>> = {
-    'summary-day': () => tracker.getResourceSummary({ period: 'day' }),
-    'summary-month': () => tracker.getResourceSummary({ period: 'month' }),
-    status: () => tracker.getBackendStatus(),
-    'series-month-by-day': () =>
-      tracker.getTimeSeries({
-        resourceType: 'bandwidth_upload',
-        granularity: 'day',
-        from: new Date(monthStart),
-        to: new Date(monthEnd),
-      }),
-  };
 
   const sqlite = new Database(meta.path, { readonly: true });
   sqlite.pragma('cache_size = -65536');
@@ -64,52 +55,87 @@ export async function benchQueries(meta: DatasetMeta, rounds: number, perRound: 
     'select backend_id, resource, sum(amount) as bytes from events where ts >= ? and ts < ? and resource in (1, 2) group by backend_id, resource',
   );
   const statusLevel = sqlite.prepare(
-    'select backend_id, sum(amount) as level, max(ts) as last from events where resource = 3 group by backend_id',
+    'select backend_id, sum(amount) as level from events where resource = 3 group by backend_id',
   );
   const statusLast = sqlite.prepare('select backend_id, max(ts) as last from events group by backend_id');
   const seriesSql = sqlite.prepare(
     `select (ts / ${DAY}) * ${DAY} as day, backend_id, sum(amount) as total, count(*) as count
        from events where resource = 1 and ts >= ? and ts < ? group by day, backend_id`,
   );
-  const groupByQueries: Record<QueryName, () => unknown> = {
-    'summary-day': () => summarySql.all(dayStart, dayStart + DAY),
-    'summary-month': () => summarySql.all(monthStart, monthEnd),
-    status: () => [
-      statusWindow.all(now - 15 * 60_000, now),
-      statusBytes.all(now - 60_000, now),
-      statusLevel.all(),
-      statusLast.all(),
-    ],
-    'series-month-by-day': () => seriesSql.all(monthStart, monthEnd),
+  return {
+    meta,
+    close: async () => {
+      sqlite.close();
+      await tracker.close();
+    },
+    tracker: {
+      'summary-day': () => tracker.getResourceSummary({ period: 'day' }),
+      'summary-month': () => tracker.getResourceSummary({ period: 'month' }),
+      status: () => tracker.getBackendStatus(),
+      'series-month-by-day': () =>
+        tracker.getTimeSeries({
+          resourceType: 'bandwidth_upload',
+          granularity: 'day',
+          from: new Date(monthStart),
+          to: new Date(monthEnd),
+        }),
+    },
+    groupBy: {
+      'summary-day': () => summarySql.all(dayStart, dayStart + DAY),
+      'summary-month': () => summarySql.all(monthStart, monthEnd),
+      status: () => [
+        statusWindow.all(now - 15 * 60_000, now),
+        statusBytes.all(now - 60_000, now),
+        statusLevel.all(),
+        statusLast.all(),
+      ],
+      'series-month-by-day': () => seriesSql.all(monthStart, monthEnd),
+    },
   };
+}
 
-  const t: Record<string, number[]> = {};
-  const g: Record<string, number[]> = {};
-  for (const name of QUERY_NAMES) {
-    t[name] = [];
-    g[name] = [];
-    // Warm-up: statement caches, page cache, JIT.
-    for (let i = 0; i < 20; i++) await trackerQueries[name]();
-    groupByQueries[name]();
+/**
+ * Read latency of the dashboard queries on cached datasets, through the tracker and as a naive GROUP BY
+ * over raw events. Every dataset and both methods run in the same rounds, interleaved, so a burst of load
+ * on the shared machine hits all of them and the ratios (including 1M against 10M) stay fair.
+ */
+export async function benchQueries(
+  metas: readonly DatasetMeta[],
+  rounds: number,
+  perRound: number,
+): Promise<QueryResult[]> {
+  const subjects: Subject[] = [];
+  for (const meta of metas) subjects.push(await openSubject(meta));
+  const t = subjects.map(() => Object.fromEntries(QUERY_NAMES.map((q) => [q, [] as number[]])));
+  const g = subjects.map(() => Object.fromEntries(QUERY_NAMES.map((q) => [q, [] as number[]])));
+  for (const subject of subjects) {
+    for (const name of QUERY_NAMES) {
+      // Warm-up: statement caches, page cache, JIT.
+      for (let i = 0; i < 20; i++) await subject.tracker[name]();
+      subject.groupBy[name]();
+    }
   }
   for (let round = 0; round < rounds; round++) {
     for (const name of QUERY_NAMES) {
       for (let i = 0; i < perRound; i++) {
-        const start = nowMs();
-        await trackerQueries[name]();
-        t[name]!.push(nowMs() - start);
+        for (let s = 0; s < subjects.length; s++) {
+          const start = nowMs();
+          await subjects[s]!.tracker[name]();
+          t[s]![name]!.push(nowMs() - start);
+        }
       }
-      const start = nowMs();
-      groupByQueries[name]();
-      g[name]!.push(nowMs() - start);
+      for (let s = 0; s < subjects.length; s++) {
+        const start = nowMs();
+        subjects[s]!.groupBy[name]();
+        g[s]![name]!.push(nowMs() - start);
+      }
     }
   }
-  sqlite.close();
-  await tracker.close();
+  for (const subject of subjects) await subject.close();
   const summarize = (xs: number[]): Latency => ({ p50: median(xs), p99: percentile(xs, 99), samples: xs.length });
-  return {
-    events: meta.events,
-    tracker: Object.fromEntries(QUERY_NAMES.map((n) => [n, summarize(t[n]!)])) as Record<QueryName, Latency>,
-    groupBy: Object.fromEntries(QUERY_NAMES.map((n) => [n, summarize(g[n]!)])) as Record<QueryName, Latency>,
-  };
+  return subjects.map((subject, s) => ({
+    events: subject.meta.events,
+    tracker: Object.fromEntries(QUERY_NAMES.map((n) => [n, summarize(t[s]![n]!)])) as Record<QueryName, Latency>,
+    groupBy: Object.fromEntries(QUERY_NAMES.map((n) => [n, summarize(g[s]![n]!)])) as Record<QueryName, Latency>,
+  }));
 }

@@ -7,7 +7,7 @@ import { ensureDataset } from './datasets.js';
 import { benchExport } from './export-stream.js';
 import { benchIngest } from './ingest.js';
 import { machineInfo } from './machine.js';
-import { benchQueries, type QueryResult } from './query-latency.js';
+import { benchQueries } from './query-latency.js';
 import { benchRecordCost } from './record-cost.js';
 import { type BenchResults, renderReport } from './report.js';
 
@@ -31,8 +31,10 @@ const record = await benchRecordCost(scratch, quick ? 20_000 : 100_000, quick ? 
 
 log('ingest');
 const ingestEvents = quick ? 50_000 : 200_000;
-const ingest = await benchIngest(scratch, ingestEvents, quick ? 3 : 7, false);
-const ingestKeys = await benchIngest(scratch, ingestEvents, quick ? 3 : 7, true);
+const ingestRuns = quick ? 3 : 5;
+const ingest = await benchIngest(scratch, ingestEvents, ingestRuns, { keys: false, spanMs: 60_000 });
+const ingestKeys = await benchIngest(scratch, ingestEvents, ingestRuns, { keys: true, spanMs: 60_000 });
+const ingestBackfill = await benchIngest(scratch, ingestEvents, ingestRuns, { keys: false, spanMs: 2 * 86_400_000 });
 
 log('datasets');
 const datasets = [];
@@ -41,11 +43,8 @@ for (const events of querySizes)
 const withKeys = await ensureDataset(cacheDir, { events: diskSize, mode: 'full', keys: true }, log);
 const rollupsOnly = await ensureDataset(cacheDir, { events: diskSize, mode: 'rollups-only', keys: false }, log);
 
-const queries: QueryResult[] = [];
-for (const meta of datasets) {
-  log(`queries at ${meta.events.toLocaleString('en-US')} events`);
-  queries.push(await benchQueries(meta, quick ? 4 : meta.events >= 10_000_000 ? 6 : 10, 40));
-}
+log(`queries at ${querySizes.map((x) => x.toLocaleString('en-US')).join(' and ')} events, interleaved`);
+const queries = await benchQueries(datasets, quick ? 4 : 6, quick ? 40 : 50);
 
 log('export');
 const exportMeta = datasets.find((d) => d.events === diskSize) ?? datasets[0]!;
@@ -59,6 +58,7 @@ const results: BenchResults = {
   record,
   ingest,
   ingestKeys,
+  ingestBackfill,
   datasets,
   withKeys,
   rollupsOnly,

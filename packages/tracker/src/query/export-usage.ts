@@ -93,7 +93,9 @@ function* pagePlan(
   filter: EventFilter,
   after: { ts: number; id: number } | null,
 ): Plan<EventRow[]> {
-  let q = selectEventColumns(eventsQuery(db, filter));
+  // The keyset condition is an OR SQLite cannot use as an index bound, so the page also starts its ts range
+  // at the cursor: without it every page would rescan the index from the export's start (quadratic).
+  let q = selectEventColumns(eventsQuery(db, after ? { ...filter, from: Math.max(filter.from, after.ts) } : filter));
   if (after)
     q = q.where((eb) => eb.or([eb('ts', '>', after.ts), eb.and([eb('ts', '=', after.ts), eb('id', '>', after.id)])]));
   return yield* exec(q.orderBy('ts').orderBy('id').limit(PAGE));

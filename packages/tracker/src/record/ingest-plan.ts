@@ -57,6 +57,17 @@ export interface IngestOutcome {
   types: Map<string, string>;
 }
 
+interface MinuteCell {
+  bucket: number;
+  backendId: number;
+  resource: number;
+  total: number;
+  count: number;
+  failures: number;
+  min: number;
+  max: number;
+}
+
 interface State {
   backendId: number;
   level: number;
@@ -119,14 +130,13 @@ export function* ingestPlan(
       fresh.push(e);
       continue;
     }
-    const encoded = encodeEventKey(e.key);
-    const hex = eventKeyHex(encoded);
-    if (seen.has(hex)) {
+    // Different key strings never share a stored form, so the string itself tells repeats apart.
+    if (seen.has(e.key)) {
       duplicates++;
       continue;
     }
-    seen.add(hex);
-    keys.set(e, encoded);
+    seen.add(e.key);
+    keys.set(e, encodeEventKey(e.key));
     fresh.push(e);
   }
   if (keys.size > 0) {
@@ -173,19 +183,8 @@ export function* ingestPlan(
   }
 
   const rows: unknown[][] = [];
-  const minuteCells = new Map<
-    string,
-    {
-      bucket: number;
-      backendId: number;
-      resource: number;
-      total: number;
-      count: number;
-      failures: number;
-      min: number;
-      max: number;
-    }
-  >();
+  // Cells per backend id, keyed by number (minute index * 8 + resource): no string built per event.
+  const minuteCells = new Map<number, Map<number, MinuteCell>>();
   for (const e of fresh) {
     const state = states.get(e.backend)!;
     let amount = e.amount;
@@ -201,7 +200,9 @@ export function* ingestPlan(
         }
         amount = e.amount - levelThen;
       } else if (state.level + amount < 0) {
+        // Refused and not recorded: another writer lowered the level after this process checked it.
         errors.push(new StorageLevelError(e.backend, state.level, amount));
+        continue;
       }
       state.level += amount;
       state.changed = true;
@@ -226,9 +227,14 @@ export function* ingestPlan(
     ];
     rows.push(row);
 
-    const minute = Math.floor(e.ts / MINUTE_MS) * MINUTE_MS;
-    const cellId = `${minute}:${state.backendId}:${e.resource}`;
-    const cell = minuteCells.get(cellId);
+    const minuteIndex = Math.floor(e.ts / MINUTE_MS);
+    let backendCells = minuteCells.get(state.backendId);
+    if (!backendCells) {
+      backendCells = new Map();
+      minuteCells.set(state.backendId, backendCells);
+    }
+    const cellId = minuteIndex * 8 + e.resource;
+    const cell = backendCells.get(cellId);
     const failed = e.success ? 0 : 1;
     if (cell) {
       cell.total += amount;
@@ -237,8 +243,8 @@ export function* ingestPlan(
       if (amount < cell.min) cell.min = amount;
       if (amount > cell.max) cell.max = amount;
     } else {
-      minuteCells.set(cellId, {
-        bucket: minute,
+      backendCells.set(cellId, {
+        bucket: minuteIndex * MINUTE_MS,
         backendId: state.backendId,
         resource: e.resource,
         total: amount,
@@ -254,34 +260,42 @@ export function* ingestPlan(
   yield* insertRows(db, 'events', EVENT_COLUMNS, kept, '');
 
   // Every level is derived from the minute cells, so each event costs one map update, not one per level.
-  const levelCells = new Map<string, unknown[]>();
-  for (const cell of minuteCells.values()) {
-    for (const level of LEVELS) {
-      const bucket = Math.floor(cell.bucket / level.size) * level.size;
-      const id = `${level.code}:${bucket}:${cell.backendId}:${cell.resource}`;
-      const row = levelCells.get(id);
-      if (!row) {
-        levelCells.set(id, [
-          level.code,
-          bucket,
-          cell.backendId,
-          cell.resource,
-          cell.total,
-          cell.count,
-          cell.failures,
-          cell.min,
-          cell.max,
-        ]);
-      } else {
-        row[4] = (row[4] as number) + cell.total;
-        row[5] = (row[5] as number) + cell.count;
-        row[6] = (row[6] as number) + cell.failures;
-        row[7] = Math.min(row[7] as number, cell.min);
-        row[8] = Math.max(row[8] as number, cell.max);
+  const levelRows: unknown[][] = [];
+  for (const backendCells of minuteCells.values()) {
+    // One map per level for this backend, keyed by bucket index * 8 + resource.
+    const byLevel = LEVELS.map(() => new Map<number, unknown[]>());
+    for (const cell of backendCells.values()) {
+      for (let l = 0; l < LEVELS.length; l++) {
+        const level = LEVELS[l]!;
+        const bucketIndex = Math.floor(cell.bucket / level.size);
+        const bucket = bucketIndex * level.size;
+        const id = bucketIndex * 8 + cell.resource;
+        const row = byLevel[l]!.get(id);
+        if (!row) {
+          const created = [
+            level.code,
+            bucket,
+            cell.backendId,
+            cell.resource,
+            cell.total,
+            cell.count,
+            cell.failures,
+            cell.min,
+            cell.max,
+          ];
+          byLevel[l]!.set(id, created);
+          levelRows.push(created);
+        } else {
+          row[4] = (row[4] as number) + cell.total;
+          row[5] = (row[5] as number) + cell.count;
+          row[6] = (row[6] as number) + cell.failures;
+          row[7] = Math.min(row[7] as number, cell.min);
+          row[8] = Math.max(row[8] as number, cell.max);
+        }
       }
     }
   }
-  yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, [...levelCells.values()], rollupUpsertSuffix(db));
+  yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, levelRows, rollupUpsertSuffix(db));
 
   const levels = new Map<string, number>();
   for (const [name, state] of states) {
