@@ -17,6 +17,12 @@ export interface S3InstrumentOptions {
   tracker?: ResourceTracker;
   /** Told when recording fails (e.g. a delete of an object stored before tracking began); default one warning. */
   onError?: InstrumentErrorHandler;
+  /**
+   * Look up (HeadObject) the size of the object a PutObject, CopyObject or CompleteMultipartUpload
+   * replaces, so an overwrite changes storage by the difference. One more request per write; default false,
+   * when every write counts as a new object.
+   */
+  exactOverwrites?: boolean;
 }
 
 const WIRE = 'bytemeterS3Wire';
@@ -80,7 +86,7 @@ function responseBytes(method: string | undefined, res: HttpResponseLike): numbe
  * deltas: PutObject adds its size; CopyObject and CompleteMultipartUpload add the new object's size
  * (one HeadObject, as their responses do not say it); DeleteObject and DeleteObjects subtract the sizes a
  * HeadObject finds before deleting. Those HeadObject calls are real requests and are recorded as such.
- * An overwrite is counted as a new object. Returns the same client.
+ * An overwrite counts as a new object unless `exactOverwrites` is set. Returns the same client.
  * @example
  * const s3 = instrumentS3Client(new S3Client({ region: 'eu-west-1' }), { backend: 'photos' });
  * await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'cat.jpg', Body: bytes })); // counted
@@ -132,7 +138,9 @@ export function instrumentS3Client<C extends S3Client>(client: C, options: S3Ins
     const input = (args.input ?? {}) as ObjectRef & { Delete?: { Objects?: ObjectRef[] } };
     // Our own size lookups: a 404 there is an answer ("nothing to subtract"), not a failing backend.
     const lookup = lookups.has(input);
-    const sizesBefore = await sizesToDelete(name, input, head);
+    const writes = name === 'PutObject' || name === 'CopyObject' || name === 'CompleteMultipartUpload';
+    const sizesBefore = await sizesBeforeCommand(name, input, head, writes && options.exactOverwrites === true);
+    const replaced = writes ? (sizesBefore.get(refKey({ Key: input.Key })) ?? 0) : 0;
     const io: Io = { up: 0, lastUp: 0, down: 0, status: undefined };
     context[IO] = io;
     const startedAt = performance.now();
@@ -165,16 +173,20 @@ export function instrumentS3Client<C extends S3Client>(client: C, options: S3Ins
       const opts = { path: input.Key, durationMs };
       if (io.up > 0) t.trackBandwidthUpload(backend, type, io.up, opts);
       if (io.down > 0) t.trackBandwidthDownload(backend, type, io.down, opts);
-      if (name === 'PutObject')
-        safely(() => t.trackStorageUsage(backend, type, io.lastUp, { path: input.Key }), onError);
+      const stored = io.lastUp - replaced;
+      if (name === 'PutObject' && stored !== 0)
+        safely(() => t.trackStorageUsage(backend, type, stored, { path: input.Key }), onError);
       const metadata = { command: name, status: io.status ?? null, ...(lookup ? { purpose: 'size' } : {}) };
       t.trackApiCall(backend, type, { ...opts, metadata });
     }, onError);
     if (name === 'CopyObject' || name === 'CompleteMultipartUpload') {
       const size = await head(input);
-      if (size !== null) safely(() => tracker().trackStorageUsage(backend, type, size, { path: input.Key }), onError);
+      const stored = (size ?? 0) - replaced;
+      if (size !== null && stored !== 0) {
+        safely(() => tracker().trackStorageUsage(backend, type, stored, { path: input.Key }), onError);
+      }
     }
-    if (sizesBefore.size > 0) {
+    if (!writes && sizesBefore.size > 0) {
       const deleted: ObjectRef[] =
         name === 'DeleteObject' ? [input] : ((output.output as { Deleted?: ObjectRef[] }).Deleted ?? []);
       for (const ref of deleted) {
@@ -192,15 +204,17 @@ export function instrumentS3Client<C extends S3Client>(client: C, options: S3Ins
 
 const refKey = (ref: ObjectRef) => `${ref.Key ?? ''}\u0000${ref.VersionId ?? ''}`;
 
-/** Sizes of the objects a delete command will remove, looked up before it runs (8 at a time). */
-async function sizesToDelete(
+/** Sizes of the objects a command will remove or replace, looked up before it runs (8 at a time). */
+async function sizesBeforeCommand(
   name: string,
   input: ObjectRef & { Delete?: { Objects?: ObjectRef[] } },
   head: (ref: ObjectRef) => Promise<number | null>,
+  overwrite: boolean,
 ): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
   let refs: ObjectRef[] = [];
-  if (name === 'DeleteObject') refs = [input];
+  if (overwrite) refs = [{ Bucket: input.Bucket, Key: input.Key }];
+  else if (name === 'DeleteObject') refs = [input];
   else if (name === 'DeleteObjects') refs = (input.Delete?.Objects ?? []).map((o) => ({ ...o, Bucket: input.Bucket }));
   for (let i = 0; i < refs.length; i += 8) {
     const slice = refs.slice(i, i + 8);

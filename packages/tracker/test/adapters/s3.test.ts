@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -201,6 +202,37 @@ describe('instrumentS3Client against a real S3-compatible server (s3rver)', () =
     expect(status.consecutiveFailures).toBeGreaterThan(0);
     expect(status.errorRate).toBeGreaterThan(0);
     expect(reported).toEqual([]);
+  });
+
+  it('exactOverwrites: a HeadObject before each write, so an overwrite stores the difference', async () => {
+    const exact = instrumentS3Client(
+      new S3Client({
+        endpoint: proxy.url,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      }),
+      { backend: 'exact', tracker, exactOverwrites: true },
+    );
+    try {
+      await exact.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'o.bin', Body: new Uint8Array(4000) }));
+      await exact.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'o.bin', Body: new Uint8Array(1500) }));
+      await exact.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'o.bin', CopySource: `${BUCKET}/a.txt` }));
+      expect(proxy.counts.requests.map((r) => r.split(' ')[0])).toEqual([
+        'HEAD',
+        'PUT',
+        'HEAD',
+        'PUT',
+        'HEAD',
+        'PUT',
+        'HEAD',
+      ]);
+      const stored = (await eventsOf(tracker, 'exact')).filter((e) => e.resourceType === 'storage_used');
+      expect(stored.map((e) => e.amount)).toEqual([4000, -2500, 5 - 1500]);
+      expect((await tracker.getBackendStatus('exact')).exact!.currentStorageUsageBytes).toBe(5);
+    } finally {
+      exact.destroy();
+    }
   });
 
   it('refuses to instrument a client twice', () => {
