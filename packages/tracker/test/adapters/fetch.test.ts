@@ -161,6 +161,31 @@ describe('instrumentFetch against a real node:http server', () => {
     expect(events[2]!.metadata).toEqual({ method: 'GET', status: null, error: 'AbortError' });
   });
 
+  it('records a cancelled body as a successful call with the bytes read before cancelling', async () => {
+    const res = await trackedFetch(`${base}/ipfs/stalls`);
+    const reader = res.body!.getReader();
+    let got = 0;
+    while (got < CHUNK) got += (await reader.read()).value!.byteLength;
+    await reader.cancel();
+    const events = (await eventsOf(tracker, 'gateway')).slice(-2);
+    expect(events.map((e) => [e.resourceType, e.amount, e.success])).toEqual([
+      ['bandwidth_download', CHUNK, true],
+      ['api_calls', 1, true],
+    ]);
+  });
+
+  it('counts the streamed body of a Request object', async () => {
+    const request = new Request(`${base}/api/v0/add`, {
+      method: 'POST',
+      body: new Blob([new Uint8Array(777)]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    const res = await trackedFetch(request);
+    expect(await res.json()).toEqual({ received: 777 });
+    const uploads = (await eventsOf(tracker, 'kubo-rpc')).filter((e) => e.resourceType === 'bandwidth_upload');
+    expect(uploads.at(-1)!.amount).toBe(777);
+  });
+
   it('records an HTTP error status as a failed call, and leaves unmatched URLs alone', async () => {
     const res = await trackedFetch(`${base}/ipfs/missing`);
     expect(res.status).toBe(404);
