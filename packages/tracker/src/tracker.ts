@@ -30,10 +30,10 @@ import { getTimeSeriesPlan, resolveSeries, type SeriesQuery } from './query/get-
 import { DEFAULT_HEALTH, type HealthThresholds } from './query/health.js';
 import { ingestPlan } from './record/ingest-plan.js';
 import {
+  allRejections,
   atomicIngestPlan,
   BatchRefusedError,
   type BatchResult,
-  rejectionsFor,
   validateBatch,
 } from './record/ingest-batch.js';
 import type { PendingEvent } from './record/pending-event.js';
@@ -257,6 +257,38 @@ export class ResourceTracker {
     }
   }
 
+  /**
+   * Validates every event, then writes them all in one transaction or none: each refused event is reported
+   * with its index and code, and a refused batch stores nothing. Ids already stored count as duplicates.
+   * At most MAX_BATCH_EVENTS events (else a BATCH_TOO_LARGE ValidationError).
+   * @example const { accepted, rejected } = await tracker.ingestBatch([{ backend: 'b', backendType: 's3', resourceType: 'api_calls', amount: 1 }])
+   */
+  async ingestBatch(events: readonly unknown[]): Promise<BatchResult> {
+    if (this.closed) throw new TrackerClosedError();
+    const checked = validateBatch(events, this.clock(), this.types);
+    // What this process recorded before goes first, so levels and duplicates are judged in order.
+    const flushed = await this.flush();
+    if (flushed.error && this.batch.length > 0) throw flushed.error;
+    const now = this.clock();
+    const backendIds = new Map(this.backendIds);
+    const ctx = {
+      now,
+      keepRawFrom: this.rawRetentionMs === null ? Number.NEGATIVE_INFINITY : now - this.rawRetentionMs,
+      resolution: this.resolution(now),
+      backendIds,
+    };
+    try {
+      const dryRun = checked.rejected.length > 0;
+      const outcome = await this.runner.write(() => atomicIngestPlan(this.db, checked.events, ctx, dryRun));
+      for (const [name, id] of backendIds) this.backendIds.set(name, id);
+      this.afterFlush(outcome);
+      return { accepted: outcome.written, duplicates: outcome.duplicates, rejected: [] };
+    } catch (error) {
+      if (!(error instanceof BatchRefusedError)) throw error;
+      return { accepted: 0, duplicates: 0, rejected: allRejections(checked, error.errors) };
+    }
+  }
+
   // ---- writing ----
 
   /** Writes every pending event in one transaction. Never rejects: a failure is returned and the events stay pending. */
@@ -270,39 +302,6 @@ export class ResourceTracker {
       await this.ready;
     } catch (error) {
       return { written: 0, duplicates: 0, error: error as Error };
-  /**
-   * Validates every event, then writes them all in one transaction or none: each refused event is reported
-   * with its index and code, and a refused batch stores nothing. Ids already stored count as duplicates.
-   * At most MAX_BATCH_EVENTS events (else a BATCH_TOO_LARGE ValidationError).
-   * @example const { accepted, rejected } = await tracker.ingestBatch([{ backend: 'b', backendType: 's3', resourceType: 'api_calls', amount: 1 }])
-   */
-  async ingestBatch(events: readonly unknown[]): Promise<BatchResult> {
-    if (this.closed) throw new TrackerClosedError();
-    const checked = validateBatch(events, this.clock(), this.types, this.levels);
-    if (checked.rejected.length > 0) return { accepted: 0, duplicates: 0, rejected: checked.rejected };
-    // What this process recorded before goes first, so levels and duplicates are judged in order.
-    const flushed = await this.flush();
-    if (flushed.error && this.batch.length > 0) throw flushed.error;
-    const now = this.clock();
-    const backendIds = new Map(this.backendIds);
-    try {
-      const outcome = await this.runner.write(() =>
-        atomicIngestPlan(this.db, checked.events, {
-          now,
-          keepRawFrom: this.rawRetentionMs === null ? Number.NEGATIVE_INFINITY : now - this.rawRetentionMs,
-          resolution: this.resolution(now),
-          backendIds,
-        }),
-      );
-      for (const [name, id] of backendIds) this.backendIds.set(name, id);
-      this.afterFlush(outcome);
-      return { accepted: outcome.written, duplicates: outcome.duplicates, rejected: [] };
-    } catch (error) {
-      if (!(error instanceof BatchRefusedError)) throw error;
-      return { accepted: 0, duplicates: 0, rejected: rejectionsFor(checked.events, error.errors) };
-    }
-  }
-
     }
     if (this.batch.length === 0) return { written: 0, duplicates: 0 };
     const batch = this.batch;
@@ -456,19 +455,6 @@ export class ResourceTracker {
     return this.read(() => getTimeSeriesPlan(this.db, q, layout, this.resolution(now)));
   }
 
-  /** Every known backend with the time it was first seen. */
-  async getBackends(): Promise<BackendInfo[]> {
-    const rows = await this.read(() => loadBackends(this.db));
-    return rows.map((b) => ({ name: b.name, type: b.type, createdAt: toIso(b.createdAt) }));
-  }
-
-  /**
-   * Raw events oldest first as JSON, CSV or NDJSON, streamed a page at a time.
-   * @example for await (const chunk of tracker.exportUsage({ hoursBack: 168, format: 'csv' })) out.write(chunk)
-   */
-  exportUsage(q: ExportQuery): AsyncIterable<string> {
-    const range = resolveExport(q, this.clock());
-    const self = this;
   /**
    * Events stored after a feed cursor (by any process), oldest first; start with no `after` to get the
    * newest cursor. What usageEvents subscriptions poll.
@@ -486,6 +472,19 @@ export class ResourceTracker {
     return this.read(() => getBandwidthFeedPlan(this.db, q));
   }
 
+  /** Every known backend with the time it was first seen. */
+  async getBackends(): Promise<BackendInfo[]> {
+    const rows = await this.read(() => loadBackends(this.db));
+    return rows.map((b) => ({ name: b.name, type: b.type, createdAt: toIso(b.createdAt) }));
+  }
+
+  /**
+   * Raw events oldest first as JSON, CSV or NDJSON, streamed a page at a time.
+   * @example for await (const chunk of tracker.exportUsage({ hoursBack: 168, format: 'csv' })) out.write(chunk)
+   */
+  exportUsage(q: ExportQuery): AsyncIterable<string> {
+    const range = resolveExport(q, this.clock());
+    const self = this;
     return {
       async *[Symbol.asyncIterator]() {
         if (self.closed) throw new TrackerClosedError();

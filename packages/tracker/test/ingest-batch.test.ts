@@ -83,6 +83,31 @@ describe('ResourceTracker.ingestBatch', () => {
     await Promise.all([t.close(), other.close()]);
   });
 
+  it('judges storage levels by the database, not by what this process last saw', async () => {
+    const path = dbPath('levels.db');
+    const t = open(path);
+    await t.ready;
+    await t.ingestBatch([ev({ resourceType: 'storage_used', amount: 10 })]);
+    const other = open(path);
+    await other.ready;
+    other.trackStorageUsage('b', 's3', 100);
+    await other.flush();
+    // This process last saw 10; the file says 110, so taking 50 away is fine.
+    expect(await t.ingestBatch([ev({ resourceType: 'storage_used', amount: -50 })])).toMatchObject({ accepted: 1 });
+    const refused = await t.ingestBatch([
+      ev({ resourceType: 'storage_used', amount: -40 }),
+      ev({ resourceType: 'storage_used', amount: -40 }),
+      ev({ resourceType: 'storage_used', amount: -40 }),
+    ]);
+    expect(refused.accepted).toBe(0);
+    expect(refused.rejected.map((r) => [r.index, r.code])).toEqual([
+      [1, 'STORAGE_BELOW_ZERO'],
+      [2, 'STORAGE_BELOW_ZERO'],
+    ]);
+    expect((await t.getBackendStatus('b')).b?.currentStorageUsageBytes).toBe(60);
+    await Promise.all([t.close(), other.close()]);
+  });
+
   it('records a level report as an absolute level', async () => {
     const t = open();
     await t.ingestBatch([ev({ resourceType: 'storage_used', amount: 100 })]);
