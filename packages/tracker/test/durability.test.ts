@@ -48,7 +48,7 @@ describe('reads see earlier records without a flush', () => {
   });
 });
 
-describe('close()', () => {
+describe('close()', { timeout: 30_000 }, () => {
   it('writes every pending event, more than a batch, with no flush awaited before', async () => {
     const path = dbPath('close.db');
     const t = openResourceTracker({ path, clock: () => NOW, flushIntervalMs: 3_600_000, maxBatchSize: 1000 });
@@ -77,7 +77,7 @@ describe('close()', () => {
   });
 });
 
-describe('a process that ends without close()', () => {
+describe('a process that ends without close()', { timeout: 30_000 }, () => {
   const plan = { worker: 1, own: 700, shared: 0, anonymous: 300 };
 
   async function expectOnDisk(path: string) {

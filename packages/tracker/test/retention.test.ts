@@ -52,7 +52,7 @@ function backdatedEvents(n: number): RefEvent[] {
   return events;
 }
 
-describe('data older than the raw retention', () => {
+describe('data older than the raw retention', { timeout: 30_000 }, () => {
   const events = backdatedEvents(4000);
 
   async function open() {

@@ -149,4 +149,25 @@ describe('storage level', () => {
     expect(await level(again, 'p')).toBe(0);
     await again.close();
   });
+
+  it('a delete that another writer already made impossible is refused at flush and records nothing', async () => {
+    const path = dbPath('two-writers.db');
+    const a = open(path);
+    a.trackStorageUsage('w', 'local', 100, { timestamp: NOW - 10 * MIN });
+    await a.flush();
+    const b = open(path); // sees level 100
+    await b.ready;
+    b.trackStorageUsage('w', 'local', -100, { timestamp: NOW - 5 * MIN });
+    await b.flush();
+    const before = snapshotDatabase(path);
+    // `a` still believes the level is 100: the check at record time passes, the one at write time must not.
+    a.trackStorageUsage('w', 'local', -60, { timestamp: NOW - 2 * MIN });
+    const result = await a.flush();
+    expect(result.error).toBeInstanceOf(StorageLevelError);
+    expect(result.written).toBe(0);
+    expect(snapshotDatabase(path)).toBe(before);
+    expect(await level(a, 'w')).toBe(0);
+    expect(await netChange(a, 'w', NOW - 60 * MIN, NOW)).toBe(0);
+    await Promise.all([a.close(), b.close()]);
+  });
 });

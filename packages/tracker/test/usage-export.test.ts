@@ -155,7 +155,7 @@ async function drain(iterable: AsyncIterable<string>): Promise<string> {
   return out;
 }
 
-describe('drill-down pages and export', () => {
+describe('drill-down pages and export', { timeout: 30_000 }, () => {
   const events = buildEvents();
   let t: ResourceTracker;
 

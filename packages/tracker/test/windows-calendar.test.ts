@@ -102,7 +102,7 @@ function expectSeries(
   );
 }
 
-describe('America/New_York DST days', () => {
+describe('America/New_York DST days', { timeout: 30_000 }, () => {
   it('2026-03-08 has 23 hours, each its own bucket, and sums exactly', async () => {
     await withGrid(Date.UTC(2026, 2, 7), Date.UTC(2026, 2, 10), async (t, events) => {
       await expectPeriod(
@@ -175,7 +175,7 @@ describe('America/New_York DST days', () => {
   });
 });
 
-describe('offsets that are not whole hours', () => {
+describe('offsets that are not whole hours', { timeout: 30_000 }, () => {
   it('Asia/Kolkata (+05:30): days start at 18:30Z, hours at half past', async () => {
     await withGrid(Date.UTC(2026, 4, 1), Date.UTC(2026, 4, 4), async (t, events) => {
       await expectPeriod(
@@ -222,7 +222,7 @@ describe('offsets that are not whole hours', () => {
   });
 });
 
-describe('weeks and months', () => {
+describe('weeks and months', { timeout: 30_000 }, () => {
   it('the ISO week holding 2026-01-01 runs Monday 2025-12-29 to Monday 2026-01-05', async () => {
     await withGrid(Date.UTC(2025, 11, 27), Date.UTC(2026, 0, 7), async (t, events) => {
       for (const zone of ['UTC', 'Asia/Kathmandu', 'America/New_York']) {

@@ -69,8 +69,20 @@ export function localDay(ms: number, zone: string): number {
   return dayNumber(w.year, w.month, w.day);
 }
 
-/** The first instant whose local date is `day` or later (binary search over quarter hours). */
+const dayStarts = new Map<string, number>();
+
+/** The first instant whose local date is `day` or later (binary search over quarter hours, memoized). */
 export function firstInstantOfDay(day: number, zone: string): number {
+  const key = `${zone}|${day}`;
+  let start = dayStarts.get(key);
+  if (start === undefined) {
+    start = searchDayStart(day, zone);
+    dayStarts.set(key, start);
+  }
+  return start;
+}
+
+function searchDayStart(day: number, zone: string): number {
   // The start of a local day lies within 2 days of its UTC midnight for every real offset.
   let lo = Math.floor((day * DAY - 2 * DAY) / QUARTER);
   let hi = Math.floor((day * DAY + 2 * DAY) / QUARTER);
