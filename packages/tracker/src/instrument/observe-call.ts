@@ -32,6 +32,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * (its result or throw comes back as is), a thenable is followed to its end, and the original error is
  * re-thrown unchanged. A throw from the observer goes to `onError` and never replaces the call's outcome.
  * The observer is told the arguments, so one observer object serves every call (no allocation per call).
+ * A thenable result comes back as a promise of the same outcome (so a lazy thenable, e.g. a query builder, starts).
  * @example observeCall(fs.readFileSync, fs, ['a.txt'], observer, warnOnce)
  */
 export function observeCall<R>(
