@@ -22,6 +22,8 @@ export class SharedTicker {
   private readonly groups = new Map<string, Group<unknown, unknown>>();
   /** Computations run per key since start: what the fan-out tests and benchmarks observe. */
   readonly computations = new Map<string, number>();
+  /** Values handed to listeners per key since start (computations × listeners at each tick). */
+  readonly deliveries = new Map<string, number>();
 
   constructor(private readonly onError: (error: unknown) => void = () => {}) {}
 
@@ -80,7 +82,10 @@ export class SharedTicker {
       group.state = state;
       group.lastTick = now;
       this.computations.set(key, (this.computations.get(key) ?? 0) + 1);
-      if (value !== undefined && !group.stopped) for (const listener of group.listeners) listener(value);
+      if (value !== undefined && !group.stopped) {
+        for (const listener of group.listeners) listener(value);
+        this.deliveries.set(key, (this.deliveries.get(key) ?? 0) + group.listeners.size);
+      }
     } catch (error) {
       this.onError(error);
     } finally {
