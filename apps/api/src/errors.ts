@@ -1,4 +1,4 @@
-import { BytemeterError } from '@bytemeter/tracker';
+import { BytemeterError, TrackerClosedError } from '@bytemeter/tracker';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -40,7 +40,9 @@ function hasCode(error: GraphQLError): boolean {
 export function maskError(error: unknown, message: string): Error {
   const graphQLError = error instanceof GraphQLError ? error : undefined;
   const cause = graphQLError ? graphQLError.originalError : error;
-  if (cause instanceof BytemeterError) return fromTrackerError(cause, graphQLError);
+  // A closed tracker is the server's problem, not the client's: it is masked like any internal error.
+  if (cause instanceof BytemeterError && !(cause instanceof TrackerClosedError))
+    return fromTrackerError(cause, graphQLError);
   if (cause instanceof GraphQLError) {
     if (hasCode(cause)) return graphQLError && graphQLError !== cause ? withPath(cause, graphQLError) : cause;
     return withCode(cause, 'BAD_USER_INPUT');
