@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { type CoverPart, cover, MINUTE_LEVEL, type Resolution, snapEdge } from '../rollup/levels.js';
+import { type CoverPart, cover, LEVELS, MINUTE_LEVEL, type Resolution, snapEdge } from '../rollup/levels.js';
 
 /** Totals of one (backend, resource) in one range. */
 export interface Cell {
@@ -78,7 +78,7 @@ export function* aggregateRanges(
             row.amount,
           );
         }
-      } else if (singleRange(chunk) >= 0) {
+      } else if (singleRange(chunk) >= 0 && bucketsIn(chunk, level) > GROUP_IN_SQL_FROM) {
         // Every part feeds one range (a summary, a status window): let SQLite sum the buckets, so a month
         // reads back one row per (backend, resource) instead of one per day.
         const target = cells[singleRange(chunk)]!;
@@ -150,6 +150,16 @@ function rollupTotalsQuery(db: Kysely<Database>, level: number, spans: readonly 
       eb.fn.max<number>('max').as('max'),
     ])
     .groupBy(['backend_id', 'resource']);
+}
+
+/** Buckets per cell past which summing in SQL beats reading every bucket row (a GROUP BY has a fixed cost). */
+const GROUP_IN_SQL_FROM = 4;
+
+function bucketsIn(spans: readonly Span[], level: number): number {
+  const size = LEVELS.find((l) => l.code === level)?.size ?? 1;
+  let buckets = 0;
+  for (const span of spans) buckets += (span.to - span.from) / size;
+  return buckets;
 }
 
 /** The range every part of these spans belongs to, or -1 when they feed several. */
