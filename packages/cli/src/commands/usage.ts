@@ -1,19 +1,32 @@
-import { type BackendType, formatAmount, type Period, RESOURCE_TYPES, type ResourceTracker } from '@bytemeter/tracker';
+import { type BackendType, formatAmount, type Period, RESOURCE_TYPES } from '@bytemeter/tracker';
+import type { UsageReader } from '../source/usage-reader.js';
 import { renderTable } from '../table.js';
+
+export const USAGE_HELP = `  bytemeter usage [--period hour|day|week|month] [--backend N] [--type T] [--timezone Z] [--at TIME] [--json]
+      totals per backend and resource for the period holding --at (default now) in the zone (default: this machine's)`;
 
 export interface UsageFlags {
   period?: Period;
   backend?: string;
   type?: BackendType;
   timezone?: string;
+  /** An instant inside the period to show (default now). */
+  at?: Date;
   json?: boolean;
 }
 
-/** `bytemeter usage`: totals per backend and resource for the current period. */
-export async function usageCommand(tracker: ResourceTracker, flags: UsageFlags): Promise<string> {
-  const summary = await tracker.getResourceSummary({
+/**
+ * `bytemeter usage`: totals per backend and resource for one calendar period.
+ * @example await usageCommand(tracker, { period: 'week', timezone: 'Europe/Berlin' })
+ */
+export async function usageCommand(
+  reader: Pick<UsageReader, 'getResourceSummary'>,
+  flags: UsageFlags,
+): Promise<string> {
+  const summary = await reader.getResourceSummary({
     period: flags.period ?? 'day',
     timezone: flags.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    ...(flags.at !== undefined ? { at: flags.at } : {}),
     ...(flags.backend !== undefined ? { backendName: flags.backend } : {}),
     ...(flags.type !== undefined ? { backendType: flags.type } : {}),
   });
@@ -28,7 +41,7 @@ export async function usageCommand(tracker: ResourceTracker, flags: UsageFlags):
   }
   const head = `Usage for the ${summary.period ?? 'range'} ${summary.periodStart} → ${summary.periodEnd} (${summary.timezone})`;
   if (rows.length === 0) {
-    return `${head}\n\nNo usage recorded in this period. Record some with the tracker:\n  import { getResourceTracker } from '@bytemeter/tracker'\n  getResourceTracker().trackBandwidthUpload('my-bucket', 's3', 1024)`;
+    return `${head}\n\nNo usage recorded in this period. Record some with \`bytemeter track upload my-bucket s3 1MiB\`, or from code:\n  import { getResourceTracker } from '@bytemeter/tracker'\n  getResourceTracker().trackBandwidthUpload('my-bucket', 's3', 1024)`;
   }
   const t = summary.totals;
   const totals = [

@@ -1,0 +1,85 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { CliError } from './cli-error.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Flags every command takes. */
+export const GLOBAL_OPTIONS = {
+  db: { type: 'string' },
+  endpoint: { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+/** Where a command reads and writes: a local SQLite file, or a server through @bytemeter/client. */
+export interface Target {
+  db: string | undefined;
+  endpoint: string | undefined;
+  token: string | undefined;
+}
+
+const NEGATIVE_NUMBER = /^-\d[\d_.]*[a-zA-Z]*$/;
+
+/**
+ * parseArgs with the global flags, errors that name the command's help, and negative numbers accepted
+ * as positionals (`bytemeter track storage b s3 -1024`).
+ * @example parseCommandArgs('usage', ['--period', 'week'], { period: { type: 'string' } })
+ */
+export function parseCommandArgs<const O extends Options>(
+  command: string,
+  args: readonly string[],
+  options: O,
+  positionals = false,
+) {
+  const negatives = new Map<string, string>();
+  const prepared = args.map((arg, i) => {
+    if (!NEGATIVE_NUMBER.test(arg)) return arg;
+    const key = `\u0000neg${i}`;
+    negatives.set(key, arg);
+    return key;
+  });
+  try {
+    const parsed = parseArgs({
+      args: prepared,
+      options: { ...GLOBAL_OPTIONS, ...options },
+      allowPositionals: positionals,
+      strict: true,
+    });
+    return { values: parsed.values, positionals: parsed.positionals.map((p) => negatives.get(p) ?? p) };
+  } catch (error) {
+    const e = error as { code?: string; message: string };
+    if (!e.code?.startsWith('ERR_PARSE_ARGS')) throw error;
+    const message = [...negatives].reduce((m, [key, value]) => m.replaceAll(key, value), e.message);
+    const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+    if (unknown) {
+      throw new CliError(
+        `bytemeter ${command}: unknown flag ${unknown}. Run \`bytemeter ${command} --help\` for its flags.`,
+      );
+    }
+    if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      throw new CliError(
+        `unexpected argument in ${JSON.stringify(args.join(' '))}. Run \`bytemeter ${command} --help\`.`,
+      );
+    }
+    throw new CliError(`${message.replace(/\.$/, '')}. Run \`bytemeter ${command} --help\`.`);
+  }
+}
+
+/** The target from the flags, else from BYTEMETER_ENDPOINT / BYTEMETER_TOKEN / BYTEMETER_DB. */
+export function resolveTarget(
+  values: {
+    db?: string | boolean | undefined;
+    endpoint?: string | boolean | undefined;
+    token?: string | boolean | undefined;
+  },
+  env: NodeJS.ProcessEnv,
+): Target {
+  const str = (v: string | boolean | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const db = str(values.db);
+  const endpoint = str(values.endpoint) ?? (db ? undefined : str(env.BYTEMETER_ENDPOINT));
+  if (db && str(values.endpoint)) {
+    throw new CliError('Give either --db (a local database) or --endpoint (a server), not both.');
+  }
+  return { db, endpoint, token: str(values.token) ?? str(env.BYTEMETER_TOKEN) };
+}

@@ -1,0 +1,58 @@
+import { type BackendType, formatCount, type ResourceType } from '@bytemeter/tracker';
+import type { UsageReader } from '../source/usage-reader.js';
+import { renderTable } from '../table.js';
+
+export const DETAILS_HELP = `  bytemeter details [--hours 24] [--resource R] [--backend N] [--type T] [--limit 100] [--json]
+      individual events of the last --hours, newest first`;
+
+export interface DetailsFlags {
+  hours: number;
+  resource?: ResourceType;
+  backend?: string;
+  type?: BackendType;
+  limit: number;
+  json?: boolean;
+  /** The end of the window (ms since the epoch). */
+  now: number;
+}
+
+/**
+ * `bytemeter details`: the newest events of the last `hours` hours, as a table or JSON.
+ * @example await detailsCommand(tracker, { hours: 24, limit: 100, now: Date.now() })
+ */
+export async function detailsCommand(
+  reader: Pick<UsageReader, 'getResourceUsage'>,
+  flags: DetailsFlags,
+): Promise<string> {
+  const from = new Date(flags.now - Math.round(flags.hours * 3_600_000));
+  const to = new Date(flags.now);
+  const page = await reader.getResourceUsage({
+    from,
+    to,
+    limit: flags.limit,
+    ...(flags.backend !== undefined ? { backendName: flags.backend } : {}),
+    ...(flags.type !== undefined ? { backendType: flags.type } : {}),
+    ...(flags.resource !== undefined ? { resourceType: flags.resource } : {}),
+  });
+  if (flags.json) return JSON.stringify(page, null, 2);
+  const span = `from ${from.toISOString()} to ${to.toISOString()}`;
+  if (page.events.length === 0) return `No events ${span}. Try a longer window with --hours.`;
+  const table = renderTable(
+    ['TIME', 'BACKEND', 'TYPE', 'RESOURCE', 'AMOUNT', 'OK', 'MS', 'PATH'],
+    page.events.map((e) => [
+      e.timestamp,
+      e.backend,
+      e.backendType,
+      e.resourceType,
+      e.formattedAmount,
+      e.success ? 'yes' : 'NO',
+      e.durationMs === null ? '' : String(e.durationMs),
+      e.path ?? '',
+    ]),
+    new Set([4, 6]),
+  );
+  const shown = `Showing ${formatCount(page.events.length)} of ${formatCount(page.totalCount)} events ${span}`;
+  const more =
+    page.totalCount > page.events.length ? '; raise --limit (up to 1000) or use `bytemeter export` for all.' : '.';
+  return `${table}\n\n${shown}${more}`;
+}

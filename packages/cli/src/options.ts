@@ -1,0 +1,73 @@
+import type { BackendType, ExportFormat, Period, ResourceType } from '@bytemeter/tracker';
+import { CliError } from './cli-error.js';
+
+// Flag values are checked here, before anything is opened, so a typo changes nothing and says what fits.
+
+const PERIODS = ['hour', 'day', 'week', 'month'] as const;
+const BACKEND_TYPES = ['s3', 'ipfs', 'huggingface', 'storacha', 'filecoin', 'lassie', 'local'] as const;
+const RESOURCE_TYPES = [
+  'bandwidth_upload',
+  'bandwidth_download',
+  'storage_used',
+  'api_calls',
+  'operation_cost',
+] as const;
+const FORMATS = ['json', 'csv', 'ndjson'] as const;
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  const lower = value.toLowerCase();
+  if (!(allowed as readonly string[]).includes(lower)) {
+    throw new CliError(`--${flag} must be one of ${allowed.join(', ')}; got "${value}".`);
+  }
+  return lower as T;
+}
+
+export const parsePeriod = (v: string | undefined): Period | undefined => oneOf('period', v, PERIODS);
+export const parseBackendType = (v: string | undefined, flag = 'type'): BackendType | undefined =>
+  oneOf(flag, v, BACKEND_TYPES);
+export const parseResourceType = (v: string | undefined): ResourceType | undefined =>
+  oneOf('resource', v?.replaceAll('-', '_'), RESOURCE_TYPES);
+export const parseFormat = (v: string | undefined): ExportFormat | undefined => oneOf('format', v, FORMATS);
+
+/** A positive whole or fractional number of hours (at most 20 years). */
+export function parseHours(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const hours = Number(value);
+  if (!Number.isFinite(hours) || hours <= 0 || hours > 20 * 366 * 24) {
+    throw new CliError(`--hours must be a positive number of hours (e.g. 24 or 0.5); got "${value}".`);
+  }
+  return hours;
+}
+
+/** A whole number from min to max. */
+export function parseInteger(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new CliError(`--${flag} must be a whole number from ${min} to ${max}; got "${value}".`);
+  }
+  return n;
+}
+
+/** An instant with an offset (RFC 3339), e.g. 2026-11-27T10:00:00Z. */
+export function parseInstant(flag: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(value);
+  const date = new Date(value);
+  if (!ok || Number.isNaN(date.getTime())) {
+    throw new CliError(`--${flag} must be a time with an offset, e.g. 2026-11-27T10:00:00Z; got "${value}".`);
+  }
+  return date;
+}
+
+/** The machine's time zone, the default for calendar periods. */
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}

@@ -1,0 +1,246 @@
+import type { Writable } from 'node:stream';
+import { parseCommandArgs, resolveTarget, type Target } from './args.js';
+import { CliError, EXIT, type ExitCode } from './cli-error.js';
+import { DETAILS_HELP, detailsCommand } from './commands/details.js';
+import { EXPORT_HELP, exportCommand } from './commands/export.js';
+import { STATUS_HELP, statusCommand } from './commands/status.js';
+import { TOKEN_HELP, tokenCommand } from './commands/token.js';
+import { TRACK_HELP, trackCommand } from './commands/track.js';
+import { USAGE_HELP, usageCommand } from './commands/usage.js';
+import {
+  localTimeZone,
+  parseBackendType,
+  parseFormat,
+  parseHours,
+  parseInstant,
+  parseInteger,
+  parsePeriod,
+  parseResourceType,
+} from './options.js';
+import { openReader, openWriter } from './source/open-target.js';
+import type { UsageReader } from './source/usage-reader.js';
+
+export const HELP = `bytemeter — what your application spends on storage backends
+
+Usage:
+${USAGE_HELP}
+${DETAILS_HELP}
+${STATUS_HELP}
+${EXPORT_HELP}
+${TRACK_HELP}
+${TOKEN_HELP}
+
+Global flags:
+  --db PATH        local SQLite file (default $BYTEMETER_DB, else ~/.bytemeter/tracker.db)
+  --endpoint URL   ask a bytemeter server instead (default $BYTEMETER_ENDPOINT), e.g. http://127.0.0.1:4000
+  --token T        API token for --endpoint (default $BYTEMETER_TOKEN)
+  --json           machine-readable output
+  --help           this text, or one command's with \`bytemeter <command> --help\`
+
+Exit codes: 0 ok · 1 failure · 2 bad usage or input (nothing changed) · 3 server unreachable · 4 token missing or refused`;
+
+const HELPS: Record<string, string> = {
+  usage: USAGE_HELP,
+  details: DETAILS_HELP,
+  status: STATUS_HELP,
+  export: EXPORT_HELP,
+  track: TRACK_HELP,
+  token: TOKEN_HELP,
+};
+
+export interface RunIo {
+  stdout: Writable;
+  stderr: Writable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  /** The clock for windows ending now (details, export) and the current period (usage). */
+  now: () => number;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const bool = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
+
+/**
+ * Runs one bytemeter command line and returns its exit code; output goes to io.stdout, errors and
+ * progress to io.stderr.
+ * @example process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, now: Date.now })
+ */
+export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode> {
+  const [command, ...args] = argv;
+  const print = (text: string): void => {
+    io.stdout.write(`${text}\n`);
+  };
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    (command ? io.stdout : io.stderr).write(`${HELP}\n`);
+    return command ? EXIT.OK : EXIT.USAGE;
+  }
+  const help = HELPS[command];
+  if (!help) {
+    io.stderr.write(
+      `bytemeter: unknown command "${command}". Commands: ${Object.keys(HELPS).join(', ')}. Run \`bytemeter --help\`.\n`,
+    );
+    return EXIT.USAGE;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    print(`Usage:\n${help}`);
+    return EXIT.OK;
+  }
+  let target: Target | undefined;
+  try {
+    if (command === 'token') {
+      if (
+        args.some(
+          (a) => a === '--endpoint' || a.startsWith('--endpoint=') || a === '--token' || a.startsWith('--token='),
+        )
+      ) {
+        throw new CliError(
+          'bytemeter token manages the tokens stored in a database: run it where the API runs, with --db PATH.',
+        );
+      }
+      print(await tokenCommand([...args]));
+      return EXIT.OK;
+    }
+    const readerOptions = {
+      usage: {
+        period: { type: 'string' },
+        backend: { type: 'string' },
+        type: { type: 'string' },
+        timezone: { type: 'string' },
+        at: { type: 'string' },
+      },
+      details: {
+        hours: { type: 'string' },
+        resource: { type: 'string' },
+        backend: { type: 'string' },
+        type: { type: 'string' },
+        limit: { type: 'string' },
+      },
+      status: { backend: { type: 'string' } },
+      export: {
+        hours: { type: 'string' },
+        format: { type: 'string' },
+        backend: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        progress: { type: 'boolean' },
+        'no-progress': { type: 'boolean' },
+      },
+      track: {
+        path: { type: 'string' },
+        'operation-id': { type: 'string' },
+        id: { type: 'string' },
+        at: { type: 'string' },
+        failed: { type: 'boolean' },
+        'duration-ms': { type: 'string' },
+        metadata: { type: 'string' },
+        level: { type: 'boolean' },
+      },
+    } as const;
+    const { values: v, positionals } = parseCommandArgs(
+      command,
+      args,
+      readerOptions[command as keyof typeof readerOptions],
+      command === 'track',
+    );
+    const values = v as Record<string, string | boolean | undefined>;
+    target = resolveTarget(values, io.env);
+    const json = bool(values.json) ?? false;
+
+    if (command === 'track') {
+      print(await trackCommand(positionals, values as never, target, openWriter));
+      return EXIT.OK;
+    }
+    // Every flag is checked before the database or the server is touched.
+    const now = io.now();
+    const backend = str(values.backend);
+    const only = backend !== undefined ? { backend } : {};
+    let action: (reader: UsageReader) => Promise<void>;
+    if (command === 'usage') {
+      const flags = {
+        ...only,
+        period: parsePeriod(str(values.period)) ?? 'day',
+        at: parseInstant('at', str(values.at)) ?? new Date(now),
+        timezone: str(values.timezone) ?? localTimeZone(),
+        json,
+      } as const;
+      const type = parseBackendType(str(values.type));
+      action = async (reader) => print(await usageCommand(reader, { ...flags, ...(type ? { type } : {}) }));
+    } else if (command === 'details') {
+      const type = parseBackendType(str(values.type));
+      const resource = parseResourceType(str(values.resource));
+      const flags = {
+        ...only,
+        ...(type ? { type } : {}),
+        ...(resource ? { resource } : {}),
+        hours: parseHours(str(values.hours), 24),
+        limit: parseInteger('limit', str(values.limit), 100, 1, 1000),
+        json,
+        now,
+      };
+      action = async (reader) => print(await detailsCommand(reader, flags));
+    } else if (command === 'status') {
+      action = async (reader) => print(await statusCommand(reader, { ...only, json }));
+    } else {
+      const output = str(values.output);
+      const progress = values.progress ? true : values['no-progress'] ? false : undefined;
+      const flags = {
+        ...only,
+        ...(output !== undefined ? { output } : {}),
+        ...(progress !== undefined ? { progress } : {}),
+        hours: parseHours(str(values.hours), 168),
+        format: parseFormat(str(values.format)) ?? 'json',
+        now,
+      };
+      action = async (reader) => {
+        const done = await exportCommand(reader, flags, io);
+        // With the export on stdout, stdout carries nothing else.
+        if (output !== undefined && output !== '-') io.stderr.write(`${done}\n`);
+      };
+    }
+    const opened = await openReader(target, io.now);
+    try {
+      await action(opened.reader);
+      return EXIT.OK;
+    } finally {
+      await opened.close();
+    }
+  } catch (error) {
+    const { message, code } = explain(error, target);
+    io.stderr.write(`bytemeter ${command}: ${message}\n`);
+    return code;
+  }
+}
+
+/** The message and exit code for an error, with what to do about it. */
+export function explain(error: unknown, target: Target | undefined): { message: string; code: ExitCode } {
+  const e = error as { name?: string; message?: string; code?: string; graphqlCode?: string; exitCode?: ExitCode };
+  const message = e?.message ?? String(error);
+  if (error instanceof CliError) return { message, code: error.exitCode };
+  if (e?.name === 'NetworkError') {
+    return {
+      message: `${message} Without --endpoint and BYTEMETER_ENDPOINT the local database is used.`,
+      code: EXIT.UNREACHABLE,
+    };
+  }
+  if (e?.graphqlCode === 'UNAUTHENTICATED') {
+    return {
+      message: `${target?.token ? 'The server refused the token' : 'The server needs a token'} (${message.replace(/^UNAUTHENTICATED: /, '')}). Pass --token T or set BYTEMETER_TOKEN; create one where the API runs with \`bytemeter token create --scopes read,ingest\`.`,
+      code: EXIT.AUTH,
+    };
+  }
+  if (e?.graphqlCode === 'FORBIDDEN') {
+    return {
+      message: `${message.replace(/^FORBIDDEN: /, '')} Use a token with that scope (\`bytemeter token create --scopes read,ingest\`).`,
+      code: EXIT.AUTH,
+    };
+  }
+  if (e?.graphqlCode === 'BAD_USER_INPUT')
+    return { message: message.replace(/^BAD_USER_INPUT: /, ''), code: EXIT.USAGE };
+  if (e?.name === 'ClientValidationError' || e?.name === 'EventsDroppedError') return { message, code: EXIT.USAGE };
+  // The tracker's typed errors (ValidationError, BackendTypeConflictError, StorageLevelError) are bad input.
+  if (
+    typeof e?.code === 'string' &&
+    /^(INVALID_|RANGE_TOO_LARGE|BATCH_TOO_LARGE|BACKEND_TYPE_CONFLICT|STORAGE_BELOW_ZERO)/.test(e.code)
+  ) {
+    return { message, code: EXIT.USAGE };
+  }
+  return { message, code: EXIT.FAILURE };
+}

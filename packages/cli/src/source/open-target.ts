@@ -1,0 +1,85 @@
+import type { Target } from '../args.js';
+import { CliError, EXIT } from '../cli-error.js';
+import type { UsageReader, UsageWriter } from './usage-reader.js';
+
+export interface OpenedReader {
+  reader: UsageReader;
+  /** Where the numbers come from, for messages: the database path or the server URL. */
+  where: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The local database (default) or, with an endpoint, the server. The client is imported only on the remote
+ * path, so local commands load nothing of GraphQL.
+ */
+export async function openReader(target: Target, clock: () => number = Date.now): Promise<OpenedReader> {
+  if (target.endpoint) {
+    const [{ createBytemeterClient }, { remoteReader }] = await Promise.all([
+      import('@bytemeter/client'),
+      import('./remote-reader.js'),
+    ]);
+    const client = createBytemeterClient({ url: target.endpoint, ...(target.token ? { token: target.token } : {}) });
+    return { reader: remoteReader(client, clock), where: target.endpoint, close: () => client.close() };
+  }
+  const { openResourceTracker } = await import('@bytemeter/tracker');
+  const tracker = openResourceTracker({ ...(target.db ? { path: target.db } : {}), flushOnExit: false, clock });
+  await tracker.ready;
+  return { reader: tracker, where: tracker.path, close: () => tracker.close() };
+}
+
+export interface OpenedWriter {
+  writer: UsageWriter;
+  where: string;
+}
+
+/** The tracker on the local database, or a remote tracker sending to the server. */
+export async function openWriter(target: Target): Promise<OpenedWriter> {
+  if (target.endpoint) {
+    const { createRemoteTracker } = await import('@bytemeter/client');
+    const refused: Error[] = [];
+    const tracker = createRemoteTracker({
+      url: target.endpoint,
+      ...(target.token ? { token: target.token } : {}),
+      flushIntervalMs: 60_000,
+      onError: (error) => {
+        if (error.name === 'EventsDroppedError') refused.push(error);
+      },
+    });
+    const writer = writerOf(tracker, {
+      async commit() {
+        const result = await tracker.flush();
+        await tracker.close({ timeoutMs: 1 });
+        if (result.pending > 0) throw result.error ?? new CliError('The server did not store the event.', EXIT.FAILURE);
+        if (refused.length > 0) throw new CliError(`The server refused the event: ${refused[0]!.message}`);
+      },
+    });
+    return { writer, where: target.endpoint };
+  }
+  const { openResourceTracker } = await import('@bytemeter/tracker');
+  const tracker = openResourceTracker({ ...(target.db ? { path: target.db } : {}), flushOnExit: false });
+  const writer = writerOf(tracker, {
+    async commit() {
+      await tracker.ready;
+      const result = await tracker.flush();
+      await tracker.close();
+      if (result.error) throw result.error;
+    },
+  });
+  return { writer, where: tracker.path };
+}
+
+type Recorder = Omit<UsageWriter, 'commit'>;
+
+/** The recording methods of either tracker, bound to it, plus how to commit. */
+function writerOf(t: Recorder, extra: Pick<UsageWriter, 'commit'>): UsageWriter {
+  return {
+    trackBandwidthUpload: (...a) => t.trackBandwidthUpload(...a),
+    trackBandwidthDownload: (...a) => t.trackBandwidthDownload(...a),
+    trackStorageUsage: (...a) => t.trackStorageUsage(...a),
+    setStorageLevel: (...a) => t.setStorageLevel(...a),
+    trackApiCall: (...a) => t.trackApiCall(...a),
+    trackCost: (...a) => t.trackCost(...a),
+    commit: extra.commit,
+  };
+}

@@ -1,0 +1,124 @@
+import type { BytemeterClient, UsageEvent as RemoteEvent, BackendStatus as RemoteStatus } from '@bytemeter/client';
+import type {
+  BackendStatus,
+  BackendType,
+  ExportQuery,
+  HealthStatus,
+  Period,
+  ResourceStats,
+  ResourceSummary,
+  ResourceType,
+  SummaryQuery,
+  UsageEvent,
+  UsagePage,
+  UsageQuery,
+} from '@bytemeter/tracker';
+import type { UsageReader } from './usage-reader.js';
+
+const lower = <T extends string>(value: string) => value.toLowerCase() as T;
+const upper = <T extends string>(value: T) => value.toUpperCase() as Uppercase<T>;
+const iso = (d: Date | undefined) => d?.toISOString();
+
+function range(q: { from?: Date; to?: Date }, now: number) {
+  return q.from ? { from: q.from.toISOString(), to: (q.to ?? new Date(now)).toISOString() } : undefined;
+}
+
+/** A server event in the tracker's shape (lower-case enums). */
+export function toTrackerEvent(e: RemoteEvent): UsageEvent {
+  return {
+    id: e.id,
+    timestamp: e.timestamp,
+    backend: e.backend,
+    backendType: lower<BackendType>(e.backendType),
+    resourceType: lower<ResourceType>(e.resourceType),
+    amount: e.amount,
+    formattedAmount: e.formattedAmount,
+    operationId: e.operationId ?? null,
+    path: e.path ?? null,
+    success: e.success,
+    durationMs: e.durationMs ?? null,
+    metadata: (e.metadata as Record<string, unknown> | null) ?? null,
+    reportedLevel: e.reportedLevel ?? null,
+  };
+}
+
+function toTrackerStatus(s: RemoteStatus): BackendStatus {
+  return {
+    ...s,
+    backendType: lower<BackendType>(s.backendType),
+    healthStatus: lower<HealthStatus>(s.healthStatus),
+    lastOperationAt: s.lastOperationAt ?? null,
+  };
+}
+
+/**
+ * The read commands' calls answered by a bytemeter server.
+ * @example const reader = remoteReader(createBytemeterClient({ url }), Date.now)
+ */
+export function remoteReader(client: BytemeterClient, clock: () => number = Date.now): UsageReader {
+  return {
+    async getResourceSummary(q: SummaryQuery = {}): Promise<ResourceSummary> {
+      const r = range(q, clock());
+      const s = await client.getUsageSummary({
+        timezone: q.timezone ?? 'UTC',
+        ...(r ? { range: r } : { period: upper(q.period ?? 'day'), at: iso(q.at ?? new Date(clock())) }),
+        backend: q.backendName ?? null,
+        backendType: q.backendType ? upper(q.backendType) : null,
+      });
+      const backends: ResourceSummary['backends'] = {};
+      for (const b of s.backends) {
+        const resources: Partial<Record<ResourceType, ResourceStats>> = {};
+        for (const { resourceType, ...stats } of b.resources) resources[lower<ResourceType>(resourceType)] = stats;
+        backends[b.name] = { backendType: lower<BackendType>(b.type), resources };
+      }
+      return {
+        period: s.period ? lower<Period>(s.period) : null,
+        periodStart: s.periodStart,
+        periodEnd: s.periodEnd,
+        timezone: s.timezone,
+        backends,
+        totals: s.totals,
+      };
+    },
+
+    async getResourceUsage(q: UsageQuery = {}): Promise<UsagePage> {
+      const r = range(q, clock());
+      const pages = client.getUsage({
+        ...(r ? { range: r } : { hoursBack: q.hoursBack ?? 24 }),
+        backend: q.backendName ?? null,
+        backendType: q.backendType ? upper(q.backendType) : null,
+        resourceType: q.resourceType ? upper(q.resourceType) : null,
+        pageSize: q.limit ?? 100,
+        after: q.cursor ?? null,
+      });
+      const first = await pages.next();
+      await pages.return?.();
+      if (first.done) return { events: [], nextCursor: null, totalCount: 0 };
+      const page = first.value;
+      return {
+        events: page.nodes.map(toTrackerEvent),
+        nextCursor: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null,
+        totalCount: page.totalCount,
+      };
+    },
+
+    async getBackendStatus(backendName?: string): Promise<Record<string, BackendStatus>> {
+      const list = await client.getBackendStatus(backendName);
+      return Object.fromEntries(list.map((s) => [s.backend, toTrackerStatus(s)]));
+    },
+
+    exportUsage(q: ExportQuery): AsyncIterable<string> {
+      const r = range(q, clock());
+      return {
+        async *[Symbol.asyncIterator]() {
+          const stream = await client.exportUsage({
+            format: q.format,
+            ...(r ? { range: r } : { hoursBack: q.hoursBack ?? 168 }),
+            ...(q.backendName !== undefined ? { backend: q.backendName } : {}),
+          });
+          yield* stream;
+        },
+      };
+    },
+  };
+}

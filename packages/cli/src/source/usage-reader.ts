@@ -1,0 +1,26 @@
+import type { ResourceTracker } from '@bytemeter/tracker';
+
+/**
+ * What the read commands need, in the tracker's shapes. A local ResourceTracker is one as it is; the
+ * remote reader answers the same calls through @bytemeter/client, so every command prints the same
+ * numbers whichever side answers.
+ */
+export type UsageReader = Pick<
+  ResourceTracker,
+  'getResourceSummary' | 'getResourceUsage' | 'getBackendStatus' | 'exportUsage'
+>;
+
+/** What `bytemeter track` needs: the recording methods, and a close that sends or writes what is pending. */
+export interface UsageWriter
+  extends Pick<
+    ResourceTracker,
+    | 'trackBandwidthUpload'
+    | 'trackBandwidthDownload'
+    | 'trackStorageUsage'
+    | 'setStorageLevel'
+    | 'trackApiCall'
+    | 'trackCost'
+  > {
+  /** Resolves once every recorded event is stored; rejects when some could not be. */
+  commit(): Promise<void>;
+}

@@ -1,0 +1,58 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../../../apps/api/dist/main.js', import.meta.url));
+
+export interface ApiProcess {
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  dbPath: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built API (`node apps/api/dist/main.js`) as its own process on a free loopback port with a
+ * fresh SQLite file, and resolves once it listens.
+ */
+export async function startApiProcess(options: { dbPath?: string } = {}): Promise<ApiProcess> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the API first (pnpm -r build).`);
+  const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'bm-cli-api-'));
+  const dbPath = options.dbPath ?? join(dir as string, 'api.db');
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, BYTEMETER_DB: dbPath, BYTEMETER_API_PORT: '0', BYTEMETER_API_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await listeningUrl(child);
+  return {
+    url,
+    dbPath,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /on (http:\/\/[^\s/]+)\/graphql/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`The API exited with ${code} before listening:\n${out}${err}`)));
+    child.once('error', reject);
+  });
+}
