@@ -7,6 +7,8 @@ export interface ThroughputResult {
   p99Ms: number;
   errors: number;
   non2xx: number;
+  /** Server process CPU time per request (user + system), in µs: what a request costs whatever else runs. */
+  serverCpuUsPerRequest: number;
 }
 
 /** One autocannon run of a GraphQL POST against a running server. */
@@ -15,7 +17,9 @@ export async function measureQuery(
   name: string,
   query: string,
   options: { seconds: number; connections: number },
+  serverCpuMs: () => number,
 ): Promise<ThroughputResult> {
+  const cpuBefore = serverCpuMs();
   const result = await autocannon({
     url: `${url}/graphql`,
     method: 'POST',
@@ -31,5 +35,6 @@ export async function measureQuery(
     p99Ms: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
+    serverCpuUsPerRequest: ((serverCpuMs() - cpuBefore) * 1000) / Math.max(1, result.requests.total),
   };
 }
