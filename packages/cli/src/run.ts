@@ -1,12 +1,7 @@
 import type { Writable } from 'node:stream';
 import { parseCommandArgs, resolveTarget, type Target } from './args.js';
 import { CliError, EXIT, type ExitCode } from './cli-error.js';
-import { DETAILS_HELP, detailsCommand } from './commands/details.js';
-import { EXPORT_HELP, exportCommand } from './commands/export.js';
-import { STATUS_HELP, statusCommand } from './commands/status.js';
-import { TOKEN_HELP, tokenCommand } from './commands/token.js';
-import { TRACK_HELP, trackCommand } from './commands/track.js';
-import { USAGE_HELP, usageCommand } from './commands/usage.js';
+import { COMMAND_HELP, HELP } from './help.js';
 import {
   localTimeZone,
   parseBackendType,
@@ -19,34 +14,6 @@ import {
 } from './options.js';
 import { openReader, openWriter } from './source/open-target.js';
 import type { UsageReader } from './source/usage-reader.js';
-
-export const HELP = `bytemeter — what your application spends on storage backends
-
-Usage:
-${USAGE_HELP}
-${DETAILS_HELP}
-${STATUS_HELP}
-${EXPORT_HELP}
-${TRACK_HELP}
-${TOKEN_HELP}
-
-Global flags:
-  --db PATH        local SQLite file (default $BYTEMETER_DB, else ~/.bytemeter/tracker.db)
-  --endpoint URL   ask a bytemeter server instead (default $BYTEMETER_ENDPOINT), e.g. http://127.0.0.1:4000
-  --token T        API token for --endpoint (default $BYTEMETER_TOKEN)
-  --json           machine-readable output
-  --help           this text, or one command's with \`bytemeter <command> --help\`
-
-Exit codes: 0 ok · 1 failure · 2 bad usage or input (nothing changed) · 3 server unreachable · 4 token missing or refused`;
-
-const HELPS: Record<string, string> = {
-  usage: USAGE_HELP,
-  details: DETAILS_HELP,
-  status: STATUS_HELP,
-  export: EXPORT_HELP,
-  track: TRACK_HELP,
-  token: TOKEN_HELP,
-};
 
 export interface RunIo {
   stdout: Writable;
@@ -73,10 +40,10 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
     (command ? io.stdout : io.stderr).write(`${HELP}\n`);
     return command ? EXIT.OK : EXIT.USAGE;
   }
-  const help = HELPS[command];
+  const help = COMMAND_HELP[command];
   if (!help) {
     io.stderr.write(
-      `bytemeter: unknown command "${command}". Commands: ${Object.keys(HELPS).join(', ')}. Run \`bytemeter --help\`.\n`,
+      `bytemeter: unknown command "${command}". Commands: ${Object.keys(COMMAND_HELP).join(', ')}. Run \`bytemeter --help\`.\n`,
     );
     return EXIT.USAGE;
   }
@@ -96,6 +63,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
           'bytemeter token manages the tokens stored in a database: run it where the API runs, with --db PATH.',
         );
       }
+      const { tokenCommand } = await import('./commands/token.js');
       print(await tokenCommand([...args]));
       return EXIT.OK;
     }
@@ -145,6 +113,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
     const json = bool(values.json) ?? false;
 
     if (command === 'track') {
+      const { trackCommand } = await import('./commands/track.js');
       print(await trackCommand(positionals, values as never, target, openWriter));
       return EXIT.OK;
     }
@@ -162,7 +131,10 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         json,
       } as const;
       const type = parseBackendType(str(values.type));
-      action = async (reader) => print(await usageCommand(reader, { ...flags, ...(type ? { type } : {}) }));
+      action = async (reader) => {
+        const { usageCommand } = await import('./commands/usage.js');
+        print(await usageCommand(reader, { ...flags, ...(type ? { type } : {}) }));
+      };
     } else if (command === 'details') {
       const type = parseBackendType(str(values.type));
       const resource = parseResourceType(str(values.resource));
@@ -175,9 +147,15 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         json,
         now,
       };
-      action = async (reader) => print(await detailsCommand(reader, flags));
+      action = async (reader) => {
+        const { detailsCommand } = await import('./commands/details.js');
+        print(await detailsCommand(reader, flags));
+      };
     } else if (command === 'status') {
-      action = async (reader) => print(await statusCommand(reader, { ...only, json }));
+      action = async (reader) => {
+        const { statusCommand } = await import('./commands/status.js');
+        print(await statusCommand(reader, { ...only, json }));
+      };
     } else {
       const output = str(values.output);
       const progress = values.progress ? true : values['no-progress'] ? false : undefined;
@@ -190,6 +168,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         now,
       };
       action = async (reader) => {
+        const { exportCommand } = await import('./commands/export.js');
         const done = await exportCommand(reader, flags, io);
         // With the export on stdout, stdout carries nothing else.
         if (output !== undefined && output !== '-') io.stderr.write(`${done}\n`);

@@ -2,9 +2,6 @@ import { type BackendType, formatCount, type ResourceType } from '@bytemeter/tra
 import type { UsageReader } from '../source/usage-reader.js';
 import { renderTable } from '../table.js';
 
-export const DETAILS_HELP = `  bytemeter details [--hours 24] [--resource R] [--backend N] [--type T] [--limit 100] [--json]
-      individual events of the last --hours, newest first`;
-
 export interface DetailsFlags {
   hours: number;
   resource?: ResourceType;

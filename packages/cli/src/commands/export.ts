@@ -6,10 +6,6 @@ import { CliError, EXIT } from '../cli-error.js';
 import { ProgressBar } from '../progress-bar.js';
 import type { UsageReader } from '../source/usage-reader.js';
 
-export const EXPORT_HELP = `  bytemeter export [--hours 168] [--format json|csv|ndjson] [--backend N] [--output FILE] [--progress|--no-progress]
-      raw events oldest first, streamed (flat memory); to stdout without --output; a progress bar on stderr
-      for long exports to a file on a terminal`;
-
 /** Exports at least this long get a progress bar by default (on a terminal). */
 const LONG_EXPORT = 10_000;
 

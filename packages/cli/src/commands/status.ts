@@ -3,9 +3,6 @@ import { CliError, EXIT } from '../cli-error.js';
 import type { UsageReader } from '../source/usage-reader.js';
 import { renderTable } from '../table.js';
 
-export const STATUS_HELP = `  bytemeter status [--backend N] [--json]
-      health, error rate, bandwidth over the last 60 s and storage level per backend`;
-
 export interface StatusFlags {
   backend?: string;
   json?: boolean;

@@ -1,10 +1,7 @@
 import { parseArgs } from 'node:util';
 import { openTokenStore, ValidationError } from '@bytemeter/tracker';
+import { TOKEN_HELP } from '../help.js';
 import { renderTable } from '../table.js';
-
-export const TOKEN_HELP = `  bytemeter token create --scopes read,ingest,admin [--name N] [--json]
-  bytemeter token list [--json]
-  bytemeter token revoke <id>`;
 
 /**
  * `bytemeter token create|list|revoke`: API bearer tokens, stored hashed in the database the API serves.

@@ -1,14 +1,9 @@
 import { formatAmount, type ResourceType, type TrackOptions } from '@bytemeter/tracker';
 import type { Target } from '../args.js';
 import { CliError } from '../cli-error.js';
+import { TRACK_HELP } from '../help.js';
 import { parseBackendType, parseInstant, parseInteger } from '../options.js';
 import type { UsageWriter } from '../source/usage-reader.js';
-
-export const TRACK_HELP = `  bytemeter track upload|download <backend> <type> <bytes>      e.g. track upload photos s3 5MiB
-  bytemeter track storage <backend> <type> <delta-bytes> [--level]   signed; --level: the absolute level
-  bytemeter track api-call <backend> <type>
-  bytemeter track cost <backend> <type> <cents>                  e.g. track cost photos s3 0.25
-      options: [--path P] [--operation-id ID] [--id KEY] [--at TIME] [--failed] [--duration-ms N] [--metadata JSON]`;
 
 const ACTIONS = ['upload', 'download', 'storage', 'api-call', 'cost'] as const;
 type Action = (typeof ACTIONS)[number];

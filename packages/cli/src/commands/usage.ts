@@ -2,9 +2,6 @@ import { type BackendType, formatAmount, type Period, RESOURCE_TYPES } from '@by
 import type { UsageReader } from '../source/usage-reader.js';
 import { renderTable } from '../table.js';
 
-export const USAGE_HELP = `  bytemeter usage [--period hour|day|week|month] [--backend N] [--type T] [--timezone Z] [--at TIME] [--json]
-      totals per backend and resource for the period holding --at (default now) in the zone (default: this machine's)`;
-
 export interface UsageFlags {
   period?: Period;
   backend?: string;

@@ -1,0 +1,53 @@
+// Every help text, in a module that imports nothing, so `--help` and flag errors start instantly.
+
+export const USAGE_HELP = `  bytemeter usage [--period hour|day|week|month] [--backend N] [--type T] [--timezone Z] [--at TIME] [--json]
+      totals per backend and resource for the period holding --at (default now) in the zone (default: this machine's)`;
+
+export const DETAILS_HELP = `  bytemeter details [--hours 24] [--resource R] [--backend N] [--type T] [--limit 100] [--json]
+      individual events of the last --hours, newest first`;
+
+export const STATUS_HELP = `  bytemeter status [--backend N] [--json]
+      health, error rate, bandwidth over the last 60 s and storage level per backend`;
+
+export const EXPORT_HELP = `  bytemeter export [--hours 168] [--format json|csv|ndjson] [--backend N] [--output FILE] [--progress|--no-progress]
+      raw events oldest first, streamed (flat memory); to stdout without --output; a progress bar on stderr
+      for long exports to a file on a terminal`;
+
+export const TRACK_HELP = `  bytemeter track upload|download <backend> <type> <bytes>      e.g. track upload photos s3 5MiB
+  bytemeter track storage <backend> <type> <delta-bytes> [--level]   signed; --level: the absolute level
+  bytemeter track api-call <backend> <type>
+  bytemeter track cost <backend> <type> <cents>                  e.g. track cost photos s3 0.25
+      options: [--path P] [--operation-id ID] [--id KEY] [--at TIME] [--failed] [--duration-ms N] [--metadata JSON]`;
+
+export const TOKEN_HELP = `  bytemeter token create --scopes read,ingest,admin [--name N] [--json]
+  bytemeter token list [--json]
+  bytemeter token revoke <id>`;
+
+export const HELP = `bytemeter — what your application spends on storage backends
+
+Usage:
+${USAGE_HELP}
+${DETAILS_HELP}
+${STATUS_HELP}
+${EXPORT_HELP}
+${TRACK_HELP}
+${TOKEN_HELP}
+
+Global flags:
+  --db PATH        local SQLite file (default $BYTEMETER_DB, else ~/.bytemeter/tracker.db)
+  --endpoint URL   ask a bytemeter server instead (default $BYTEMETER_ENDPOINT), e.g. http://127.0.0.1:4000
+  --token T        API token for --endpoint (default $BYTEMETER_TOKEN)
+  --json           machine-readable output
+  --help           this text, or one command's with \`bytemeter <command> --help\`
+
+Exit codes: 0 ok · 1 failure · 2 bad usage or input (nothing changed) · 3 server unreachable · 4 token missing or refused`;
+
+/** Each command's own help. */
+export const COMMAND_HELP: Record<string, string> = {
+  usage: USAGE_HELP,
+  details: DETAILS_HELP,
+  status: STATUS_HELP,
+  export: EXPORT_HELP,
+  track: TRACK_HELP,
+  token: TOKEN_HELP,
+};
