@@ -11,7 +11,6 @@ import { aggregateRanges } from './query/aggregate.js';
 import { loadBackends } from './query/backends.js';
 import { type ExportQuery, exportUsageStream, resolveExport } from './query/export-usage.js';
 import { getBackendStatusPlan } from './query/get-backend-status.js';
-import { getResourceSummaryPlan, resolveSummaryRange, type SummaryQuery } from './query/get-resource-summary.js';
 import {
   type BandwidthDelta,
   type BandwidthFeedQuery,
@@ -20,6 +19,7 @@ import {
   getBandwidthFeedPlan,
   getEventFeedPlan,
 } from './query/get-event-feed.js';
+import { getResourceSummaryPlan, resolveSummaryRange, type SummaryQuery } from './query/get-resource-summary.js';
 import {
   getResourceUsagePlan,
   resolveUsageQuery,
@@ -28,7 +28,6 @@ import {
 } from './query/get-resource-usage.js';
 import { getTimeSeriesPlan, resolveSeries, type SeriesQuery } from './query/get-time-series.js';
 import { DEFAULT_HEALTH, type HealthThresholds } from './query/health.js';
-import { ingestPlan } from './record/ingest-plan.js';
 import {
   allRejections,
   atomicIngestPlan,
@@ -36,6 +35,7 @@ import {
   type BatchResult,
   validateBatch,
 } from './record/ingest-batch.js';
+import { ingestPlan } from './record/ingest-plan.js';
 import type { PendingEvent } from './record/pending-event.js';
 import {
   assertAmount,
