@@ -118,13 +118,14 @@ describe('bandwidth now', () => {
   it('is the bits moved in the last 60 s over 60 s, in 10^6 bits per second', async () => {
     const t = open();
     try {
-      // 7.5 MB up and 3.75 MB down inside [now - 60 s, now): 60 and 30 million bits over 60 s.
-      t.trackBandwidthUpload('b', 's3', 5_000_000, { timestamp: NOW - 60 * SEC }); // first instant in
-      t.trackBandwidthUpload('b', 's3', 2_500_000, { timestamp: NOW - 1 });
+      // 7.5 MB up and 3.75 MB down inside the 60 s ending with the current millisecond (now - 60 s, now]:
+      // 60 and 30 million bits over 60 s.
+      t.trackBandwidthUpload('b', 's3', 5_000_000, { timestamp: NOW - 60 * SEC + 1 }); // first instant in
+      t.trackBandwidthUpload('b', 's3', 2_500_000, { timestamp: NOW }); // recorded in the very millisecond of the read
       t.trackBandwidthDownload('b', 's3', 3_750_000, { timestamp: NOW - 30 * SEC - 7 });
-      // Outside: just before the window, exactly now (half-open), and other resources.
-      t.trackBandwidthUpload('b', 's3', 999_999_999, { timestamp: NOW - 60 * SEC - 1 });
-      t.trackBandwidthDownload('b', 's3', 888_888_888, { timestamp: NOW });
+      // Outside: just before the window, just after now, and other resources.
+      t.trackBandwidthUpload('b', 's3', 999_999_999, { timestamp: NOW - 60 * SEC });
+      t.trackBandwidthDownload('b', 's3', 888_888_888, { timestamp: NOW + 1 });
       t.trackStorageUsage('b', 's3', 123_456_789, { timestamp: NOW - 10 * SEC });
       t.trackApiCall('b', 's3', { timestamp: NOW - 10 * SEC });
       // Another backend's traffic is its own.

@@ -171,9 +171,9 @@ describe('drill-down pages and export', { timeout: 30_000 }, () => {
   afterAll(() => t.close());
 
   const FILTERS: [string, UsageQuery, (e: Recorded) => boolean][] = [
-    // Windows are half-open: an event stamped exactly `now` is outside [now - 24 h, now).
-    ['the default 24 hours', {}, (e) => e.ts >= NOW - 24 * HOUR && e.ts < NOW],
-    ['hoursBack 48', { hoursBack: 48 }, (e) => e.ts < NOW],
+    // Rolling windows end with the current millisecond: (now - 24 h, now], i.e. [now + 1 - 24 h, now + 1).
+    ['the default 24 hours', {}, (e) => e.ts > NOW - 24 * HOUR && e.ts <= NOW],
+    ['hoursBack 48', { hoursBack: 48 }, (e) => e.ts > NOW - 48 * HOUR && e.ts <= NOW],
     ['everything up to just past now', ALL, () => true],
     ['one backend', { ...ALL, backendName: 'pins' }, (e) => e.backend === 'pins'],
     ['one backend type', { ...ALL, backendType: 's3' }, (e) => e.backendType === 's3'],
@@ -231,10 +231,10 @@ describe('drill-down pages and export', { timeout: 30_000 }, () => {
         .map((l) => JSON.parse(l)),
     ).toEqual(expected);
     const onePins = JSON.parse(await drain(t.exportUsage({ format: 'json', ...ALL, backendName: 'pins' })));
-    // hoursBack is half-open at now too.
+    // hoursBack ends with the current millisecond too.
     const lastDay = JSON.parse(await drain(t.exportUsage({ format: 'json', hoursBack: 24 })));
     expect(lastDay).toEqual(
-      expected.filter((e) => Date.parse(e.timestamp) >= NOW - 24 * HOUR && Date.parse(e.timestamp) < NOW),
+      expected.filter((e) => Date.parse(e.timestamp) > NOW - 24 * HOUR && Date.parse(e.timestamp) <= NOW),
     );
     expect(onePins).toEqual(expected.filter((e) => e.backend === 'pins'));
     expect(JSON.parse(await drain(t.exportUsage({ format: 'json', backendName: 'nope' })))).toEqual([]);

@@ -33,13 +33,13 @@ export function* getBackendStatusPlan(
   const backendIds = backendName === undefined ? undefined : backends.map((b) => b.id);
   const window = yield* aggregateRanges(
     db,
-    [{ from: now - health.windowMs, to: now }],
+    [{ from: now + 1 - health.windowMs, to: now + 1 }],
     backendIds ? { backendIds } : {},
     res,
   );
   const recent = yield* aggregateRanges(
     db,
-    [{ from: now - BANDWIDTH_WINDOW_MS, to: now }],
+    [{ from: now + 1 - BANDWIDTH_WINDOW_MS, to: now + 1 }],
     { ...(backendIds ? { backendIds } : {}), resources: [UPLOAD, DOWNLOAD] },
     res,
   );

@@ -25,8 +25,8 @@ function toMs(value: unknown, what: string): number {
 export function resolveRange(q: RangeQuery, now: number, defaultHoursBack: number): { from: number; to: number } {
   if (q.from !== undefined || q.to !== undefined) {
     if (q.from === undefined)
-      throw new ValidationError('INVALID_RANGE', 'A range needs `from` (and optionally `to`, default now).');
-    return checkRange(toMs(q.from, 'from'), q.to === undefined ? now : toMs(q.to, 'to'));
+      throw new ValidationError('INVALID_RANGE', 'A range needs `from` (and optionally `to`, default now, inclusive).');
+    return checkRange(toMs(q.from, 'from'), q.to === undefined ? now + 1 : toMs(q.to, 'to'));
   }
   const hours = q.hoursBack ?? defaultHoursBack;
   if (typeof hours !== 'number' || !Number.isFinite(hours) || hours <= 0 || hours > MAX_HOURS_BACK) {
@@ -35,7 +35,8 @@ export function resolveRange(q: RangeQuery, now: number, defaultHoursBack: numbe
       `hoursBack must be a positive number of hours up to ${MAX_HOURS_BACK}; got ${String(hours)}.`,
     );
   }
-  return { from: now - Math.round(hours * 3_600_000), to: now };
+  // The window ends just after now, so an event stamped in the current millisecond is in it.
+  return { from: now + 1 - Math.round(hours * 3_600_000), to: now + 1 };
 }
 
 export function checkRange(from: number, to: number): { from: number; to: number } {

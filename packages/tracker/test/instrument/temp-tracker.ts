@@ -18,8 +18,8 @@ export function openTempTracker(): { tracker: ResourceTracker; dir: string; disp
 }
 
 /**
- * Every stored event of one backend, oldest first, read back through the tracker's own read API. The range
- * ends in the future: `hoursBack` ends at now (half-open), which leaves out events of the current millisecond.
+ * Every stored event of one backend, oldest first, read back through the tracker's own read API (a range
+ * from an hour ago to a minute ahead, so clock steps between recording and reading never matter).
  */
 export async function eventsOf(tracker: ResourceTracker, backendName: string): Promise<UsageEvent[]> {
   const out: UsageEvent[] = [];
