@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openResourceTracker, openTokenStore, type ResourceTracker } from '@bytemeter/tracker';
 import type { ExecutionArgs } from 'graphql';
@@ -24,6 +24,23 @@ export interface RunningApi {
 type EnvelopedArgs = ExecutionArgs & {
   rootValue: { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
 };
+
+/**
+ * A WebSocket's credentials: `connectionParams.authorization` (what browsers can send), else the upgrade
+ * request's Authorization header (what Node clients can send).
+ */
+function wsCredentials(ctx: {
+  connectionParams?: Readonly<Record<string, unknown>>;
+  extra: { request: IncomingMessage };
+}) {
+  const header = ctx.extra.request.headers.authorization;
+  return {
+    connectionParams: {
+      ...(header ? { authorization: header } : {}),
+      ...(ctx.connectionParams ?? {}),
+    },
+  };
+}
 
 /**
  * Serves the API on host:port: GraphQL over HTTP and SSE, graphql-ws on the same path, /export, /healthz.
@@ -74,16 +91,14 @@ export async function startApiServer(options: {
       // A socket without valid credentials is closed at once (4403) rather than kept open to fail per operation.
       onConnect: (ctx) => {
         try {
-          authenticate(authorizationOf({ connectionParams: ctx.connectionParams ?? {} }));
+          authenticate(authorizationOf(wsCredentials(ctx)));
           return true;
         } catch {
           return false;
         }
       },
       onSubscribe: async (ctx, _id, payload) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          connectionParams: ctx.connectionParams ?? {},
-        });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped(wsCredentials(ctx));
         const document = parse(payload.query);
         const errors = validate(schema, document);
         if (errors.length > 0) return errors.map(toClosedCode);

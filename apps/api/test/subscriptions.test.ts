@@ -161,6 +161,22 @@ describe('subscriptions with tokens', () => {
     expect(item.data?.liveBandwidth.totalMbps).toBe(0);
     await reader.dispose();
 
+    // Node clients may send the token as a header on the upgrade request instead.
+    const headerClient = createWsClient({
+      url: wsUrl,
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols, { headers: { authorization: `Bearer ${read}` } });
+        }
+      },
+    });
+    const viaHeader = await nextMatching(
+      headerClient.iterate<{ liveBandwidth: { totalMbps: number } }>({ query }),
+      () => true,
+    );
+    expect(viaHeader.item.data?.liveBandwidth.totalMbps).toBe(0);
+    await headerClient.dispose();
+
     const sseAnonymous = createSseClient({ url: `${api.url}/graphql`, retryAttempts: 0 });
     await expect(nextMatching(sseAnonymous.iterate({ query }), () => true)).rejects.toBeDefined();
     sseAnonymous.dispose();
