@@ -2,6 +2,9 @@
 // The `bytemeter` command. Commands load their data source on demand, so start-up stays light.
 import { run } from './run.js';
 
+// `pnpm bytemeter …` runs this from packages/cli; relative paths (--db, --output) mean the caller's directory.
+if (process.env.npm_lifecycle_event === 'bytemeter' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+
 run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, now: Date.now }).then(
   (code) => {
     process.exitCode = code;

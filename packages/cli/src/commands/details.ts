@@ -48,7 +48,7 @@ export async function detailsCommand(
     ]),
     new Set([4, 6]),
   );
-  const shown = `Showing ${formatCount(page.events.length)} of ${formatCount(page.totalCount)} events ${span}`;
+  const shown = `Showing ${formatCount(page.events.length)} of ${formatCount(page.totalCount)} ${page.totalCount === 1 ? 'event' : 'events'} ${span}`;
   const more =
     page.totalCount > page.events.length ? '; raise --limit (up to 1000) or use `bytemeter export` for all.' : '.';
   return `${table}\n\n${shown}${more}`;

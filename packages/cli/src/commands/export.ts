@@ -80,5 +80,5 @@ export async function exportCommand(
   const events = flags.format === 'json' ? Math.max(0, newlines - 2) : eventsIn(flags.format, newlines);
   bar?.finish(events, bytes);
   const where = toFile ? ` to ${flags.output}` : '';
-  return `Exported ${formatCount(events)} events (${formatBytes(bytes)}, ${flags.format}) from ${from.toISOString()} to ${to.toISOString()}${where}.`;
+  return `Exported ${formatCount(events)} ${events === 1 ? 'event' : 'events'} (${formatBytes(bytes)}, ${flags.format}) from ${from.toISOString()} to ${to.toISOString()}${where}.`;
 }
