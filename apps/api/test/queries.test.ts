@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codes, createTestApi, type TestApi } from './support/harness.js';
+import { codes, createTestApi, gql, type TestApi } from './support/harness.js';
 
 const TRACK = `mutation Track($events: [UsageEventInput!]!) {
   trackUsage(events: $events) { accepted duplicates rejected { index code message } }
@@ -116,20 +116,24 @@ describe('queries and mutations over a real tracker', () => {
   });
 
   it('usage pages newest first with a cursor', async () => {
-    type Page = {
-      usage: {
-        nodes: { id: string; amount: number; metadata: unknown }[];
-        pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        totalCount: number;
-      };
-    };
-    const q = `query Page($after: String) { usage(first: 4, after: $after) { nodes { id amount metadata } pageInfo { hasNextPage endCursor } totalCount } }`;
-    const first = await api.execute<Page>(q);
+    const Page = gql<
+      {
+        usage: {
+          nodes: { id: string; amount: number; metadata: unknown }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          totalCount: number;
+        };
+      },
+      { after?: string | null }
+    >(
+      'query Page($after: String) { usage(first: 4, after: $after) { nodes { id amount metadata } pageInfo { hasNextPage endCursor } totalCount } }',
+    );
+    const first = await api.executeOperation(Page);
     expect(first.data?.usage.totalCount).toBe(7);
     expect(first.data?.usage.nodes.map((n) => n.id)).toEqual(['e7', 'e6', 'e5', 'e4']);
     expect(first.data?.usage.nodes[1]?.metadata).toEqual({ plan: 'pro' });
     expect(first.data?.usage.pageInfo.hasNextPage).toBe(true);
-    const second = await api.execute<Page>(q, { after: first.data?.usage.pageInfo.endCursor });
+    const second = await api.executeOperation(Page, { after: first.data?.usage.pageInfo.endCursor ?? null });
     expect(second.data?.usage.nodes.map((n) => n.id)).toEqual(['e3', 'e2', 'e1']);
     expect(second.data?.usage.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openResourceTracker, openTokenStore, type ResourceTracker, type TokenStore } from '@bytemeter/tracker';
+import { parse, print, type TypedQueryDocumentNode } from 'graphql';
 import { type Api, type ApiOptions, createApi } from '../../src/create-api.js';
 import type { LiveHub } from '../../src/live/live-hub.js';
 
@@ -39,6 +40,16 @@ export interface TestApi {
     variables?: Record<string, unknown>,
     options?: { token?: string },
   ): Promise<OperationResult<TData>>;
+  /**
+   * Runs a typed document: its result and variables types travel with it, so a test cannot ask for one
+   * shape and read another.
+   * @example const Backends = gql<{ backends: { name: string }[] }>('{ backends { name } }'); (await api.executeOperation(Backends)).data?.backends
+   */
+  executeOperation<TData extends Record<string, unknown>, TVariables extends Record<string, unknown>>(
+    document: TypedQueryDocumentNode<TData, TVariables>,
+    variables?: TVariables,
+    options?: { token?: string },
+  ): Promise<OperationResult<TData>>;
   close(): Promise<void>;
 }
 
@@ -49,26 +60,28 @@ export async function createTestApi(options: Partial<Omit<ApiOptions, 'tracker' 
   await tracker.ready;
   const tokens = await openTokenStore({ path: db.path });
   const { yoga, live } = createApi({ tracker, tokens, ...options });
+  async function execute<TData>(query: string, variables?: Record<string, unknown>, opts: { token?: string } = {}) {
+    const body = JSON.stringify({ query, variables });
+    const response = await yoga.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      },
+      body,
+    });
+    const json = (await response.json()) as { data?: TData | null; errors?: WireError[] };
+    return { status: response.status, ...json };
+  }
   return {
     yoga,
     live,
     tracker,
     tokens,
     dbPath: db.path,
-    async execute<TData>(query: string, variables?: Record<string, unknown>, opts: { token?: string } = {}) {
-      const body = JSON.stringify({ query, variables });
-      const response = await yoga.fetch('http://yoga/graphql', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-        },
-        body,
-      });
-      const json = (await response.json()) as { data?: TData | null; errors?: WireError[] };
-      return { status: response.status, ...json };
-    },
+    execute,
+    executeOperation: (document, variables, opts) => execute(print(document), variables, opts),
     async close() {
       await tokens.close();
       await tracker.close();
@@ -79,3 +92,14 @@ export async function createTestApi(options: Partial<Omit<ApiOptions, 'tracker' 
 
 /** The codes of a result's errors, for compact assertions. */
 export const codes = (r: { errors?: WireError[] }) => (r.errors ?? []).map((e) => e.extensions?.code);
+
+/**
+ * A typed document from GraphQL source (what codegen's client preset would generate).
+ * @example const Q = gql<{ backends: { name: string }[] }>('{ backends { name } }')
+ */
+export function gql<
+  TData extends Record<string, unknown>,
+  TVariables extends Record<string, unknown> = Record<string, never>,
+>(source: string): TypedQueryDocumentNode<TData, TVariables> {
+  return parse(source) as TypedQueryDocumentNode<TData, TVariables>;
+}
