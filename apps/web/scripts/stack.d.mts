@@ -1,0 +1,18 @@
+export interface StackOptions {
+  dbPath?: string;
+  apiPort?: number;
+  webPort?: number;
+  host?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Where the servers' output goes: inherited, dropped (kept in memory to explain a crash), or a file descriptor. */
+  stdio?: 'inherit' | 'ignore' | 'pipe' | number;
+}
+export interface RunningStack {
+  apiUrl: string;
+  webUrl: string;
+  stop(): Promise<void>;
+}
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number>;
+/** Starts the built API and dashboard and waits until both answer. */
+export function startStack(options?: StackOptions): Promise<RunningStack>;

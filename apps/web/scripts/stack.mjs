@@ -1,0 +1,117 @@
+// Starts the built API and dashboard as child processes and waits until both answer. Used by `npm start`,
+// `pnpm demo` and the e2e suite, so all three run the same thing a user runs.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const apiMain = join(webDir, '../api/dist/main.js');
+const nextBin = join(webDir, 'node_modules/next/dist/bin/next');
+
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1.
+ * @example const port = await freePort()
+ * @returns {Promise<number>}
+ */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Keeps the last few KiB a quiet child printed, to explain why it died.
+ * @param {import('node:child_process').ChildProcess} child
+ */
+function tailOf(child) {
+  let tail = '';
+  const keep = (/** @type {Buffer} */ chunk) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => tail;
+}
+
+/**
+ * Polls `url` until it answers (any HTTP status), the child exits, or `timeoutMs` passes.
+ * @param {string} url @param {import('node:child_process').ChildProcess} child @param {string} name @param {number} timeoutMs
+ */
+async function waitUntilServing(url, child, name, timeoutMs) {
+  const output = tailOf(child);
+  const deadline = Date.now() + timeoutMs;
+  let exited = null;
+  child.once('exit', (code, signal) => {
+    exited = code ?? signal;
+  });
+  for (;;) {
+    if (exited !== null) throw new Error(`${name} exited (${exited}) before serving ${url}\n${output()}`);
+    try {
+      await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2000) });
+      return;
+    } catch {
+      if (Date.now() > deadline)
+        throw new Error(`${name} did not answer on ${url} within ${timeoutMs} ms\n${output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** @param {import('node:child_process').ChildProcess} child */
+function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Starts the API (apps/api/dist) on `dbPath` and the dashboard (`next start`, after `next build`) in front of it.
+ * @example const stack = await startStack({ dbPath: '/tmp/x.db' }); console.log(stack.webUrl); await stack.stop();
+ * @param {{ dbPath?: string, apiPort?: number, webPort?: number, host?: string, env?: NodeJS.ProcessEnv, stdio?: 'inherit' | 'ignore' | 'pipe' | number }} options
+ * @returns {Promise<{ apiUrl: string, webUrl: string, stop: () => Promise<void> }>}
+ */
+export async function startStack(options = {}) {
+  const host = options.host ?? '127.0.0.1';
+  const apiPort = options.apiPort ?? (await freePort());
+  const webPort = options.webPort ?? (await freePort());
+  const baseEnv = { ...process.env, ...options.env, NEXT_TELEMETRY_DISABLED: '1' };
+  if (options.dbPath) baseEnv.BYTEMETER_DB = options.dbPath;
+  const apiUrl = `http://${host}:${apiPort}`;
+  const webUrl = `http://${host}:${webPort}`;
+  // 'ignore' still pipes, so a child that dies can say why.
+  const stdio = options.stdio === 'ignore' ? 'pipe' : (options.stdio ?? 'inherit');
+  const api = spawn(process.execPath, [apiMain], {
+    env: { ...baseEnv, BYTEMETER_API_HOST: host, BYTEMETER_API_PORT: String(apiPort) },
+    stdio: ['ignore', stdio, stdio],
+  });
+  const children = [api];
+  const stop = async () => {
+    await Promise.all(children.map(stopChild));
+  };
+  try {
+    await waitUntilServing(`${apiUrl}/healthz`, api, 'the API', 30_000);
+    const web = spawn(process.execPath, [nextBin, 'start', '-p', String(webPort), '-H', host], {
+      cwd: webDir,
+      env: { ...baseEnv, BYTEMETER_API_URL: apiUrl, BYTEMETER_WEB_PORT: String(webPort) },
+      stdio: ['ignore', stdio, stdio],
+    });
+    children.push(web);
+    await waitUntilServing(`${webUrl}/login`, web, 'the dashboard', 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { apiUrl, webUrl, stop };
+}

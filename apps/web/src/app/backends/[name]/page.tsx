@@ -1,0 +1,140 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { AutoSubmitSelect } from '@/components/auto-submit-select';
+import { BarChart, type ChartPoint } from '@/components/bar-chart';
+import { HealthBadge } from '@/components/health-badge';
+import { EventsTable } from '@/components/usage/events-table';
+import { formatAmount, formatBytes, formatMbps } from '@/lib/format';
+import { parseRangeKey, RANGES, rangeFor } from '@/lib/ranges';
+import { getBackendStatus, getTimeSeries, getUsage } from '@/lib/server/bytemeter';
+import { fillSlots } from '@/lib/slots';
+import { first, parseTimeZone } from '@/lib/time-zones';
+import type { Granularity, ResourceType, SeriesPoint } from '@/lib/types';
+
+export const dynamic = 'force-dynamic';
+
+type Props = {
+  params: Promise<{ name: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).name) };
+}
+
+const SERIES: { type: ResourceType; title: string; color: string }[] = [
+  { type: 'BANDWIDTH_UPLOAD', title: 'Uploaded', color: 'var(--up)' },
+  { type: 'BANDWIDTH_DOWNLOAD', title: 'Downloaded', color: 'var(--down)' },
+  { type: 'API_CALLS', title: 'API calls', color: '#6d28d9' },
+  { type: 'OPERATION_COST', title: 'Cost', color: '#047857' },
+];
+
+/** The API's buckets on evenly spaced chart slots over the range. */
+function toPoints(series: SeriesPoint[], range: { from: string; to: string }, granularity: Granularity): ChartPoint[] {
+  return fillSlots(
+    series.map((p) => ({ t: p.bucketStart, v: p.totalAmount })),
+    range,
+    granularity,
+  );
+}
+
+export default async function BackendPage({ params, searchParams }: Props) {
+  const name = decodeURIComponent((await params).name);
+  const sp = await searchParams;
+  const rangeKey = parseRangeKey(first(sp.range));
+  const timezone = parseTimeZone(first(sp.tz));
+  const { from, to, granularity } = rangeFor(rangeKey);
+  const range = { from, to };
+  const [statuses, storage, recent, ...series] = await Promise.all([
+    getBackendStatus(name),
+    getTimeSeries({ resourceType: 'STORAGE_USED', granularity, range, timezone, backend: name }),
+    getUsage({ backend: name, hoursBack: 24 * 90, first: 25 }),
+    ...SERIES.map((s) => getTimeSeries({ resourceType: s.type, granularity, range, timezone, backend: name })),
+  ]);
+  const status = statuses[0];
+  if (!status) notFound();
+  // Storage level over time: the level now, minus the changes after each bucket.
+  let level = status.currentStorageUsageBytes;
+  const levels: ChartPoint[] = [];
+  const changes = toPoints(storage, range, granularity);
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const p = changes[i]!;
+    levels.unshift({ t: p.t, v: level });
+    level -= p.v;
+  }
+  return (
+    <>
+      <p style={{ margin: 0 }}>
+        <Link href="/">← Overview</Link>
+      </p>
+      <h1>
+        {name}{' '}
+        <span className="muted" style={{ fontSize: '1rem' }}>
+          {status.backendType}
+        </span>{' '}
+        <HealthBadge status={status.healthStatus} />
+      </h1>
+      <dl className="cards" data-testid="backend-status">
+        <div className="card">
+          <dt>Stored now</dt>
+          <dd data-testid="stored-now">{formatBytes(status.currentStorageUsageBytes)}</dd>
+        </div>
+        <div className="card">
+          <dt>Bandwidth now</dt>
+          <dd>{formatMbps(status.currentBandwidthUsageMbps)}</dd>
+        </div>
+        <div className="card">
+          <dt>Error rate</dt>
+          <dd data-testid="error-rate">{(status.errorRate * 100).toFixed(1)}%</dd>
+        </div>
+      </dl>
+      <form className="toolbar" method="get" aria-label="Chart options">
+        <AutoSubmitSelect name="range" label="Range" defaultValue={rangeKey}>
+          {Object.entries(RANGES).map(([key, r]) => (
+            <option key={key} value={key}>
+              {r.label}
+            </option>
+          ))}
+        </AutoSubmitSelect>
+        <input type="hidden" name="tz" value={timezone} />
+        <button type="submit">Show</button>
+        <p className="muted" style={{ margin: 0 }}>
+          One bar per {granularity.toLowerCase()} ({timezone})
+        </p>
+      </form>
+      <div className="grid2">
+        {SERIES.map((s, i) => (
+          <section className="panel" key={s.type} aria-label={s.title} data-series={s.type}>
+            <h2>{s.title}</h2>
+            <BarChart
+              title={s.title}
+              points={toPoints(series[i]!, range, granularity)}
+              format={(v) => formatAmount(s.type, v)}
+              timeZone={timezone}
+              color={s.color}
+            />
+          </section>
+        ))}
+        <section className="panel" aria-label="Storage level">
+          <h2>Storage level</h2>
+          <BarChart
+            title="Stored"
+            points={levels}
+            format={formatBytes}
+            timeZone={timezone}
+            kind="line"
+            color="#0e7490"
+          />
+        </section>
+      </div>
+      <section className="panel" aria-labelledby="recent-title">
+        <h2 id="recent-title">Recent operations</h2>
+        <EventsTable events={recent.nodes} timeZone={timezone} />
+        <p className="muted">
+          <Link href={`/usage?backend=${encodeURIComponent(name)}`}>All events of {name} →</Link>
+        </p>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+import type { Metadata } from 'next';
+import { FilterFields } from '@/components/usage/filter-fields';
+import { getBackendStatus } from '@/lib/server/bytemeter';
+import { parseUsageFilters } from '@/lib/usage-filters';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Export' };
+
+export default async function ExportPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const filters = parseUsageFilters(await searchParams);
+  const statuses = await getBackendStatus();
+  return (
+    <>
+      <h1>Export</h1>
+      <section className="panel" aria-labelledby="export-title">
+        <h2 id="export-title">Download events</h2>
+        <p className="muted">
+          Every raw event in the range, streamed from the API&apos;s <code>/export</code>. A from/to pair overrides the
+          time range.
+        </p>
+        <form className="toolbar" method="get" action="/export/download" aria-label="Export">
+          <FilterFields filters={filters} backends={statuses.map((s) => s.backend)} withTypes={false} />
+          <div className="field">
+            <label htmlFor="export-format">Format</label>
+            <select id="export-format" name="format" defaultValue="csv">
+              <option value="csv">CSV</option>
+              <option value="ndjson">NDJSON</option>
+              <option value="json">JSON</option>
+            </select>
+          </div>
+          <button type="submit">Download</button>
+        </form>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+import { AutoSubmitSelect } from '@/components/auto-submit-select';
+import { EmptyState } from '@/components/empty-state';
+import { LiveBandwidthChart } from '@/components/live-bandwidth-chart';
+import { BackendsTable } from '@/components/overview/backends-table';
+import { TotalsCards } from '@/components/overview/totals-cards';
+import { BytemeterUrqlProvider } from '@/components/urql-provider';
+import { formatInstant } from '@/lib/format';
+import { getBackendStatus, getUsageSummary } from '@/lib/server/bytemeter';
+import { first, parseTimeZone, timeZones } from '@/lib/time-zones';
+import { PERIODS, type Period } from '@/lib/types';
+
+export const dynamic = 'force-dynamic';
+
+const PERIOD_LABEL: Record<Period, string> = {
+  HOUR: 'This hour',
+  DAY: 'Today',
+  WEEK: 'This week',
+  MONTH: 'This month',
+};
+
+export default async function OverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const params = await searchParams;
+  const periodParam = first(params.period)?.toUpperCase();
+  const period: Period = PERIODS.includes(periodParam as Period) ? (periodParam as Period) : 'DAY';
+  const timezone = parseTimeZone(first(params.tz));
+  const [summary, statuses] = await Promise.all([getUsageSummary({ period, timezone }), getBackendStatus()]);
+  const storedNow = statuses.reduce((s, b) => s + b.currentStorageUsageBytes, 0);
+  const mbpsNow = statuses.reduce((s, b) => s + b.currentBandwidthUsageMbps, 0);
+  return (
+    <>
+      <h1>Overview</h1>
+      <form className="toolbar" method="get" aria-label="Display options">
+        <AutoSubmitSelect name="period" label="Period" defaultValue={period}>
+          {PERIODS.map((p) => (
+            <option key={p} value={p}>
+              {PERIOD_LABEL[p]}
+            </option>
+          ))}
+        </AutoSubmitSelect>
+        <AutoSubmitSelect name="tz" label="Time zone" defaultValue={timezone}>
+          {timeZones(timezone).map((z) => (
+            <option key={z} value={z}>
+              {z}
+            </option>
+          ))}
+        </AutoSubmitSelect>
+        <button type="submit">Show</button>
+        <p className="muted" style={{ margin: 0 }} data-testid="period-range">
+          {formatInstant(summary.periodStart, timezone)} – {formatInstant(summary.periodEnd, timezone)} ({timezone})
+        </p>
+      </form>
+      {statuses.length === 0 ? (
+        <EmptyState />
+      ) : (
+        <>
+          <TotalsCards totals={summary.totals} storedNow={storedNow} mbpsNow={mbpsNow} />
+          <section className="panel" aria-labelledby="live-title">
+            <h2 id="live-title">Live bandwidth</h2>
+            <BytemeterUrqlProvider>
+              <LiveBandwidthChart />
+            </BytemeterUrqlProvider>
+          </section>
+          <section className="panel" aria-labelledby="backends-title">
+            <h2 id="backends-title">Backends</h2>
+            <BackendsTable statuses={statuses} summary={summary} />
+          </section>
+        </>
+      )}
+    </>
+  );
+}

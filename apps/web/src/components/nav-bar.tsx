@@ -1,0 +1,37 @@
+'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const LINKS = [
+  { href: '/', label: 'Overview' },
+  { href: '/usage', label: 'Usage explorer' },
+  { href: '/export', label: 'Export' },
+];
+
+/** The top navigation; marks the current page for screen readers (aria-current). */
+export function NavBar() {
+  const path = usePathname();
+  return (
+    <header className="top">
+      <div className="inner">
+        <Link className="brand" href="/">
+          bytemeter
+        </Link>
+        <nav aria-label="Main">
+          <ul>
+            {LINKS.map((l) => (
+              <li key={l.href}>
+                <Link
+                  href={l.href}
+                  aria-current={(l.href === '/' ? path === '/' : path.startsWith(l.href)) ? 'page' : undefined}
+                >
+                  {l.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </div>
+    </header>
+  );
+}

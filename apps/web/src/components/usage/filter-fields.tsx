@@ -1,0 +1,87 @@
+import { BACKEND_TYPES, RESOURCE_TYPES } from '@/lib/types';
+import { HOURS_CHOICES, type UsageFilters } from '@/lib/usage-filters';
+
+const HOURS_LABEL: Record<number, string> = {
+  1: 'Last hour',
+  6: 'Last 6 hours',
+  24: 'Last 24 hours',
+  168: 'Last 7 days',
+  720: 'Last 30 days',
+  2160: 'Last 90 days',
+};
+
+/** The labelled filter controls shared by the explorer and the export form. */
+export function FilterFields({
+  filters,
+  backends,
+  withTypes = true,
+}: {
+  filters: UsageFilters;
+  backends: string[];
+  withTypes?: boolean;
+}) {
+  return (
+    <>
+      <div className="field">
+        <label htmlFor="filter-backend">Backend</label>
+        <select id="filter-backend" name="backend" defaultValue={filters.backend ?? ''}>
+          <option value="">All backends</option>
+          {backends.map((b) => (
+            <option key={b} value={b}>
+              {b}
+            </option>
+          ))}
+        </select>
+      </div>
+      {withTypes && (
+        <>
+          <div className="field">
+            <label htmlFor="filter-type">Backend type</label>
+            <select id="filter-type" name="type" defaultValue={filters.backendType ?? ''}>
+              <option value="">All types</option>
+              {BACKEND_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="filter-resource">Resource</label>
+            <select id="filter-resource" name="resource" defaultValue={filters.resourceType ?? ''}>
+              <option value="">All resources</option>
+              {RESOURCE_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </div>
+        </>
+      )}
+      <div className="field">
+        <label htmlFor="filter-hours">Time range</label>
+        <select id="filter-hours" name="hours" defaultValue={String(filters.hoursBack)}>
+          {HOURS_CHOICES.map((h) => (
+            <option key={h} value={h}>
+              {HOURS_LABEL[h]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-from">From (UTC, optional)</label>
+        <input
+          id="filter-from"
+          type="datetime-local"
+          name="from"
+          defaultValue={filters.range?.from.slice(0, 16) ?? ''}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="filter-to">To (UTC, optional)</label>
+        <input id="filter-to" type="datetime-local" name="to" defaultValue={filters.range?.to.slice(0, 16) ?? ''} />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+import 'server-only';
+import { sessionToken } from './session';
+import { apiUrl } from './settings';
+
+/**
+ * Forwards a browser request to the API with the session's read token, streaming the answer back (SSE
+ * subscriptions and export downloads included). The browser only ever talks to this server.
+ * @example return proxyToApi(request, '/export' + url.search, { method: 'GET' })
+ */
+export async function proxyToApi(
+  request: Request,
+  path: string,
+  init: { method: string; body?: string },
+): Promise<Response> {
+  const token = await sessionToken();
+  const headers: Record<string, string> = { accept: request.headers.get('accept') ?? '*/*' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  let upstream: Response;
+  try {
+    upstream = await fetch(`${apiUrl()}${path}`, { ...init, headers, signal: request.signal, cache: 'no-store' });
+  } catch {
+    return Response.json(
+      { errors: [{ message: 'The bytemeter API is unreachable.', extensions: { code: 'API_UNREACHABLE' } }] },
+      { status: 502 },
+    );
+  }
+  const out = new Headers({ 'cache-control': 'no-store' });
+  for (const name of ['content-type', 'content-disposition']) {
+    const value = upstream.headers.get(name);
+    if (value) out.set(name, value);
+  }
+  return new Response(upstream.body, { status: upstream.status, headers: out });
+}

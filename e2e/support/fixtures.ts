@@ -1,0 +1,91 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openResourceTracker, type ResourceTracker } from '@bytemeter/tracker';
+import { type InstrumentedFs, instrumentFs } from '@bytemeter/tracker/fs';
+import { type RunningStack, startStack } from '@bytemeter/web/stack';
+import { test as base, expect, type Page } from '@playwright/test';
+import { type ApiProbe, apiProbe } from './api-probe';
+
+/** Where page screenshots are kept as test artifacts (gitignored). */
+export const ARTIFACTS_DIR = join(import.meta.dirname, '..', 'artifacts');
+
+export interface Traffic {
+  /** The in-process tracker on the suite's database (another process than the API, as in real use). */
+  tracker: ResourceTracker;
+  /** A local-disk backend named `backend`, instrumented: every write, read and delete is recorded. */
+  disk(backend: string): InstrumentedFs & { dir: string };
+}
+
+interface TestFixtures {
+  /** The API the dashboard under test talks to. */
+  api: ApiProbe;
+  /** A backend name no other test uses. */
+  backendName: string;
+  /** Starts another API + dashboard pair (own database, options as given), stopped after the test. */
+  ownStack: (options: { dbPath: string }) => Promise<RunningStack & { api: ApiProbe }>;
+  /** Saves a full-page screenshot of `page` into artifacts/NAME.png. */
+  snap: (page: Page, name: string) => Promise<void>;
+}
+
+interface WorkerFixtures {
+  traffic: Traffic;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the suite through \`pnpm --filter @bytemeter/e2e test\`.`);
+  return value;
+}
+
+/**
+ * Playwright's test with typed fixtures over the running stack (see support/global-setup.ts).
+ * @example test('x', async ({ page, api, traffic, backendName }) => { … })
+ */
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  baseURL: async ({}, use) => use(required('BYTEMETER_E2E_WEB_URL')),
+  api: async ({}, use) => use(apiProbe(required('BYTEMETER_E2E_API_URL'))),
+  backendName: async ({}, use, testInfo) => {
+    const slug = testInfo.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .slice(0, 24)
+      .replace(/-$/, '');
+    await use(`${slug}-${testInfo.testId.slice(0, 6)}`);
+  },
+  traffic: [
+    async ({}, use) => {
+      const tracker = openResourceTracker({ path: required('BYTEMETER_E2E_DB'), flushIntervalMs: 100 });
+      await tracker.ready;
+      const dirs: string[] = [];
+      await use({
+        tracker,
+        disk(backend) {
+          const dir = mkdtempSync(join(tmpdir(), `bytemeter-disk-${backend}-`));
+          dirs.push(dir);
+          return Object.assign(instrumentFs({ backend, tracker }), { dir });
+        },
+      });
+      await tracker.close();
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+  ownStack: async ({}, use) => {
+    const started: RunningStack[] = [];
+    await use(async ({ dbPath }) => {
+      const stack = await startStack({ dbPath, stdio: 'ignore' });
+      started.push(stack);
+      return Object.assign(stack, { api: apiProbe(stack.apiUrl) });
+    });
+    await Promise.all(started.map((s) => s.stop()));
+  },
+  snap: async ({}, use) => {
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    await use(async (page, name) => {
+      await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), fullPage: true });
+    });
+  },
+});
+
+export { expect };
