@@ -29,7 +29,8 @@ export interface RemoteTrackerOptions {
   /** Request body size a batch stays under. Default 512 KiB (the API refuses bodies over 1 MiB). */
   maxBatchBytes?: number;
   /**
-   * Most events held in memory while the server is slow or down. Default 10,000. When full, new events
+   * Most events held in memory while the server is slow or down, or while a burst is recorded faster than
+   * it can be sent (recording never waits). Default 10,000. When full, new events
    * are dropped (the oldest stay, so stored levels and order stay consistent) and counted in
    * `stats().dropped`, and `onError` hears one EventsDroppedError per overflow episode.
    */
@@ -156,7 +157,7 @@ export class RemoteTracker {
         `Storage level must be a non-negative safe integer; got ${String(bytes)}.`,
       );
     }
-    const input = toEventInput(backend, type, 'storage_used', bytes, opts, this.clock(), () => '');
+    const { input } = toEventInput(backend, type, 'storage_used', bytes, opts, this.clock(), () => 'level');
     this.checkType(backend, type);
     this.enqueue({ kind: 'level', backend, backendType: input.backendType, bytes, at: input.timestamp as string });
   }
@@ -241,9 +242,9 @@ export class RemoteTracker {
 
   private record(backend: string, type: BackendType, resource: ResourceType, amount: number, opts?: TrackOptions) {
     if (this.closed) throw new RemoteTrackerClosedError();
-    const input = toEventInput(backend, type, resource, amount, opts, this.clock(), uuidv7);
+    const { input, size } = toEventInput(backend, type, resource, amount, opts, this.clock(), uuidv7);
     this.checkType(backend, type);
-    this.enqueue({ kind: 'event', input, bytes: JSON.stringify(input).length + 1 });
+    this.enqueue({ kind: 'event', input, bytes: size });
   }
 
   /** A backend's type is fixed when first seen; a clash in this process is refused at once, like the tracker. */

@@ -44,7 +44,8 @@ export function centsToMicros(cents: unknown): number {
 }
 
 /**
- * Checks one event and turns it into the API's UsageEventInput, with an id and a time stamp fixed now.
+ * Checks one event and turns it into the API's UsageEventInput, with an id and a time stamp fixed now,
+ * and estimates its size in a request body (escapes counted twice for path and metadata).
  * Throws ClientValidationError; nothing is buffered then.
  */
 export function toEventInput(
@@ -55,7 +56,7 @@ export function toEventInput(
   opts: TrackOptions | undefined,
   now: number,
   newId: (now: number) => string,
-): UsageEventInput {
+): { input: UsageEventInput; size: number } {
   if (typeof backend !== 'string' || backend.length === 0 || backend.length > MAX_NAME || backend.trim() !== backend) {
     fail(
       'backend',
@@ -101,6 +102,7 @@ export function toEventInput(
   ) {
     fail('durationMs', `durationMs must be a non-negative integer of milliseconds; got ${describe(o.durationMs)}.`);
   }
+  let metadataChars = 0;
   if (o.metadata !== undefined && o.metadata !== null) {
     if (typeof o.metadata !== 'object' || Array.isArray(o.metadata))
       fail('metadata', 'metadata must be a plain object.');
@@ -111,8 +113,12 @@ export function toEventInput(
       fail('metadata', `metadata must be JSON-serializable: ${(error as Error).message}`);
     }
     if (json.length > MAX_METADATA) fail('metadata', `metadata must serialize to at most ${MAX_METADATA} characters.`);
+    metadataChars = json.length;
   }
-  return {
+  // What the event adds to a request body, near enough to keep batches under the server's body limit.
+  const size =
+    240 + backend.length + id.length + (operationId?.length ?? 0) + (path?.length ?? 0) * 2 + metadataChars * 2;
+  const input: UsageEventInput = {
     id,
     timestamp: new Date(timestamp).toISOString(),
     backend,
@@ -125,4 +131,5 @@ export function toEventInput(
     ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : {}),
     ...(o.metadata ? { metadata: o.metadata } : {}),
   };
+  return { input, size };
 }

@@ -3,11 +3,12 @@
 let lastMs = -1;
 let sequence = 0;
 
-function hex(bytes: Uint8Array, from: number, to: number): string {
-  let out = '';
-  for (let i = from; i < to; i++) out += (bytes[i] ?? 0).toString(16).padStart(2, '0');
-  return out;
-}
+// Web Crypto costs microseconds per call: draw random bytes for 256 ids at once.
+const POOL_IDS = 256;
+const pool = new Uint8Array(16 * POOL_IDS);
+let poolIndex = POOL_IDS;
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
  * A time-ordered UUID version 7 in lower-case canonical form (the tracker stores those in 17 bytes).
@@ -15,12 +16,16 @@ function hex(bytes: Uint8Array, from: number, to: number): string {
  * @example uuidv7() // '0193a6f0-2b1c-7d3e-8f00-5a6b7c8d9e0f'
  */
 export function uuidv7(now: number = Date.now()): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
+  if (poolIndex === POOL_IDS) {
+    globalThis.crypto.getRandomValues(pool);
+    poolIndex = 0;
+  }
+  const r = pool.subarray(poolIndex * 16, poolIndex * 16 + 16);
+  poolIndex += 1;
   let ms = Math.floor(now);
   if (ms > lastMs) {
     // Start low in the counter space so many ids in one millisecond still fit.
-    sequence = ((bytes[6] ?? 0) << 4) & 0x3ff;
+    sequence = ((r[6] ?? 0) << 4) & 0x3ff;
   } else {
     ms = lastMs;
     sequence += 1;
@@ -30,13 +35,30 @@ export function uuidv7(now: number = Date.now()): string {
     }
   }
   lastMs = ms;
-  let t = ms;
-  for (let i = 5; i >= 0; i--) {
-    bytes[i] = t % 256;
-    t = Math.floor(t / 256);
-  }
-  bytes[6] = 0x70 | (sequence >> 8);
-  bytes[7] = sequence & 0xff;
-  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
-  return `${hex(bytes, 0, 4)}-${hex(bytes, 4, 6)}-${hex(bytes, 6, 8)}-${hex(bytes, 8, 10)}-${hex(bytes, 10, 16)}`;
+  // 48-bit millisecond time stamp, big-endian: the high 16 bits and the low 32 bits.
+  const high = Math.floor(ms / 0x1_0000_0000);
+  const low = ms >>> 0;
+  const h = (n: number) => HEX[n & 0xff] as string;
+  return (
+    h(high >>> 8) +
+    h(high) +
+    h(low >>> 24) +
+    h(low >>> 16) +
+    '-' +
+    h(low >>> 8) +
+    h(low) +
+    '-' +
+    h(0x70 | (sequence >>> 8)) +
+    h(sequence) +
+    '-' +
+    h(0x80 | ((r[8] ?? 0) & 0x3f)) +
+    h(r[9] ?? 0) +
+    '-' +
+    h(r[10] ?? 0) +
+    h(r[11] ?? 0) +
+    h(r[12] ?? 0) +
+    h(r[13] ?? 0) +
+    h(r[14] ?? 0) +
+    h(r[15] ?? 0)
+  );
 }
