@@ -9,7 +9,7 @@ import { exportResponse } from './http/export-route.js';
 import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits/query-limits.js';
 import { LiveHub } from './live/live-hub.js';
 import { schema } from './schema/index.js';
-import { DEFAULT_MAX_BODY_BYTES } from './settings.js';
+import { DEFAULT_MAX_BODY_BYTES, isLoopbackHostHeader } from './settings.js';
 
 export interface ApiOptions {
   tracker: ResourceTracker;
@@ -19,6 +19,11 @@ export interface ApiOptions {
   maxBodyBytes?: number;
   limits?: QueryLimits;
   exportCap?: number;
+  /**
+   * Serving on a loopback address: refuse requests whose Host header names another host, so a web page
+   * cannot reach this server through DNS rebinding.
+   */
+  loopbackOnly?: boolean;
 }
 
 /** What the server context carries before the GraphQL context is built (HTTP request or WebSocket params). */
@@ -80,8 +85,16 @@ function useQueryLimits(limits: QueryLimits): Plugin {
   };
 }
 
-/** /healthz, /export and the body size limit, ahead of GraphQL handling. */
-function useRoutes(tracker: ResourceTracker, authenticate: Authenticate, maxBodyBytes: number): Plugin {
+/** POST bodies this API reads: JSON only, so a cross-site form or text/plain post cannot run a mutation. */
+const JSON_BODY = /^application\/(graphql-response\+)?json\s*(;|$)/i;
+
+/** /healthz, /export, Host and body checks, ahead of GraphQL handling. */
+function useRoutes(
+  tracker: ResourceTracker,
+  authenticate: Authenticate,
+  maxBodyBytes: number,
+  loopbackOnly: boolean,
+): Plugin {
   const json = (fetchAPI: { Response: typeof Response }, status: number, body: unknown) =>
     new fetchAPI.Response(JSON.stringify(body), {
       status,
@@ -89,18 +102,19 @@ function useRoutes(tracker: ResourceTracker, authenticate: Authenticate, maxBody
     });
   return {
     async onRequest({ request, url, fetchAPI, endResponse }) {
+      const refuse = (status: number, message: string) =>
+        endResponse(json(fetchAPI, status, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }));
+      if (loopbackOnly && !isLoopbackHostHeader(request.headers.get('host'))) {
+        refuse(421, 'This server answers only requests addressed to localhost.');
+        return;
+      }
+      if (request.method === 'POST' && !JSON_BODY.test(request.headers.get('content-type') ?? '')) {
+        refuse(415, 'POST a JSON body: Content-Type: application/json.');
+        return;
+      }
       const length = request.headers.get('content-length');
       if (length !== null && Number(length) > maxBodyBytes) {
-        endResponse(
-          json(fetchAPI, 413, {
-            errors: [
-              {
-                message: `Request bodies are limited to ${maxBodyBytes} bytes.`,
-                extensions: { code: 'BAD_USER_INPUT' },
-              },
-            ],
-          }),
-        );
+        refuse(413, `Request bodies are limited to ${maxBodyBytes} bytes.`);
         return;
       }
       if (url.pathname === '/healthz') {
@@ -147,6 +161,7 @@ export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub; auth
     // Expected errors are the client's business; internal ones are written to stderr by maskError.
     logging: false,
     batching: false,
+    multipart: false,
     maskedErrors: { maskError: (error, message) => maskError(error, message) },
     cors:
       cors.length === 0
@@ -176,7 +191,7 @@ export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub; auth
       };
     },
     plugins: [
-      useRoutes(tracker, authenticate, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+      useRoutes(tracker, authenticate, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.loopbackOnly ?? false),
       useQueryLimits(options.limits ?? DEFAULT_LIMITS),
       useScopes(),
       useClosedErrorCodes(),

@@ -7,7 +7,7 @@ import { WebSocketServer } from 'ws';
 import { type Api, type ApiOptions, authorizationOf, createApi } from './create-api.js';
 import { toClosedCode } from './errors.js';
 import type { LiveHub } from './live/live-hub.js';
-import { type ApiSettings, isLoopback } from './settings.js';
+import { type ApiSettings, isLoopback, isLoopbackHostHeader } from './settings.js';
 
 export interface RunningApi {
   /** e.g. http://127.0.0.1:4000 */
@@ -70,6 +70,7 @@ export async function startApiServer(options: {
     tokens,
     corsOrigins: settings.corsOrigins,
     maxBodyBytes: settings.maxBodyBytes,
+    loopbackOnly: isLoopback(settings.host),
     ...options.api,
   });
 
@@ -83,7 +84,14 @@ export async function startApiServer(options: {
     void yoga(req, res);
   });
 
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: settings.maxBodyBytes });
+  const loopbackOnly = isLoopback(settings.host);
+  const wss = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    maxPayload: settings.maxBodyBytes,
+    // The same Host check as for HTTP: a DNS-rebinding page must not reach a loopback server.
+    verifyClient: ({ req }: { req: IncomingMessage }) => !loopbackOnly || isLoopbackHostHeader(req.headers.host),
+  });
   const wsDisposer = useServer(
     {
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,

@@ -47,3 +47,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
+
+const LOOPBACK_HOST_HEADER = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
+
+/** Whether a request's Host header names this machine (what a DNS-rebinding page cannot fake). */
+export function isLoopbackHostHeader(host: string | null | undefined): boolean {
+  return LOOPBACK_HOST_HEADER.test(host ?? '');
+}

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApi, startApiServer } from '../src/server.js';
@@ -132,6 +133,36 @@ describe('API over a real port', () => {
       duplex: 'half',
     } as RequestInit);
     expect(chunked.status).toBe(411);
+  });
+
+  it('answers only requests addressed to localhost (no DNS rebinding)', async () => {
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${api.url}/healthz`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await status('evil.example:4000')).toBe(421);
+    expect(await status(`localhost:${api.port}`)).toBe(200);
+    expect(await status(`127.0.0.1:${api.port}`)).toBe(200);
+  });
+
+  it('reads only JSON bodies, so a cross-site form cannot run a mutation', async () => {
+    const before = await post({ query: '{ usage(hoursBack: 1) { totalCount } }' }).then((r) => r.json());
+    const mutation =
+      'mutation { trackUsage(events: [{ backend: "x", backendType: S3, resourceType: API_CALLS, amount: 1 }]) { accepted } }';
+    for (const [type, body] of [
+      ['application/x-www-form-urlencoded', `query=${encodeURIComponent(mutation)}`],
+      ['text/plain', JSON.stringify({ query: mutation })],
+    ] as const) {
+      const r = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': type }, body });
+      expect(r.status, type).toBe(415);
+    }
+    const after = await post({ query: '{ usage(hoursBack: 1) { totalCount } }' }).then((r) => r.json());
+    expect(after).toEqual(before);
   });
 
   it('serves usageSummary over HTTP with exact totals', async () => {
