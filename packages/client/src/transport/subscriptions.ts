@@ -1,6 +1,6 @@
 import type { TadaDocumentNode } from 'gql.tada';
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws/client';
 import { type GraphQLErrorItem, GraphQLRequestError, HttpError, NetworkError } from '../errors.js';
 import { authHeaders, type Connection } from './connection.js';
 import { queryText } from './execute.js';
