@@ -1,11 +1,5 @@
 import { expect, test } from '../support/fixtures';
 
-interface Series {
-  timeSeries: { totalAmount: number }[];
-}
-const SERIES = `query($r: ResourceType!, $g: Granularity!, $range: TimeRange!, $b: String) {
-  timeSeries(resourceType: $r, granularity: $g, range: $range, backend: $b) { totalAmount } }`;
-
 test('backend page shows its series, storage level and failed operations as the API has them', async ({
   page,
   api,
@@ -32,8 +26,8 @@ test('backend page shows its series, storage level and failed operations as the 
       to: new Date(to).toISOString(),
     };
   });
-  for (const resourceType of ['BANDWIDTH_UPLOAD', 'BANDWIDTH_DOWNLOAD', 'API_CALLS']) {
-    const { timeSeries } = await api.query<Series>(SERIES, { r: resourceType, g: 'HOUR', range, b: backendName });
+  for (const resourceType of ['BANDWIDTH_UPLOAD', 'BANDWIDTH_DOWNLOAD', 'API_CALLS'] as const) {
+    const timeSeries = await api.getTimeSeries({ resourceType, granularity: 'HOUR', range, backend: backendName });
     const total = timeSeries.reduce((s, p) => s + p.totalAmount, 0);
     await expect(page.locator(`[data-series="${resourceType}"] figure`)).toHaveAttribute('data-total', String(total));
   }

@@ -1,10 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '../support/fixtures';
 
-interface Summary {
-  usageSummary: { backends: { resources: { resourceType: string; totalAmount: number; operationCount: number }[] }[] };
-}
-
 test('an export download sums to what the API reports for the same range', async ({
   page,
   api,
@@ -38,11 +34,10 @@ test('an export download sums to what the API reports for the same range', async
     .filter(Boolean)
     .map((line) => JSON.parse(line) as { resourceType: string; amount: number; backend: string });
 
-  const { usageSummary } = await api.query<Summary>(
-    `query($range: TimeRange!, $b: String) { usageSummary(range: $range, backend: $b) {
-      backends { resources { resourceType totalAmount operationCount } } } }`,
-    { range: { from: from.toISOString(), to: to.toISOString() }, b: backendName },
-  );
+  const usageSummary = await api.getUsageSummary({
+    range: { from: from.toISOString(), to: to.toISOString() },
+    backend: backendName,
+  });
   const resources = usageSummary.backends[0]?.resources ?? [];
   expect(resources.length).toBeGreaterThan(0);
   for (const r of resources) {

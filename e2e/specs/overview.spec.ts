@@ -1,23 +1,5 @@
 import { expect, test } from '../support/fixtures';
 
-interface Summary {
-  usageSummary: {
-    totals: Record<
-      'bandwidthUpload' | 'bandwidthDownload' | 'storageUsed' | 'apiCalls' | 'operationCostMicros',
-      number
-    >;
-    backends: { name: string; resources: { resourceType: string; totalAmount: number }[] }[];
-  };
-}
-interface Status {
-  backendStatus: { backend: string; healthStatus: string; currentStorageUsageBytes: number; errorRate: number }[];
-}
-
-const SUMMARY = `query($period: Period, $timezone: String) { usageSummary(period: $period, timezone: $timezone) {
-  totals { bandwidthUpload bandwidthDownload storageUsed apiCalls operationCostMicros }
-  backends { name resources { resourceType totalAmount } } } }`;
-const STATUS = '{ backendStatus { backend healthStatus currentStorageUsageBytes errorRate } }';
-
 test('overview shows the totals, rows and health the API returns', async ({
   page,
   api,
@@ -36,9 +18,9 @@ test('overview shows the totals, rows and health the API returns', async ({
   await traffic.tracker.flush();
 
   await page.goto('/?period=DAY&tz=UTC');
-  const [{ usageSummary }, { backendStatus }] = await Promise.all([
-    api.query<Summary>(SUMMARY, { period: 'DAY', timezone: 'UTC' }),
-    api.query<Status>(STATUS),
+  const [usageSummary, backendStatus] = await Promise.all([
+    api.getUsageSummary({ period: 'DAY', timezone: 'UTC' }),
+    api.getBackendStatus(),
   ]);
   const totals = usageSummary.totals;
   await expect(page.getByTestId('total-upload')).toHaveAttribute('data-value', String(totals.bandwidthUpload));
@@ -82,7 +64,7 @@ test('period and time zone pickers change the totals to the API answer for them'
   await expect(page).toHaveURL(/period=WEEK/);
   await page.getByLabel('Time zone').selectOption('Asia/Kathmandu');
   await expect(page).toHaveURL(/tz=Asia%2FKathmandu/);
-  const { usageSummary } = await api.query<Summary>(SUMMARY, { period: 'WEEK', timezone: 'Asia/Kathmandu' });
+  const usageSummary = await api.getUsageSummary({ period: 'WEEK', timezone: 'Asia/Kathmandu' });
   await expect(page.getByTestId('total-download')).toHaveAttribute(
     'data-value',
     String(usageSummary.totals.bandwidthDownload),

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type BytemeterClient, createBytemeterClient } from '@bytemeter/client';
 import { openResourceTracker, type ResourceTracker } from '@bytemeter/tracker';
 import { type InstrumentedFs, instrumentFs } from '@bytemeter/tracker/fs';
 import { type RunningStack, startStack } from '@bytemeter/web/stack';
 import { test as base, expect, type Page } from '@playwright/test';
-import { type ApiProbe, apiProbe } from './api-probe';
 
 /** Where page screenshots are kept as test artifacts (gitignored). */
 export const ARTIFACTS_DIR = join(import.meta.dirname, '..', 'artifacts');
@@ -18,12 +18,12 @@ export interface Traffic {
 }
 
 interface TestFixtures {
-  /** The API the dashboard under test talks to. */
-  api: ApiProbe;
+  /** The SDK on the API the dashboard under test talks to: what the pages must show, and traffic. */
+  api: BytemeterClient;
   /** A backend name no other test uses. */
   backendName: string;
   /** Starts another API + dashboard pair (own database, options as given), stopped after the test. */
-  ownStack: (options: { dbPath: string }) => Promise<RunningStack & { api: ApiProbe }>;
+  ownStack: (options: { dbPath: string }) => Promise<RunningStack>;
   /** Saves a full-page screenshot of `page` into artifacts/NAME.png. */
   snap: (page: Page, name: string) => Promise<void>;
 }
@@ -44,7 +44,11 @@ function required(name: string): string {
  */
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   baseURL: async ({}, use) => use(required('BYTEMETER_E2E_WEB_URL')),
-  api: async ({}, use) => use(apiProbe(required('BYTEMETER_E2E_API_URL'))),
+  api: async ({}, use) => {
+    const client = createBytemeterClient({ url: required('BYTEMETER_E2E_API_URL') });
+    await use(client);
+    await client.close();
+  },
   backendName: async ({}, use, testInfo) => {
     const slug = testInfo.title
       .toLowerCase()
@@ -71,14 +75,20 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
-  ownStack: async ({}, use) => {
+  ownStack: async ({}, use, testInfo) => {
     const started: RunningStack[] = [];
+    const logs: number[] = [];
     await use(async ({ dbPath }) => {
-      const stack = await startStack({ dbPath, stdio: 'ignore' });
+      // Its servers' output goes to the test's own output folder, to read when the test fails.
+      mkdirSync(testInfo.outputDir, { recursive: true });
+      const log = openSync(testInfo.outputPath(`servers-${started.length}.log`), 'w');
+      logs.push(log);
+      const stack = await startStack({ dbPath, stdio: log });
       started.push(stack);
-      return Object.assign(stack, { api: apiProbe(stack.apiUrl) });
+      return stack;
     });
     await Promise.all(started.map((s) => s.stop()));
+    for (const log of logs) closeSync(log);
   },
   snap: async ({}, use) => {
     mkdirSync(ARTIFACTS_DIR, { recursive: true });

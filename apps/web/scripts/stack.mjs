@@ -40,7 +40,8 @@ function tailOf(child) {
 }
 
 /**
- * Polls `url` until it answers (any HTTP status), the child exits, or `timeoutMs` passes.
+ * Polls `url` until it answers 200 (Next answers 500 for a moment after "Ready" while it loads its config),
+ * the child exits, or `timeoutMs` passes.
  * @param {string} url @param {import('node:child_process').ChildProcess} child @param {string} name @param {number} timeoutMs
  */
 async function waitUntilServing(url, child, name, timeoutMs) {
@@ -52,14 +53,15 @@ async function waitUntilServing(url, child, name, timeoutMs) {
   });
   for (;;) {
     if (exited !== null) throw new Error(`${name} exited (${exited}) before serving ${url}\n${output()}`);
-    try {
-      await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2000) });
-      return;
-    } catch {
-      if (Date.now() > deadline)
-        throw new Error(`${name} did not answer on ${url} within ${timeoutMs} ms\n${output()}`);
-      await new Promise((r) => setTimeout(r, 100));
+    const status = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline) {
+      throw new Error(`${name} did not answer 200 on ${url} within ${timeoutMs} ms (last: ${status})\n${output()}`);
     }
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -1,11 +1,9 @@
 'use client';
+import { type BandwidthSample, LiveBandwidthSubscription } from '@bytemeter/client';
 import { useEffect, useState } from 'react';
 import { useSubscription } from 'urql';
 import { formatBytes, formatMbps } from '@/lib/format';
-import type { BandwidthSample } from '@/lib/types';
 
-const LIVE_BANDWIDTH = `subscription LiveBandwidth { liveBandwidth(intervalMs: 1000) {
-  timestamp uploadBytes downloadBytes uploadMbps downloadMbps totalMbps } }`;
 const KEEP = 60;
 const W = 600;
 const H = 160;
@@ -18,9 +16,9 @@ const H = 160;
 export function LiveBandwidthChart() {
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
-  const [result] = useSubscription<{ liveBandwidth: BandwidthSample }, BandwidthSample[]>(
-    { query: LIVE_BANDWIDTH, pause: !mounted },
-    (samples = [], data) => [...samples, data.liveBandwidth].slice(-KEEP),
+  const [result] = useSubscription(
+    { query: LiveBandwidthSubscription, variables: { intervalMs: 1000 }, pause: !mounted },
+    (samples: BandwidthSample[] = [], data) => [...samples, data.liveBandwidth].slice(-KEEP),
   );
   const samples = result.data ?? [];
   const windowBytes = samples.reduce((s, x) => s + x.uploadBytes + x.downloadBytes, 0);

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { EventsTable } from '@/components/usage/events-table';
 import { FilterFields } from '@/components/usage/filter-fields';
 import { formatCount } from '@/lib/format';
-import { getBackendStatus, getUsage } from '@/lib/server/bytemeter';
+import { getBackendStatus, getUsagePage } from '@/lib/server/bytemeter';
 import { first, parseTimeZone } from '@/lib/time-zones';
 import { filterQuery, parseUsageFilters } from '@/lib/usage-filters';
 
@@ -25,7 +25,7 @@ export default async function UsagePage({
   const trail = (first(params.trail) ?? '').split('~').filter(Boolean);
   const { range, ...rest } = filters;
   const [page, statuses] = await Promise.all([
-    getUsage({ ...rest, ...(range ? { range } : {}), first: PAGE_SIZE, ...(after ? { after } : {}) }),
+    getUsagePage({ ...rest, ...(range ? { range } : {}), first: PAGE_SIZE, ...(after ? { after } : {}) }),
     getBackendStatus(),
   ]);
   const base = filterQuery(filters);

@@ -1,5 +1,5 @@
 import 'server-only';
-import { ApiError, graphqlRequest } from './bytemeter';
+import { clientFor, errorCode } from './bytemeter';
 
 /**
  * Checks a token for the dashboard: the API must accept it for reading and refuse it for writing, so a
@@ -7,19 +7,20 @@ import { ApiError, graphqlRequest } from './bytemeter';
  * @example const problem = await verifyReadToken('bm_…')
  */
 export async function verifyReadToken(token: string): Promise<string | null> {
+  const client = clientFor(token);
   try {
-    await graphqlRequest('query Probe { backends { name } }', {}, token);
+    await client.getBackends();
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED')
-      return 'The API does not know this token (or it was revoked).';
-    if (error instanceof ApiError && error.code === 'FORBIDDEN') return 'This token has no read scope.';
+    const code = errorCode(error);
+    if (code === 'UNAUTHENTICATED') return 'The API does not know this token (or it was revoked).';
+    if (code === 'FORBIDDEN') return 'This token has no read scope.';
     throw error;
   }
   try {
     // An empty batch stores nothing; only the scope check can refuse it.
-    await graphqlRequest('mutation Probe { trackUsage(events: []) { accepted } }', {}, token);
+    await client.trackUsage([]);
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'FORBIDDEN') return null;
+    if (errorCode(error) === 'FORBIDDEN') return null;
     throw error;
   }
   return 'This token can write (ingest or admin scope). Log in with a read-only token: `pnpm bytemeter token create --scopes read`.';

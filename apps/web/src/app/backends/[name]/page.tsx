@@ -7,7 +7,7 @@ import { HealthBadge } from '@/components/health-badge';
 import { EventsTable } from '@/components/usage/events-table';
 import { formatAmount, formatBytes, formatMbps } from '@/lib/format';
 import { parseRangeKey, RANGES, rangeFor } from '@/lib/ranges';
-import { getBackendStatus, getTimeSeries, getUsage } from '@/lib/server/bytemeter';
+import { getBackendStatus, getTimeSeries, getUsagePage } from '@/lib/server/bytemeter';
 import { fillSlots } from '@/lib/slots';
 import { first, parseTimeZone } from '@/lib/time-zones';
 import type { Granularity, ResourceType, SeriesPoint } from '@/lib/types';
@@ -49,7 +49,7 @@ export default async function BackendPage({ params, searchParams }: Props) {
   const [statuses, storage, recent, ...series] = await Promise.all([
     getBackendStatus(name),
     getTimeSeries({ resourceType: 'STORAGE_USED', granularity, range, timezone, backend: name }),
-    getUsage({ backend: name, hoursBack: 24 * 90, first: 25 }),
+    getUsagePage({ backend: name, hoursBack: 24 * 90, first: 25 }),
     ...SERIES.map((s) => getTimeSeries({ resourceType: s.type, granularity, range, timezone, backend: name })),
   ]);
   const status = statuses[0];
