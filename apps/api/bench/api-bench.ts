@@ -134,11 +134,11 @@ function render(options: ApiBenchOptions, http: ThroughputResult[], subs: Subscr
     '',
     `Live bandwidth fan-out: graphql-ws clients, one socket each, subscribed to \`liveBandwidth(intervalMs: 1000)\`; server CPU and RSS read from /proc over ${options.subscriberSeconds} s.`,
     '',
-    '| subscribers | server CPU ms per s | server RSS MiB | samples delivered per s |',
+    '| subscribers (receiving) | server CPU ms per s | server RSS MiB | samples delivered per s |',
     '|---:|---:|---:|---:|',
     ...subs.map(
       (s) =>
-        `| ${fmt(s.subscribers)} | ${fmt(s.cpuMsPerSecond, 1)} | ${fmt(s.rssMiB, 1)} | ${fmt(s.samplesPerSecond, 1)} |`,
+        `| ${fmt(s.subscribers)} (${fmt(s.live)}) | ${fmt(s.cpuMsPerSecond, 1)} | ${fmt(s.rssMiB, 1)} | ${fmt(s.samplesPerSecond, 1)} |`,
     ),
     '',
     'The bandwidth sum runs once per tick per (backend, interval) whatever the number of subscribers (a shared ticker); what grows with subscribers is serialising and sending each sample on each socket, and the sockets themselves.',
