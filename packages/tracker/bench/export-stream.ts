@@ -14,9 +14,13 @@ export interface ExportResult {
   baselinePerSec: number;
   /** Largest RSS growth seen while streaming, over the RSS before the stream started (bytes). */
   trackerRssGrowth: number;
+  /** The same per run: the first fills the connection's SQLite page cache, later ones find it warm. */
+  trackerRssGrowthByRun: number[];
   /** The same, over the first tenth of the stream: flat memory means the whole stream grows no more than this. */
   trackerRssGrowthTenth: number;
   baselineRssGrowth: number;
+  /** Largest growth of the JavaScript heap (used + external) while streaming: the part the tracker's code holds. */
+  trackerHeapGrowth: number;
   /** RSS growth if the whole export were held in memory, for scale: the bytes it produced. */
   outputBytes: number;
 }
@@ -24,6 +28,11 @@ export interface ExportResult {
 // A collectable heap before each stream makes RSS growth mean the stream, not garbage from earlier work.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
+
+function heapNow(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
 
 /**
  * Streams every event of a dataset as NDJSON and discards it, measuring throughput and RSS growth, beside
@@ -53,12 +62,15 @@ export async function benchExport(meta: DatasetMeta, runs: number): Promise<Expo
   const plain: number[] = [];
   let trackerRssGrowth = 0;
   let trackerRssGrowthTenth = 0;
+  let trackerHeapGrowth = 0;
+  const trackerRssGrowthByRun: number[] = [];
   let baselineRssGrowth = 0;
   let outputBytes = 0;
   for (let run = 0; run < runs; run++) {
     gc();
     let base = process.memoryUsage().rss;
     let peak = base;
+    const heapBase = heapNow();
     let lines = 0;
     let bytes = 0;
     let start = nowMs();
@@ -71,11 +83,13 @@ export async function benchExport(meta: DatasetMeta, runs: number): Promise<Expo
       for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) lines++;
       const rss = process.memoryUsage().rss;
       if (rss > peak) peak = rss;
+      trackerHeapGrowth = Math.max(trackerHeapGrowth, heapNow() - heapBase);
       if (lines <= meta.rawRows / 10) trackerRssGrowthTenth = Math.max(trackerRssGrowthTenth, peak - base);
     }
     tracked.push(nowMs() - start);
     if (lines !== meta.rawRows) throw new Error(`exported ${lines} lines, expected ${meta.rawRows}`);
     trackerRssGrowth = Math.max(trackerRssGrowth, peak - base);
+    trackerRssGrowthByRun.push(peak - base);
     outputBytes = bytes;
 
     gc();
@@ -108,8 +122,10 @@ export async function benchExport(meta: DatasetMeta, runs: number): Promise<Expo
     trackerPerSec: meta.rawRows / (median(tracked) / 1000),
     baselinePerSec: meta.rawRows / (median(plain) / 1000),
     trackerRssGrowth,
+    trackerRssGrowthByRun,
     trackerRssGrowthTenth,
     baselineRssGrowth,
+    trackerHeapGrowth,
     outputBytes,
   };
 }

@@ -1,6 +1,6 @@
 // `pnpm bench` (add `--quick` for a 100k-event smoke run): measures the tracker against same-run baselines
 // and writes BENCHMARKS.md at the repository root (a quick run writes .bench/BENCHMARKS-quick.md instead).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDataset } from './datasets.js';
@@ -12,11 +12,20 @@ import { benchRecordCost } from './record-cost.js';
 import { type BenchResults, renderReport } from './report.js';
 
 const quick = process.argv.includes('--quick');
+/** Re-render the report from the last run's saved results, without measuring again. */
+const reportOnly = process.argv.includes('--report-only');
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const cacheDir = join(packageDir, '.bench');
 const scratch = join(cacheDir, 'scratch');
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
+const resultsPath = join(cacheDir, quick ? 'results-quick.json' : 'results.json');
+const reportPath = quick ? join(cacheDir, 'BENCHMARKS-quick.md') : join(packageDir, '..', '..', 'BENCHMARKS.md');
+if (reportOnly) {
+  writeFileSync(reportPath, renderReport(JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults));
+  log(`wrote ${reportPath} from ${resultsPath}`);
+  process.exit(0);
+}
 rmSync(scratch, { recursive: true, force: true });
 mkdirSync(scratch, { recursive: true });
 const started = Date.now();
@@ -66,8 +75,7 @@ const results: BenchResults = {
   exported,
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
 };
-writeFileSync(join(cacheDir, quick ? 'results-quick.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-const out = quick ? join(cacheDir, 'BENCHMARKS-quick.md') : join(packageDir, '..', '..', 'BENCHMARKS.md');
-writeFileSync(out, renderReport(results));
+writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(reportPath, renderReport(results));
 rmSync(scratch, { recursive: true, force: true });
-log(`wrote ${out} in ${results.seconds.toFixed(0)} s`);
+log(`wrote ${reportPath} in ${results.seconds.toFixed(0)} s`);

@@ -37,6 +37,7 @@ function zoned(ms: number, zone: string): Temporal.ZonedDateTime {
  */
 export function startOf(ms: number, granularity: Granularity, zone: string): number {
   if (granularity === 'minute') return Math.floor(ms / 60_000) * 60_000;
+  if (zone === 'UTC') return startOfUtc(ms, granularity);
   const z = zoned(ms, zone);
   switch (granularity) {
     case 'hour':
@@ -53,6 +54,7 @@ export function startOf(ms: number, granularity: Granularity, zone: string): num
 /** Start of the period after the one starting at `start`. */
 export function nextStart(start: number, granularity: Granularity, zone: string): number {
   if (granularity === 'minute') return start + 60_000;
+  if (zone === 'UTC') return nextStartUtc(start, granularity);
   if (granularity === 'hour') {
     // Exact hours, re-floored so zones with 30-minute DST shifts stay on local hour marks.
     return startOf(start + 3_600_000, 'hour', zone);
@@ -60,6 +62,48 @@ export function nextStart(start: number, granularity: Granularity, zone: string)
   const z = zoned(start, zone);
   const unit = granularity === 'day' ? { days: 1 } : granularity === 'week' ? { weeks: 1 } : { months: 1 };
   return z.add(unit).startOfDay().epochMilliseconds;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+// UTC has no offsets and no DST, so its periods are plain arithmetic: a series or summary in UTC (the
+// default) then needs no Temporal objects, which cost about 10 µs per bucket edge.
+function startOfUtc(ms: number, granularity: Exclude<Granularity, 'minute'>): number {
+  switch (granularity) {
+    case 'hour':
+      return Math.floor(ms / HOUR_MS) * HOUR_MS;
+    case 'day':
+      return Math.floor(ms / DAY_MS) * DAY_MS;
+    case 'week': {
+      const day = Math.floor(ms / DAY_MS) * DAY_MS;
+      // getUTCDay: 0 is Sunday; ISO weeks start on Monday.
+      return day - ((new Date(day).getUTCDay() + 6) % 7) * DAY_MS;
+    }
+    case 'month': {
+      const d = new Date(ms);
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    }
+  }
+}
+
+/** Mirrors the Temporal path exactly: the same local time one unit later (end of month clamped), start of that day. */
+function nextStartUtc(start: number, granularity: Exclude<Granularity, 'minute'>): number {
+  switch (granularity) {
+    case 'hour':
+      return startOfUtc(start + HOUR_MS, 'hour');
+    case 'day':
+      return startOfUtc(start + DAY_MS, 'day');
+    case 'week':
+      return startOfUtc(start + 7 * DAY_MS, 'day');
+    case 'month': {
+      const d = new Date(start);
+      const year = d.getUTCFullYear();
+      const month = d.getUTCMonth() + 1;
+      const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+      return Date.UTC(year, month, Math.min(d.getUTCDate(), lastDay));
+    }
+  }
 }
 
 /** The [start, end) of the calendar period holding `ms`. */
