@@ -77,6 +77,7 @@ function useClosedErrorCodes(): Plugin {
   };
 }
 
+/** Depth, alias and cost limits as a validation rule, so an oversize operation never runs. */
 function useQueryLimits(limits: QueryLimits): Plugin {
   return {
     onValidate({ addValidationRule }) {
