@@ -11,6 +11,9 @@ const PNPM = 'pnpm@10.34.9';
 const env = { ...process.env };
 // better-sqlite3 compiles from source here; node-gyp finds Node's headers only through nodedir.
 if (!env.npm_config_nodedir && existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr';
+// The e2e suite uses Debian's Chromium; no package may download a browser. Next.js must not phone home.
+env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
+env.NEXT_TELEMETRY_DISABLED = '1';
 
 function pnpmCommand() {
   const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8', env });
@@ -33,12 +36,18 @@ const [command, ...rest] = process.argv.slice(2);
 run(['install', ...(env.CI ? ['--frozen-lockfile'] : [])], 'install');
 run(['-r', 'build'], 'build');
 if (command === 'start') {
-  run(['bytemeter', ...(rest.length > 0 ? rest : ['usage'])], 'start');
+  // With arguments, `npm start -- usage --period week` stays a CLI shortcut; without, the API and dashboard.
+  if (rest.length > 0) run(['bytemeter', ...rest], 'start');
+  else run(['--filter', '@bytemeter/web', 'start'], 'start');
+} else if (command === 'demo') {
+  run(['--filter', '@bytemeter/web', 'demo'], 'demo');
 } else if (command === 'test') {
   run(['exec', 'biome', 'check', '.'], 'lint');
   run(['-r', 'typecheck'], 'typecheck');
+  // Everything was just built above; the e2e suite's own build step is for running it alone.
+  env.BYTEMETER_E2E_SKIP_BUILD = '1';
   run(['-r', '--workspace-concurrency=1', 'test'], 'test');
 } else {
-  console.error('usage: node scripts/run.mjs start|test');
+  console.error('usage: node scripts/run.mjs start|demo|test');
   process.exit(2);
 }

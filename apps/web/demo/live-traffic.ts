@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ResourceTracker } from '@bytemeter/tracker';
+import { type ResourceTracker, trackApi } from '@bytemeter/tracker';
 import { instrumentFs } from '@bytemeter/tracker/fs';
 import { instrumentS3Client } from '@bytemeter/tracker/s3';
 import S3rver from 's3rver';
@@ -19,7 +19,8 @@ export interface LiveTraffic {
 /**
  * Starts s3rver on a free port and a loop that, every `everyMs`, puts or gets an object on it (media-s3)
  * and writes, reads or deletes a file in a temp directory (scratch-disk); about one get in twenty asks for
- * a missing key, so failures show up as they would.
+ * a missing key, so failures show up as they would; every third step pins on ipfs-pins (a stand-in
+ * service behind the trackApi wrapper that fails in spells).
  * @example const live = await startLiveTraffic(tracker); …; await live.stop();
  */
 export async function startLiveTraffic(tracker: ResourceTracker, everyMs = 400): Promise<LiveTraffic> {
@@ -44,6 +45,14 @@ export async function startLiveTraffic(tracker: ResourceTracker, everyMs = 400):
     { backend: 'media-s3', tracker },
   );
   const disk = instrumentFs({ backend: 'scratch-disk', tracker });
+  // A pinning service stand-in (no IPFS daemon here) behind the real trackApi wrapper. It fails in
+  // spells, so the overview shows ipfs-pins turning degraded or unhealthy and recovering.
+  const pin = trackApi('ipfs-pins', 'ipfs', { tracker })(async (cid: string) => {
+    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80));
+    const spell = Math.floor(Date.now() / 90_000) % 3 === 2;
+    if (Math.random() < (spell ? 0.5 : 0.02)) throw new Error(`pin ${cid}: gateway timeout`);
+    return cid;
+  });
   const keys: string[] = [];
   const files: string[] = [];
   let n = 0;
@@ -66,6 +75,7 @@ export async function startLiveTraffic(tracker: ResourceTracker, everyMs = 400):
       const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key })).catch(() => null);
       await got?.Body?.transformToByteArray();
     }
+    if (n % 3 === 0) await pin(`bafy${n.toString(36)}`).catch(() => undefined);
     const r = Math.random();
     if (files.length > 30 || (r < 0.2 && files.length > 0)) {
       await disk.rm(files.shift()!);

@@ -89,12 +89,3 @@ export interface SeriesPoint {
   totalAmount: number;
   operationCount: number;
 }
-
-export interface BandwidthSample {
-  timestamp: string;
-  uploadBytes: number;
-  downloadBytes: number;
-  uploadMbps: number;
-  downloadMbps: number;
-  totalMbps: number;
-}
