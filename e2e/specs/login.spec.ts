@@ -55,6 +55,12 @@ test('with API tokens the dashboard asks for a read token and never forwards wri
       data: { query: 'mutation { trackUsage(events: []) { accepted } }' },
     });
     expect(write.status()).toBe(403);
+
+    // Logging out ends the session on the server: the next visit asks for a token again.
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await expect(page).toHaveURL(`${stack.webUrl}/login`);
+    await page.goto(`${stack.webUrl}/usage`);
+    await expect(page).toHaveURL(`${stack.webUrl}/login`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

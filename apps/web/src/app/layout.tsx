@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { NavBar } from '@/components/nav-bar';
+import { sessionToken } from '@/lib/server/session';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -10,14 +11,15 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const loggedIn = (await sessionToken()) !== null;
   return (
     <html lang="en">
       <body>
         <a className="skip" href="#content">
           Skip to content
         </a>
-        <NavBar />
+        <NavBar loggedIn={loggedIn} />
         <main id="content">{children}</main>
       </body>
     </html>

@@ -8,8 +8,8 @@ const LINKS = [
   { href: '/export', label: 'Export' },
 ];
 
-/** The top navigation; marks the current page for screen readers (aria-current). */
-export function NavBar() {
+/** The top navigation; marks the current page for screen readers (aria-current); log out when in a session. */
+export function NavBar({ loggedIn }: { loggedIn: boolean }) {
   const path = usePathname();
   return (
     <header className="top">
@@ -31,6 +31,13 @@ export function NavBar() {
             ))}
           </ul>
         </nav>
+        {loggedIn ? (
+          <form method="post" action="/logout" className="logout">
+            <button type="submit" className="button secondary">
+              Log out
+            </button>
+          </form>
+        ) : null}
       </div>
     </header>
   );

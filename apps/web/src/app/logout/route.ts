@@ -1,7 +1,8 @@
 // Ends the session (POST only, so a link or prefetch cannot log anyone out).
 import { endSession } from '@/lib/server/session';
 
-export async function POST(request: Request): Promise<Response> {
+export async function POST(): Promise<Response> {
   await endSession();
-  return Response.redirect(new URL('/login', request.url), 303);
+  // A relative Location: Next reports its own URL as localhost, which may not be the host the user used.
+  return new Response(null, { status: 303, headers: { location: '/login' } });
 }
