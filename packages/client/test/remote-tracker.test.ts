@@ -170,6 +170,29 @@ describe('remote tracker', () => {
     expect(events.find((e) => e.resourceType === 'API_CALLS')).toMatchObject({ success: false, operationId: 'op' });
   });
 
+  it('splits a batch the server finds too large (413) instead of dropping it', async () => {
+    const errors: BytemeterClientError[] = [];
+    const tracker = createRemoteTracker({
+      url: api.url,
+      flushIntervalMs: 60_000,
+      batchSize: 100,
+      // Size estimation off: every event goes into one request of about 1.5 MiB, over the API's 1 MiB.
+      maxBatchBytes: 64 * 1024 * 1024,
+      onError: (e) => errors.push(e),
+    });
+    const blob = 'x'.repeat(15_000);
+    for (let i = 0; i < 100; i++) tracker.trackApiCall('big', 'local', { metadata: { i, blob } });
+    let result = await tracker.flush();
+    while (result.pending > 0 && !result.error) result = await tracker.flush();
+    expect(result).toMatchObject({ pending: 0 });
+    expect(tracker.stats()).toMatchObject({ written: 100, dropped: 0 });
+    await tracker.close();
+    const [status] = await direct.getBackendStatus('big');
+    expect(status?.backend).toBe('big');
+    expect((await allEvents(direct, 'big')).length).toBe(100);
+    expect(errors).toEqual([]);
+  });
+
   it('refuses bad input at once and buffers nothing', () => {
     const tracker = createRemoteTracker({ url: api.url });
     const bad: [string, () => void][] = [

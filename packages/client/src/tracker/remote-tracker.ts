@@ -367,7 +367,9 @@ export class RemoteTracker {
     try {
       payload = await this.client.trackUsage(batch.map((b) => b.input));
     } catch (error) {
-      if (error instanceof HttpError && error.status === 413 && count > 1) {
+      // The API answers an oversize body with 413 and a GraphQL error body; either way, send smaller batches.
+      const status = error instanceof HttpError || error instanceof GraphQLRequestError ? error.status : 0;
+      if (status === 413 && count > 1) {
         this.sizeCap = Math.max(1, Math.floor(count / 2));
         return;
       }
