@@ -126,12 +126,13 @@ describe('the bytemeter binary: exit codes and messages that say what to do', ()
       [['frobnicate'], /unknown command "frobnicate"/],
       [['usage', '--endpoint', api.url], /Give either --db .* or --endpoint/],
     ];
-    for (const [argv, message] of cases) {
-      const r = await runBinary([...argv, '--db', db]);
+    const results = await Promise.all(cases.map(([argv]) => runBinary([...argv, '--db', db])));
+    cases.forEach(([argv, message], i) => {
+      const r = results[i]!;
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr, argv.join(' ')).toMatch(message);
       expect(r.stdout).toBe('');
-    }
+    });
     const { existsSync } = await import('node:fs');
     expect(existsSync(db)).toBe(false);
   });
