@@ -86,3 +86,20 @@ test('the live chart moves within 3 s of new traffic, without a reload', async (
     expect(Number(await chart.getAttribute('data-window-bytes'))).toBeGreaterThanOrEqual(before + 2_500_000);
   }).toPass({ timeout: 3_000, intervals: [100] });
 });
+
+test('totals and health follow new traffic without a reload', async ({ page, traffic, backendName }) => {
+  traffic.tracker.trackApiCall(backendName, 'ipfs', { success: true });
+  await traffic.tracker.flush();
+  await page.goto('/');
+  const row = page.locator(`tr[data-backend="${backendName}"]`);
+  await expect(row.locator('[data-health]')).toHaveAttribute('data-health', 'HEALTHY');
+  // A mark on the window survives a re-render but not a reload.
+  await page.evaluate(() => Object.assign(window, { __bytemeterMark: true }));
+  for (let i = 0; i < 8; i++) traffic.tracker.trackApiCall(backendName, 'ipfs', { success: false });
+  traffic.tracker.trackBandwidthUpload(backendName, 'ipfs', 65_536);
+  await traffic.tracker.flush();
+  // The page re-renders its server data every 10 s while visible.
+  await expect(row.locator('[data-health]')).toHaveAttribute('data-health', 'UNHEALTHY', { timeout: 15_000 });
+  await expect(row.locator('[data-col="upload"]')).toHaveAttribute('data-value', '65536');
+  expect(await page.evaluate(() => (window as { __bytemeterMark?: boolean }).__bytemeterMark)).toBe(true);
+});

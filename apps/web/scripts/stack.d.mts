@@ -12,7 +12,7 @@ export interface RunningStack {
   webUrl: string;
   stop(): Promise<void>;
 }
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number>;
+/** `count` distinct TCP ports that were free a moment ago on 127.0.0.1. */
+export function freePorts(count: number): Promise<number[]>;
 /** Starts the built API and dashboard and waits until both answer. */
 export function startStack(options?: StackOptions): Promise<RunningStack>;

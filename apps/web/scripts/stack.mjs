@@ -10,19 +10,27 @@ const apiMain = join(webDir, '../api/dist/main.js');
 const nextBin = join(webDir, 'node_modules/next/dist/bin/next');
 
 /**
- * A TCP port that was free a moment ago on 127.0.0.1.
- * @example const port = await freePort()
- * @returns {Promise<number>}
+ * `count` distinct TCP ports that were free a moment ago on 127.0.0.1 (held open together while asking,
+ * so two calls in a row cannot hand out the same port).
+ * @example const [apiPort, webPort] = await freePorts(2)
+ * @param {number} count
+ * @returns {Promise<number[]>}
  */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
+export async function freePorts(count) {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => /** @type {import('node:net').AddressInfo} */ (server.address()).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 /**
@@ -86,8 +94,10 @@ function stopChild(child) {
  */
 export async function startStack(options = {}) {
   const host = options.host ?? '127.0.0.1';
-  const apiPort = options.apiPort ?? (await freePort());
-  const webPort = options.webPort ?? (await freePort());
+  const [freeA, freeB] = await freePorts(2);
+  const apiPort = options.apiPort ?? /** @type {number} */ (freeA);
+  const webPort =
+    options.webPort ?? (freeB === apiPort ? /** @type {number} */ (freeA) : /** @type {number} */ (freeB));
   const baseEnv = { ...process.env, ...options.env, NEXT_TELEMETRY_DISABLED: '1' };
   if (options.dbPath) baseEnv.BYTEMETER_DB = options.dbPath;
   const apiUrl = `http://${host}:${apiPort}`;

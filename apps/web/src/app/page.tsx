@@ -1,3 +1,4 @@
+import { AutoRefresh } from '@/components/auto-refresh';
 import { AutoSubmitSelect } from '@/components/auto-submit-select';
 import { EmptyState } from '@/components/empty-state';
 import { LiveBandwidthChart } from '@/components/live-bandwidth-chart';
@@ -57,6 +58,7 @@ export default async function OverviewPage({
         <EmptyState />
       ) : (
         <>
+          <AutoRefresh everyMs={10_000} />
           <TotalsCards totals={summary.totals} storedNow={storedNow} mbpsNow={mbpsNow} />
           <section className="panel" aria-labelledby="live-title">
             <h2 id="live-title">Live bandwidth</h2>
