@@ -27,8 +27,10 @@ if (existsSync(CHROMIUM)) {
     console.error(`✖ e2e needs ${CHROMIUM}: run \`sudo apt-get update && sudo apt-get install -y chromium\`.`);
     process.exit(1);
   }
+  env.DEBIAN_FRONTEND = 'noninteractive';
   run('apt-get', ['update'], 'apt update');
-  run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], 'install Chromium');
+  // With its recommended packages: they bring the fonts the screenshots need.
+  run('apt-get', ['install', '-y', 'chromium'], 'install Chromium');
 }
 if (process.env.BYTEMETER_E2E_SKIP_BUILD !== '1') run('pnpm', ['--filter', '@bytemeter/e2e^...', 'build'], 'build');
 run('pnpm', ['exec', 'playwright', 'test', ...process.argv.slice(2)], 'playwright');
