@@ -18,7 +18,7 @@ import { HttpError, NetworkError } from './errors.js';
 import { authHeaders, type Connection, requestSignal, resolveUrls } from './transport/connection.js';
 import { executeOperation } from './transport/execute.js';
 import { type ExportOptions, type ExportStream, openExportStream } from './transport/export-stream.js';
-import { Subscriptions, type SubscriptionTransport } from './transport/subscriptions.js';
+import { type LiveFeed, Subscriptions, type SubscriptionTransport } from './transport/subscriptions.js';
 
 export interface BytemeterClientOptions {
   /** The server, e.g. http://127.0.0.1:4000 (its /graphql URL works too). */
@@ -81,15 +81,15 @@ export interface BytemeterClient {
   subscribeLiveBandwidth(
     variables?: VariablesOf<typeof LiveBandwidthSubscription>,
     options?: SubscribeOptions,
-  ): AsyncGenerator<BandwidthSample>;
+  ): LiveFeed<BandwidthSample>;
   subscribeUsageEvents(
     variables?: VariablesOf<typeof UsageEventsSubscription>,
     options?: SubscribeOptions,
-  ): AsyncGenerator<UsageEvent>;
+  ): LiveFeed<UsageEvent>;
   subscribeBackendStatus(
     variables?: VariablesOf<typeof BackendStatusChangedSubscription>,
     options?: SubscribeOptions,
-  ): AsyncGenerator<BackendStatus>;
+  ): LiveFeed<BackendStatus>;
   /** Runs any typed document (made with this package's `graphql`) and returns its data. */
   execute<D extends TadaDocumentNode<any, any>>(document: D, variables: VariablesOf<D>): Promise<ResultOf<D>>;
   /** GET /healthz: resolves when the server answers, throws NetworkError or HttpError otherwise. */

@@ -65,4 +65,4 @@ export {
 } from './tracker/types.js';
 export { uuidv7 } from './tracker/uuid-v7.js';
 export type { ExportOptions, ExportStream } from './transport/export-stream.js';
-export type { SubscriptionTransport } from './transport/subscriptions.js';
+export type { LiveFeed, SubscriptionTransport } from './transport/subscriptions.js';

@@ -57,7 +57,7 @@ describe.each(['sse', 'ws'] as const)('subscriptions over %s', (transport) => {
     expect(value).toMatchObject({ backend, backendType: 'S3', resourceType: 'BANDWIDTH_UPLOAD', amount: 1 });
     expect(value?.id).toEqual(expect.any(String));
     expect(amount).toBeGreaterThan(0);
-    await feed.return(undefined);
+    await feed.return();
   });
 
   it('subscribeBackendStatus reports a storage level change', async () => {
@@ -79,7 +79,16 @@ describe.each(['sse', 'ws'] as const)('subscriptions over %s', (transport) => {
     expect(value?.backend).toBe(name);
     expect(value?.currentStorageUsageBytes).toBeGreaterThan(10);
     expect(value?.currentStorageUsageBytes).toBeLessThanOrEqual(level);
-    await feed.return(undefined);
+    await feed.return();
+  });
+
+  it('return() ends a feed while a next() still waits for an event', async () => {
+    const feed = client.subscribeUsageEvents({ backend: `${backend}-silent` });
+    const pending = feed.next();
+    // The request is on its way; ending the feed must not wait for an event that never comes.
+    await expect(feed.return()).resolves.toEqual({ done: true, value: undefined });
+    await expect(pending).resolves.toMatchObject({ done: true });
+    await expect(feed.next()).resolves.toEqual({ done: true, value: undefined });
   });
 
   it('a refused subscription throws GraphQLRequestError', async () => {

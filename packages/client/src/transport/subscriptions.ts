@@ -16,6 +16,12 @@ export interface SubscriptionSettings {
 
 type Result = { data?: unknown; errors?: readonly GraphQLErrorItem[] | undefined };
 
+/** A live feed: iterate it with `for await`; `return()` (or `break`) ends the subscription at once. */
+export interface LiveFeed<T> extends AsyncIterableIterator<T, undefined> {
+  next(): Promise<IteratorResult<T, undefined>>;
+  return(): Promise<IteratorReturnResult<undefined>>;
+}
+
 /** Lazily opened subscription clients of one BytemeterClient, closed together. */
 export class Subscriptions {
   private sse: SseClient | undefined;
@@ -28,32 +34,55 @@ export class Subscriptions {
 
   /**
    * Yields `data[field]` of every result of a subscription; ends when the caller stops iterating or the
-   * server completes it; throws GraphQLRequestError or NetworkError.
+   * server completes it; throws GraphQLRequestError or NetworkError. Written by hand rather than as an
+   * async generator so `return()` ends the subscription at once, even while a `next()` still waits.
    */
-  async *iterate<T>(
+  iterate<T>(
     document: TadaDocumentNode<any, any>,
     variables: Record<string, unknown>,
     field: string,
     transport: SubscriptionTransport = this.settings.transport,
-  ): AsyncGenerator<T> {
+  ): LiveFeed<T> {
+    const url = this.connection.graphqlUrl;
     const request = { query: queryText(document), variables };
-    const iterator = transport === 'ws' ? this.wsClient().iterate(request) : this.sseClient().iterate(request);
-    try {
-      for (;;) {
+    let inner: AsyncIterator<Result> | undefined;
+    let ended = false;
+    const open = () => {
+      inner ??= (
+        transport === 'ws' ? this.wsClient().iterate(request) : this.sseClient().iterate(request)
+      ) as AsyncIterator<Result>;
+      return inner;
+    };
+    const end = async (): Promise<IteratorReturnResult<undefined>> => {
+      ended = true;
+      await inner?.return?.();
+      return { done: true, value: undefined };
+    };
+    return {
+      async next(): Promise<IteratorResult<T, undefined>> {
+        if (ended) return { done: true, value: undefined };
         let step: IteratorResult<Result>;
         try {
-          step = (await iterator.next()) as IteratorResult<Result>;
+          step = await open().next();
         } catch (error) {
-          throw await toClientError(this.connection.graphqlUrl, error);
+          // Read the refused response's body before ending the feed cancels it.
+          const clientError = await toClientError(url, error);
+          await end();
+          throw clientError;
         }
-        if (step.done) return;
+        if (step.done) return end();
         const { data, errors } = step.value;
-        if (errors && errors.length > 0) throw new GraphQLRequestError(errors, 200);
-        yield (data as Record<string, T>)[field] as T;
-      }
-    } finally {
-      await iterator.return?.();
-    }
+        if (errors && errors.length > 0) {
+          await end();
+          throw new GraphQLRequestError(errors, 200);
+        }
+        return { done: false, value: (data as Record<string, T>)[field] as T };
+      },
+      return: end,
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 
   /** Ends every open subscription and connection. */
