@@ -1,15 +1,40 @@
 import { expect, test } from '../support/fixtures';
 
-test('explorer filters by backend and resource and pages through 25 at a time', async ({
+test('explorer filters by backend, resource and time, and pages through 25 at a time', async ({
   page,
-  traffic,
+  api,
   backendName,
   snap,
 }) => {
-  for (let i = 0; i < 55; i++) traffic.tracker.trackBandwidthUpload(backendName, 's3', 1000 + i, { path: `k/${i}` });
-  for (let i = 0; i < 7; i++) traffic.tracker.trackApiCall(backendName, 's3', { success: i % 2 === 0 });
-  traffic.tracker.trackBandwidthUpload(`${backendName}-other`, 'local', 5);
-  await traffic.tracker.flush();
+  // Sent through the SDK's trackUsage, as a remote application would.
+  const s3 = { backend: backendName, backendType: 'S3' as const };
+  const uploads = Array.from({ length: 55 }, (_, i) => ({
+    ...s3,
+    resourceType: 'BANDWIDTH_UPLOAD' as const,
+    amount: 1000 + i,
+    path: `k/${i}`,
+  }));
+  const calls = Array.from({ length: 7 }, (_, i) => ({
+    ...s3,
+    resourceType: 'API_CALLS' as const,
+    amount: 1,
+    success: i % 2 === 0,
+  }));
+  const other = {
+    backend: `${backendName}-other`,
+    backendType: 'LOCAL' as const,
+    resourceType: 'BANDWIDTH_UPLOAD' as const,
+    amount: 5,
+  };
+  const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000);
+  const older = Array.from({ length: 4 }, (_, i) => ({
+    ...s3,
+    resourceType: 'BANDWIDTH_DOWNLOAD' as const,
+    amount: 10 + i,
+    timestamp: new Date(threeDaysAgo.getTime() + i * 60_000).toISOString(),
+  }));
+  const stored = await api.trackUsage([...uploads, ...calls, other, ...older]);
+  expect(stored.accepted).toBe(67);
 
   await page.goto('/usage');
   await page.getByLabel('Backend', { exact: true }).selectOption(backendName);
@@ -36,6 +61,18 @@ test('explorer filters by backend and resource and pages through 25 at a time', 
   await expect(page.getByTestId('total-count')).toHaveText('7');
   await expect(page.getByTestId('page-label')).toContainText('Page 1');
   await expect(rows.filter({ hasText: 'failed' })).toHaveCount(3);
+
+  // Time range: the last 7 days reach the four older events; an explicit from/to holds only them.
+  await page.getByLabel('Resource').selectOption('');
+  await page.getByLabel('Time range').selectOption('168');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page.getByTestId('total-count')).toHaveText('66');
+  const minute = (d: Date) => d.toISOString().slice(0, 16);
+  await page.getByLabel('From (UTC, optional)').fill(minute(new Date(threeDaysAgo.getTime() - 60_000)));
+  await page.getByLabel('To (UTC, optional)').fill(minute(new Date(threeDaysAgo.getTime() + 10 * 60_000)));
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page.getByTestId('total-count')).toHaveText('4');
+  await expect(rows.locator('[data-amount]')).toHaveText(['13 B', '12 B', '11 B', '10 B']); // newest first
 
   // Backend type LOCAL with this backend matches nothing.
   await page.getByLabel('Backend type').selectOption('LOCAL');
