@@ -3,9 +3,10 @@ import { sessionToken } from './session';
 import { apiUrl } from './settings';
 
 /**
- * Forwards a browser request to the API with the session's read token, streaming the answer back (SSE
- * subscriptions and export downloads included). The browser only ever talks to this server.
- * @example return proxyToApi(request, '/export' + url.search, { method: 'GET' })
+ * Forwards the browser's urql request to the API with the session's read token, streaming the answer back
+ * (SSE subscriptions included): the browser only ever talks to this server, and the documents it sends are
+ * @bytemeter/client's typed ones.
+ * @example return proxyToApi(request, '/graphql', { method: 'POST', body })
  */
 export async function proxyToApi(
   request: Request,

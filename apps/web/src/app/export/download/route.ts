@@ -1,20 +1,49 @@
-// The export form's target: turns the form's filters into the API's /export query and streams the file
-// through with the session's read token (the browser gets a plain download).
-import { proxyToApi } from '@/lib/server/proxy';
+// The export form's target: the form's filters become an export through @bytemeter/client (the API's
+// streamed /export) with the session's read token; the browser gets a plain download, chunk by chunk.
+import { clientFor, errorCode } from '@/lib/server/bytemeter';
+import { sessionToken } from '@/lib/server/session';
 import { parseUsageFilters } from '@/lib/usage-filters';
 
 export const dynamic = 'force-dynamic';
 
+const FORMATS = ['csv', 'ndjson', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
 export async function GET(request: Request): Promise<Response> {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const filters = parseUsageFilters(params);
-  const q = new URLSearchParams({
-    format: ['csv', 'ndjson', 'json'].includes(params.format ?? '') ? params.format! : 'csv',
+  const format: Format = FORMATS.includes(params.format as Format) ? (params.format as Format) : 'csv';
+  let stream: Awaited<ReturnType<ReturnType<typeof clientFor>['exportUsage']>>;
+  try {
+    stream = await clientFor(await sessionToken()).exportUsage({
+      format,
+      ...(filters.range ? { range: filters.range } : { hoursBack: filters.hoursBack }),
+      ...(filters.backend ? { backend: filters.backend } : {}),
+      signal: request.signal,
+    });
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'UNAUTHENTICATED') return new Response(null, { status: 303, headers: { location: '/login' } });
+    const message = error instanceof Error ? error.message : String(error);
+    return Response.json({ errors: [{ message, extensions: { code } }] }, { status: code === 'NETWORK' ? 502 : 400 });
+  }
+  const encoder = new TextEncoder();
+  const chunks = stream[Symbol.asyncIterator]();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const step = await chunks.next();
+      if (step.done) controller.close();
+      else controller.enqueue(encoder.encode(step.value));
+    },
+    async cancel() {
+      await chunks.return?.();
+    },
   });
-  if (filters.range) {
-    q.set('from', filters.range.from);
-    q.set('to', filters.range.to);
-  } else q.set('hoursBack', String(filters.hoursBack));
-  if (filters.backend) q.set('backend', filters.backend);
-  return proxyToApi(request, `/export?${q}`, { method: 'GET' });
+  return new Response(body, {
+    headers: {
+      'content-type': stream.contentType,
+      'content-disposition': `attachment; filename="${stream.filename}"`,
+      'cache-control': 'no-store',
+    },
+  });
 }
