@@ -57,8 +57,11 @@ export function* getResourceUsagePlan(
     ...(q.resourceType ? { resource: RESOURCE_CODE[q.resourceType] } : {}),
   };
   const [count] = yield* exec(eventsQuery(db, filter).select(countAll.as('n')));
-  let page = selectEventColumns(eventsQuery(db, filter));
   const cursor = r.cursor;
+  // The cursor also narrows the indexed range, so page n starts at the cursor instead of scanning n pages.
+  let page = selectEventColumns(
+    eventsQuery(db, cursor ? { ...filter, to: Math.min(filter.to, cursor.ts + 1) } : filter),
+  );
   if (cursor) {
     page = page.where((eb) =>
       eb.or([eb('ts', '<', cursor.ts), eb.and([eb('ts', '=', cursor.ts), eb('id', '<', cursor.id)])]),
