@@ -1,6 +1,10 @@
-// `pnpm --filter @bytemeter/api bench` (add `--quick` for a short smoke run): prints the API section of
-// BENCHMARKS.md to stdout; the benchmarks' owner merges it.
+// `pnpm --filter @bytemeter/api bench` (add `--quick` for a short smoke run): measures the API and writes its
+// section of BENCHMARKS.md at the repository root (a quick run only prints it).
+import { fileURLToPath } from 'node:url';
+import { writeSection } from '../../../scripts/bench-sections.mjs';
 import { FULL, QUICK, runApiBenchmarks } from './api-bench.js';
 
-const markdown = await runApiBenchmarks(process.argv.includes('--quick') ? QUICK : FULL);
+const quick = process.argv.includes('--quick');
+const markdown = await runApiBenchmarks(quick ? QUICK : FULL);
 process.stdout.write(markdown);
+if (!quick) writeSection(fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url)), 'api', markdown);

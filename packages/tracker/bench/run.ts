@@ -3,9 +3,11 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSection } from '../../../scripts/bench-sections.mjs';
 import { ensureDataset } from './datasets.js';
 import { benchExport } from './export-stream.js';
 import { benchIngest } from './ingest.js';
+import { runInstrumentBench } from './instrument.js';
 import { machineInfo } from './machine.js';
 import { benchQueries } from './query-latency.js';
 import { benchRecordCost } from './record-cost.js';
@@ -22,12 +24,14 @@ const log = (line: string) => process.stderr.write(`${new Date().toISOString().s
 const resultsPath = join(cacheDir, quick ? 'results-quick.json' : 'results.json');
 const reportPath = quick ? join(cacheDir, 'BENCHMARKS-quick.md') : join(packageDir, '..', '..', 'BENCHMARKS.md');
 if (reportOnly) {
-  writeFileSync(reportPath, renderReport(JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults));
+  writeSection(reportPath, 'tracker', renderReport(JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults));
   log(`wrote ${reportPath} from ${resultsPath}`);
   process.exit(0);
 }
 rmSync(scratch, { recursive: true, force: true });
 mkdirSync(scratch, { recursive: true });
+// A quick run's report stands alone; the full report keeps the sections other benchmarks wrote.
+if (quick) rmSync(reportPath, { force: true });
 const started = Date.now();
 const machine = machineInfo();
 log(`bytemeter bench (${quick ? 'quick' : 'full'}) on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
@@ -76,6 +80,8 @@ const results: BenchResults = {
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
 };
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(reportPath, renderReport(results));
+writeSection(reportPath, 'tracker', renderReport(results));
+log('instrumentation overhead');
+writeSection(reportPath, 'instrument', await runInstrumentBench({ quick }));
 rmSync(scratch, { recursive: true, force: true });
 log(`wrote ${reportPath} in ${results.seconds.toFixed(0)} s`);
