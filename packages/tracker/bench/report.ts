@@ -127,7 +127,7 @@ export function renderReport(r: BenchResults): string {
     `| export | ≥ 200k events/s, flat memory | ${n(Math.round(r.exported.trackerPerSec))} events/s; streaming ${mib(r.exported.outputBytes)} kept at most ${mib(retained)} more alive (heap after GC, sampled every tenth) | ${yes(exportMet)} |`,
   );
   out.push(
-    '| GraphQL `usageSummary` over HTTP; live bandwidth fan-out | — | not measured here (apps/api owns them) | — |',
+    '| GraphQL `usageSummary` over HTTP; live bandwidth fan-out | — | measured by `apps/api/bench`: see "GraphQL API" below | — |',
   );
   out.push('');
 
