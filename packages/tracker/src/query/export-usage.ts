@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
-import { EXPORT_FORMATS, type ExportFormat, type UsageEvent } from '../types.js';
+import { decodeEventKey } from '../ids/event-key.js';
+import { toIso } from '../time/zone.js';
+import { EXPORT_FORMATS, type ExportFormat, RESOURCE_BY_CODE, type UsageEvent } from '../types.js';
 import { type BackendRow, loadBackends, selectBackends } from './backends.js';
 import { type EventFilter, type EventRow, eventsQuery, selectEventColumns, toUsageEvent } from './event-rows.js';
 import { type RangeQuery, resolveRange } from './range.js';
@@ -62,6 +64,7 @@ export async function* exportUsageStream(
     ...(q.backendName !== undefined ? { backendIds: backends.map((b) => b.id) } : {}),
   };
   const format = q.format;
+  const backendJson = new Map(all.map((b) => [b.id, `"backend":${JSON.stringify(b.name)},"backendType":"${b.type}"`]));
   if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\n`;
   if (format === 'json') yield '[';
   let first = true;
@@ -72,11 +75,10 @@ export async function* exportUsageStream(
     if (rows.length === 0) break;
     let chunk = '';
     for (const row of rows) {
-      const event = toUsageEvent(row, byId);
-      if (format === 'ndjson') chunk += `${JSON.stringify(exportObject(event))}\n`;
-      else if (format === 'csv') chunk += `${csvLine(event)}\n`;
+      if (format === 'ndjson') chunk += `${jsonLine(row, byId, backendJson)}\n`;
+      else if (format === 'csv') chunk += `${csvLine(toUsageEvent(row, byId))}\n`;
       else {
-        chunk += `${first ? '\n' : ',\n'}${JSON.stringify(exportObject(event))}`;
+        chunk += `${first ? '\n' : ',\n'}${jsonLine(row, byId, backendJson)}`;
         first = false;
       }
     }
@@ -99,6 +101,32 @@ function* pagePlan(
   if (after)
     q = q.where((eb) => eb.or([eb('ts', '>', after.ts), eb.and([eb('ts', '=', after.ts), eb('id', '>', after.id)])]));
   return yield* exec(q.orderBy('ts').orderBy('id').limit(PAGE));
+}
+
+const RESOURCE_JSON = RESOURCE_BY_CODE.map((r) => (r ? `"resourceType":"${r}"` : ''));
+const text = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
+
+/**
+ * One exported event as JSON, written straight from the row: the same fields and values as
+ * JSON.stringify(exportObject(toUsageEvent(row))), without building the public event first. Metadata is
+ * stored as the JSON text validated at record time, so it is embedded as it is.
+ */
+function jsonLine(
+  row: EventRow,
+  byId: ReadonlyMap<number, BackendRow>,
+  backendJson: ReadonlyMap<number, string>,
+): string {
+  const backendId = Number(row.backend_id);
+  const backend = backendJson.get(backendId);
+  const resource = RESOURCE_JSON[row.resource];
+  if (backend === undefined || !resource) return JSON.stringify(exportObject(toUsageEvent(row, byId)));
+  const id = row.key ? decodeEventKey(row.key) : `bm:${row.id}`;
+  return (
+    `{"id":${JSON.stringify(id)},"timestamp":"${toIso(Number(row.ts))}",${backend},${resource},` +
+    `"amount":${Number(row.amount)},"operationId":${text(row.operation_id)},"path":${text(row.path)},` +
+    `"success":${row.success ? 'true' : 'false'},"durationMs":${row.duration_ms === null ? 'null' : Number(row.duration_ms)},` +
+    `"metadata":${row.metadata ?? 'null'}}`
+  );
 }
 
 function exportObject(e: UsageEvent) {
