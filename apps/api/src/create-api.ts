@@ -2,10 +2,12 @@ import type { BackendStatus, ResourceTracker, TokenStore } from '@bytemeter/trac
 import { getOperationAST } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type Authenticate, requireScope, tokenAuthenticator } from './auth/authenticate.js';
+import { cachedTokenLookup, sqliteChangeProbe } from './auth/token-cache.js';
 import type { ApiContext } from './context.js';
 import { maskError, toClosedCode } from './errors.js';
 import { EXPORT_INLINE_CAP } from './export-file.js';
 import { exportResponse } from './http/export-route.js';
+import { useStreamBodyLimit } from './http/stream-body-limit.js';
 import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits/query-limits.js';
 import { LiveHub } from './live/live-hub.js';
 import { schema } from './schema/index.js';
@@ -14,6 +16,11 @@ import { DEFAULT_MAX_BODY_BYTES, isLoopbackHostHeader } from './settings.js';
 export interface ApiOptions {
   tracker: ResourceTracker;
   tokens: TokenStore;
+  /**
+   * The database file behind `tokens`: token answers are then cached until the file changes (see
+   * cachedTokenLookup for the bound); without it every request queries the token table.
+   */
+  dbPath?: string;
   /** Origins allowed to call from a browser; empty: no CORS headers at all. */
   corsOrigins?: readonly string[];
   maxBodyBytes?: number;
@@ -152,7 +159,9 @@ function useRoutes(
 export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub; authenticate: Authenticate } {
   const { tracker, tokens } = options;
   const live = new LiveHub(tracker);
-  const authenticate = tokenAuthenticator(tokens);
+  const authenticate = tokenAuthenticator(
+    options.dbPath === undefined ? tokens : cachedTokenLookup(tokens, sqliteChangeProbe(options.dbPath)),
+  );
   const cors = options.corsOrigins ?? [];
   const exportCap = options.exportCap ?? EXPORT_INLINE_CAP;
   const yoga = createYoga<ServerContext, ApiContext>({
@@ -163,6 +172,8 @@ export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub; auth
     logging: false,
     batching: false,
     multipart: false,
+    // Replaced by useStreamBodyLimit below, which counts only bodies of unknown length.
+    maxRequestBodySize: false,
     maskedErrors: { maskError: (error, message) => maskError(error, message) },
     cors:
       cors.length === 0
@@ -196,6 +207,8 @@ export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub; auth
       useQueryLimits(options.limits ?? DEFAULT_LIMITS),
       useScopes(),
       useClosedErrorCodes(),
+      // Last, so it wraps whichever request parser was chosen (where Yoga puts its own limit).
+      useStreamBodyLimit(),
     ],
   });
   return { yoga, live, authenticate };

@@ -68,6 +68,7 @@ export async function startApiServer(options: {
   const { yoga, live, authenticate } = createApi({
     tracker,
     tokens,
+    dbPath: settings.dbPath,
     corsOrigins: settings.corsOrigins,
     maxBodyBytes: settings.maxBodyBytes,
     loopbackOnly: isLoopback(settings.host),

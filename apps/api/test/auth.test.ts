@@ -1,3 +1,4 @@
+import { openTokenStore } from '@bytemeter/tracker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer } from '../src/server.js';
 import { readSettings } from '../src/settings.js';
@@ -40,6 +41,20 @@ describe('tokens and scopes', () => {
       const before = await stored();
       expect(codes(await api.execute(MUTATION))).toEqual(['UNAUTHENTICATED']);
       expect(await stored()).toBe(before);
+    });
+
+    it('stops a token revoked from another connection (the CLI) at the next request', async () => {
+      // Token answers are cached between requests; a commit to the database must end that at once.
+      const cli = await openTokenStore({ path: api.dbPath });
+      try {
+        const { id, secret } = cli.create({ scopes: 'read' });
+        expect(codes(await api.execute(QUERY, {}, { token: secret }))).toEqual([]);
+        expect(codes(await api.execute(QUERY, {}, { token: secret }))).toEqual([]);
+        cli.revoke(id);
+        expect(codes(await api.execute(QUERY, {}, { token: secret }))).toEqual(['UNAUTHENTICATED']);
+      } finally {
+        await cli.close();
+      }
     });
 
     it('refuses unknown, revoked and malformed tokens', async () => {

@@ -1,5 +1,6 @@
-import { type ApiScope, hasScope, type TokenStore } from '@bytemeter/tracker';
+import { type ApiScope, hasScope } from '@bytemeter/tracker';
 import { apiError } from '../errors.js';
+import type { TokenLookup } from './token-cache.js';
 
 /** Who is calling: the token's id and scopes, or open access (no token exists yet, loopback only). */
 export interface AuthInfo {
@@ -17,7 +18,7 @@ const OPEN: AuthInfo = { tokenId: null, scopes: ['admin'] };
  * listens on loopback only); once one exists, every request needs a valid one.
  * @example const auth = tokenAuthenticator(store)('Bearer bm_…')
  */
-export function tokenAuthenticator(store: TokenStore): Authenticate {
+export function tokenAuthenticator(store: TokenLookup): Authenticate {
   return (authorization) => {
     const secret = bearerSecret(authorization);
     if (secret === null) {

@@ -59,7 +59,7 @@ export async function createTestApi(options: Partial<Omit<ApiOptions, 'tracker' 
   const tracker = openResourceTracker({ path: db.path, flushOnExit: false });
   await tracker.ready;
   const tokens = await openTokenStore({ path: db.path });
-  const { yoga, live } = createApi({ tracker, tokens, ...options });
+  const { yoga, live } = createApi({ tracker, tokens, dbPath: db.path, ...options });
   async function execute<TData>(query: string, variables?: Record<string, unknown>, opts: { token?: string } = {}) {
     const body = JSON.stringify({ query, variables });
     const response = await yoga.fetch('http://yoga/graphql', {

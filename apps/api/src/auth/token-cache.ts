@@ -1,0 +1,74 @@
+import { statSync } from 'node:fs';
+import type { TokenStore } from '@bytemeter/tracker';
+
+/** The two TokenStore reads the authenticator makes on every request. */
+export type TokenLookup = Pick<TokenStore, 'hasTokens' | 'verify'>;
+
+/** Longest a cached answer is trusted even when the database files look unchanged. */
+export const TOKEN_CACHE_MAX_AGE_MS = 1000;
+
+/** Distinct secrets remembered at most; the cache starts over when full (a flood of bad secrets). */
+const MAX_SECRETS = 1000;
+
+/**
+ * A fingerprint of a SQLite database's files (main file and WAL: size and mtime in ns): any commit, from
+ * this process or another (`bytemeter token revoke`), changes it. Two stat calls, a few µs, where a token
+ * query costs about a hundred.
+ * @example const probe = sqliteChangeProbe('/data/tracker.db'); if (probe() !== seen) reload()
+ */
+export function sqliteChangeProbe(dbPath: string): () => string {
+  const fingerprint = (path: string) => {
+    const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return s ? `${s.size}:${s.mtimeNs}:${s.ino}` : '-';
+  };
+  return () => `${fingerprint(dbPath)}|${fingerprint(`${dbPath}-wal`)}`;
+}
+
+/**
+ * Token answers (do any exist, who a secret is) reused while the database is unchanged, so a request does
+ * not query SQLite (and compile a Kysely query) just to learn that nothing changed.
+ *
+ * Security bound: every answer is re-read after any commit to the database file or its WAL (a create or
+ * revoke, from any process), and in any case after TOKEN_CACHE_MAX_AGE_MS. The age bound covers the one
+ * case the fingerprint can miss: a commit that rewrites the WAL from its start, at the same size, within
+ * the filesystem's timestamp tick of the previous one. So a revoked token stops working at the next request
+ * after the revoke commits, and at worst 1 s later; the first token created ends open access likewise.
+ * @example const lookup = cachedTokenLookup(store, sqliteChangeProbe(dbPath)); lookup.hasTokens()
+ */
+export function cachedTokenLookup(
+  store: TokenLookup,
+  probe: () => string,
+  options: { maxAgeMs?: number; now?: () => number } = {},
+): TokenLookup {
+  const maxAgeMs = options.maxAgeMs ?? TOKEN_CACHE_MAX_AGE_MS;
+  const now = options.now ?? Date.now;
+  let version = '';
+  let readAt = Number.NEGATIVE_INFINITY;
+  let hasTokens: boolean | undefined;
+  const secrets = new Map<string, ReturnType<TokenStore['verify']>>();
+  const fresh = () => {
+    const current = probe();
+    const t = now();
+    if (current !== version || t - readAt >= maxAgeMs) {
+      version = current;
+      readAt = t;
+      hasTokens = undefined;
+      secrets.clear();
+    }
+  };
+  return {
+    hasTokens() {
+      fresh();
+      hasTokens ??= store.hasTokens();
+      return hasTokens;
+    },
+    verify(secret) {
+      fresh();
+      if (secrets.has(secret)) return secrets.get(secret) ?? null;
+      const token = store.verify(secret);
+      if (secrets.size >= MAX_SECRETS) secrets.clear();
+      secrets.set(secret, token);
+      return token;
+    },
+  };
+}
