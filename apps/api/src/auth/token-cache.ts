@@ -11,17 +11,19 @@ export const TOKEN_CACHE_MAX_AGE_MS = 1000;
 const MAX_SECRETS = 1000;
 
 /**
- * A fingerprint of a SQLite database's files (main file and WAL: size and mtime in ns): any commit, from
- * this process or another (`bytemeter token revoke`), changes it. Two stat calls, a few µs, where a token
- * query costs about a hundred.
+ * A fingerprint of a SQLite database in WAL mode (the WAL's inode, size and mtime, sub-ms): any commit,
+ * from this process or another (`bytemeter token revoke`), changes it. One stat call, a few µs, where a
+ * token query costs about a hundred.
  * @example const probe = sqliteChangeProbe('/data/tracker.db'); if (probe() !== seen) reload()
  */
 export function sqliteChangeProbe(dbPath: string): () => string {
-  const fingerprint = (path: string) => {
-    const s = statSync(path, { bigint: true, throwIfNoEntry: false });
-    return s ? `${s.size}:${s.mtimeNs}:${s.ino}` : '-';
+  const wal = `${dbPath}-wal`;
+  // In WAL mode every commit lands in the WAL first (a checkpoint only copies it into the main file, and
+  // the next commit rewrites the WAL); without a WAL (closed by its last connection), the main file.
+  return () => {
+    const s = statSync(wal, { throwIfNoEntry: false }) ?? statSync(dbPath, { throwIfNoEntry: false });
+    return s ? `${s.ino}:${s.size}:${s.mtimeMs}` : '-';
   };
-  return () => `${fingerprint(dbPath)}|${fingerprint(`${dbPath}-wal`)}`;
 }
 
 /**

@@ -12,6 +12,28 @@ import { TimeRange } from './scalars.js';
 type ResourceUsage = ResourceStats & { resourceType: ResourceType };
 type BackendUsage = { name: string; backendType: BackendType; resources: ResourceUsage[] };
 
+/**
+ * A backend's stats as a list in RESOURCE_TYPES order. A plain loop with an object literal of fixed shape:
+ * the former flatMap with `{ ...stats }` spreads was the API's costliest line in a usageSummary profile.
+ */
+function resourcesOf(resources: Partial<Record<ResourceType, ResourceStats>>): ResourceUsage[] {
+  const list: ResourceUsage[] = [];
+  for (const resourceType of RESOURCE_TYPES) {
+    const s = resources[resourceType];
+    if (!s) continue;
+    list.push({
+      resourceType,
+      totalAmount: s.totalAmount,
+      operationCount: s.operationCount,
+      avgAmount: s.avgAmount,
+      minAmount: s.minAmount,
+      maxAmount: s.maxAmount,
+      formattedAmount: s.formattedAmount,
+    });
+  }
+  return list;
+}
+
 const ResourceUsageRef = builder.objectRef<ResourceUsage>('ResourceUsage').implement({
   fields: (t) => ({
     resourceType: t.expose('resourceType', { type: ResourceTypeEnum }),
@@ -60,10 +82,7 @@ const UsageSummaryRef = builder.objectRef<ResourceSummary>('UsageSummary').imple
         Object.entries(s.backends).map(([name, b]) => ({
           name,
           backendType: b.backendType,
-          resources: RESOURCE_TYPES.flatMap((resourceType) => {
-            const stats = b.resources[resourceType];
-            return stats ? [{ ...stats, resourceType }] : [];
-          }),
+          resources: resourcesOf(b.resources),
         })),
     }),
     totals: t.field({ type: UsageTotalsRef, resolve: (s) => s.totals }),
