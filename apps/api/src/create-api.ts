@@ -86,9 +86,11 @@ function useClosedErrorCodes(): Plugin {
 
 /** Depth, alias and cost limits as a validation rule, so an oversize operation never runs. */
 function useQueryLimits(limits: QueryLimits): Plugin {
+  // One rule for the server's life, not a new closure per request.
+  const rule = queryLimitsRule(limits);
   return {
     onValidate({ addValidationRule }) {
-      addValidationRule(queryLimitsRule(limits));
+      addValidationRule(rule);
     },
   };
 }
