@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { TokenStore } from '@bytemeter/tracker';
 
@@ -66,10 +67,12 @@ export function cachedTokenLookup(
     },
     verify(secret) {
       fresh();
-      if (secrets.has(secret)) return secrets.get(secret) ?? null;
+      // Keyed by a digest, so the process never keeps a bearer secret in memory past its request.
+      const key = createHash('sha256').update(secret, 'utf8').digest('base64');
+      if (secrets.has(key)) return secrets.get(key) ?? null;
       const token = store.verify(secret);
       if (secrets.size >= MAX_SECRETS) secrets.clear();
-      secrets.set(secret, token);
+      secrets.set(key, token);
       return token;
     },
   };
