@@ -370,11 +370,11 @@ export function renderReport(r: BenchResults): string {
       `**export** (${n(Math.round(r.exported.trackerPerSec))} events/s, ${times(r.exported.trackerPerSec / r.exported.baselinePerSec)} of the baseline): ` +
         `reading the same rows and \`JSON.stringify\`ing them, nothing else, runs at ${n(Math.round(r.exported.baselinePerSec))} events/s here` +
         (bound ? ', below the target by itself. ' : '. ') +
-        'The tracker fetches 12 columns per row inside one read transaction per 5,000-row page, maps each row to ' +
-        'the public event shape (decoded id, ISO time, backend name, parsed metadata, and a formatted amount that ' +
-        'export then drops) and builds the export object. A CPU profile of the export puts better-sqlite3 row ' +
-        'fetching first (about 28% of the time), then `JSON.stringify` (about 10%), ISO timestamps (about 7%) and ' +
-        'amount formatting (about 3%).' +
+        'The tracker fetches 12 columns per row in one read transaction per 5,000-row keyset page and writes each ' +
+        "event's JSON straight from its row (decoded id, ISO time, backend name; stored metadata embedded as is). " +
+        'Before that last change a CPU profile put better-sqlite3 row fetching first (about 28% of the time), ' +
+        'ahead of serialisation; the rest of the gap to the baseline is the per-page queries and row objects, ' +
+        'which a single `iterate()` over one statement avoids but which keep each page an index range read.' +
         (exportFlat ? '' : ' Memory did not stay flat in this run (see the table).'),
     );
   }
