@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ApiProcess, startApiProcess } from '@bytemeter/api/testing';
 import { openResourceTracker, openTokenStore } from '@bytemeter/tracker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, startApiProcess } from './support/api-process.js';
 import { runBinary, runCli } from './support/run-cli.js';
 
 // The same command lines against the local file and, through --endpoint, against the API process serving

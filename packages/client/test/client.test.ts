@@ -1,3 +1,4 @@
+import { type ApiProcess, startApiProcess } from '@bytemeter/api/testing';
 import { openResourceTracker, openTokenStore, type ResourceTracker } from '@bytemeter/tracker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +9,6 @@ import {
   type UsageEvent,
   type UsageEventInput,
 } from '../src/index.js';
-import { type ApiProcess, startApiProcess } from './support/api-process.js';
 
 // The SDK against the built API running as its own process on SQLite; every answer is checked against
 // the tracker reading the same database file directly.

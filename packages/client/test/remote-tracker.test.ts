@@ -1,3 +1,4 @@
+import { type ApiProcess, startApiProcess } from '@bytemeter/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BytemeterClient,
@@ -9,7 +10,6 @@ import {
   RemoteTrackerClosedError,
   type UsageEvent,
 } from '../src/index.js';
-import { type ApiProcess, startApiProcess } from './support/api-process.js';
 import { type FlakyProxy, startFlakyProxy } from './support/flaky-proxy.js';
 import { waitFor } from './support/wait-for.js';
 

@@ -1,7 +1,7 @@
+import { type ApiProcess, startApiProcess } from '@bytemeter/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type BytemeterClient, createBytemeterClient, GraphQLRequestError } from '../src/index.js';
-import { type ApiProcess, startApiProcess } from './support/api-process.js';
 
 // Live feeds from the API process over SSE (the default) and over graphql-ws.
 

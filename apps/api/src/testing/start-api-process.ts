@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../../../apps/api/dist/main.js', import.meta.url));
+// Compiled to dist/testing/, beside dist/main.js.
+const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 
 export interface ApiProcess {
   /** e.g. http://127.0.0.1:41234 */
@@ -15,11 +16,13 @@ export interface ApiProcess {
 
 /**
  * Starts the built API (`node apps/api/dist/main.js`) as its own process on a free loopback port with a
- * fresh SQLite file, and resolves once it listens.
+ * fresh SQLite file (or the one given), and resolves once it listens. For other packages' tests.
+ * @example const api = await startApiProcess(); try { await fetch(`${api.url}/healthz`) } finally { await api.stop() }
  */
 export async function startApiProcess(options: { dbPath?: string } = {}): Promise<ApiProcess> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the API first (pnpm -r build).`);
-  const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'bm-client-api-'));
+  if (!existsSync(MAIN))
+    throw new Error(`${MAIN} is missing: build the API first (pnpm --filter @bytemeter/api build).`);
+  const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'bm-api-process-'));
   const dbPath = options.dbPath ?? join(dir as string, 'api.db');
   const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, BYTEMETER_DB: dbPath, BYTEMETER_API_PORT: '0', BYTEMETER_API_HOST: '127.0.0.1' },
