@@ -269,14 +269,8 @@ export class ResourceTracker {
     // What this process recorded before goes first, so levels and duplicates are judged in order.
     const flushed = await this.flush();
     if (flushed.error && this.batch.length > 0) throw flushed.error;
-    const now = this.clock();
     const backendIds = new Map(this.backendIds);
-    const ctx = {
-      now,
-      keepRawFrom: this.rawRetentionMs === null ? Number.NEGATIVE_INFINITY : now - this.rawRetentionMs,
-      resolution: this.resolution(now),
-      backendIds,
-    };
+    const ctx = this.ingestContext(backendIds);
     try {
       const dryRun = checked.rejected.length > 0;
       const outcome = await this.runner.write(() => atomicIngestPlan(this.db, checked.events, ctx, dryRun));
@@ -323,13 +317,14 @@ export class ResourceTracker {
   }
 
   private ingest(batch: readonly PendingEvent[]) {
+    return ingestPlan(this.db, batch, this.ingestContext(this.backendIds));
+  }
+
+  /** What a write needs to know now: raw rows are kept from exactly where reads trust them to be complete. */
+  private ingestContext(backendIds: Map<string, number>) {
     const now = this.clock();
-    return ingestPlan(this.db, batch, {
-      now,
-      keepRawFrom: this.rawRetentionMs === null ? Number.NEGATIVE_INFINITY : now - this.rawRetentionMs,
-      resolution: this.resolution(now),
-      backendIds: this.backendIds,
-    });
+    const resolution = this.resolution(now);
+    return { now, keepRawFrom: resolution.rawFrom, resolution, backendIds };
   }
 
   private afterFlush(result: { levels: Map<string, number>; types: Map<string, string> }) {
