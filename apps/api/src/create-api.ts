@@ -8,7 +8,9 @@ import { maskError, toClosedCode } from './errors.js';
 import { EXPORT_INLINE_CAP } from './export-file.js';
 import { exportResponse } from './http/export-route.js';
 import { useStreamBodyLimit } from './http/stream-body-limit.js';
-import { DEFAULT_LIMITS, type QueryLimits, queryLimitsRule } from './limits/query-limits.js';
+import { useVaryOrigin } from './http/vary-origin.js';
+import { DEFAULT_LIMITS, type QueryLimits } from './limits/query-limits.js';
+import { useQueryLimits } from './limits/use-query-limits.js';
 import { LiveHub } from './live/live-hub.js';
 import { schema } from './schema/index.js';
 import { DEFAULT_MAX_BODY_BYTES, isLoopbackHostHeader } from './settings.js';
@@ -24,7 +26,8 @@ export interface ApiOptions {
   /** Origins allowed to call from a browser; empty: no CORS headers at all. */
   corsOrigins?: readonly string[];
   maxBodyBytes?: number;
-  limits?: QueryLimits;
+  /** Overrides of DEFAULT_LIMITS (see limits/query-limits.ts). */
+  limits?: Partial<QueryLimits>;
   exportCap?: number;
   /**
    * Serving on a loopback address: refuse requests whose Host header names another host, so a web page
@@ -80,17 +83,6 @@ function useClosedErrorCodes(): Plugin {
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result) || Symbol.asyncIterator in result || !result.errors) return;
       setResult({ ...result, errors: result.errors.map(toClosedCode) as never });
-    },
-  };
-}
-
-/** Depth, alias and cost limits as a validation rule, so an oversize operation never runs. */
-function useQueryLimits(limits: QueryLimits): Plugin {
-  // One rule for the server's life, not a new closure per request.
-  const rule = queryLimitsRule(limits);
-  return {
-    onValidate({ addValidationRule }) {
-      addValidationRule(rule);
     },
   };
 }
@@ -158,7 +150,12 @@ function useRoutes(
  * startApiServer(), or call `api.yoga.fetch` in-process.
  * @example const { yoga } = createApi({ tracker, tokens }); await yoga.fetch('http://yoga/graphql', { method: 'POST', … })
  */
-export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub; authenticate: Authenticate } {
+export function createApi(options: ApiOptions): {
+  yoga: Api;
+  live: LiveHub;
+  authenticate: Authenticate;
+  limits: QueryLimits;
+} {
   const { tracker, tokens } = options;
   const live = new LiveHub(tracker);
   const authenticate = tokenAuthenticator(
@@ -166,6 +163,7 @@ export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub; auth
   );
   const cors = options.corsOrigins ?? [];
   const exportCap = options.exportCap ?? EXPORT_INLINE_CAP;
+  const limits: QueryLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const yoga = createYoga<ServerContext, ApiContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -206,12 +204,13 @@ export function createApi(options: ApiOptions): { yoga: Api; live: LiveHub; auth
     },
     plugins: [
       useRoutes(tracker, authenticate, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.loopbackOnly ?? false),
-      useQueryLimits(options.limits ?? DEFAULT_LIMITS),
+      ...useQueryLimits(limits),
       useScopes(),
       useClosedErrorCodes(),
+      ...(cors.length > 0 ? [useVaryOrigin()] : []),
       // Last, so it wraps whichever request parser was chosen (where Yoga puts its own limit).
       useStreamBodyLimit(),
     ],
   });
-  return { yoga, live, authenticate };
+  return { yoga, live, authenticate, limits };
 }

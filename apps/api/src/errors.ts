@@ -75,8 +75,17 @@ function withPath(cause: GraphQLError, at: GraphQLError): GraphQLError {
   });
 }
 
-/** Codes Yoga and graphql-js put on requests they cannot parse or validate: all the client's fault. */
-const CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+/**
+ * Codes Yoga and graphql-js put on requests they cannot parse, validate or pick an operation from
+ * (OPERATION_RESOLUTION_FAILURE: an unknown operationName, or several operations and none named): all the
+ * client's fault.
+ */
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 
 /**
  * Narrows an outgoing error's code to the closed ApiErrorCode union; the original code stays in

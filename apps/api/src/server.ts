@@ -5,9 +5,9 @@ import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type Api, type ApiOptions, authorizationOf, createApi } from './create-api.js';
-import { toClosedCode } from './errors.js';
 import type { LiveHub } from './live/live-hub.js';
 import { type ApiSettings, isLoopback, isLoopbackHostHeader } from './settings.js';
+import { subscribeOperation } from './ws-subscribe.js';
 
 export interface RunningApi {
   /** e.g. http://127.0.0.1:4000 */
@@ -65,13 +65,14 @@ export async function startApiServer(options: {
   const ownTracker = options.tracker === undefined;
   const tracker = options.tracker ?? openResourceTracker({ path: settings.dbPath });
   await tracker.ready;
-  const { yoga, live, authenticate } = createApi({
+  const { yoga, live, authenticate, limits } = createApi({
     tracker,
     tokens,
     dbPath: settings.dbPath,
     corsOrigins: settings.corsOrigins,
     maxBodyBytes: settings.maxBodyBytes,
     loopbackOnly: isLoopback(settings.host),
+    limits: { introspection: settings.introspection },
     ...options.api,
   });
 
@@ -106,20 +107,7 @@ export async function startApiServer(options: {
           return false;
         }
       },
-      onSubscribe: async (ctx, _id, payload) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped(wsCredentials(ctx));
-        const document = parse(payload.query);
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors.map(toClosedCode);
-        return {
-          schema,
-          document,
-          operationName: payload.operationName ?? null,
-          variableValues: payload.variables ?? null,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-      },
+      onSubscribe: (ctx, _id, payload) => subscribeOperation(yoga, limits, wsCredentials(ctx), payload),
     },
     wss,
   );

@@ -12,6 +12,8 @@ export interface ApiSettings {
   corsOrigins: string[];
   /** BYTEMETER_API_MAX_BODY_BYTES, default 1 MiB: larger request bodies get 413. */
   maxBodyBytes: number;
+  /** BYTEMETER_API_INTROSPECTION, default true; `false` refuses `__schema`/`__type` queries (BAD_USER_INPUT). */
+  introspection: boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -24,6 +26,14 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
     throw new Error(`${name} must be an integer from ${min} to ${max}; got "${raw}".`);
   }
   return value;
+}
+
+function boolSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new Error(`${name} must be true or false; got "${raw}".`);
 }
 
 /**
@@ -40,6 +50,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings 
       .map((s) => s.trim())
       .filter(Boolean),
     maxBodyBytes: intSetting(env, 'BYTEMETER_API_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024),
+    introspection: boolSetting(env, 'BYTEMETER_API_INTROSPECTION', true),
   };
 }
 

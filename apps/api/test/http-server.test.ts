@@ -116,6 +116,12 @@ describe('API over a real port', () => {
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://dash.example');
     const other = await post({ query: '{ __typename }' }, { origin: 'http://evil.example' });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    // Each answer depends on Origin, so shared caches must key on it.
+    expect(allowed.headers.get('vary')).toMatch(/\bOrigin\b/);
+    expect(other.headers.get('vary')).toMatch(/\bOrigin\b/);
+    expect((await post({ query: '{ __typename }' }, { origin: 'http://dash.example' })).headers.get('vary')).toMatch(
+      /\bOrigin\b/,
+    );
   });
 
   it('limits request bodies', async () => {

@@ -7,91 +7,102 @@ import {
   type ValidationContext,
 } from 'graphql';
 
-/** Limits on one operation, checked at validation time before anything runs. */
+/**
+ * Limits on one request, checked before anything runs. Depth, aliases, tokens, directives and cost are
+ * enforced by @escape.tech/graphql-armor (see use-query-limits.ts); the selection count and the nesting
+ * bounds are this API's own because armor has no equivalent (see nesting-guard.ts).
+ */
 export interface QueryLimits {
-  /** Deepest nesting of selection sets (fragments expanded). */
+  /** Deepest nesting of selection sets (fragments flattened). Introspection (`__schema`) is exempt. */
   maxDepth: number;
-  /** Aliased fields in the whole document. */
+  /** Aliased fields in one operation. */
   maxAliases: number;
   /** Field selections in one operation with fragments expanded: a cost bound that stops fragment bombs. */
   maxFields: number;
+  /** Lexical tokens in the document (counted while parsing, so an oversize document is never fully parsed). */
+  maxTokens: number;
+  /** Directives in one operation. */
+  maxDirectives: number;
+  /**
+   * armor's cost: objects 2, scalars 1, ×1.5 per level, ×`first` for a literal page size; introspection is
+   * exempt. A full 1,000-event page with every field costs about 40,000, so 100,000 admits two.
+   */
+  maxCost: number;
+  /** Brackets ({ ( [) open at once in the query text: refused before parsing, so the parser cannot overflow its stack. */
+  maxNesting: number;
+  /** Nesting of the JSON `variables` and `extensions` objects. */
+  maxJsonDepth: number;
+  /** Whether introspection (`__schema`, `__type`) is answered; BYTEMETER_API_INTROSPECTION=false refuses it. */
+  introspection: boolean;
 }
 
-export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 20, maxFields: 1000 };
+export const DEFAULT_LIMITS: QueryLimits = {
+  maxDepth: 10,
+  maxAliases: 20,
+  maxFields: 1000,
+  maxTokens: 2000,
+  maxDirectives: 50,
+  maxCost: 100_000,
+  maxNesting: 64,
+  maxJsonDepth: 32,
+  introspection: true,
+};
+
+/** Introspection is bounded by the schema itself, so it does not count against the selection limit. */
+const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
 
 /**
- * A validation rule refusing operations over the limits with BAD_USER_INPUT (`extensions.limit` says which).
- * @example addValidationRule(queryLimitsRule(DEFAULT_LIMITS))
+ * A validation rule refusing operations that select more than `maxFields` fields with fragments expanded
+ * (BAD_USER_INPUT, `extensions.limit: 'cost'`). It stops counting as soon as the bound is passed, because
+ * expanding a fragment bomb fully is the attack itself.
+ * @example addValidationRule(selectionCountRule(1000))
  */
-export function queryLimitsRule(limits: QueryLimits = DEFAULT_LIMITS) {
-  return (context: ValidationContext): ASTVisitor => {
-    const fail = (limit: string, message: string) =>
-      context.reportError(new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', limit } }));
-    return {
-      Document(doc) {
-        let aliases = 0;
-        const fragments = new Map<string, FragmentDefinitionNode>();
-        for (const def of doc.definitions)
-          if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-        const countAliases = (set: SelectionSetNode | undefined): void => {
-          for (const sel of set?.selections ?? []) {
-            if (sel.kind === Kind.FIELD && sel.alias) aliases++;
-            if (sel.kind !== Kind.FRAGMENT_SPREAD) countAliases(sel.selectionSet);
-          }
-        };
-        for (const def of doc.definitions) {
-          if (def.kind === Kind.OPERATION_DEFINITION || def.kind === Kind.FRAGMENT_DEFINITION) {
-            countAliases(def.selectionSet);
-          }
+export function selectionCountRule(maxFields: number) {
+  return (context: ValidationContext): ASTVisitor => ({
+    Document(doc) {
+      const fragments = new Map<string, FragmentDefinitionNode>();
+      for (const def of doc.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+      for (const def of doc.definitions) {
+        if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+        const count = { fields: 0 };
+        if (!countFields(def.selectionSet, new Set(), fragments, maxFields, count)) {
+          context.reportError(
+            new GraphQLError(`The operation selects over ${maxFields} fields (fragments expanded); ask for less.`, {
+              extensions: { code: 'BAD_USER_INPUT', limit: 'cost' },
+            }),
+          );
         }
-        if (aliases > limits.maxAliases) {
-          fail('aliases', `The document uses ${aliases} aliases; at most ${limits.maxAliases} are allowed.`);
-        }
-        for (const def of doc.definitions) {
-          if (def.kind !== Kind.OPERATION_DEFINITION) continue;
-          const cost = { depth: 0, fields: 0, over: false };
-          walk(def.selectionSet, 1, new Set(), fragments, limits, cost);
-          if (cost.depth > limits.maxDepth) {
-            fail('depth', `The operation nests ${cost.depth} levels deep; at most ${limits.maxDepth} are allowed.`);
-          } else if (cost.fields > limits.maxFields) {
-            fail('cost', `The operation selects over ${limits.maxFields} fields (fragments expanded); ask for less.`);
-          }
-        }
-        return false;
-      },
-    };
-  };
+      }
+      return false;
+    },
+  });
 }
 
-function walk(
+/** Counts field selections; false as soon as the bound is passed. */
+function countFields(
   set: SelectionSetNode,
-  depth: number,
   visiting: Set<string>,
   fragments: Map<string, FragmentDefinitionNode>,
-  limits: QueryLimits,
-  cost: { depth: number; fields: number; over: boolean },
-): void {
-  // Stop as soon as a limit is passed: expanding a fragment bomb fully is the attack itself.
-  if (cost.over) return;
-  if (depth > cost.depth) cost.depth = depth;
-  if (depth > limits.maxDepth || cost.fields > limits.maxFields) {
-    cost.over = true;
-    return;
-  }
+  maxFields: number,
+  count: { fields: number },
+): boolean {
   for (const sel of set.selections) {
     if (sel.kind === Kind.FIELD) {
-      cost.fields++;
-      if (sel.selectionSet) walk(sel.selectionSet, depth + 1, visiting, fragments, limits, cost);
+      if (INTROSPECTION_ROOTS.has(sel.name.value)) continue;
+      if (++count.fields > maxFields) return false;
+      if (sel.selectionSet && !countFields(sel.selectionSet, visiting, fragments, maxFields, count)) return false;
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      walk(sel.selectionSet, depth, visiting, fragments, limits, cost);
+      if (!countFields(sel.selectionSet, visiting, fragments, maxFields, count)) return false;
     } else {
       const name = sel.name.value;
       const fragment = fragments.get(name);
       // Cycles are reported by graphql's own NoFragmentCyclesRule; here they are simply not followed.
       if (!fragment || visiting.has(name)) continue;
       visiting.add(name);
-      walk(fragment.selectionSet, depth, visiting, fragments, limits, cost);
+      const within = countFields(fragment.selectionSet, visiting, fragments, maxFields, count);
       visiting.delete(name);
+      if (!within) return false;
     }
   }
+  return true;
 }
