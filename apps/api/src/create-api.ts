@@ -7,6 +7,7 @@ import type { ApiContext } from './context.js';
 import { maskError, toClosedCode } from './errors.js';
 import { EXPORT_INLINE_CAP } from './export-file.js';
 import { exportResponse } from './http/export-route.js';
+import { useOfflineGraphiQL } from './http/graphiql-page.js';
 import { useStreamBodyLimit } from './http/stream-body-limit.js';
 import { useVaryOrigin } from './http/vary-origin.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits/query-limits.js';
@@ -168,6 +169,8 @@ export function createApi(options: ApiOptions): {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Served by useOfflineGraphiQL instead: Yoga's own page loads GraphiQL from a public CDN.
+    graphiql: false,
     // Expected errors are the client's business; internal ones are written to stderr by maskError.
     logging: false,
     batching: false,
@@ -204,6 +207,7 @@ export function createApi(options: ApiOptions): {
     },
     plugins: [
       useRoutes(tracker, authenticate, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.loopbackOnly ?? false),
+      useOfflineGraphiQL('/graphql'),
       ...useQueryLimits(limits),
       useScopes(),
       useClosedErrorCodes(),
