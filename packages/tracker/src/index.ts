@@ -31,6 +31,7 @@ export { type OperationOptions, type OperationScope, startOperation } from './in
 export { trackOperation } from './instrument/track-operation.js';
 export { trackApi, trackDownload, trackStorage, trackUpload } from './instrument/track-wrappers.js';
 export { EXPORT_CONTENT_TYPES, type ExportQuery } from './query/export-usage.js';
+export type { BackendTotals } from './query/get-backend-totals.js';
 export type {
   BandwidthDelta,
   BandwidthFeedQuery,

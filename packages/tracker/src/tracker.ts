@@ -11,6 +11,7 @@ import { aggregateRanges } from './query/aggregate.js';
 import { loadBackends } from './query/backends.js';
 import { type ExportQuery, exportUsageStream, resolveExport } from './query/export-usage.js';
 import { getBackendStatusPlan } from './query/get-backend-status.js';
+import { type BackendTotals, getBackendTotalsPlan } from './query/get-backend-totals.js';
 import {
   type BandwidthDelta,
   type BandwidthFeedQuery,
@@ -465,6 +466,14 @@ export class ResourceTracker {
    */
   getBandwidthFeed(q: BandwidthFeedQuery): Promise<BandwidthDelta> {
     return this.read(() => getBandwidthFeedPlan(this.db, q));
+  }
+
+  /**
+   * All-time upload, download, API-call and cost totals of every backend, from day rollups (O(backends)).
+   * @example for (const t of await tracker.getBackendTotals()) console.log(t.backend, t.uploadBytes)
+   */
+  getBackendTotals(): Promise<BackendTotals[]> {
+    return this.read(() => getBackendTotalsPlan(this.db));
   }
 
   /** Every known backend with the time it was first seen. */
