@@ -13,6 +13,7 @@ import { useVaryOrigin } from './http/vary-origin.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits/query-limits.js';
 import { useQueryLimits } from './limits/use-query-limits.js';
 import { LiveHub } from './live/live-hub.js';
+import { useMetrics } from './metrics/use-metrics.js';
 import { schema } from './schema/index.js';
 import { DEFAULT_MAX_BODY_BYTES, isLoopbackHostHeader } from './settings.js';
 
@@ -207,6 +208,7 @@ export function createApi(options: ApiOptions): {
     },
     plugins: [
       useRoutes(tracker, authenticate, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.loopbackOnly ?? false),
+      ...useMetrics(tracker, authenticate, '/graphql'),
       useOfflineGraphiQL('/graphql'),
       ...useQueryLimits(limits),
       useScopes(),

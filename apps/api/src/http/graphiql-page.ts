@@ -49,7 +49,7 @@ export function useOfflineGraphiQL(endpoint: string): Plugin {
         'content-type': 'text/html; charset=utf-8',
       };
       const match = request.headers.get('if-none-match');
-      if (match !== null && match.split(',').some((t) => t.trim().replace(/^W\//, '') === tag)) {
+      if (match?.split(',').some((t) => t.trim().replace(/^W\//, '') === tag)) {
         endResponse(new fetchAPI.Response(null, { status: 304, headers }));
         return;
       }
