@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openResourceTracker } from '@bytemeter/tracker';
 import { expect, test } from '../support/fixtures';
 
 test('a fresh database shows the three lines that start tracking', async ({ page, ownStack, snap }) => {
@@ -13,6 +14,12 @@ test('a fresh database shows the three lines that start tracking', async ({ page
     await expect(empty).toContainText('const tracker = openResourceTracker();');
     await expect(empty).toContainText("tracker.trackBandwidthUpload('photos', 's3'");
     await snap(page, 'empty-state');
+    // The promise holds: the first event fills the page in without a reload.
+    const tracker = openResourceTracker({ path: join(dir, 'tracker.db'), flushIntervalMs: 100 });
+    tracker.trackBandwidthUpload('first-backend', 's3', 2048, { path: 'first' });
+    await tracker.close();
+    await expect(page.getByTestId('total-upload')).toHaveText('2.00 KiB', { timeout: 15_000 });
+    await expect(empty).toHaveCount(0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -23,7 +23,7 @@ interface TestFixtures {
   /** A backend name no other test uses. */
   backendName: string;
   /** Starts another API + dashboard pair (own database, options as given), stopped after the test. */
-  ownStack: (options: { dbPath: string }) => Promise<RunningStack>;
+  ownStack: (options: { dbPath: string; apiRestartDelayMs?: number }) => Promise<RunningStack>;
   /** Saves a full-page screenshot of `page` into artifacts/NAME.png. */
   snap: (page: Page, name: string) => Promise<void>;
 }
@@ -78,12 +78,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ownStack: async ({}, use, testInfo) => {
     const started: RunningStack[] = [];
     const logs: number[] = [];
-    await use(async ({ dbPath }) => {
+    await use(async ({ dbPath, apiRestartDelayMs }) => {
       // Its servers' output goes to the test's own output folder, to read when the test fails.
       mkdirSync(testInfo.outputDir, { recursive: true });
       const log = openSync(testInfo.outputPath(`servers-${started.length}.log`), 'w');
       logs.push(log);
-      const stack = await startStack({ dbPath, stdio: log });
+      const stack = await startStack({
+        dbPath,
+        stdio: log,
+        ...(apiRestartDelayMs === undefined ? {} : { apiRestartDelayMs }),
+        log: () => undefined,
+      });
       started.push(stack);
       return stack;
     });

@@ -28,6 +28,10 @@ const stack = await startStack({
   apiPort: port('BYTEMETER_API_PORT', 4000),
   webPort: port('BYTEMETER_WEB_PORT', 3000),
   stdio: 'ignore',
+}).catch(async (error: Error) => {
+  console.error(`✖ ${error.message}`);
+  await tracker.close();
+  process.exit(1);
 });
 const live = await startLiveTraffic(tracker);
 console.log(`\n  bytemeter demo dashboard  ${stack.webUrl}\n  GraphQL API               ${stack.apiUrl}/graphql\n`);
@@ -44,5 +48,9 @@ const shutdown = async () => {
   await stack.stop();
   process.exit(0);
 };
+stack.exited.then(async (reason) => {
+  console.error(`✖ Stopping: ${reason}.`);
+  await shutdown();
+});
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);

@@ -25,5 +25,11 @@ console.log(
   `\n  bytemeter dashboard  ${stack.webUrl}\n  GraphQL API          ${stack.apiUrl}/graphql\n\n  Ctrl-C stops both.\n`,
 );
 const shutdown = () => stack.stop().then(() => process.exit(0));
+// A dead dashboard is not served on: say so and exit non-zero (the API restarts itself, see startStack).
+stack.exited.then(async (reason) => {
+  console.error(`✖ Stopping: ${reason}.`);
+  await stack.stop();
+  process.exit(1);
+});
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);

@@ -1,3 +1,4 @@
+import { ApiDown } from '@/components/api-down';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { AutoSubmitSelect } from '@/components/auto-submit-select';
 import { EmptyState } from '@/components/empty-state';
@@ -6,7 +7,7 @@ import { BackendsTable } from '@/components/overview/backends-table';
 import { TotalsCards } from '@/components/overview/totals-cards';
 import { BytemeterUrqlProvider } from '@/components/urql-provider';
 import { formatInstant } from '@/lib/format';
-import { getBackendStatus, getUsageSummary } from '@/lib/server/bytemeter';
+import { getBackendStatus, getUsageSummary, loadOrDown } from '@/lib/server/bytemeter';
 import { first, parseTimeZone, timeZones } from '@/lib/time-zones';
 import { PERIODS, type Period } from '@/lib/types';
 
@@ -28,7 +29,16 @@ export default async function OverviewPage({
   const periodParam = first(params.period)?.toUpperCase();
   const period: Period = PERIODS.includes(periodParam as Period) ? (periodParam as Period) : 'DAY';
   const timezone = parseTimeZone(first(params.tz));
-  const [summary, statuses] = await Promise.all([getUsageSummary({ period, timezone }), getBackendStatus()]);
+  const data = await loadOrDown(() => Promise.all([getUsageSummary({ period, timezone }), getBackendStatus()]));
+  if ('down' in data) {
+    return (
+      <>
+        <h1>Overview</h1>
+        <ApiDown url={data.down} />
+      </>
+    );
+  }
+  const [summary, statuses] = data.value;
   const storedNow = statuses.reduce((s, b) => s + b.currentStorageUsageBytes, 0);
   const mbpsNow = statuses.reduce((s, b) => s + b.currentBandwidthUsageMbps, 0);
   return (
@@ -55,7 +65,11 @@ export default async function OverviewPage({
         </p>
       </form>
       {statuses.length === 0 ? (
-        <EmptyState />
+        <>
+          {/* Looks again every 3 s, so the page fills in when the first event lands (as it promises). */}
+          <AutoRefresh everyMs={3_000} />
+          <EmptyState />
+        </>
       ) : (
         <>
           <AutoRefresh everyMs={10_000} />
@@ -63,7 +77,7 @@ export default async function OverviewPage({
           <section className="panel" aria-labelledby="live-title">
             <h2 id="live-title">Live bandwidth</h2>
             <BytemeterUrqlProvider>
-              <LiveBandwidthChart />
+              <LiveBandwidthChart mbpsNow={mbpsNow} />
             </BytemeterUrqlProvider>
           </section>
           <section className="panel" aria-labelledby="backends-title">

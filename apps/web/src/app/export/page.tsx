@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
+import { ApiDown } from '@/components/api-down';
 import { FilterFields } from '@/components/usage/filter-fields';
-import { getBackendStatus } from '@/lib/server/bytemeter';
+import { getBackendStatus, loadOrDown } from '@/lib/server/bytemeter';
 import { parseUsageFilters } from '@/lib/usage-filters';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +13,16 @@ export default async function ExportPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const filters = parseUsageFilters(await searchParams);
-  const statuses = await getBackendStatus();
+  const data = await loadOrDown(() => getBackendStatus());
+  if ('down' in data) {
+    return (
+      <>
+        <h1>Export</h1>
+        <ApiDown url={data.down} />
+      </>
+    );
+  }
+  const statuses = data.value;
   return (
     <>
       <h1>Export</h1>

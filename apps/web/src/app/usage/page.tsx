@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ApiDown } from '@/components/api-down';
 import { EventsTable } from '@/components/usage/events-table';
 import { FilterFields } from '@/components/usage/filter-fields';
 import { formatCount } from '@/lib/format';
-import { getBackendStatus, getUsagePage } from '@/lib/server/bytemeter';
+import { getBackendStatus, getUsagePage, loadOrDown } from '@/lib/server/bytemeter';
 import { first, parseTimeZone } from '@/lib/time-zones';
 import { filterQuery, parseUsageFilters } from '@/lib/usage-filters';
 
@@ -24,10 +25,21 @@ export default async function UsagePage({
   // The cursors of the pages before this one, so "Previous" is a plain link.
   const trail = (first(params.trail) ?? '').split('~').filter(Boolean);
   const { range, ...rest } = filters;
-  const [page, statuses] = await Promise.all([
-    getUsagePage({ ...rest, ...(range ? { range } : {}), first: PAGE_SIZE, ...(after ? { after } : {}) }),
-    getBackendStatus(),
-  ]);
+  const data = await loadOrDown(() =>
+    Promise.all([
+      getUsagePage({ ...rest, ...(range ? { range } : {}), first: PAGE_SIZE, ...(after ? { after } : {}) }),
+      getBackendStatus(),
+    ]),
+  );
+  if ('down' in data) {
+    return (
+      <>
+        <h1>Usage explorer</h1>
+        <ApiDown url={data.down} />
+      </>
+    );
+  }
+  const [page, statuses] = data.value;
   const base = filterQuery(filters);
   const link = (cursor: string | undefined, nextTrail: string[]) => {
     const q = new URLSearchParams(base);

@@ -36,12 +36,36 @@ export function errorCode(error: unknown): string | null {
   return null;
 }
 
-/** Runs `call` with the session's client; UNAUTHENTICATED means "log in". */
+/** The API did not answer (connection refused, reset, timed out): the page says so instead of failing. */
+export class ApiUnreachableError extends Error {
+  constructor(readonly url: string) {
+    super(`Cannot reach the bytemeter API at ${url}.`);
+    this.name = 'ApiUnreachableError';
+  }
+}
+
+/** Runs `call` with the session's client; UNAUTHENTICATED means "log in", NETWORK means the API is down. */
 async function read<T>(call: (client: BytemeterClient) => Promise<T>): Promise<T> {
   try {
     return await call(clientFor(await sessionToken()));
   } catch (error) {
-    if (errorCode(error) === 'UNAUTHENTICATED') redirect('/login');
+    const code = errorCode(error);
+    if (code === 'UNAUTHENTICATED') redirect('/login');
+    if (code === 'NETWORK') throw new ApiUnreachableError(apiUrl());
+    throw error;
+  }
+}
+
+/**
+ * A page's reads, or the API's address when it cannot be reached: pages render <ApiDown> in their layout
+ * then (a thrown error would reach the browser as a bare digest in production). Other errors pass through.
+ * @example const data = await loadOrDown(() => getBackendStatus()); if ('down' in data) return <ApiDown url={data.down} />;
+ */
+export async function loadOrDown<T>(load: () => Promise<T>): Promise<{ value: T } | { down: string }> {
+  try {
+    return { value: await load() };
+  } catch (error) {
+    if (error instanceof ApiUnreachableError) return { down: error.url };
     throw error;
   }
 }

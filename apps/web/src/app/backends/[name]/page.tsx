@@ -1,16 +1,16 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { ApiDown } from '@/components/api-down';
 import { AutoSubmitSelect } from '@/components/auto-submit-select';
 import { BarChart, type ChartPoint } from '@/components/bar-chart';
 import { HealthBadge } from '@/components/health-badge';
 import { EventsTable } from '@/components/usage/events-table';
 import { formatAmount, formatBytes, formatMbps } from '@/lib/format';
 import { parseRangeKey, RANGES, rangeFor } from '@/lib/ranges';
-import { getBackendStatus, getTimeSeries, getUsagePage } from '@/lib/server/bytemeter';
-import { fillSlots } from '@/lib/slots';
+import { getBackendStatus, getTimeSeries, getUsagePage, loadOrDown } from '@/lib/server/bytemeter';
 import { first, parseTimeZone } from '@/lib/time-zones';
-import type { Granularity, ResourceType, SeriesPoint } from '@/lib/types';
+import type { ResourceType, SeriesPoint } from '@/lib/types';
 
 export const dynamic = 'force-dynamic';
 
@@ -30,13 +30,9 @@ const SERIES: { type: ResourceType; title: string; color: string }[] = [
   { type: 'OPERATION_COST', title: 'Cost', color: '#047857' },
 ];
 
-/** The API's buckets on evenly spaced chart slots over the range. */
-function toPoints(series: SeriesPoint[], range: { from: string; to: string }, granularity: Granularity): ChartPoint[] {
-  return fillSlots(
-    series.map((p) => ({ t: p.bucketStart, v: p.totalAmount })),
-    range,
-    granularity,
-  );
+/** The API's buckets as they came (one backend, so one point per bucket): never re-bucketed here. */
+function toPoints(series: SeriesPoint[]): ChartPoint[] {
+  return series.map((p) => ({ t: p.bucketStart, v: p.totalAmount }));
 }
 
 export default async function BackendPage({ params, searchParams }: Props) {
@@ -46,22 +42,31 @@ export default async function BackendPage({ params, searchParams }: Props) {
   const timezone = parseTimeZone(first(sp.tz));
   const { from, to, granularity } = rangeFor(rangeKey);
   const range = { from, to };
-  const [statuses, storage, recent, ...series] = await Promise.all([
-    getBackendStatus(name),
-    getTimeSeries({ resourceType: 'STORAGE_USED', granularity, range, timezone, backend: name }),
-    getUsagePage({ backend: name, hoursBack: 24 * 90, first: 25 }),
-    ...SERIES.map((s) => getTimeSeries({ resourceType: s.type, granularity, range, timezone, backend: name })),
-  ]);
+  const data = await loadOrDown(() =>
+    Promise.all([
+      getBackendStatus(name),
+      getTimeSeries({ resourceType: 'STORAGE_USED', granularity, range, timezone, backend: name }),
+      getUsagePage({ backend: name, hoursBack: 24 * 90, first: 25 }),
+      ...SERIES.map((s) => getTimeSeries({ resourceType: s.type, granularity, range, timezone, backend: name })),
+    ] as const),
+  );
+  if ('down' in data) {
+    return (
+      <>
+        <h1>{name}</h1>
+        <ApiDown url={data.down} />
+      </>
+    );
+  }
+  const [statuses, storage, recent, ...series] = data.value;
   const status = statuses[0];
   if (!status) notFound();
-  // Storage level over time: the level now, minus the changes after each bucket.
+  // Storage level at the end of each API bucket: the level now, minus the changes in later buckets.
   let level = status.currentStorageUsageBytes;
   const levels: ChartPoint[] = [];
-  const changes = toPoints(storage, range, granularity);
-  for (let i = changes.length - 1; i >= 0; i--) {
-    const p = changes[i]!;
-    levels.unshift({ t: p.t, v: level });
-    level -= p.v;
+  for (let i = storage.length - 1; i >= 0; i--) {
+    levels.unshift({ t: storage[i]!.bucketStart, v: level });
+    level -= storage[i]!.totalAmount;
   }
   return (
     <>
@@ -109,7 +114,9 @@ export default async function BackendPage({ params, searchParams }: Props) {
             <h2>{s.title}</h2>
             <BarChart
               title={s.title}
-              points={toPoints(series[i]!, range, granularity)}
+              points={toPoints(series[i]!)}
+              range={range}
+              granularity={granularity}
               format={(v) => formatAmount(s.type, v)}
               timeZone={timezone}
               color={s.color}
@@ -121,6 +128,9 @@ export default async function BackendPage({ params, searchParams }: Props) {
           <BarChart
             title="Stored"
             points={levels}
+            startLevel={level}
+            range={range}
+            granularity={granularity}
             format={formatBytes}
             timeZone={timezone}
             kind="line"
