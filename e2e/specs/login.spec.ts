@@ -59,8 +59,15 @@ test('with API tokens the dashboard asks for a read token and never forwards wri
     // Logging out ends the session on the server: the next visit asks for a token again.
     await page.getByRole('button', { name: 'Log out' }).click();
     await expect(page).toHaveURL(`${stack.webUrl}/login`);
-    await page.goto(`${stack.webUrl}/usage`);
-    await expect(page).toHaveURL(`${stack.webUrl}/login`);
+    // Login returns to the page that was asked for, query included.
+    await page.goto(`${stack.webUrl}/usage?hours=168&resource=API_CALLS`);
+    await expect(page).toHaveURL(
+      `${stack.webUrl}/login?next=${encodeURIComponent('/usage?hours=168&resource=API_CALLS')}`,
+    );
+    await page.getByLabel('API token (read scope)').fill(read);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page).toHaveURL(`${stack.webUrl}/usage?hours=168&resource=API_CALLS`);
+    await expect(page.getByRole('heading', { name: 'Usage explorer' })).toBeVisible();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -62,7 +62,7 @@ test('period and time zone pickers change the totals to the API answer for them'
   await page.goto('/');
   await page.getByLabel('Period').selectOption('WEEK');
   await expect(page).toHaveURL(/period=WEEK/);
-  await page.getByLabel('Time zone').selectOption('Asia/Kathmandu');
+  await page.getByLabel('Time zone').fill('Asia/Kathmandu');
   await expect(page).toHaveURL(/tz=Asia%2FKathmandu/);
   const usageSummary = await api.getUsageSummary({ period: 'WEEK', timezone: 'Asia/Kathmandu' });
   await expect(page.getByTestId('total-download')).toHaveAttribute(

@@ -1,7 +1,10 @@
 import type { Metadata, Viewport } from 'next';
+import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
 import { NavBar } from '@/components/nav-bar';
+import { ZoneDefault } from '@/components/zone-default';
 import { sessionToken } from '@/lib/server/session';
+import { ZONE_COOKIE } from '@/lib/zone-cookie';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -13,6 +16,7 @@ export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const loggedIn = (await sessionToken()) !== null;
+  const remembered = (await cookies()).has(ZONE_COOKIE);
   return (
     <html lang="en">
       <body>
@@ -21,6 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         </a>
         <NavBar loggedIn={loggedIn} />
         <main id="content">{children}</main>
+        <ZoneDefault remembered={remembered} />
       </body>
     </html>
   );

@@ -6,9 +6,11 @@ import { LiveBandwidthChart } from '@/components/live-bandwidth-chart';
 import { BackendsTable } from '@/components/overview/backends-table';
 import { TotalsCards } from '@/components/overview/totals-cards';
 import { BytemeterUrqlProvider } from '@/components/urql-provider';
+import { ZonePicker } from '@/components/zone-picker';
 import { formatInstant } from '@/lib/format';
 import { getBackendStatus, getUsageSummary, loadOrDown } from '@/lib/server/bytemeter';
-import { first, parseTimeZone, timeZones } from '@/lib/time-zones';
+import { chosenZone } from '@/lib/server/zone';
+import { first, timeZones } from '@/lib/time-zones';
 import { PERIODS, type Period } from '@/lib/types';
 
 export const dynamic = 'force-dynamic';
@@ -28,7 +30,7 @@ export default async function OverviewPage({
   const params = await searchParams;
   const periodParam = first(params.period)?.toUpperCase();
   const period: Period = PERIODS.includes(periodParam as Period) ? (periodParam as Period) : 'DAY';
-  const timezone = parseTimeZone(first(params.tz));
+  const timezone = await chosenZone(first(params.tz));
   const data = await loadOrDown(() => Promise.all([getUsageSummary({ period, timezone }), getBackendStatus()]));
   if ('down' in data) {
     return (
@@ -52,13 +54,7 @@ export default async function OverviewPage({
             </option>
           ))}
         </AutoSubmitSelect>
-        <AutoSubmitSelect name="tz" label="Time zone" defaultValue={timezone}>
-          {timeZones(timezone).map((z) => (
-            <option key={z} value={z}>
-              {z}
-            </option>
-          ))}
-        </AutoSubmitSelect>
+        <ZonePicker zones={timeZones(timezone)} value={timezone} />
         <button type="submit">Show</button>
         <p className="muted" style={{ margin: 0 }} data-testid="period-range">
           {formatInstant(summary.periodStart, timezone)} – {formatInstant(summary.periodEnd, timezone)} ({timezone})

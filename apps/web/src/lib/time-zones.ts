@@ -19,12 +19,15 @@ export function timeZones(selected?: string): string[] {
   return ['UTC', ...zones.filter((z) => z !== 'UTC').sort()];
 }
 
-/** The zone asked for when it is a valid IANA name, else UTC. @example parseTimeZone('Asia/Kolkata') */
+/**
+ * The zone asked for when it is a valid IANA name (under its current name: browsers still report
+ * Asia/Calcutta), else UTC. @example parseTimeZone('Asia/Calcutta') // 'Asia/Kolkata'
+ */
 export function parseTimeZone(value: string | undefined): string {
   if (!value) return 'UTC';
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
-    return value;
+    return RENAMED[value] ?? value;
   } catch {
     return 'UTC';
   }

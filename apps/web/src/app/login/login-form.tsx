@@ -3,11 +3,12 @@ import { useActionState } from 'react';
 import { type LoginState, logIn } from './actions';
 
 /** The token form; the token goes to this dashboard's server only, which keeps it and sets a session cookie. */
-export function LoginForm() {
+export function LoginForm({ next }: { next: string }) {
   const [state, action, pending] = useActionState<LoginState, FormData>(logIn, { error: null });
   return (
     <form action={action} className="panel" style={{ maxWidth: '32rem' }} aria-labelledby="login-title">
       <h2 id="login-title">Log in</h2>
+      <input type="hidden" name="next" value={next} />
       <p className="muted">This API requires a token. Paste a read-only token; the dashboard keeps it on its server.</p>
       <div className="field" style={{ marginBottom: '0.8rem' }}>
         <label htmlFor="token">API token (read scope)</label>

@@ -3,11 +3,16 @@ import { LoginForm } from './login-form';
 
 export const metadata: Metadata = { title: 'Log in' };
 
-export default function LoginPage() {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const next = (await searchParams).next;
   return (
     <>
       <h1>bytemeter</h1>
-      <LoginForm />
+      <LoginForm next={typeof next === 'string' ? next : ''} />
     </>
   );
 }

@@ -5,7 +5,8 @@ import { EventsTable } from '@/components/usage/events-table';
 import { FilterFields } from '@/components/usage/filter-fields';
 import { formatCount } from '@/lib/format';
 import { getBackendStatus, getUsagePage, loadOrDown } from '@/lib/server/bytemeter';
-import { first, parseTimeZone } from '@/lib/time-zones';
+import { chosenZone } from '@/lib/server/zone';
+import { first } from '@/lib/time-zones';
 import { filterQuery, parseUsageFilters } from '@/lib/usage-filters';
 
 export const dynamic = 'force-dynamic';
@@ -20,7 +21,7 @@ export default async function UsagePage({
 }) {
   const params = await searchParams;
   const filters = parseUsageFilters(params);
-  const timezone = parseTimeZone(first(params.tz));
+  const timezone = await chosenZone(first(params.tz));
   const after = first(params.after) || undefined;
   // The cursors of the pages before this one, so "Previous" is a plain link.
   const trail = (first(params.trail) ?? '').split('~').filter(Boolean);

@@ -7,6 +7,7 @@ import {
   createBytemeterClient,
   GraphQLRequestError,
 } from '@bytemeter/client';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type {
   BackendStatus,
@@ -18,6 +19,7 @@ import type {
   UsageEventConnection,
   UsageSummary,
 } from '../types';
+import { PATH_HEADER } from '../zone-cookie';
 import { sessionToken } from './session';
 import { apiUrl } from './settings';
 
@@ -50,7 +52,11 @@ async function read<T>(call: (client: BytemeterClient) => Promise<T>): Promise<T
     return await call(clientFor(await sessionToken()));
   } catch (error) {
     const code = errorCode(error);
-    if (code === 'UNAUTHENTICATED') redirect('/login');
+    if (code === 'UNAUTHENTICATED') {
+      // Back to the page that was asked for once logged in (the proxy passes its path on).
+      const path = (await headers()).get(PATH_HEADER);
+      redirect(path && path !== '/' ? `/login?next=${encodeURIComponent(path)}` : '/login');
+    }
     if (code === 'NETWORK') throw new ApiUnreachableError(apiUrl());
     throw error;
   }

@@ -6,10 +6,12 @@ import { AutoSubmitSelect } from '@/components/auto-submit-select';
 import { BarChart, type ChartPoint } from '@/components/bar-chart';
 import { HealthBadge } from '@/components/health-badge';
 import { EventsTable } from '@/components/usage/events-table';
+import { ZonePicker } from '@/components/zone-picker';
 import { formatAmount, formatBytes, formatMbps } from '@/lib/format';
 import { parseRangeKey, RANGES, rangeFor } from '@/lib/ranges';
 import { getBackendStatus, getTimeSeries, getUsagePage, loadOrDown } from '@/lib/server/bytemeter';
-import { first, parseTimeZone } from '@/lib/time-zones';
+import { chosenZone } from '@/lib/server/zone';
+import { first, timeZones } from '@/lib/time-zones';
 import type { ResourceType, SeriesPoint } from '@/lib/types';
 
 export const dynamic = 'force-dynamic';
@@ -26,8 +28,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 const SERIES: { type: ResourceType; title: string; color: string }[] = [
   { type: 'BANDWIDTH_UPLOAD', title: 'Uploaded', color: 'var(--up)' },
   { type: 'BANDWIDTH_DOWNLOAD', title: 'Downloaded', color: 'var(--down)' },
-  { type: 'API_CALLS', title: 'API calls', color: '#6d28d9' },
-  { type: 'OPERATION_COST', title: 'Cost', color: '#047857' },
+  { type: 'API_CALLS', title: 'API calls', color: 'var(--calls)' },
+  { type: 'OPERATION_COST', title: 'Cost', color: 'var(--cost)' },
 ];
 
 /** The API's buckets as they came (one backend, so one point per bucket): never re-bucketed here. */
@@ -39,7 +41,7 @@ export default async function BackendPage({ params, searchParams }: Props) {
   const name = decodeURIComponent((await params).name);
   const sp = await searchParams;
   const rangeKey = parseRangeKey(first(sp.range));
-  const timezone = parseTimeZone(first(sp.tz));
+  const timezone = await chosenZone(first(sp.tz));
   const { from, to, granularity } = rangeFor(rangeKey);
   const range = { from, to };
   const data = await loadOrDown(() =>
@@ -102,7 +104,7 @@ export default async function BackendPage({ params, searchParams }: Props) {
             </option>
           ))}
         </AutoSubmitSelect>
-        <input type="hidden" name="tz" value={timezone} />
+        <ZonePicker zones={timeZones(timezone)} value={timezone} />
         <button type="submit">Show</button>
         <p className="muted" style={{ margin: 0 }}>
           One bar per {granularity.toLowerCase()} ({timezone})
@@ -134,7 +136,7 @@ export default async function BackendPage({ params, searchParams }: Props) {
             format={formatBytes}
             timeZone={timezone}
             kind="line"
-            color="#0e7490"
+            color="var(--stored)"
           />
         </section>
       </div>

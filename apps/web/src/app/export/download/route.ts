@@ -23,7 +23,10 @@ export async function GET(request: Request): Promise<Response> {
     });
   } catch (error) {
     const code = errorCode(error);
-    if (code === 'UNAUTHENTICATED') return new Response(null, { status: 303, headers: { location: '/login' } });
+    if (code === 'UNAUTHENTICATED') {
+      const back = `/export?${new URL(request.url).searchParams}`;
+      return new Response(null, { status: 303, headers: { location: `/login?next=${encodeURIComponent(back)}` } });
+    }
     const message = error instanceof Error ? error.message : String(error);
     return Response.json({ errors: [{ message, extensions: { code } }] }, { status: code === 'NETWORK' ? 502 : 400 });
   }
