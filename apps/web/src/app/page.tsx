@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { ApiDown } from '@/components/api-down';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { AutoSubmitSelect } from '@/components/auto-submit-select';
@@ -22,6 +23,13 @@ const PERIOD_LABEL: Record<Period, string> = {
   MONTH: 'This month',
 };
 
+const PREVIOUS_LABEL: Record<Period, string> = {
+  HOUR: 'the hour before',
+  DAY: 'the day before',
+  WEEK: 'the week before',
+  MONTH: 'the month before',
+};
+
 export default async function OverviewPage({
   searchParams,
 }: {
@@ -31,7 +39,18 @@ export default async function OverviewPage({
   const periodParam = first(params.period)?.toUpperCase();
   const period: Period = PERIODS.includes(periodParam as Period) ? (periodParam as Period) : 'DAY';
   const timezone = await chosenZone(first(params.tz));
-  const data = await loadOrDown(() => Promise.all([getUsageSummary({ period, timezone }), getBackendStatus()]));
+  const atParam = first(params.at);
+  const at = atParam && !Number.isNaN(Date.parse(atParam)) ? new Date(atParam).toISOString() : undefined;
+  const data = await loadOrDown(async () => {
+    const summary = await getUsageSummary({ period, timezone, ...(at ? { at } : {}) });
+    // The period before this one: the API's own period that holds the instant just before this start.
+    const previousAt = new Date(Date.parse(summary.periodStart) - 1).toISOString();
+    const [previous, statuses] = await Promise.all([
+      getUsageSummary({ period, timezone, at: previousAt }),
+      getBackendStatus(),
+    ]);
+    return [summary, previous, statuses] as const;
+  });
   if ('down' in data) {
     return (
       <>
@@ -40,7 +59,13 @@ export default async function OverviewPage({
       </>
     );
   }
-  const [summary, statuses] = data.value;
+  const [summary, previous, statuses] = data.value;
+  const step = (instant: string | null) => {
+    const q = new URLSearchParams({ period, tz: timezone });
+    if (instant) q.set('at', instant);
+    return `/?${q}`;
+  };
+  const isCurrent = Date.parse(summary.periodEnd) > Date.now();
   const storedNow = statuses.reduce((s, b) => s + b.currentStorageUsageBytes, 0);
   const mbpsNow = statuses.reduce((s, b) => s + b.currentBandwidthUsageMbps, 0);
   return (
@@ -59,6 +84,22 @@ export default async function OverviewPage({
         <p className="muted" style={{ margin: 0 }} data-testid="period-range">
           {formatInstant(summary.periodStart, timezone)} – {formatInstant(summary.periodEnd, timezone)} ({timezone})
         </p>
+        <nav className="pager" aria-label="Step through periods">
+          <Link className="button secondary" href={step(previous.periodStart)} rel="prev">
+            ← Previous
+          </Link>
+          {isCurrent ? null : (
+            <>
+              <Link className="button secondary" href={step(summary.periodEnd)} rel="next">
+                Next →
+              </Link>
+              <Link className="button secondary" href={step(null)}>
+                Now
+              </Link>
+            </>
+          )}
+        </nav>
+        {at ? <input type="hidden" name="at" value={at} /> : null}
       </form>
       {statuses.length === 0 ? (
         <>
@@ -69,7 +110,13 @@ export default async function OverviewPage({
       ) : (
         <>
           <AutoRefresh everyMs={10_000} />
-          <TotalsCards totals={summary.totals} storedNow={storedNow} mbpsNow={mbpsNow} />
+          <TotalsCards
+            totals={summary.totals}
+            previous={previous.totals}
+            previousLabel={PREVIOUS_LABEL[period]}
+            storedNow={storedNow}
+            mbpsNow={mbpsNow}
+          />
           <section className="panel" aria-labelledby="live-title">
             <h2 id="live-title">Live bandwidth</h2>
             <BytemeterUrqlProvider>

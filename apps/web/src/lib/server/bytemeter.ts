@@ -83,6 +83,8 @@ export async function loadOrDown<T>(load: () => Promise<T>): Promise<{ value: T 
 export function getUsageSummary(args: {
   period?: Period;
   timezone?: string;
+  /** An instant inside the period wanted (default now): steps back and forward in time. */
+  at?: string;
   range?: { from: string; to: string };
   backend?: string;
 }): Promise<UsageSummary> {
