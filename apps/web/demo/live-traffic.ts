@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type ResourceTracker, trackApi } from '@bytemeter/tracker';
 import { instrumentFs } from '@bytemeter/tracker/fs';
 import { instrumentS3Client } from '@bytemeter/tracker/s3';
@@ -26,6 +26,12 @@ export interface LiveTraffic {
 export async function startLiveTraffic(tracker: ResourceTracker, everyMs = 400): Promise<LiveTraffic> {
   const s3Dir = mkdtempSync(join(tmpdir(), 'bytemeter-demo-s3-'));
   const diskDir = mkdtempSync(join(tmpdir(), 'bytemeter-demo-disk-'));
+  // However the process ends (Ctrl-C, an error, process.exit), its temporary folders go with it.
+  const removeDirs = () => {
+    rmSync(s3Dir, { recursive: true, force: true });
+    rmSync(diskDir, { recursive: true, force: true });
+  };
+  process.once('exit', removeDirs);
   const server = new S3rver({
     port: 0,
     address: '127.0.0.1',
@@ -70,6 +76,8 @@ export async function startLiveTraffic(tracker: ResourceTracker, everyMs = 400):
         }),
       );
       keys.push(key);
+      // Keep the bucket small (it grew by ~1 GB in 16 minutes): the oldest object goes past 30.
+      if (keys.length > 30) await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: keys.shift()! }));
     } else {
       const key = Math.random() < 0.05 ? 'live/missing.bin' : keys[Math.floor(Math.random() * keys.length)]!;
       const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key })).catch(() => null);
@@ -90,7 +98,10 @@ export async function startLiveTraffic(tracker: ResourceTracker, everyMs = 400):
 
   const loop = (async () => {
     while (running) {
-      await step().catch((error: unknown) => console.error(`demo traffic: ${(error as Error).message}`));
+      await step().catch((error: unknown) => {
+        // A step cut off by Ctrl-C is not worth a message.
+        if (running) console.error(`demo traffic: ${(error as Error).message}`);
+      });
       await new Promise((resolve) => setTimeout(resolve, everyMs * (0.5 + Math.random())));
     }
   })();
@@ -101,8 +112,7 @@ export async function startLiveTraffic(tracker: ResourceTracker, everyMs = 400):
       await loop;
       s3.destroy();
       await server.close();
-      rmSync(s3Dir, { recursive: true, force: true });
-      rmSync(diskDir, { recursive: true, force: true });
+      removeDirs();
     },
   };
 }
