@@ -29,6 +29,8 @@ export default defineConfig({
   globalSetup: './support/global-setup.ts',
   use: {
     baseURL: process.env.BYTEMETER_E2E_WEB_URL,
+    // The dashboard starts in the browser's zone; pin it so the suite does not depend on the host's.
+    timezoneId: 'UTC',
     launchOptions: chromium,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',

@@ -78,4 +78,15 @@ test('explorer filters by backend, resource and time, and pages through 25 at a 
   await page.getByLabel('Backend type').selectOption('LOCAL');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page.getByText('No events match these filters.')).toBeVisible();
+
+  // Dates are entered in the viewer's zone: the same four events between the Kolkata wall times.
+  const kolkata = (d: Date) => new Date(d.getTime() + 330 * 60_000).toISOString().slice(0, 16);
+  await page.goto(`/usage?tz=Asia%2FKolkata&backend=${encodeURIComponent(backendName)}&hours=168`);
+  await page.getByLabel('From (Asia/Kolkata, optional)').fill(kolkata(new Date(threeDaysAgo.getTime() - 60_000)));
+  await page.getByLabel('To (Asia/Kolkata, optional)').fill(kolkata(new Date(threeDaysAgo.getTime() + 10 * 60_000)));
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page.getByTestId('total-count')).toHaveText('4');
+  await expect(page.getByLabel('From (Asia/Kolkata, optional)')).toHaveValue(
+    kolkata(new Date(threeDaysAgo.getTime() - 60_000)),
+  );
 });

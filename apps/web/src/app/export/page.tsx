@@ -2,6 +2,8 @@ import type { Metadata } from 'next';
 import { ApiDown } from '@/components/api-down';
 import { FilterFields } from '@/components/usage/filter-fields';
 import { getBackendStatus, loadOrDown } from '@/lib/server/bytemeter';
+import { chosenZone } from '@/lib/server/zone';
+import { first } from '@/lib/time-zones';
 import { parseUsageFilters } from '@/lib/usage-filters';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +14,9 @@ export default async function ExportPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const filters = parseUsageFilters(await searchParams);
+  const params = await searchParams;
+  const timezone = await chosenZone(first(params.tz));
+  const filters = parseUsageFilters(params, timezone);
   const data = await loadOrDown(() => getBackendStatus());
   if ('down' in data) {
     return (
@@ -33,7 +37,12 @@ export default async function ExportPage({
           time range.
         </p>
         <form className="toolbar" method="get" action="/export/download" aria-label="Export">
-          <FilterFields filters={filters} backends={statuses.map((s) => s.backend)} withTypes={false} />
+          <FilterFields
+            filters={filters}
+            backends={statuses.map((s) => s.backend)}
+            withTypes={false}
+            timeZone={timezone}
+          />
           <div className="field">
             <label htmlFor="export-format">Format</label>
             <select id="export-format" name="format" defaultValue="csv">

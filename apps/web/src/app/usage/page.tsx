@@ -20,8 +20,8 @@ export default async function UsagePage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  const filters = parseUsageFilters(params);
   const timezone = await chosenZone(first(params.tz));
+  const filters = parseUsageFilters(params, timezone);
   const after = first(params.after) || undefined;
   // The cursors of the pages before this one, so "Previous" is a plain link.
   const trail = (first(params.trail) ?? '').split('~').filter(Boolean);
@@ -41,7 +41,7 @@ export default async function UsagePage({
     );
   }
   const [page, statuses] = data.value;
-  const base = filterQuery(filters);
+  const base = filterQuery(filters, timezone);
   const link = (cursor: string | undefined, nextTrail: string[]) => {
     const q = new URLSearchParams(base);
     if (cursor) q.set('after', cursor);
@@ -54,7 +54,7 @@ export default async function UsagePage({
     <>
       <h1>Usage explorer</h1>
       <form className="toolbar panel" method="get" aria-label="Filters">
-        <FilterFields filters={filters} backends={statuses.map((s) => s.backend)} />
+        <FilterFields filters={filters} backends={statuses.map((s) => s.backend)} timeZone={timezone} />
         <button type="submit">Apply filters</button>
         <Link className="button secondary" href="/usage">
           Reset

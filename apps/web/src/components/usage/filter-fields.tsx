@@ -1,5 +1,6 @@
 import { BACKEND_TYPES, RESOURCE_TYPES } from '@/lib/types';
 import { HOURS_CHOICES, type UsageFilters } from '@/lib/usage-filters';
+import { isoToZonedLocal } from '@/lib/zoned-time';
 
 const HOURS_LABEL: Record<number, string> = {
   1: 'Last hour',
@@ -15,10 +16,13 @@ export function FilterFields({
   filters,
   backends,
   withTypes = true,
+  timeZone,
 }: {
   filters: UsageFilters;
   backends: string[];
   withTypes?: boolean;
+  /** The viewer's zone: from/to are entered and shown in it (24-hour). */
+  timeZone: string;
 }) {
   return (
     <>
@@ -70,17 +74,22 @@ export function FilterFields({
         </select>
       </div>
       <div className="field">
-        <label htmlFor="filter-from">From (UTC, optional)</label>
+        <label htmlFor="filter-from">From ({timeZone}, optional)</label>
         <input
           id="filter-from"
           type="datetime-local"
           name="from"
-          defaultValue={filters.range?.from.slice(0, 16) ?? ''}
+          defaultValue={filters.range ? isoToZonedLocal(filters.range.from, timeZone) : ''}
         />
       </div>
       <div className="field">
-        <label htmlFor="filter-to">To (UTC, optional)</label>
-        <input id="filter-to" type="datetime-local" name="to" defaultValue={filters.range?.to.slice(0, 16) ?? ''} />
+        <label htmlFor="filter-to">To ({timeZone}, optional)</label>
+        <input
+          id="filter-to"
+          type="datetime-local"
+          name="to"
+          defaultValue={filters.range ? isoToZonedLocal(filters.range.to, timeZone) : ''}
+        />
       </div>
     </>
   );

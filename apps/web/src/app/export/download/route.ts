@@ -2,6 +2,7 @@
 // streamed /export) with the session's read token; the browser gets a plain download, chunk by chunk.
 import { clientFor, errorCode } from '@/lib/server/bytemeter';
 import { sessionToken } from '@/lib/server/session';
+import { chosenZone } from '@/lib/server/zone';
 import { parseUsageFilters } from '@/lib/usage-filters';
 
 export const dynamic = 'force-dynamic';
@@ -11,7 +12,7 @@ type Format = (typeof FORMATS)[number];
 
 export async function GET(request: Request): Promise<Response> {
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  const filters = parseUsageFilters(params);
+  const filters = parseUsageFilters(params, await chosenZone(params.tz));
   const format: Format = FORMATS.includes(params.format as Format) ? (params.format as Format) : 'csv';
   let stream: Awaited<ReturnType<ReturnType<typeof clientFor>['exportUsage']>>;
   try {
