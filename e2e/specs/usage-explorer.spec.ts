@@ -89,4 +89,11 @@ test('explorer filters by backend, resource and time, and pages through 25 at a 
   await expect(page.getByLabel('From (Asia/Kolkata, optional)')).toHaveValue(
     kolkata(new Date(threeDaysAgo.getTime() - 60_000)),
   );
+  // The filters go along to Export.
+  await page.getByRole('link', { name: 'Export these…' }).click();
+  await expect(page).toHaveURL(/\/export\?/);
+  await expect(page.getByLabel('Backend')).toHaveValue(backendName);
+  await expect(page.getByLabel('From (Asia/Kolkata, optional)')).toHaveValue(
+    kolkata(new Date(threeDaysAgo.getTime() - 60_000)),
+  );
 });

@@ -59,6 +59,10 @@ export default async function UsagePage({
         <Link className="button secondary" href="/usage">
           Reset
         </Link>
+        {/* The same filters, ready to download (the export page reads the same query). */}
+        <Link className="button secondary" href={`/export?${base}`}>
+          Export these…
+        </Link>
       </form>
       <section className="panel" aria-labelledby="events-title">
         <h2 id="events-title">
