@@ -54,6 +54,45 @@ test('each card compares with the previous period as two API reads say, and the 
   await expect(page.getByRole('link', { name: 'Next →' })).toHaveCount(0);
 });
 
+test('rolling windows (last 24 h, 7 and 30 days) total what the API reports for the same range, and step back', async ({
+  page,
+  api,
+  traffic,
+  backendName,
+}) => {
+  traffic.tracker.trackBandwidthUpload(backendName, 's3', 5000, { timestamp: Date.now() - 3 * DAY, path: 'r1' });
+  traffic.tracker.trackBandwidthUpload(backendName, 's3', 6000, { timestamp: Date.now() - 10 * DAY, path: 'r2' });
+  await traffic.tracker.flush();
+  await page.goto('/?tz=UTC');
+  for (const [value, len] of [
+    ['24H', DAY],
+    ['7D', 7 * DAY],
+    ['30D', 30 * DAY],
+  ] as const) {
+    await page.getByLabel('Period').selectOption(value);
+    await expect(page).toHaveURL(new RegExp(`period=${value}`));
+    const range = page.getByTestId('period-range');
+    const from = (await range.getAttribute('data-from'))!;
+    const to = (await range.getAttribute('data-to'))!;
+    expect(Date.parse(to) - Date.parse(from)).toBe(len);
+    const now = await api.getUsageSummary({ timezone: 'UTC', range: { from, to } });
+    const before = await api.getUsageSummary({
+      timezone: 'UTC',
+      range: { from: new Date(Date.parse(from) - len).toISOString(), to: from },
+    });
+    await expect(page.getByTestId('total-upload')).toHaveAttribute('data-value', String(now.totals.bandwidthUpload));
+    await expect(page.getByTestId('change-upload')).toHaveAttribute(
+      'data-previous',
+      String(before.totals.bandwidthUpload),
+    );
+  }
+  // One window back: it ends where the current one starts.
+  const start = await page.getByTestId('period-range').getAttribute('data-from');
+  await page.getByRole('link', { name: '← Previous' }).click();
+  await expect(page.getByTestId('period-range')).toHaveAttribute('data-to', start!);
+  await expect(page.getByRole('link', { name: 'Next →' })).toBeVisible();
+});
+
 test('on a phone the totals have no lone card and tables say they scroll', async ({
   browser,
   baseURL,

@@ -23,12 +23,23 @@ const PERIOD_LABEL: Record<Period, string> = {
   MONTH: 'This month',
 };
 
-const PREVIOUS_LABEL: Record<Period, string> = {
+/** Rolling windows ending now (or at ?at=), beside the calendar periods. */
+const ROLLING = {
+  '24H': { label: 'Last 24 hours', ms: 86_400_000, before: 'the 24 hours before' },
+  '7D': { label: 'Last 7 days', ms: 7 * 86_400_000, before: 'the 7 days before' },
+  '30D': { label: 'Last 30 days', ms: 30 * 86_400_000, before: 'the 30 days before' },
+} as const;
+type Rolling = keyof typeof ROLLING;
+
+const PREVIOUS_LABEL: Record<Period | Rolling, string> = {
   HOUR: 'the hour before',
   DAY: 'the day before',
   WEEK: 'the week before',
   MONTH: 'the month before',
-};
+  ...Object.fromEntries(Object.entries(ROLLING).map(([k, r]) => [k, r.before])),
+} as Record<Period | Rolling, string>;
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 export default async function OverviewPage({
   searchParams,
@@ -37,11 +48,24 @@ export default async function OverviewPage({
 }) {
   const params = await searchParams;
   const periodParam = first(params.period)?.toUpperCase();
+  const rolling = periodParam && periodParam in ROLLING ? (periodParam as Rolling) : null;
   const period: Period = PERIODS.includes(periodParam as Period) ? (periodParam as Period) : 'DAY';
+  const choice = rolling ?? period;
   const timezone = await chosenZone(first(params.tz));
   const atParam = first(params.at);
   const at = atParam && !Number.isNaN(Date.parse(atParam)) ? new Date(atParam).toISOString() : undefined;
+  // A rolling window ends at the next minute after `at` (default now); the one before it ends where it starts.
+  const windowEnd = Math.ceil(((at ? Date.parse(at) : Date.now()) + 1) / 60_000) * 60_000;
   const data = await loadOrDown(async () => {
+    if (rolling) {
+      const len = ROLLING[rolling].ms;
+      const [summary, previous, statuses] = await Promise.all([
+        getUsageSummary({ timezone, range: { from: iso(windowEnd - len), to: iso(windowEnd) } }),
+        getUsageSummary({ timezone, range: { from: iso(windowEnd - 2 * len), to: iso(windowEnd - len) } }),
+        getBackendStatus(),
+      ]);
+      return [summary, previous, statuses] as const;
+    }
     const summary = await getUsageSummary({ period, timezone, ...(at ? { at } : {}) });
     // The period before this one: the API's own period that holds the instant just before this start.
     const previousAt = new Date(Date.parse(summary.periodStart) - 1).toISOString();
@@ -61,36 +85,51 @@ export default async function OverviewPage({
   }
   const [summary, previous, statuses] = data.value;
   const step = (instant: string | null) => {
-    const q = new URLSearchParams({ period, tz: timezone });
+    const q = new URLSearchParams({ period: choice, tz: timezone });
     if (instant) q.set('at', instant);
     return `/?${q}`;
   };
-  const isCurrent = Date.parse(summary.periodEnd) > Date.now();
+  // Calendar periods step to an instant inside the neighbour period; rolling windows to the neighbour's end.
+  const len = rolling ? ROLLING[rolling].ms : 0;
+  const prevAt = rolling ? iso(windowEnd - len - 60_000) : previous.periodStart;
+  const nextAt = rolling ? iso(windowEnd + len - 60_000) : summary.periodEnd;
+  const isCurrent = rolling ? windowEnd >= Date.now() : Date.parse(summary.periodEnd) > Date.now();
   const storedNow = statuses.reduce((s, b) => s + b.currentStorageUsageBytes, 0);
   const mbpsNow = statuses.reduce((s, b) => s + b.currentBandwidthUsageMbps, 0);
   return (
     <>
       <h1>Overview</h1>
       <form className="toolbar" method="get" aria-label="Display options">
-        <AutoSubmitSelect name="period" label="Period" defaultValue={period}>
+        <AutoSubmitSelect name="period" label="Period" defaultValue={choice}>
           {PERIODS.map((p) => (
             <option key={p} value={p}>
               {PERIOD_LABEL[p]}
             </option>
           ))}
+          {Object.entries(ROLLING).map(([key, r]) => (
+            <option key={key} value={key}>
+              {r.label}
+            </option>
+          ))}
         </AutoSubmitSelect>
         <ZonePicker zones={timeZones(timezone)} value={timezone} />
         <button type="submit">Show</button>
-        <p className="muted" style={{ margin: 0 }} data-testid="period-range">
+        <p
+          className="muted"
+          style={{ margin: 0 }}
+          data-testid="period-range"
+          data-from={rolling ? iso(windowEnd - len) : summary.periodStart}
+          data-to={rolling ? iso(windowEnd) : summary.periodEnd}
+        >
           {formatInstant(summary.periodStart, timezone)} – {formatInstant(summary.periodEnd, timezone)} ({timezone})
         </p>
-        <nav className="pager" aria-label="Step through periods">
-          <Link className="button secondary" href={step(previous.periodStart)} rel="prev">
+        <nav className="pager" aria-label="Step back and forward in time">
+          <Link className="button secondary" href={step(prevAt)} rel="prev">
             ← Previous
           </Link>
           {isCurrent ? null : (
             <>
-              <Link className="button secondary" href={step(summary.periodEnd)} rel="next">
+              <Link className="button secondary" href={step(nextAt)} rel="next">
                 Next →
               </Link>
               <Link className="button secondary" href={step(null)}>
@@ -113,7 +152,7 @@ export default async function OverviewPage({
           <TotalsCards
             totals={summary.totals}
             previous={previous.totals}
-            previousLabel={PREVIOUS_LABEL[period]}
+            previousLabel={PREVIOUS_LABEL[choice]}
             storedNow={storedNow}
             mbpsNow={mbpsNow}
           />
