@@ -36,7 +36,7 @@ import {
   type BatchResult,
   validateBatch,
 } from './record/ingest-batch.js';
-import { ingestPlan } from './record/ingest-plan.js';
+import { type IngestOutcome, ingestPlan } from './record/ingest-plan.js';
 import type { PendingEvent } from './record/pending-event.js';
 import {
   assertAmount,
@@ -301,20 +301,22 @@ export class ResourceTracker {
     if (this.batch.length === 0) return { written: 0, duplicates: 0 };
     const batch = this.batch;
     this.batch = [];
+    let result: IngestOutcome;
     try {
-      const result = await this.runner.write(() => this.ingest(batch));
-      this.afterFlush(result);
-      await this.pruneIfDue();
-      return {
-        written: result.written,
-        duplicates: result.duplicates,
-        ...(result.errors[0] ? { error: result.errors[0] } : {}),
-      };
+      result = await this.runner.write(() => this.ingest(batch));
     } catch (error) {
       // Nothing acknowledged is lost: the batch goes back in front of what came since, and is retried.
       this.batch = batch.concat(this.batch);
       return { written: 0, duplicates: 0, error: error as Error };
     }
+    this.afterFlush(result);
+    // The batch is committed: a failed prune is reported but must not put it back (it would count twice).
+    const pruneError = await this.pruneIfDue().then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    const error = result.errors[0] ?? pruneError;
+    return { written: result.written, duplicates: result.duplicates, ...(error ? { error } : {}) };
   }
 
   private ingest(batch: readonly PendingEvent[]) {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openResourceTracker, type Period } from '../src/index.js';
 import { countRows } from './support/db-snapshot.js';
@@ -9,7 +10,7 @@ import {
   type RefEvent,
   snappedEdge,
 } from './support/reference-model.js';
-import { tempDbPaths } from './support/temp-db.js';
+import { fixedClock, tempDbPaths } from './support/temp-db.js';
 import { isoInZone, periodBounds } from './support/zone-reference.js';
 
 // Data older than the raw retention (and than the minute rollups) is kept only as rollups: calendar
@@ -144,6 +145,35 @@ describe('data older than the raw retention', { timeout: 30_000 }, () => {
           expected.map((p) => [p.bucketStart, p.backend, p.totalAmount, p.operationCount]),
         );
       }
+    } finally {
+      await tracker.close();
+    }
+  });
+});
+
+describe('a retention prune that fails', () => {
+  it('leaves the batch it follows written once: the write is not retried, the failure is reported', async () => {
+    const path = dbPath('prune-fails.db');
+    const clock = fixedClock(NOW);
+    const tracker = openResourceTracker({ path, clock: clock.now, rawRetentionMs: RAW_RETENTION, flushOnExit: false });
+    try {
+      tracker.trackApiCall('pins', 'ipfs', { timestamp: NOW - 10_000 });
+      expect(await tracker.flush()).toEqual({ written: 1, duplicates: 0 });
+      // A real SQLite failure in the prune only: deleting raw events is refused, writing them is not.
+      const other = new Database(path);
+      other.exec(
+        "create trigger refuse_prune before delete on events begin select raise(abort, 'prune refused by the test'); end",
+      );
+      other.close();
+      clock.advance(2 * RAW_RETENTION); // the first event is now past the raw retention, and a prune is due
+      tracker.trackApiCall('pins', 'ipfs');
+      const flushed = await tracker.flush();
+      expect(flushed.written).toBe(1);
+      expect(flushed.error?.message).toContain('prune refused by the test');
+      expect(tracker.pendingCount).toBe(0);
+      const summary = await tracker.getResourceSummary({ from: new Date(NOW - HOUR), to: new Date(clock.now() + 1) });
+      expect(summary.totals.apiCalls).toBe(2);
+      expect(countRows(path, 'events')).toBe(2);
     } finally {
       await tracker.close();
     }
