@@ -7,7 +7,6 @@ import { openSqlite } from './db/open-sqlite.js';
 import { exec, type Plan, SqliteRunner } from './db/runner.js';
 import type { Database } from './db/schema.js';
 import { BackendTypeConflictError, StorageLevelError, TrackerClosedError, ValidationError } from './errors.js';
-import { aggregateRanges } from './query/aggregate.js';
 import { loadBackends } from './query/backends.js';
 import { type ExportQuery, exportUsageStream, resolveExport } from './query/export-usage.js';
 import { getBackendStatusPlan } from './query/get-backend-status.js';
@@ -29,6 +28,7 @@ import {
 } from './query/get-resource-usage.js';
 import { getTimeSeriesPlan, resolveSeries, type SeriesQuery } from './query/get-time-series.js';
 import { DEFAULT_HEALTH, type HealthThresholds } from './query/health.js';
+import { storageSince } from './query/storage-since.js';
 import {
   allRejections,
   atomicIngestPlan,
@@ -45,7 +45,7 @@ import {
   centsToMicros,
   toPendingEvent,
 } from './record/validate.js';
-import { MINUTE_LEVEL, type Resolution } from './rollup/levels.js';
+import { MINUTE_GRAIN, type Resolution } from './rollup/grains.js';
 import { toIso } from './time/zone.js';
 import type {
   BackendInfo,
@@ -330,9 +330,9 @@ export class ResourceTracker {
     return { now, keepRawFrom: resolution.rawFrom, resolution, backendIds };
   }
 
-  private afterFlush(result: { levels: Map<string, number>; types: Map<string, string> }) {
+  private afterFlush(result: { storageLevels: Map<string, number>; types: Map<string, string> }) {
     for (const [name, type] of result.types) this.types.set(name, type as BackendType);
-    for (const [name, stored] of result.levels) {
+    for (const [name, stored] of result.storageLevels) {
       // Events recorded while the flush ran are still pending; replay them on the stored level.
       let level = stored;
       for (const e of this.batch) {
@@ -379,7 +379,7 @@ export class ResourceTracker {
       yield* exec(
         db
           .deleteFrom('rollups')
-          .where('level', '=', MINUTE_LEVEL)
+          .where('level', '=', MINUTE_GRAIN)
           .where('bucket', '<', minuteCutoff - 60_000),
       );
     });
@@ -516,10 +516,7 @@ export class ResourceTracker {
     const id = this.backendIds.get(backend);
     if (this.isReady && id !== undefined) {
       const now = this.clock();
-      const filter = { backendIds: [id], resources: [RESOURCE_CODE.storage_used] };
-      const range = { from: ts, to: now + 2 * DAY };
-      const { cells } = this.runner.readSync(() => aggregateRanges(this.db, [range], filter, this.resolution(now)));
-      for (const cell of cells[0]!.values()) sum += cell.total;
+      sum += this.runner.readSync(() => storageSince(this.db, id, ts, now, this.resolution(now)));
     }
     return sum;
   }

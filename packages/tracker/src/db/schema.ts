@@ -28,8 +28,9 @@ export interface EventsTable {
 }
 
 /**
- * Per-bucket totals written in the same transaction as the raw rows they count. `level` is a code
- * from rollup/levels.ts; `bucket` is the bucket's start in ms since the epoch (UTC aligned).
+ * Per-bucket totals written in the same transaction as the raw rows they count. `level` holds a grain
+ * code from rollup/grains.ts (the column keeps its first name: migrations are frozen); `bucket` is the
+ * bucket's start in ms since the epoch (UTC aligned).
  */
 export interface RollupsTable {
   level: number;

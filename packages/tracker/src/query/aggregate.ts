@@ -1,7 +1,15 @@
 import type { Kysely } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { type CoverPart, cover, LEVELS, MINUTE_LEVEL, type Resolution, snapEdge } from '../rollup/levels.js';
+import {
+  type CoverPart,
+  cover,
+  grainSize,
+  MINUTE_GRAIN,
+  RAW_GRAIN,
+  type Resolution,
+  snapEdge,
+} from '../rollup/grains.js';
 
 /** Totals of one (backend, resource) in one range. */
 export interface Cell {
@@ -47,23 +55,23 @@ export function* aggregateRanges(
 ): Plan<{ cells: Map<number, Cell>[]; covered: Range[] }> {
   const cells = ranges.map(() => new Map<number, Cell>());
   const covered = ranges.map((r) => ({ from: snapEdge(r.from, res), to: snapEdge(r.to, res) }));
-  const byLevel = new Map<number, { part: CoverPart; range: number }[]>();
+  const byGrain = new Map<number, { part: CoverPart; range: number }[]>();
   covered.forEach((r, range) => {
     for (const cut of cover(r.from, r.to)) {
       // Minute rollups older than their retention may be pruned; snapEdge only left such an edge unsnapped
       // because raw events are kept there, so they serve it instead.
-      const part = cut.level === MINUTE_LEVEL && cut.from < res.minuteFrom ? { ...cut, level: 0 } : cut;
-      const list = byLevel.get(part.level) ?? [];
+      const part = cut.grain === MINUTE_GRAIN && cut.from < res.minuteFrom ? { ...cut, grain: RAW_GRAIN } : cut;
+      const list = byGrain.get(part.grain) ?? [];
       list.push({ part, range });
-      byLevel.set(part.level, list);
+      byGrain.set(part.grain, list);
     }
   });
 
-  for (const [level, parts] of byLevel) {
+  for (const [grain, parts] of byGrain) {
     const spans = mergeSpans(parts);
     for (let i = 0; i < spans.length; i += SPANS_PER_QUERY) {
       const chunk = spans.slice(i, i + SPANS_PER_QUERY);
-      if (level === 0) {
+      if (grain === RAW_GRAIN) {
         const rows = yield* exec(rawQuery(db, chunk, filter));
         for (const row of rows) {
           const range = locate(chunk, row.ts);
@@ -78,11 +86,11 @@ export function* aggregateRanges(
             row.amount,
           );
         }
-      } else if (singleRange(chunk) >= 0 && bucketsIn(chunk, level) > GROUP_IN_SQL_FROM) {
+      } else if (singleRange(chunk) >= 0 && bucketsIn(chunk, grain) > GROUP_IN_SQL_FROM) {
         // Every part feeds one range (a summary, a status window): let SQLite sum the buckets, so a month
         // reads back one row per (backend, resource) instead of one per day.
         const target = cells[singleRange(chunk)]!;
-        const rows = yield* exec(rollupTotalsQuery(db, level, chunk, filter));
+        const rows = yield* exec(rollupTotalsQuery(db, grain, chunk, filter));
         for (const row of rows) {
           add(
             target,
@@ -95,7 +103,7 @@ export function* aggregateRanges(
           );
         }
       } else {
-        const rows = yield* exec(rollupQuery(db, level, chunk, filter));
+        const rows = yield* exec(rollupQuery(db, grain, chunk, filter));
         for (const row of rows) {
           const range = locate(chunk, row.bucket);
           if (range < 0) continue;
@@ -125,20 +133,20 @@ function rawQuery(db: Kysely<Database>, spans: readonly Span[], filter: Aggregat
   return q;
 }
 
-function rollupQuery(db: Kysely<Database>, level: number, spans: readonly Span[], filter: AggregateFilter) {
+function rollupQuery(db: Kysely<Database>, grain: number, spans: readonly Span[], filter: AggregateFilter) {
   let q = db
     .selectFrom('rollups')
     .select(['bucket', 'backend_id', 'resource', 'total', 'count', 'failures', 'min', 'max'])
     .where((eb) =>
-      eb.or(spans.map((s) => eb.and([eb('level', '=', level), eb('bucket', '>=', s.from), eb('bucket', '<', s.to)]))),
+      eb.or(spans.map((s) => eb.and([eb('level', '=', grain), eb('bucket', '>=', s.from), eb('bucket', '<', s.to)]))),
     );
   if (filter.backendIds) q = q.where('backend_id', 'in', filter.backendIds);
   if (filter.resources) q = q.where('resource', 'in', filter.resources);
   return q;
 }
 
-function rollupTotalsQuery(db: Kysely<Database>, level: number, spans: readonly Span[], filter: AggregateFilter) {
-  return rollupQuery(db, level, spans, filter)
+function rollupTotalsQuery(db: Kysely<Database>, grain: number, spans: readonly Span[], filter: AggregateFilter) {
+  return rollupQuery(db, grain, spans, filter)
     .clearSelect()
     .select((eb) => [
       'backend_id',
@@ -155,8 +163,8 @@ function rollupTotalsQuery(db: Kysely<Database>, level: number, spans: readonly 
 /** Buckets per cell past which summing in SQL beats reading every bucket row (a GROUP BY has a fixed cost). */
 const GROUP_IN_SQL_FROM = 4;
 
-function bucketsIn(spans: readonly Span[], level: number): number {
-  const size = LEVELS.find((l) => l.code === level)?.size ?? 1;
+function bucketsIn(spans: readonly Span[], grain: number): number {
+  const size = grainSize(grain);
   let buckets = 0;
   for (const span of spans) buckets += (span.to - span.from) / size;
   return buckets;
@@ -169,7 +177,7 @@ function singleRange(spans: readonly Span[]): number {
   return range;
 }
 
-/** Joins touching parts of one level into spans so one index range serves them all. */
+/** Joins touching parts of one grain into spans so one index range serves them all. */
 function mergeSpans(parts: { part: CoverPart; range: number }[]): Span[] {
   parts.sort((a, b) => a.part.from - b.part.from);
   const spans: Span[] = [];

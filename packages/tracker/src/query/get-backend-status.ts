@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import type { Resolution } from '../rollup/levels.js';
+import type { Resolution } from '../rollup/grains.js';
 import { toIso } from '../time/zone.js';
 import { type BackendStatus, RESOURCE_CODE } from '../types.js';
 import { aggregateRanges, cellBackend, cellResource } from './aggregate.js';

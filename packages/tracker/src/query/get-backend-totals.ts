@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { LEVELS } from '../rollup/levels.js';
+import { GRAINS } from '../rollup/grains.js';
 import { type BackendType, RESOURCE_CODE } from '../types.js';
 import { loadBackends } from './backends.js';
 
@@ -18,8 +18,8 @@ export interface BackendTotals {
   operationCostMicros: number;
 }
 
-/** Day rollups: the coarsest level, never pruned, updated in the same transaction as every flush. */
-const DAY_LEVEL = LEVELS[LEVELS.length - 1]!.code;
+/** Day rollups: the coarsest grain, never pruned, updated in the same transaction as every flush. */
+const DAY_GRAIN = GRAINS[GRAINS.length - 1]!.code;
 
 /**
  * All-time totals of every backend, read from day rollups: one grouped scan returning at most
@@ -32,7 +32,7 @@ export function* getBackendTotalsPlan(db: Kysely<Database>): Plan<BackendTotals[
   const rows = yield* exec(
     db
       .selectFrom('rollups')
-      .where('level', '=', DAY_LEVEL)
+      .where('level', '=', DAY_GRAIN)
       .groupBy(['backend_id', 'resource'])
       .select((eb) => [
         'backend_id',

@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
 import { formatAmount } from '../format/format.js';
 import { assertBackendType } from '../record/validate.js';
-import { type Resolution, snapEdge } from '../rollup/levels.js';
+import { type Resolution, snapEdge } from '../rollup/grains.js';
 import { assertTimeZone, periodRange, toIsoInZone } from '../time/zone.js';
 import {
   type BackendType,

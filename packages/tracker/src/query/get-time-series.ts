@@ -3,7 +3,7 @@ import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
 import { assertResourceType } from '../record/validate.js';
-import type { Resolution } from '../rollup/levels.js';
+import type { Resolution } from '../rollup/grains.js';
 import { assertTimeZone, nextStart, startOf, toIsoInZone } from '../time/zone.js';
 import {
   type BackendType,

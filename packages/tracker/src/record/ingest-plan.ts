@@ -1,13 +1,14 @@
-import { CompiledQuery, type Kysely } from 'kysely';
-import { isPostgres } from '../db/dialect.js';
+import type { Kysely } from 'kysely';
+import { chunks, insertRows } from '../db/insert-rows.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { BackendTypeConflictError, StorageLevelError } from '../errors.js';
 import { encodeEventKey, eventKeyHex } from '../ids/event-key.js';
-import { aggregateRanges } from '../query/aggregate.js';
-import { LEVELS, MINUTE_MS, type Resolution } from '../rollup/levels.js';
+import { storageSince } from '../query/storage-since.js';
+import type { Resolution } from '../rollup/grains.js';
 import { RESOURCE_CODE } from '../types.js';
 import type { PendingEvent } from './pending-event.js';
+import { MinuteCells, ROLLUP_COLUMNS, rollupUpsertSuffix } from './rollup-rows.js';
 
 const STORAGE = RESOURCE_CODE.storage_used;
 const IN_CHUNK = 500;
@@ -24,19 +25,6 @@ const EVENT_COLUMNS = [
   'key',
   'reported_level',
 ] as const;
-const ROLLUP_COLUMNS = [
-  'level',
-  'bucket',
-  'backend_id',
-  'resource',
-  'total',
-  'count',
-  'failures',
-  'min',
-  'max',
-] as const;
-/** Rows per multi-row statement, powers of two so only a handful of statement texts are ever compiled. */
-const ROW_CHUNKS = [256, 64, 16, 4, 1];
 
 export interface IngestContext {
   now: number;
@@ -52,34 +40,23 @@ export interface IngestOutcome {
   duplicates: number;
   errors: Error[];
   /** Storage level of each backend in the batch after it, by name. */
-  levels: Map<string, number>;
+  storageLevels: Map<string, number>;
   /** Backend types found in the database for the names in the batch. */
   types: Map<string, string>;
 }
 
-interface MinuteCell {
-  bucket: number;
-  backendId: number;
-  resource: number;
-  total: number;
-  count: number;
-  failures: number;
-  min: number;
-  max: number;
-}
-
 interface State {
   backendId: number;
-  level: number;
+  storageLevel: number;
   lastEventAt: number | null;
   failuresInRow: number;
   changed: boolean;
 }
 
 /**
- * Stores one batch: backends, raw rows and every rollup level in one transaction, so a rollup never counts
- * a row that is not there. Duplicate ids (within the batch or already stored) are skipped; events under a
- * backend name stored with another type are refused and reported.
+ * Stores one batch: backends, raw rows and the rollups of every grain in one transaction, so a rollup
+ * never counts a row that is not there. Duplicate ids (within the batch or already stored) are skipped;
+ * events under a backend name stored with another type are refused and reported.
  */
 export function* ingestPlan(
   db: Kysely<Database>,
@@ -174,7 +151,7 @@ export function* ingestPlan(
     for (const row of rows) {
       states.set(nameById.get(Number(row.backend_id))!, {
         backendId: Number(row.backend_id),
-        level: Number(row.storage_level),
+        storageLevel: Number(row.storage_level),
         lastEventAt: row.last_event_at === null ? null : Number(row.last_event_at),
         failuresInRow: Number(row.consecutive_failures),
         changed: false,
@@ -183,28 +160,27 @@ export function* ingestPlan(
   }
 
   const rows: unknown[][] = [];
-  // Cells per backend id, keyed by number (minute index * 8 + resource): no string built per event.
-  const minuteCells = new Map<number, Map<number, MinuteCell>>();
+  const minuteCells = new MinuteCells();
   for (const e of fresh) {
     const state = states.get(e.backend)!;
     let amount = e.amount;
     if (e.resource === STORAGE) {
       if (e.isLevelReport) {
-        let levelThen = state.level;
+        let levelThen = state.storageLevel;
         if (state.lastEventAt !== null && e.ts < state.lastEventAt) {
           // A report dated before newer events: the level then is today's minus what came after it.
-          levelThen -= yield* storageSince(db, state.backendId, e.ts, ctx);
+          levelThen -= yield* storageSince(db, state.backendId, e.ts, ctx.now, ctx.resolution);
           for (const prior of rows)
             if (prior[1] === state.backendId && prior[2] === STORAGE && (prior[0] as number) >= e.ts)
               levelThen -= prior[3] as number;
         }
         amount = e.amount - levelThen;
-      } else if (state.level + amount < 0) {
+      } else if (state.storageLevel + amount < 0) {
         // Refused and not recorded: another writer lowered the level after this process checked it.
-        errors.push(new StorageLevelError(e.backend, state.level, amount));
+        errors.push(new StorageLevelError(e.backend, state.storageLevel, amount));
         continue;
       }
-      state.level += amount;
+      state.storageLevel += amount;
       state.changed = true;
     }
     if (state.lastEventAt === null || e.ts >= state.lastEventAt) {
@@ -226,158 +202,27 @@ export function* ingestPlan(
       e.isLevelReport ? e.amount : null,
     ];
     rows.push(row);
-
-    const minuteIndex = Math.floor(e.ts / MINUTE_MS);
-    let backendCells = minuteCells.get(state.backendId);
-    if (!backendCells) {
-      backendCells = new Map();
-      minuteCells.set(state.backendId, backendCells);
-    }
-    const cellId = minuteIndex * 8 + e.resource;
-    const cell = backendCells.get(cellId);
-    const failed = e.success ? 0 : 1;
-    if (cell) {
-      cell.total += amount;
-      cell.count += 1;
-      cell.failures += failed;
-      if (amount < cell.min) cell.min = amount;
-      if (amount > cell.max) cell.max = amount;
-    } else {
-      backendCells.set(cellId, {
-        bucket: minuteIndex * MINUTE_MS,
-        backendId: state.backendId,
-        resource: e.resource,
-        total: amount,
-        count: 1,
-        failures: failed,
-        min: amount,
-        max: amount,
-      });
-    }
+    minuteCells.add(e.ts, state.backendId, e.resource, amount, e.success);
   }
 
   const kept = rows.filter((row) => (row[0] as number) >= ctx.keepRawFrom);
   yield* insertRows(db, 'events', EVENT_COLUMNS, kept, '');
+  yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db));
 
-  // Every level is derived from the minute cells, so each event costs one map update, not one per level.
-  const levelRows: unknown[][] = [];
-  for (const backendCells of minuteCells.values()) {
-    // One map per level for this backend, keyed by bucket index * 8 + resource.
-    const byLevel = LEVELS.map(() => new Map<number, unknown[]>());
-    for (const cell of backendCells.values()) {
-      for (let l = 0; l < LEVELS.length; l++) {
-        const level = LEVELS[l]!;
-        const bucketIndex = Math.floor(cell.bucket / level.size);
-        const bucket = bucketIndex * level.size;
-        const id = bucketIndex * 8 + cell.resource;
-        const row = byLevel[l]!.get(id);
-        if (!row) {
-          const created = [
-            level.code,
-            bucket,
-            cell.backendId,
-            cell.resource,
-            cell.total,
-            cell.count,
-            cell.failures,
-            cell.min,
-            cell.max,
-          ];
-          byLevel[l]!.set(id, created);
-          levelRows.push(created);
-        } else {
-          row[4] = (row[4] as number) + cell.total;
-          row[5] = (row[5] as number) + cell.count;
-          row[6] = (row[6] as number) + cell.failures;
-          row[7] = Math.min(row[7] as number, cell.min);
-          row[8] = Math.max(row[8] as number, cell.max);
-        }
-      }
-    }
-  }
-  yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, levelRows, rollupUpsertSuffix(db));
-
-  const levels = new Map<string, number>();
+  const storageLevels = new Map<string, number>();
   for (const [name, state] of states) {
-    levels.set(name, state.level);
+    storageLevels.set(name, state.storageLevel);
     if (!state.changed) continue;
     yield* exec(
       db
         .updateTable('backend_state')
         .set({
-          storage_level: state.level,
+          storage_level: state.storageLevel,
           last_event_at: state.lastEventAt,
           consecutive_failures: state.failuresInRow,
         })
         .where('backend_id', '=', state.backendId),
     );
   }
-  return { written: rows.length, duplicates, errors, levels, types };
-}
-
-function* storageSince(db: Kysely<Database>, backendId: number, from: number, ctx: IngestContext): Plan<number> {
-  const { cells } = yield* aggregateRanges(
-    db,
-    [{ from, to: ctx.now + 2 * 86_400_000 }],
-    { backendIds: [backendId], resources: [STORAGE] },
-    ctx.resolution,
-  );
-  let sum = 0;
-  for (const cell of cells[0]!.values()) sum += cell.total;
-  return sum;
-}
-
-const statementCache = new WeakMap<Kysely<Database>, Map<string, string>>();
-
-/**
- * Multi-row INSERT with the SQL text compiled once per (table, row count) and reused with new parameters:
- * compiling a 256-row statement per flush would cost more than running it.
- */
-function* insertRows(
-  db: Kysely<Database>,
-  table: 'events' | 'rollups',
-  columns: readonly string[],
-  rows: readonly unknown[][],
-  suffix: string,
-): Plan<void> {
-  const cache = statementCache.get(db) ?? new Map<string, string>();
-  statementCache.set(db, cache);
-  let offset = 0;
-  while (offset < rows.length) {
-    const left = rows.length - offset;
-    const n = ROW_CHUNKS.find((size) => size <= left)!;
-    const cacheKey = `${table}:${n}:${suffix}`;
-    let text = cache.get(cacheKey);
-    if (!text) {
-      const template = Object.fromEntries(columns.map((c) => [c, 0]));
-      text =
-        db
-          .insertInto(table)
-          .values(Array.from({ length: n }, () => template) as never)
-          .compile().sql + suffix;
-      cache.set(cacheKey, text);
-    }
-    const params: unknown[] = [];
-    for (let i = offset; i < offset + n; i++) for (const value of rows[i]!) params.push(value);
-    yield* exec(CompiledQuery.raw(text, params));
-    offset += n;
-  }
-}
-
-function rollupUpsertSuffix(db: Kysely<Database>): string {
-  const least = isPostgres(db) ? 'least' : 'min';
-  const greatest = isPostgres(db) ? 'greatest' : 'max';
-  // Written as text once: Kysely has no builder for appending ON CONFLICT to a precompiled VALUES list.
-  return (
-    ' on conflict (level, bucket, backend_id, resource) do update set' +
-    ' total = rollups.total + excluded.total, count = rollups.count + excluded.count,' +
-    ' failures = rollups.failures + excluded.failures,' +
-    ` min = ${least}(rollups.min, excluded.min), max = ${greatest}(rollups.max, excluded.max)`
-  );
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+  return { written: rows.length, duplicates, errors, storageLevels, types };
 }

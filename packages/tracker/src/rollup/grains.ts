@@ -1,22 +1,25 @@
 /**
- * Rollup levels: UTC-aligned buckets, each size dividing the next. 15 minutes is the finest any IANA zone
+ * Rollup grains: UTC-aligned bucket sizes, each dividing the next. 15 minutes is the finest any IANA zone
  * needs for its hour, day, week and month boundaries (every offset in use is a multiple of 15 minutes);
- * minutes serve minute series, rolling windows and live bandwidth.
+ * minutes serve minute series, rolling windows and live bandwidth. "Grain" is the rollup word; "level"
+ * is kept for a backend's storage level (its column in `rollups` is still named `level`: frozen schema).
  */
-export const LEVELS = [
+export const GRAINS = [
   { code: 1, size: 60_000 },
   { code: 2, size: 900_000 },
   { code: 3, size: 3_600_000 },
   { code: 4, size: 86_400_000 },
 ] as const;
 
-export const MINUTE_LEVEL = 1;
+/** Not a rollup: the part is served by raw events. */
+export const RAW_GRAIN = 0;
+export const MINUTE_GRAIN = 1;
 export const MINUTE_MS = 60_000;
 export const QUARTER_MS = 900_000;
 
-/** A piece of a range served by one source: raw events (level 0) or one rollup level. */
+/** A piece of a range served by one source: raw events (RAW_GRAIN) or the rollups of one grain. */
 export interface CoverPart {
-  level: number;
+  grain: number;
   from: number;
   to: number;
 }
@@ -47,7 +50,7 @@ export function snapEdge(t: number, res: Resolution): number {
 }
 
 /**
- * Splits [from, to) into the fewest pieces served by the coarsest level that fits: raw events for the
+ * Splits [from, to) into the fewest pieces served by the coarsest grain that fits: raw events for the
  * sub-minute edges, then minutes, quarters, hours, and whole UTC days in the middle. Edges must already be
  * snapped (snapEdge) so that every piece has data.
  */
@@ -56,20 +59,25 @@ export function cover(from: number, to: number): CoverPart[] {
   if (from >= to) return parts;
   let lo = from;
   let hi = to;
-  let fine = 0;
-  for (const level of LEVELS) {
-    const l = ceilTo(lo, level.size);
-    const h = floorTo(hi, level.size);
+  let fine: number = RAW_GRAIN;
+  for (const grain of GRAINS) {
+    const l = ceilTo(lo, grain.size);
+    const h = floorTo(hi, grain.size);
     if (l >= h) {
-      parts.push({ level: fine, from: lo, to: hi });
+      parts.push({ grain: fine, from: lo, to: hi });
       return parts;
     }
-    if (lo < l) parts.push({ level: fine, from: lo, to: l });
-    if (h < hi) parts.push({ level: fine, from: h, to: hi });
+    if (lo < l) parts.push({ grain: fine, from: lo, to: l });
+    if (h < hi) parts.push({ grain: fine, from: h, to: hi });
     lo = l;
     hi = h;
-    fine = level.code;
+    fine = grain.code;
   }
-  parts.push({ level: fine, from: lo, to: hi });
+  parts.push({ grain: fine, from: lo, to: hi });
   return parts;
+}
+
+/** Bucket size of a grain code, in ms (1 for raw events). */
+export function grainSize(code: number): number {
+  return GRAINS.find((g) => g.code === code)?.size ?? 1;
 }

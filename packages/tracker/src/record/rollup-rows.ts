@@ -1,0 +1,119 @@
+import type { Kysely } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
+import type { Database } from '../db/schema.js';
+import { GRAINS, MINUTE_MS } from '../rollup/grains.js';
+
+/** Column order of the rows `grainRows` returns. */
+export const ROLLUP_COLUMNS = [
+  'level',
+  'bucket',
+  'backend_id',
+  'resource',
+  'total',
+  'count',
+  'failures',
+  'min',
+  'max',
+] as const;
+
+interface MinuteCell {
+  bucket: number;
+  backendId: number;
+  resource: number;
+  total: number;
+  count: number;
+  failures: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * One batch's totals per minute, backend and resource: each event costs one map update, and every coarser
+ * grain is derived from these cells afterwards. Keyed by number (minute index * 8 + resource) per backend
+ * id, so no string is built per event.
+ */
+export class MinuteCells {
+  private readonly byBackend = new Map<number, Map<number, MinuteCell>>();
+
+  add(ts: number, backendId: number, resource: number, amount: number, success: boolean): void {
+    const minuteIndex = Math.floor(ts / MINUTE_MS);
+    let backendCells = this.byBackend.get(backendId);
+    if (!backendCells) {
+      backendCells = new Map();
+      this.byBackend.set(backendId, backendCells);
+    }
+    const cellId = minuteIndex * 8 + resource;
+    const cell = backendCells.get(cellId);
+    const failed = success ? 0 : 1;
+    if (cell) {
+      cell.total += amount;
+      cell.count += 1;
+      cell.failures += failed;
+      if (amount < cell.min) cell.min = amount;
+      if (amount > cell.max) cell.max = amount;
+    } else {
+      backendCells.set(cellId, {
+        bucket: minuteIndex * MINUTE_MS,
+        backendId,
+        resource,
+        total: amount,
+        count: 1,
+        failures: failed,
+        min: amount,
+        max: amount,
+      });
+    }
+  }
+
+  /** Rollup rows of every grain (in ROLLUP_COLUMNS order), one per (grain, bucket, backend, resource). */
+  grainRows(): unknown[][] {
+    const out: unknown[][] = [];
+    for (const backendCells of this.byBackend.values()) {
+      // One map per grain for this backend, keyed by bucket index * 8 + resource.
+      const byGrain = GRAINS.map(() => new Map<number, unknown[]>());
+      for (const cell of backendCells.values()) {
+        for (let g = 0; g < GRAINS.length; g++) {
+          const grain = GRAINS[g]!;
+          const bucketIndex = Math.floor(cell.bucket / grain.size);
+          const id = bucketIndex * 8 + cell.resource;
+          const row = byGrain[g]!.get(id);
+          if (!row) {
+            const created = [
+              grain.code,
+              bucketIndex * grain.size,
+              cell.backendId,
+              cell.resource,
+              cell.total,
+              cell.count,
+              cell.failures,
+              cell.min,
+              cell.max,
+            ];
+            byGrain[g]!.set(id, created);
+            out.push(created);
+          } else {
+            row[4] = (row[4] as number) + cell.total;
+            row[5] = (row[5] as number) + cell.count;
+            row[6] = (row[6] as number) + cell.failures;
+            row[7] = Math.min(row[7] as number, cell.min);
+            row[8] = Math.max(row[8] as number, cell.max);
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** ON CONFLICT clause that adds a batch's rollup rows onto the stored ones. */
+export function rollupUpsertSuffix(db: Kysely<Database>): string {
+  const least = isPostgres(db) ? 'least' : 'min';
+  const greatest = isPostgres(db) ? 'greatest' : 'max';
+  // Written as text once: Kysely has no builder for appending ON CONFLICT to a precompiled VALUES list.
+  return (
+    ' on conflict (level, bucket, backend_id, resource) do update set' +
+    ' total = rollups.total + excluded.total, count = rollups.count + excluded.count,' +
+    ' failures = rollups.failures + excluded.failures,' +
+    ` min = ${least}(rollups.min, excluded.min), max = ${greatest}(rollups.max, excluded.max)`
+  );
+}
