@@ -34,18 +34,18 @@ describe('event and bandwidth feeds', () => {
       ['a', 'api_calls', 1],
     ]);
     expect((await reader.getEventFeed({ after: page.cursor })).events).toEqual([]);
-    const onlyA = await reader.getEventFeed({ after: start.cursor, backendName: 'a', resourceType: 'api_calls' });
+    const onlyA = await reader.getEventFeed({ after: start.cursor, backend: 'a', resourceType: 'api_calls' });
     expect(onlyA.events.map((e) => e.resourceType)).toEqual(['api_calls']);
 
     expect(await reader.getBandwidthFeed({ after: bwStart.cursor })).toMatchObject({
       uploadBytes: 107,
       downloadBytes: 30,
     });
-    expect(await reader.getBandwidthFeed({ after: bwStart.cursor, backendName: 'a' })).toMatchObject({
+    expect(await reader.getBandwidthFeed({ after: bwStart.cursor, backend: 'a' })).toMatchObject({
       uploadBytes: 100,
       downloadBytes: 30,
     });
-    expect(await reader.getBandwidthFeed({ after: bwStart.cursor, backendName: 'none' })).toMatchObject({
+    expect(await reader.getBandwidthFeed({ after: bwStart.cursor, backend: 'none' })).toMatchObject({
       uploadBytes: 0,
       downloadBytes: 0,
     });

@@ -20,7 +20,7 @@ async function level(t: ResourceTracker, backend: string): Promise<number | unde
 }
 
 async function netChange(t: ResourceTracker, backend: string, from: number, to: number): Promise<number> {
-  const s = await t.getResourceSummary({ backendName: backend, from: new Date(from), to: new Date(to) });
+  const s = await t.getResourceSummary({ backend, from: new Date(from), to: new Date(to) });
   return s.backends[backend]?.resources.storage_used?.totalAmount ?? 0;
 }
 
@@ -59,7 +59,7 @@ describe('storage level', () => {
       }
     }
     // A report reads back with the level reported and the change it implied.
-    const page = await t.getResourceUsage({ backendName: 'disk', resourceType: 'storage_used', hoursBack: 3 });
+    const page = await t.getResourceUsage({ backend: 'disk', resourceType: 'storage_used', hoursBack: 3 });
     const report = page.events.find((e) => e.timestamp === new Date(NOW - 70 * MIN).toISOString());
     expect(report).toMatchObject({ reportedLevel: 5000, amount: 5000 - 1200 });
     await t.close();

@@ -175,7 +175,7 @@ describe('drill-down pages and export', { timeout: 30_000 }, () => {
     ['the default 24 hours', {}, (e) => e.ts > NOW - 24 * HOUR && e.ts <= NOW],
     ['hoursBack 48', { hoursBack: 48 }, (e) => e.ts > NOW - 48 * HOUR && e.ts <= NOW],
     ['everything up to just past now', ALL, () => true],
-    ['one backend', { ...ALL, backendName: 'pins' }, (e) => e.backend === 'pins'],
+    ['one backend', { ...ALL, backend: 'pins' }, (e) => e.backend === 'pins'],
     ['one backend type', { ...ALL, backendType: 's3' }, (e) => e.backendType === 's3'],
     ['one resource', { ...ALL, resourceType: 'storage_used' }, (e) => e.resourceType === 'storage_used'],
     [
@@ -188,7 +188,7 @@ describe('drill-down pages and export', { timeout: 30_000 }, () => {
       { from: new Date(NOW - 40 * 60_000), to: new Date(NOW - 10 * 60_000 - 17) },
       (e) => e.ts >= NOW - 40 * 60_000 && e.ts < NOW - 10 * 60_000 - 17,
     ],
-    ['an unknown backend', { ...ALL, backendName: 'nope' }, () => false],
+    ['an unknown backend', { ...ALL, backend: 'nope' }, () => false],
   ];
 
   for (const [name, q, keep] of FILTERS) {
@@ -230,14 +230,14 @@ describe('drill-down pages and export', { timeout: 30_000 }, () => {
         .split('\n')
         .map((l) => JSON.parse(l)),
     ).toEqual(expected);
-    const onePins = JSON.parse(await drain(t.exportUsage({ format: 'json', ...ALL, backendName: 'pins' })));
+    const onePins = JSON.parse(await drain(t.exportUsage({ format: 'json', ...ALL, backend: 'pins' })));
     // hoursBack ends with the current millisecond too.
     const lastDay = JSON.parse(await drain(t.exportUsage({ format: 'json', hoursBack: 24 })));
     expect(lastDay).toEqual(
       expected.filter((e) => Date.parse(e.timestamp) > NOW - 24 * HOUR && Date.parse(e.timestamp) <= NOW),
     );
     expect(onePins).toEqual(expected.filter((e) => e.backend === 'pins'));
-    expect(JSON.parse(await drain(t.exportUsage({ format: 'json', backendName: 'nope' })))).toEqual([]);
+    expect(JSON.parse(await drain(t.exportUsage({ format: 'json', backend: 'nope' })))).toEqual([]);
   });
 
   it('csv export parses back (RFC 4180 quoting) to the stored events, formulas defused', async () => {

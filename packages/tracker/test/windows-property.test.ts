@@ -121,7 +121,7 @@ function toEvents(rows: RawEvent[]): (RefEvent & { generic: boolean })[] {
 
 const filterArb: fc.Arbitrary<RefFilter> = fc.oneof(
   fc.constant({}),
-  fc.constantFrom(...BACKENDS).map((b) => ({ backendName: b.name })),
+  fc.constantFrom(...BACKENDS).map((b) => ({ backend: b.name })),
   fc.constantFrom<BackendType>('s3', 'ipfs', 'huggingface', 'lassie').map((t) => ({ backendType: t })),
 );
 
@@ -282,7 +282,7 @@ describe('summaries and series equal the sum of the events they cover', () => {
                 (e) =>
                   e.ts >= Math.min(a, b) &&
                   e.ts < Math.max(a, b) &&
-                  (filter.backendName === undefined || e.backend === filter.backendName) &&
+                  (filter.backend === undefined || e.backend === filter.backend) &&
                   (filter.backendType === undefined || e.backendType === filter.backendType),
               );
               expect(page.totalCount).toBe(inRange.length);

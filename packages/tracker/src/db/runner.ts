@@ -23,14 +23,21 @@ export interface Runner {
   read<T>(plan: () => Plan<T>): Promise<T>;
   /** Runs a plan in one write transaction; retried whole when another process holds the lock too long. */
   write<T>(plan: () => Plan<T>): Promise<T>;
-  /** Synchronous write where the driver allows it (SQLite), for flushing at process exit. */
-  writeSync?<T>(plan: () => Plan<T>): T;
+}
+
+/**
+ * A runner that can also finish a plan on the caller's stack (SQLite): the recording check of a backdated
+ * level report reads synchronously, and the flush at process exit must write synchronously.
+ */
+export interface SyncRunner extends Runner {
+  readSync<T>(plan: () => Plan<T>): T;
+  writeSync<T>(plan: () => Plan<T>): T;
 }
 
 const BUSY_RETRIES = 20;
 
 /** better-sqlite3: synchronous, with a statement cache keyed by SQL text. */
-export class SqliteRunner implements Runner {
+export class SqliteRunner implements SyncRunner {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {}

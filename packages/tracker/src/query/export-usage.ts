@@ -5,13 +5,13 @@ import { ValidationError } from '../errors.js';
 import { decodeEventKey } from '../ids/event-key.js';
 import { toIso } from '../time/zone.js';
 import { EXPORT_FORMATS, type ExportFormat, RESOURCE_BY_CODE, type UsageEvent } from '../types.js';
+import type { BackendFilter } from './backend-filter.js';
 import { type BackendRow, loadBackends, selectBackends } from './backends.js';
 import { type EventFilter, type EventRow, eventsQuery, selectEventColumns, toUsageEvent } from './event-rows.js';
 import { type RangeQuery, resolveRange } from './range.js';
 
-export interface ExportQuery extends RangeQuery {
+export interface ExportQuery extends RangeQuery, BackendFilter {
   format: ExportFormat;
-  backendName?: string;
 }
 
 /** Rows read per page; memory stays flat however many events are exported. */
@@ -57,11 +57,11 @@ export async function* exportUsageStream(
   range: { from: number; to: number },
 ): AsyncGenerator<string> {
   const all = await read(() => loadBackends(db));
-  const backends = selectBackends(all, q.backendName);
+  const backends = selectBackends(all, q.backend);
   const byId = new Map<number, BackendRow>(all.map((b) => [b.id, b]));
   const filter: EventFilter = {
     ...range,
-    ...(q.backendName !== undefined ? { backendIds: backends.map((b) => b.id) } : {}),
+    ...(q.backend !== undefined ? { backendIds: backends.map((b) => b.id) } : {}),
   };
   const format = q.format;
   const backendJson = new Map(all.map((b) => [b.id, `"backend":${JSON.stringify(b.name)},"backendType":"${b.type}"`]));

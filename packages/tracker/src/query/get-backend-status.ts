@@ -22,15 +22,15 @@ export const toMbps = (bytes: number, windowMs = BANDWIDTH_WINDOW_MS): number =>
  */
 export function* getBackendStatusPlan(
   db: Kysely<Database>,
-  backendName: string | undefined,
+  backend: string | undefined,
   now: number,
   health: HealthThresholds,
   res: Resolution,
 ): Plan<Record<string, BackendStatus>> {
-  const backends = selectBackends(yield* loadBackends(db), backendName);
+  const backends = selectBackends(yield* loadBackends(db), backend);
   const out: Record<string, BackendStatus> = {};
   if (backends.length === 0) return out;
-  const backendIds = backendName === undefined ? undefined : backends.map((b) => b.id);
+  const backendIds = backend === undefined ? undefined : backends.map((b) => b.id);
   const window = yield* aggregateRanges(
     db,
     [{ from: now + 1 - health.windowMs, to: now + 1 }],

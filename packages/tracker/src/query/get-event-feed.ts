@@ -3,6 +3,7 @@ import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { assertResourceType } from '../record/validate.js';
 import { RESOURCE_CODE, type ResourceType, type UsageEvent } from '../types.js';
+import type { BackendFilter } from './backend-filter.js';
 import { loadBackends } from './backends.js';
 import { selectEventColumns, toUsageEvent } from './event-rows.js';
 
@@ -16,11 +17,10 @@ export type FeedCursor = number;
 /** Most events one feed read returns; the next read continues from its cursor. */
 export const MAX_FEED_PAGE = 1000;
 
-export interface EventFeedQuery {
+export interface EventFeedQuery extends BackendFilter {
   /** Omit to start at the newest stored event (returns none, only the cursor). */
   after?: FeedCursor;
   limit?: number;
-  backendName?: string;
   resourceType?: ResourceType;
 }
 
@@ -29,9 +29,8 @@ export interface EventFeedPage {
   cursor: FeedCursor;
 }
 
-export interface BandwidthFeedQuery {
+export interface BandwidthFeedQuery extends BackendFilter {
   after?: FeedCursor;
-  backendName?: string;
 }
 
 /** Bytes that landed since a cursor, and the cursor to read from next. */
@@ -64,7 +63,7 @@ export function* getEventFeedPlan(db: Kysely<Database>, q: EventFeedQuery): Plan
     selectEventColumns(db.selectFrom('events')).where('id', '>', q.after).orderBy('id').limit(limit),
   );
   const cursor = rows.length === limit ? Number(rows[rows.length - 1]!.id) : newest;
-  const backendId = yield* backendIdFor(db, q.backendName);
+  const backendId = yield* backendIdFor(db, q.backend);
   const resource = q.resourceType === undefined ? undefined : RESOURCE_CODE[q.resourceType];
   const wanted = rows.filter(
     (r) =>
@@ -86,7 +85,7 @@ export function* getBandwidthFeedPlan(db: Kysely<Database>, q: BandwidthFeedQuer
   if (q.after === undefined || newest <= q.after) {
     return { uploadBytes: 0, downloadBytes: 0, cursor: q.after === undefined ? newest : q.after };
   }
-  const backendId = yield* backendIdFor(db, q.backendName);
+  const backendId = yield* backendIdFor(db, q.backend);
   if (backendId === null) return { uploadBytes: 0, downloadBytes: 0, cursor: newest };
   let query = db
     .selectFrom('events')

@@ -16,11 +16,11 @@ import {
   type ResourceType,
 } from '../types.js';
 import { aggregateRanges, cellBackend, cellResource } from './aggregate.js';
+import type { BackendFilter } from './backend-filter.js';
 import { loadBackends, selectBackends } from './backends.js';
 import { checkRange } from './range.js';
 
-export interface SummaryQuery {
-  backendName?: string;
+export interface SummaryQuery extends BackendFilter {
   backendType?: BackendType;
   period?: Period;
   timezone?: string;
@@ -57,7 +57,7 @@ export function* getResourceSummaryPlan(
   range: ReturnType<typeof resolveSummaryRange>,
   res: Resolution,
 ): Plan<ResourceSummary> {
-  const backends = selectBackends(yield* loadBackends(db), q.backendName, q.backendType);
+  const backends = selectBackends(yield* loadBackends(db), q.backend, q.backendType);
   const byId = new Map(backends.map((b) => [b.id, b]));
   const summary: ResourceSummary = {
     period: range.period,
@@ -69,7 +69,7 @@ export function* getResourceSummaryPlan(
     totals: { bandwidthUpload: 0, bandwidthDownload: 0, storageUsed: 0, apiCalls: 0, operationCostMicros: 0 },
   };
   if (backends.length === 0) return summary;
-  const filtered = q.backendName !== undefined || q.backendType !== undefined;
+  const filtered = q.backend !== undefined || q.backendType !== undefined;
   const { cells, covered } = yield* aggregateRanges(
     db,
     [range],

@@ -5,14 +5,14 @@ import { ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../ids/cursor.js';
 import { assertBackendType, assertResourceType } from '../record/validate.js';
 import { type BackendType, RESOURCE_CODE, type ResourceType, type UsageEvent } from '../types.js';
+import type { BackendFilter } from './backend-filter.js';
 import { loadBackends, selectBackends } from './backends.js';
 import { countAll, eventsQuery, selectEventColumns, toUsageEvent } from './event-rows.js';
 import { type RangeQuery, resolveRange } from './range.js';
 
 export const MAX_PAGE = 1000;
 
-export interface UsageQuery extends RangeQuery {
-  backendName?: string;
+export interface UsageQuery extends RangeQuery, BackendFilter {
   backendType?: BackendType;
   resourceType?: ResourceType;
   limit?: number;
@@ -47,9 +47,9 @@ export function* getResourceUsagePlan(
   r: ReturnType<typeof resolveUsageQuery>,
 ): Plan<UsagePage> {
   const all = yield* loadBackends(db);
-  const backends = selectBackends(all, q.backendName, q.backendType);
+  const backends = selectBackends(all, q.backend, q.backendType);
   if (backends.length === 0) return { events: [], nextCursor: null, totalCount: 0 };
-  const filtered = q.backendName !== undefined || q.backendType !== undefined;
+  const filtered = q.backend !== undefined || q.backendType !== undefined;
   const filter = {
     from: r.from,
     to: r.to,

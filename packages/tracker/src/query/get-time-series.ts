@@ -14,19 +14,19 @@ import {
   type SeriesPoint,
 } from '../types.js';
 import { aggregateRanges, cellBackend, type Range } from './aggregate.js';
+import type { BackendFilter } from './backend-filter.js';
 import { loadBackends, selectBackends } from './backends.js';
 import { checkRange } from './range.js';
 
 /** Most buckets one series may have; ask for a coarser granularity past it. */
 export const MAX_SERIES_BUCKETS = 10_000;
 
-export interface SeriesQuery {
+export interface SeriesQuery extends BackendFilter {
   resourceType: ResourceType;
   granularity: Granularity;
   from: Date;
   to: Date;
   timezone?: string;
-  backendName?: string;
   backendType?: BackendType;
   /** Default true: one point per backend and bucket; false sums the backends (backend: null). */
   perBackend?: boolean;
@@ -81,9 +81,9 @@ export function* getTimeSeriesPlan(
   layout: ReturnType<typeof resolveSeries>,
   res: Resolution,
 ): Plan<SeriesPoint[]> {
-  const backends = selectBackends(yield* loadBackends(db), q.backendName, q.backendType);
+  const backends = selectBackends(yield* loadBackends(db), q.backend, q.backendType);
   if (backends.length === 0) return [];
-  const filtered = q.backendName !== undefined || q.backendType !== undefined;
+  const filtered = q.backend !== undefined || q.backendType !== undefined;
   const names = new Map(backends.map((b) => [b.id, b.name]));
   const { cells } = yield* aggregateRanges(
     db,

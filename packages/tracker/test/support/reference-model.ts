@@ -19,12 +19,12 @@ export interface RefStats {
 }
 
 export interface RefFilter {
-  backendName?: string;
+  backend?: string;
   backendType?: BackendType;
 }
 
 const selected = (e: RefEvent, f: RefFilter) =>
-  (f.backendName === undefined || e.backend === f.backendName) &&
+  (f.backend === undefined || e.backend === f.backend) &&
   (f.backendType === undefined || e.backendType === f.backendType);
 
 /** Per backend and resource: sum, count, min and max of the events in [from, to), straight from the list. */

@@ -1,0 +1,95 @@
+import { BackendTypeConflictError, StorageLevelError } from '../errors.js';
+import type { BackendRow } from '../query/backends.js';
+import type { PendingEvent } from '../record/pending-event.js';
+import { type BackendType, RESOURCE_CODE } from '../types.js';
+
+const STORAGE = RESOURCE_CODE.storage_used;
+
+/** What a committed write reports back about the backends it touched. */
+export interface WrittenBackends {
+  storageLevels: Map<string, number>;
+  types: Map<string, string>;
+}
+
+/**
+ * What this process knows of each backend, so recording can refuse a name clash or a storage level
+ * below zero at once, without I/O: the type, the id, the storage level (pending events included) and
+ * the newest event time. The database stays the judge; this is its answer so far, kept current by
+ * every committed write.
+ */
+export class BackendCache {
+  /** Backend types as known to this process (stored ones and ones first seen here). */
+  readonly types = new Map<string, BackendType>();
+  /** Backend ids by name, learnt from committed writes. */
+  readonly ids = new Map<string, number>();
+  /** Best-known storage level per backend, pending events included, for the below-zero check. */
+  private readonly storageLevels = new Map<string, number>();
+  /** Newest event time per backend known to this process, to tell a backdated level report. */
+  private readonly newestAt = new Map<string, number>();
+
+  /**
+   * @param storedSince Stored storage change of a backend dated at or after `ts` (0 while the schema is
+   *   not there yet); only asked for a level report dated before the backend's newest event.
+   */
+  constructor(private readonly storedSince: (backendId: number, ts: number) => number) {}
+
+  /** Takes in backends read from the database. */
+  absorb(rows: readonly BackendRow[]): void {
+    for (const b of rows) {
+      this.types.set(b.name, b.type);
+      this.ids.set(b.name, b.id);
+      this.storageLevels.set(b.name, b.storageLevel);
+      if (b.lastEventAt !== null) this.newestAt.set(b.name, b.lastEventAt);
+    }
+  }
+
+  /**
+   * Checks one event against what is known and counts it in. Throws BackendTypeConflictError or
+   * StorageLevelError, and then knows nothing new. `pending` is what is recorded and not yet written.
+   */
+  admit(e: PendingEvent, pending: readonly PendingEvent[]): void {
+    const known = this.types.get(e.backend);
+    if (known !== undefined && known !== e.backendType)
+      throw new BackendTypeConflictError(e.backend, known, e.backendType);
+    if (e.resource === STORAGE) {
+      const level = this.storageLevels.get(e.backend) ?? 0;
+      if (e.isLevelReport) {
+        this.storageLevels.set(e.backend, e.amount + this.storageSince(e.backend, e.ts, pending));
+      } else if (level + e.amount < 0) {
+        throw new StorageLevelError(e.backend, level, e.amount);
+      } else {
+        this.storageLevels.set(e.backend, level + e.amount);
+      }
+    }
+    if (known === undefined) this.types.set(e.backend, e.backendType);
+    if (e.ts > (this.newestAt.get(e.backend) ?? Number.NEGATIVE_INFINITY)) this.newestAt.set(e.backend, e.ts);
+  }
+
+  /** After a committed write: the stored types and levels, with the events recorded since replayed on top. */
+  written(outcome: WrittenBackends, pending: readonly PendingEvent[]): void {
+    for (const [name, type] of outcome.types) this.types.set(name, type as BackendType);
+    for (const [name, stored] of outcome.storageLevels) {
+      let level = stored;
+      for (const e of pending) {
+        if (e.backend !== name || e.resource !== STORAGE) continue;
+        level = e.isLevelReport ? e.amount : level + e.amount;
+      }
+      this.storageLevels.set(name, level);
+    }
+  }
+
+  /**
+   * Storage change dated at or after `ts`, pending and stored: what a level reported for `ts` has on top of
+   * it now. Only a report dated before the backend's newest event pays for a read (rare: reports are "now").
+   */
+  private storageSince(backend: string, ts: number, pending: readonly PendingEvent[]): number {
+    if ((this.newestAt.get(backend) ?? Number.NEGATIVE_INFINITY) < ts) return 0;
+    let sum = 0;
+    for (const p of pending) {
+      if (p.backend === backend && p.resource === STORAGE && !p.isLevelReport && p.ts >= ts) sum += p.amount;
+    }
+    const id = this.ids.get(backend);
+    if (id !== undefined) sum += this.storedSince(id, ts);
+    return sum;
+  }
+}

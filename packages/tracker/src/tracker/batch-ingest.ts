@@ -1,0 +1,43 @@
+import {
+  allRejections,
+  atomicIngestPlan,
+  BatchRefusedError,
+  type BatchResult,
+  validateBatch,
+} from '../record/ingest-batch.js';
+import type { BackendCache } from './backend-cache.js';
+import type { TrackerFile } from './lifecycle.js';
+import type { Retention } from './retention.js';
+import type { WriteBuffer } from './write-buffer.js';
+
+export interface BatchIngestParts {
+  file: TrackerFile;
+  retention: Retention;
+  backends: BackendCache;
+  buffer: WriteBuffer;
+  clock: () => number;
+}
+
+/**
+ * ResourceTracker.ingestBatch: validates every event, writes what this process recorded before (so
+ * levels and duplicates are judged in order), then the batch in one transaction or none, reporting every
+ * refused event with its index and code.
+ */
+export async function ingestBatchAtomically(parts: BatchIngestParts, events: readonly unknown[]): Promise<BatchResult> {
+  const { file, retention, backends, buffer } = parts;
+  const checked = validateBatch(events, parts.clock(), backends.types);
+  await buffer.settle();
+  // Ids learnt inside a transaction that rolls back must not be kept: the write works on a copy.
+  const ids = new Map(backends.ids);
+  const ctx = retention.ingestContext(parts.clock(), ids);
+  try {
+    const dryRun = checked.rejected.length > 0;
+    const outcome = await file.runner.write(() => atomicIngestPlan(file.db, checked.events, ctx, dryRun));
+    for (const [name, id] of ids) backends.ids.set(name, id);
+    backends.written(outcome, buffer.pending);
+    return { accepted: outcome.written, duplicates: outcome.duplicates, rejected: [] };
+  } catch (error) {
+    if (!(error instanceof BatchRefusedError)) throw error;
+    return { accepted: 0, duplicates: 0, rejected: allRejections(checked, error.errors) };
+  }
+}

@@ -1,0 +1,86 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ValidationError } from '../errors.js';
+import { DEFAULT_HEALTH, type HealthThresholds } from '../query/health.js';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export interface TrackerOptions {
+  /** SQLite file. Default: $BYTEMETER_DB, else ~/.bytemeter/tracker.db (directory created). ':memory:' works. */
+  path?: string;
+  /** How often pending events are written. Default 1000 ms; a hard kill can lose at most this much. */
+  flushIntervalMs?: number;
+  /** Pending events that trigger a flush at once. Default 10,000. */
+  maxBatchSize?: number;
+  /**
+   * 'full' (default) keeps raw events for `rawRetentionMs` (default 30 days) for drill-down and export.
+   * 'rollups-only' keeps raw events for one hour only (exact rolling windows, live bandwidth, recent
+   * idempotency), so the file grows with time and backends, not with the number of events.
+   */
+  mode?: 'full' | 'rollups-only';
+  /** Raw event retention; `null` keeps them forever. Idempotency keys live as long as their raw event. */
+  rawRetentionMs?: number | null;
+  /** Minute rollups retention (default 30 days); older ranges resolve to the quarter hour. */
+  minuteRetentionMs?: number;
+  health?: Partial<HealthThresholds>;
+  /** SQLite busy timeout per attempt. Default 5000 ms. */
+  busyTimeoutMs?: number;
+  /** Injected clock (ms since the epoch), for tests and replays. */
+  clock?: () => number;
+  /** Flush when the process exits (default true). */
+  flushOnExit?: boolean;
+}
+
+/** Every option with its default applied and checked. */
+export interface ResolvedOptions {
+  path: string;
+  flushIntervalMs: number;
+  maxBatchSize: number;
+  rawRetentionMs: number | null;
+  minuteRetentionMs: number;
+  health: HealthThresholds;
+  busyTimeoutMs: number;
+  clock: () => number;
+  flushOnExit: boolean;
+}
+
+/**
+ * Resolves the default database path: $BYTEMETER_DB, else ~/.bytemeter/tracker.db.
+ * @example openResourceTracker({ path: defaultDatabasePath() })
+ */
+export function defaultDatabasePath(): string {
+  return process.env.BYTEMETER_DB || join(homedir(), '.bytemeter', 'tracker.db');
+}
+
+/**
+ * Applies the defaults and checks every option before anything is opened: a bad one creates no file.
+ * Throws ValidationError (INVALID_OPTION).
+ */
+export function resolveOptions(options: TrackerOptions): ResolvedOptions {
+  const maxBatchSize = positive(options.maxBatchSize ?? 10_000, 'maxBatchSize');
+  const rollupsOnly = options.mode === 'rollups-only';
+  if (options.mode !== undefined && options.mode !== 'full' && !rollupsOnly) {
+    throw new ValidationError('INVALID_OPTION', `mode must be 'full' or 'rollups-only'.`);
+  }
+  const rawRetentionMs = options.rawRetentionMs !== undefined ? options.rawRetentionMs : rollupsOnly ? HOUR : 30 * DAY;
+  if (rawRetentionMs !== null) positive(rawRetentionMs, 'rawRetentionMs');
+  return {
+    path: options.path ?? defaultDatabasePath(),
+    maxBatchSize,
+    rawRetentionMs,
+    minuteRetentionMs: positive(options.minuteRetentionMs ?? 30 * DAY, 'minuteRetentionMs'),
+    health: { ...DEFAULT_HEALTH, ...options.health },
+    flushIntervalMs: positive(options.flushIntervalMs ?? 1000, 'flushIntervalMs'),
+    busyTimeoutMs: positive(options.busyTimeoutMs ?? 5000, 'busyTimeoutMs'),
+    clock: options.clock ?? Date.now,
+    flushOnExit: options.flushOnExit ?? true,
+  };
+}
+
+function positive(value: number, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ValidationError('INVALID_OPTION', `${what} must be a positive number; got ${String(value)}.`);
+  }
+  return value;
+}

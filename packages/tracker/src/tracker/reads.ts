@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely';
+import type { Plan, Runner } from '../db/runner.js';
+import type { Database } from '../db/schema.js';
+import { withBackend } from '../query/backend-filter.js';
+import { loadBackends } from '../query/backends.js';
+import { type ExportQuery, exportUsageStream, resolveExport } from '../query/export-usage.js';
+import { getBackendStatusPlan } from '../query/get-backend-status.js';
+import { type BackendTotals, getBackendTotalsPlan } from '../query/get-backend-totals.js';
+import {
+  type BandwidthDelta,
+  type BandwidthFeedQuery,
+  type EventFeedPage,
+  type EventFeedQuery,
+  getBandwidthFeedPlan,
+  getEventFeedPlan,
+} from '../query/get-event-feed.js';
+import { getResourceSummaryPlan, resolveSummaryRange, type SummaryQuery } from '../query/get-resource-summary.js';
+import {
+  getResourceUsagePlan,
+  resolveUsageQuery,
+  type UsagePage,
+  type UsageQuery,
+} from '../query/get-resource-usage.js';
+import { getTimeSeriesPlan, resolveSeries, type SeriesQuery } from '../query/get-time-series.js';
+import type { HealthThresholds } from '../query/health.js';
+import { assertBackendName } from '../record/validate.js';
+import { toIso } from '../time/zone.js';
+import type { BackendInfo, BackendStatus, ResourceSummary, SeriesPoint } from '../types.js';
+import type { Retention } from './retention.js';
+
+export interface ReadParts {
+  db: Kysely<Database>;
+  runner: Runner;
+  clock: () => number;
+  health: HealthThresholds;
+  retention: Retention;
+  /** Throws when the tracker is closed, else writes what is pending (WriteBuffer.settle). */
+  beforeRead(): Promise<void>;
+}
+
+/**
+ * Every read of a tracker. Input is checked first (a bad query changes nothing); then what is pending is
+ * written, so a read sees every event recorded before it; then the plan runs in one read snapshot.
+ * The public documentation of each read is on ResourceTracker.
+ */
+export class TrackerReads {
+  constructor(private readonly parts: ReadParts) {}
+
+  async summary(query: SummaryQuery): Promise<ResourceSummary> {
+    const q = withBackend(query);
+    const now = this.parts.clock();
+    const range = resolveSummaryRange(q, now);
+    return this.read(() => getResourceSummaryPlan(this.parts.db, q, range, this.parts.retention.resolution(now)));
+  }
+
+  async usage(query: UsageQuery): Promise<UsagePage> {
+    const q = withBackend(query);
+    const resolved = resolveUsageQuery(q, this.parts.clock());
+    return this.read(() => getResourceUsagePlan(this.parts.db, q, resolved));
+  }
+
+  async backendStatus(backend: string | undefined): Promise<Record<string, BackendStatus>> {
+    if (backend !== undefined) assertBackendName(backend);
+    const now = this.parts.clock();
+    const { db, health, retention } = this.parts;
+    return this.read(() => getBackendStatusPlan(db, backend, now, health, retention.resolution(now)));
+  }
+
+  async timeSeries(query: SeriesQuery): Promise<SeriesPoint[]> {
+    const q = withBackend(query);
+    const layout = resolveSeries(q);
+    const now = this.parts.clock();
+    return this.read(() => getTimeSeriesPlan(this.parts.db, q, layout, this.parts.retention.resolution(now)));
+  }
+
+  async eventFeed(query: EventFeedQuery): Promise<EventFeedPage> {
+    const q = withBackend(query);
+    return this.read(() => getEventFeedPlan(this.parts.db, q));
+  }
+
+  async bandwidthFeed(query: BandwidthFeedQuery): Promise<BandwidthDelta> {
+    const q = withBackend(query);
+    return this.read(() => getBandwidthFeedPlan(this.parts.db, q));
+  }
+
+  backendTotals(): Promise<BackendTotals[]> {
+    return this.read(() => getBackendTotalsPlan(this.parts.db));
+  }
+
+  async backends(): Promise<BackendInfo[]> {
+    const rows = await this.read(() => loadBackends(this.parts.db));
+    return rows.map((b) => ({ name: b.name, type: b.type, createdAt: toIso(b.createdAt) }));
+  }
+
+  /** Checks the query at once (throws synchronously); flushes and reads when iterated. */
+  exportUsage(query: ExportQuery): AsyncIterable<string> {
+    const q = withBackend(query);
+    const range = resolveExport(q, this.parts.clock());
+    const { db, runner } = this.parts;
+    const settle = () => this.parts.beforeRead();
+    return {
+      async *[Symbol.asyncIterator]() {
+        await settle();
+        yield* exportUsageStream(db, (plan) => runner.read(plan), q, range);
+      },
+    };
+  }
+
+  private async read<T>(plan: () => Plan<T>): Promise<T> {
+    await this.parts.beforeRead();
+    return this.parts.runner.read(plan);
+  }
+}

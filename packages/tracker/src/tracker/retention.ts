@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import { exec, type Runner } from '../db/runner.js';
+import type { Database } from '../db/schema.js';
+import type { IngestContext } from '../record/ingest-plan.js';
+import { MINUTE_GRAIN, MINUTE_MS, type Resolution } from '../rollup/grains.js';
+
+/** Raw rows deleted per transaction, so a first prune of a large backlog never holds the write lock long. */
+const PRUNE_SLICE = 20_000;
+/** Retention is enforced at most this often (after a flush). */
+const PRUNE_EVERY_MS = 60_000;
+
+/**
+ * How long raw events and minute rollups are kept: what reads may trust to be complete (the resolution),
+ * what a write keeps, and the prune that deletes what is older.
+ */
+export class Retention {
+  private lastPrune = 0;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly runner: Runner,
+    private readonly rawRetentionMs: number | null,
+    private readonly minuteRetentionMs: number,
+  ) {}
+
+  /** Where raw events and minute rollups are complete at `now`. */
+  resolution(now: number): Resolution {
+    return {
+      rawFrom: this.rawRetentionMs === null ? Number.NEGATIVE_INFINITY : now - this.rawRetentionMs,
+      minuteFrom: now - this.minuteRetentionMs,
+    };
+  }
+
+  /** What a write needs to know now: raw rows are kept from exactly where reads trust them to be complete. */
+  ingestContext(now: number, backendIds: Map<string, number>): IngestContext {
+    const resolution = this.resolution(now);
+    return { now, keepRawFrom: resolution.rawFrom, resolution, backendIds };
+  }
+
+  /** Deletes raw events and minute rollups past their retention, at most once a minute. */
+  async pruneIfDue(now: number): Promise<void> {
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    const rawCutoff = this.rawRetentionMs === null ? null : now - this.rawRetentionMs;
+    const minuteCutoff = now - this.minuteRetentionMs;
+    const db = this.db;
+    if (rawCutoff !== null) {
+      for (let deleted = PRUNE_SLICE; deleted >= PRUNE_SLICE; ) {
+        deleted = await this.runner.write(function* () {
+          const ids = yield* exec(db.selectFrom('events').select('id').where('ts', '<', rawCutoff).limit(PRUNE_SLICE));
+          let maxId = 0;
+          for (const row of ids) maxId = Math.max(maxId, Number(row.id));
+          if (ids.length > 0) yield* exec(db.deleteFrom('events').where('id', '<=', maxId).where('ts', '<', rawCutoff));
+          return ids.length;
+        });
+      }
+    }
+    await this.runner.write(function* () {
+      yield* exec(
+        db
+          .deleteFrom('rollups')
+          .where('level', '=', MINUTE_GRAIN)
+          .where('bucket', '<', minuteCutoff - MINUTE_MS),
+      );
+    });
+  }
+}
