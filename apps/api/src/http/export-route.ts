@@ -52,7 +52,7 @@ export async function exportResponse(tracker: ResourceTracker, url: URL, fetchAP
     filename = exportFilename(format, from, to);
     const query = params.range ? { from, to, format } : { hoursBack: params.hoursBack, format };
     iterator = tracker
-      .exportUsage({ ...query, ...(params.backend !== null ? { backendName: params.backend } : {}) })
+      .exportUsage({ ...query, ...(params.backend !== null ? { backend: params.backend } : {}) })
       [Symbol.asyncIterator]();
     // Pull the first chunk now, so a refused query is a 400 and not a broken download.
     first = await iterator.next();

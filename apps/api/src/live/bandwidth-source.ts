@@ -23,12 +23,12 @@ export function bandwidthSource(
   backend: string | null,
   intervalMs: number,
 ): TickSource<FeedCursor, BandwidthSample> {
-  const backendName = backend ?? undefined;
+  const only = backend ? { backend } : {};
   return {
     intervalMs,
-    init: async () => (await tracker.getBandwidthFeed({ ...(backendName ? { backendName } : {}) })).cursor,
+    init: async () => (await tracker.getBandwidthFeed(only)).cursor,
     tick: async (after, elapsedMs) => {
-      const d = await tracker.getBandwidthFeed({ after, ...(backendName ? { backendName } : {}) });
+      const d = await tracker.getBandwidthFeed({ after, ...only });
       const uploadMbps = mbps(d.uploadBytes, elapsedMs);
       const downloadMbps = mbps(d.downloadBytes, elapsedMs);
       return {

@@ -39,7 +39,7 @@ builder.queryField('export', (t) =>
       const query = {
         from,
         to,
-        ...(args.backend != null ? { backendName: args.backend } : {}),
+        ...(args.backend != null ? { backend: args.backend } : {}),
       };
       const { totalCount } = await ctx.tracker.getResourceUsage({ ...query, limit: 1 });
       if (totalCount > ctx.exportCap) {

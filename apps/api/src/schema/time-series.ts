@@ -35,7 +35,7 @@ builder.queryField('timeSeries', (t) =>
         from: args.range.from,
         to: args.range.to,
         timezone: args.timezone ?? 'UTC',
-        ...(args.backend != null ? { backendName: args.backend } : {}),
+        ...(args.backend != null ? { backend: args.backend } : {}),
         ...(args.backendType ? { backendType: args.backendType } : {}),
       }),
   }),

@@ -61,7 +61,7 @@ builder.queryField('usage', (t) =>
     resolve: (_root, args, ctx) =>
       ctx.tracker.getResourceUsage({
         ...(args.range ? { from: args.range.from, to: args.range.to } : { hoursBack: args.hoursBack ?? 24 }),
-        ...(args.backend != null ? { backendName: args.backend } : {}),
+        ...(args.backend != null ? { backend: args.backend } : {}),
         ...(args.backendType ? { backendType: args.backendType } : {}),
         ...(args.resourceType ? { resourceType: args.resourceType } : {}),
         limit: args.first ?? 100,

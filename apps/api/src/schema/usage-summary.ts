@@ -107,7 +107,7 @@ builder.queryField('usageSummary', (t) =>
         timezone: args.timezone ?? 'UTC',
         ...(args.range ? { from: args.range.from, to: args.range.to } : { period: args.period ?? 'day' }),
         ...(args.at ? { at: args.at } : {}),
-        ...(args.backend != null ? { backendName: args.backend } : {}),
+        ...(args.backend != null ? { backend: args.backend } : {}),
         ...(args.backendType ? { backendType: args.backendType } : {}),
       }),
   }),

@@ -27,7 +27,7 @@ export async function detailsCommand(
     from,
     to,
     limit: flags.limit,
-    ...(flags.backend !== undefined ? { backendName: flags.backend } : {}),
+    ...(flags.backend !== undefined ? { backend: flags.backend } : {}),
     ...(flags.type !== undefined ? { backendType: flags.type } : {}),
     ...(flags.resource !== undefined ? { resourceType: flags.resource } : {}),
   });

@@ -45,7 +45,7 @@ export async function exportCommand(
 ): Promise<string> {
   const from = new Date(flags.now - Math.round(flags.hours * 3_600_000));
   const to = new Date(flags.now);
-  const filter = flags.backend !== undefined ? { backendName: flags.backend } : {};
+  const filter = flags.backend !== undefined ? { backend: flags.backend } : {};
   const toFile = flags.output !== undefined && flags.output !== '-';
   const { totalCount } = await reader.getResourceUsage({ from, to, limit: 1, ...filter });
   const showBar = flags.progress ?? (toFile && io.stderr.isTTY === true && totalCount >= LONG_EXPORT);

@@ -24,7 +24,7 @@ export async function usageCommand(
     period: flags.period ?? 'day',
     timezone: flags.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     ...(flags.at !== undefined ? { at: flags.at } : {}),
-    ...(flags.backend !== undefined ? { backendName: flags.backend } : {}),
+    ...(flags.backend !== undefined ? { backend: flags.backend } : {}),
     ...(flags.type !== undefined ? { backendType: flags.type } : {}),
   });
   if (flags.json) return JSON.stringify(summary, null, 2);

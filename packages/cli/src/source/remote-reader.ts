@@ -62,7 +62,7 @@ export function remoteReader(client: BytemeterClient, clock: () => number = Date
       const s = await client.getUsageSummary({
         timezone: q.timezone ?? 'UTC',
         ...(r ? { range: r } : { period: upper(q.period ?? 'day'), at: iso(q.at ?? new Date(clock())) }),
-        backend: q.backendName ?? null,
+        backend: backendOf(q) ?? null,
         backendType: q.backendType ? upper(q.backendType) : null,
       });
       const backends: ResourceSummary['backends'] = {};
@@ -85,7 +85,7 @@ export function remoteReader(client: BytemeterClient, clock: () => number = Date
       const r = range(q, clock());
       const pages = client.getUsage({
         ...(r ? { range: r } : { hoursBack: q.hoursBack ?? 24 }),
-        backend: q.backendName ?? null,
+        backend: backendOf(q) ?? null,
         backendType: q.backendType ? upper(q.backendType) : null,
         resourceType: q.resourceType ? upper(q.resourceType) : null,
         pageSize: q.limit ?? 100,
@@ -102,8 +102,8 @@ export function remoteReader(client: BytemeterClient, clock: () => number = Date
       };
     },
 
-    async getBackendStatus(backendName?: string): Promise<Record<string, BackendStatus>> {
-      const list = await client.getBackendStatus(backendName);
+    async getBackendStatus(backend?: string): Promise<Record<string, BackendStatus>> {
+      const list = await client.getBackendStatus(backend);
       return Object.fromEntries(list.map((s) => [s.backend, toTrackerStatus(s)]));
     },
 
@@ -114,11 +114,16 @@ export function remoteReader(client: BytemeterClient, clock: () => number = Date
           const stream = await client.exportUsage({
             format: q.format,
             ...(r ? { range: r } : { hoursBack: q.hoursBack ?? 168 }),
-            ...(q.backendName !== undefined ? { backend: q.backendName } : {}),
+            ...(backendOf(q) !== undefined ? { backend: backendOf(q) } : {}),
           });
           yield* stream;
         },
       };
     },
   };
+}
+
+/** The backend a tracker query names: `backend`, or its deprecated spelling `backendName`. */
+function backendOf(q: { backend?: string; backendName?: string }): string | undefined {
+  return q.backend ?? q.backendName;
 }
