@@ -23,7 +23,6 @@ import type {
   BackendType,
   FlushResult,
   ResourceSummary,
-  ResourceType,
   SeriesPoint,
   TrackEvent,
   TrackOptions,
@@ -268,5 +267,3 @@ export class ResourceTracker {
 export function openResourceTracker(options?: TrackerOptions): ResourceTracker {
   return new ResourceTracker(options);
 }
-
-export type { ResourceType };
