@@ -12,7 +12,7 @@ export interface IngestResult {
   keys: boolean;
   /** The events' time stamps spread over this span before the tracker's clock. */
   spanMs: number;
-  /** Median events/s of record-then-flush through the tracker (raw rows and every rollup level). */
+  /** Median events/s of record-then-flush through the tracker (raw rows and every rollup grain). */
   trackerPerSec: number;
   /** Median ms of the recording calls alone and of the flush alone. */
   recordMs: number;

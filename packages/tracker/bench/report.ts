@@ -154,7 +154,7 @@ export function renderReport(r: BenchResults): string {
     out.push(
       "The seed's ~0.2 ms summary was a single-table read at small sizes; ours goes through an async API that " +
         'first flushes pending events, reads the backend list and sums rollups across time-zone-correct ' +
-        'levels, and stays at that cost at 10M events where the seed needs a GROUP BY over raw rows.',
+        'grains, and stays at that cost at 10M events where the seed needs a GROUP BY over raw rows.',
     );
     out.push('');
   }
@@ -186,7 +186,7 @@ export function renderReport(r: BenchResults): string {
     `Record ${n(r.ingest.events)} events (10 backends, all resource types) then \`flush()\`, into a fresh file each run; ` +
       `median of ${r.ingest.runs} runs. *Live*: time stamps spread over the last minute, as a stream recorded at ` +
       'this rate would be (each flush then touches few rollup cells). *Backfill*: spread over 2 days, so nearly ' +
-      'every event opens its own minute cell and all four rollup levels get one upsert per event: the worst case. ' +
+      'every event opens its own minute cell and all four rollup grains get one upsert per event: the worst case. ' +
       'The baseline inserts the same rows into the same `events` table (same indexes, same pragmas) with one ' +
       'prepared better-sqlite3 INSERT in one transaction, without rollups, validation or backend state.',
   );
@@ -260,7 +260,7 @@ export function renderReport(r: BenchResults): string {
   out.push('');
   out.push(
     'File size after closing the tracker, `wal_checkpoint(TRUNCATE)` and `VACUUM`, divided by the events recorded; ' +
-      'per-object sizes from SQLite `dbstat`. The whole file counts: raw rows, their indexes and every rollup level.',
+      'per-object sizes from SQLite `dbstat`. The whole file counts: raw rows, their indexes and every rollup grain.',
   );
   out.push('');
   out.push(
@@ -323,9 +323,9 @@ export function renderReport(r: BenchResults): string {
       `**ingest** (${n(Math.round(r.ingest.trackerPerSec))} events/s live): plain prepared INSERTs of the same rows ` +
         `into the same table reach ${n(Math.round(r.ingest.baselinePerSec))} events/s here, so the raw row and its ` +
         '`ts` index alone take a large share of the budget on this shared machine; on top the tracker validates each ' +
-        'event, upserts its minute cell into four rollup levels and updates backend state, all in the same transaction. ' +
+        'event, upserts its minute cell into four rollup grains and updates backend state, all in the same transaction. ' +
         'With ids, every key is also encoded, checked against stored keys (one `IN` lookup per 500) and inserted into ' +
-        'the unique key index. A backfill is the worst case: nearly one rollup upsert per level per event.',
+        'the unique key index. A backfill is the worst case: nearly one rollup upsert per grain per event.',
     );
   }
   if (!queriesMet)
@@ -399,8 +399,8 @@ export function renderReport(r: BenchResults): string {
       '(0.293 → 0.298 ms, 0.249 → 0.264 ms).',
   );
   out.push(
-    '- **Rollup cells keyed by number** (`src/record/ingest-plan.ts`). Minute and level cells were keyed by ' +
-      'template strings built per event and per level; now by numbers in per-backend maps, and in-batch duplicate ' +
+    '- **Rollup cells keyed by number** (`src/record/rollup-rows.ts`). Minute and grain cells were keyed by ' +
+      'template strings built per event and per grain; now by numbers in per-backend maps, and in-batch duplicate ' +
       'ids by the key string instead of a hex copy of its encoding. 2-day backfill of 200k events: 43,040 → 70,445 ' +
       'events/s (median of 5 alternations); live ingest with and without ids showed no difference beyond the noise.',
   );
