@@ -1,18 +1,17 @@
-import type { BackendType, ExportFormat, Period, ResourceType } from '@bytemeter/tracker';
+import {
+  BACKEND_TYPES,
+  type BackendType,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  PERIODS,
+  type Period,
+  RESOURCE_TYPES,
+  type ResourceType,
+} from '@bytemeter/core';
 import { CliError } from './cli-error.js';
 
 // Flag values are checked here, before anything is opened, so a typo changes nothing and says what fits.
-
-const PERIODS = ['hour', 'day', 'week', 'month'] as const;
-const BACKEND_TYPES = ['s3', 'ipfs', 'huggingface', 'storacha', 'filecoin', 'lassie', 'local'] as const;
-const RESOURCE_TYPES = [
-  'bandwidth_upload',
-  'bandwidth_download',
-  'storage_used',
-  'api_calls',
-  'operation_cost',
-] as const;
-const FORMATS = ['json', 'csv', 'ndjson'] as const;
+// The allowed words are @bytemeter/core's lists, the same ones the tracker and the API accept.
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
@@ -28,7 +27,7 @@ export const parseBackendType = (v: string | undefined, flag = 'type'): BackendT
   oneOf(flag, v, BACKEND_TYPES);
 export const parseResourceType = (v: string | undefined): ResourceType | undefined =>
   oneOf('resource', v?.replaceAll('-', '_'), RESOURCE_TYPES);
-export const parseFormat = (v: string | undefined): ExportFormat | undefined => oneOf('format', v, FORMATS);
+export const parseFormat = (v: string | undefined): ExportFormat | undefined => oneOf('format', v, EXPORT_FORMATS);
 
 /** A positive whole or fractional number of hours (at most 20 years). */
 export function parseHours(value: string | undefined, fallback: number): number {

@@ -1,3 +1,5 @@
+import { type BytemeterErrorCode, ValidationError } from '@bytemeter/core';
+
 /** Every code a client error carries; switch on it rather than on the class or the message. */
 export type ClientErrorCode =
   /** The server could not be reached, or the connection broke before an answer came back. */
@@ -6,7 +8,7 @@ export type ClientErrorCode =
   | 'HTTP'
   /** The server answered with GraphQL errors; `graphqlCode` holds the first error's `extensions.code`. */
   | 'GRAPHQL'
-  /** Input refused before anything was sent. */
+  /** Events refused by the server's rules (EventsDroppedError); a call refused at once throws ClientValidationError. */
   | 'INVALID_INPUT'
   /** The remote tracker was closed. */
   | 'CLOSED'
@@ -94,13 +96,19 @@ export class GraphQLRequestError extends BytemeterClientError {
   }
 }
 
-/** Bad input caught on the client; nothing was sent or recorded. `field` names what to fix. */
-export class ClientValidationError extends BytemeterClientError {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super('INVALID_INPUT', message);
+/**
+ * Bad input caught on the client; nothing was sent or recorded. It is core's ValidationError (the same
+ * class and codes the local tracker throws, so one `catch` serves both trackers); `field` names what to fix.
+ */
+export class ClientValidationError extends ValidationError {
+  declare readonly field: string;
+  constructor(field: string, message: string, code: BytemeterErrorCode = 'INVALID_OPTION') {
+    super(code, message, field);
+  }
+
+  /** Never: the same input is refused again. */
+  get retryable(): boolean {
+    return false;
   }
 }
 

@@ -1,5 +1,16 @@
 // The package's public face: the client, the remote tracker, typed documents and errors.
 
+// The vocabulary and recording types are @bytemeter/core's; re-exported so a client user needs one import.
+export {
+  BACKEND_TYPES,
+  BackendType,
+  RESOURCE_TYPES,
+  ResourceType,
+  type TrackEvent,
+  type TrackOptions,
+  type UsageRecorder,
+  ValidationError,
+} from '@bytemeter/core';
 export {
   type Backend,
   type BackendStatus,
@@ -55,14 +66,6 @@ export {
   type RemoteTrackerStats,
 } from './tracker/remote-tracker.js';
 export { centsToMicros } from './tracker/to-event-input.js';
-export {
-  BACKEND_TYPES,
-  type BackendType,
-  RESOURCE_TYPES,
-  type ResourceType,
-  type TrackEvent,
-  type TrackOptions,
-} from './tracker/types.js';
 export { uuidv7 } from './tracker/uuid-v7.js';
 export type { ExportOptions, ExportStream } from './transport/export-stream.js';
 export type { LiveFeed, SubscriptionTransport } from './transport/subscriptions.js';

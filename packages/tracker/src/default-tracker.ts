@@ -1,3 +1,4 @@
+import { provideDefaultRecorder } from '@bytemeter/core';
 import { openResourceTracker, type ResourceTracker } from './tracker.js';
 import type { BackendType } from './types.js';
 
@@ -12,6 +13,10 @@ export function getResourceTracker(): ResourceTracker {
   defaultTracker ??= openResourceTracker();
   return defaultTracker;
 }
+
+// Instrumentation (in @bytemeter/core) records here when given no `tracker`: loading this package is
+// enough, and the database is still opened only at the first recording.
+provideDefaultRecorder(getResourceTracker);
 
 /** Closes the process-wide tracker (the next getResourceTracker() opens a new one). */
 export async function closeResourceTracker(): Promise<void> {
@@ -62,3 +67,5 @@ export function trackApiCall(
 ): void {
   getResourceTracker().trackApiCall(backend, type, { operationId, metadata });
 }
+
+export { getDefaultRecorder, setDefaultRecorder, type UsageRecorder } from '@bytemeter/core';

@@ -1,67 +1,9 @@
-/** Every code a bytemeter error can carry; callers (the API, the CLI) switch on it. */
-export type BytemeterErrorCode =
-  | 'INVALID_BACKEND_NAME'
-  | 'INVALID_BACKEND_TYPE'
-  | 'INVALID_RESOURCE_TYPE'
-  | 'INVALID_AMOUNT'
-  | 'INVALID_TIMESTAMP'
-  | 'INVALID_OPTION'
-  | 'INVALID_RANGE'
-  | 'INVALID_TIMEZONE'
-  | 'INVALID_PERIOD'
-  | 'INVALID_CURSOR'
-  | 'INVALID_FORMAT'
-  | 'RANGE_TOO_LARGE'
-  | 'BATCH_TOO_LARGE'
-  | 'INVALID_SCOPE'
-  | 'BACKEND_TYPE_CONFLICT'
-  | 'STORAGE_BELOW_ZERO'
-  | 'TRACKER_CLOSED';
-
-/** Base of every error bytemeter throws on purpose. `code` is stable; `message` says what to do. */
-export class BytemeterError extends Error {
-  readonly code: BytemeterErrorCode;
-  constructor(code: BytemeterErrorCode, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
-
-/** Bad input: nothing was recorded or read. */
-export class ValidationError extends BytemeterError {}
-
-/** A backend name was used with a type other than the one it was first seen with. */
-export class BackendTypeConflictError extends BytemeterError {
-  constructor(
-    readonly backend: string,
-    readonly existingType: string,
-    readonly requestedType: string,
-  ) {
-    super(
-      'BACKEND_TYPE_CONFLICT',
-      `Backend "${backend}" is of type "${existingType}", not "${requestedType}": a backend's type is fixed when it is first seen; use another name.`,
-    );
-  }
-}
-
-/** A storage delta would take a backend's level below zero. */
-export class StorageLevelError extends BytemeterError {
-  constructor(
-    readonly backend: string,
-    readonly level: number,
-    readonly delta: number,
-  ) {
-    super(
-      'STORAGE_BELOW_ZERO',
-      `Storage delta ${delta} would take backend "${backend}" from ${level} to ${level + delta} bytes; report the real level with setStorageLevel first.`,
-    );
-  }
-}
-
-/** The tracker was closed; open a new one. */
-export class TrackerClosedError extends BytemeterError {
-  constructor() {
-    super('TRACKER_CLOSED', 'This tracker is closed; open a new one with openResourceTracker().');
-  }
-}
+// The error classes and their closed code union are @bytemeter/core's, shared with the client and the API.
+export {
+  BackendTypeConflictError,
+  BytemeterError,
+  type BytemeterErrorCode,
+  StorageLevelError,
+  TrackerClosedError,
+  ValidationError,
+} from '@bytemeter/core';

@@ -1,14 +1,38 @@
 // The package's public face: what contract/tracker-api.md promises, plus formatting and schema helpers.
 
+// Instrumentation lives in @bytemeter/core (it records into any UsageRecorder, local or remote); it is
+// re-exported so existing imports from @bytemeter/tracker keep working, with this package's local tracker
+// as the default recorder (registered by default-tracker.ts).
+export {
+  AmountInferenceError,
+  byteLengthOf,
+  downloadBytesOf,
+  type InstrumentErrorHandler,
+  type OperationOptions,
+  type OperationScope,
+  startOperation,
+  trackApi,
+  trackDownload,
+  trackOperation,
+  trackStorage,
+  trackUpload,
+  uploadBytesOf,
+  type Wrapper,
+  type WrapperKind,
+  type WrapperOptions,
+} from '@bytemeter/core/instrument';
 export { migrateToLatest } from './db/migrate.js';
 export type { Database } from './db/schema.js';
 export {
   closeResourceTracker,
+  getDefaultRecorder,
   getResourceTracker,
+  setDefaultRecorder,
   trackApiCall,
   trackBandwidthDownload,
   trackBandwidthUpload,
   trackStorageUsage,
+  type UsageRecorder,
 } from './default-tracker.js';
 export {
   BackendTypeConflictError,
@@ -18,18 +42,7 @@ export {
   TrackerClosedError,
   ValidationError,
 } from './errors.js';
-export { formatAmount, formatBytes, formatCount, formatDollars } from './format/format.js';
-export { byteLengthOf, downloadBytesOf, uploadBytesOf } from './instrument/byte-length.js';
-export {
-  AmountInferenceError,
-  type Wrapper,
-  type WrapperKind,
-  type WrapperOptions,
-} from './instrument/make-wrapper.js';
-export type { InstrumentErrorHandler } from './instrument/observe-call.js';
-export { type OperationOptions, type OperationScope, startOperation } from './instrument/operation-scope.js';
-export { trackOperation } from './instrument/track-operation.js';
-export { trackApi, trackDownload, trackStorage, trackUpload } from './instrument/track-wrappers.js';
+export { formatAmount, formatBytes, formatCalls, formatCount, formatDollars, formatMbps } from './format/format.js';
 export { EXPORT_CONTENT_TYPES, type ExportQuery } from './query/export-usage.js';
 export type { BackendTotals } from './query/get-backend-totals.js';
 export type {

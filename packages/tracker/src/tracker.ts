@@ -1,3 +1,4 @@
+import type { UsageRecorder } from '@bytemeter/core';
 import { TrackerClosedError, ValidationError } from './errors.js';
 import type { ExportQuery } from './query/export-usage.js';
 import type { BackendTotals } from './query/get-backend-totals.js';
@@ -36,7 +37,7 @@ export { defaultDatabasePath, type TrackerOptions } from './tracker/options.js';
  * each backend (backend-cache.ts), the pending events (write-buffer.ts), retention (retention.ts) and the
  * reads (reads.ts) each live in their own part.
  */
-export class ResourceTracker {
+export class ResourceTracker implements UsageRecorder {
   readonly path: string;
   /** Resolves once the schema is migrated; every write and read waits for it. */
   readonly ready: Promise<void>;

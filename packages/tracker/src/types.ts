@@ -1,39 +1,24 @@
-/** The kinds of storage backend bytemeter knows. A backend's type is fixed when its name is first seen. */
-export const BackendType = {
-  S3: 's3',
-  IPFS: 'ipfs',
-  HUGGINGFACE: 'huggingface',
-  STORACHA: 'storacha',
-  FILECOIN: 'filecoin',
-  LASSIE: 'lassie',
-  LOCAL: 'local',
-} as const;
-export type BackendType = (typeof BackendType)[keyof typeof BackendType];
+// The vocabulary is @bytemeter/core's (one definition for every package); what follows it is the
+// tracker's own: database codes and the shapes its reads return.
+import type { BackendType, HealthStatus, Period, ResourceType } from '@bytemeter/core';
 
-/** What an event measures; each has one integer unit (bytes, calls, micros of a dollar). */
-export const ResourceType = {
-  BANDWIDTH_UPLOAD: 'bandwidth_upload',
-  BANDWIDTH_DOWNLOAD: 'bandwidth_download',
-  STORAGE_USED: 'storage_used',
-  API_CALLS: 'api_calls',
-  OPERATION_COST: 'operation_cost',
-} as const;
-export type ResourceType = (typeof ResourceType)[keyof typeof ResourceType];
-
-/** A calendar period in a time zone: the hour, the day from local midnight, the ISO week from Monday, the month. */
-export type Period = 'hour' | 'day' | 'week' | 'month';
-export const PERIODS: readonly Period[] = ['hour', 'day', 'week', 'month'];
-
-export type Granularity = 'minute' | Period;
-export const GRANULARITIES: readonly Granularity[] = ['minute', 'hour', 'day', 'week', 'month'];
-
-export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy' | 'idle';
-
-export type ExportFormat = 'json' | 'csv' | 'ndjson';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv', 'ndjson'];
-
-export const BACKEND_TYPES: readonly BackendType[] = Object.values(BackendType);
-export const RESOURCE_TYPES: readonly ResourceType[] = Object.values(ResourceType);
+export type {
+  ExportFormat,
+  Granularity,
+  HealthStatus,
+  Period,
+  TrackEvent,
+  TrackOptions,
+} from '@bytemeter/core';
+export {
+  BACKEND_TYPES,
+  BackendType,
+  EXPORT_FORMATS,
+  GRANULARITIES,
+  PERIODS,
+  RESOURCE_TYPES,
+  ResourceType,
+} from '@bytemeter/core';
 
 /** Stable small integers stored in the database for each resource type; never renumber. */
 export const RESOURCE_CODE: Readonly<Record<ResourceType, number>> = {
@@ -51,27 +36,6 @@ export const RESOURCE_BY_CODE: readonly (ResourceType | undefined)[] = [
   'api_calls',
   'operation_cost',
 ];
-
-export interface TrackOptions {
-  /** Idempotency key; time-ordered ids (ULID / UUIDv7) are the fast path. */
-  id?: string;
-  operationId?: string;
-  /** File path, object key or CID. */
-  path?: string;
-  metadata?: Record<string, unknown>;
-  /** Date or ms since the epoch; default now. */
-  timestamp?: Date | number;
-  /** Default true. */
-  success?: boolean;
-  durationMs?: number;
-}
-
-export interface TrackEvent extends TrackOptions {
-  backend: string;
-  backendType: BackendType;
-  resourceType: ResourceType;
-  amount: number;
-}
 
 export interface ResourceStats {
   totalAmount: number;

@@ -1,75 +1,65 @@
+import {
+  BACKEND_TYPES,
+  EXPORT_FORMATS,
+  GRANULARITIES,
+  HEALTH_STATUSES,
+  type HealthStatus,
+  PERIODS,
+  RESOURCE_TYPES,
+  type ResourceType,
+  toGraphQLEnum,
+} from '@bytemeter/core';
 import { builder } from '../builder.js';
 
-// GraphQL names are upper case; values are the tracker's lower-case strings, so resolvers pass them through.
+// Every enum is built from @bytemeter/core's lists, so the schema cannot drift from what the tracker and the
+// client accept. GraphQL names are upper case; values are core's lower-case words, so resolvers pass them through.
 
-export const BackendTypeEnum = builder.enumType('BackendType', {
-  values: {
-    S3: { value: 's3' },
-    IPFS: { value: 'ipfs' },
-    HUGGINGFACE: { value: 'huggingface' },
-    STORACHA: { value: 'storacha' },
-    FILECOIN: { value: 'filecoin' },
-    LASSIE: { value: 'lassie' },
-    LOCAL: { value: 'local' },
-  } as const,
-});
+type EnumValues<T extends string> = { [K in T as Uppercase<K>]: { value: K; description?: string } };
+
+/** `['api_calls']` → `{ API_CALLS: { value: 'api_calls' } }`, with an optional description per value. */
+function enumValues<T extends string>(
+  list: readonly T[],
+  descriptions: Partial<Record<T, string>> = {},
+): EnumValues<T> {
+  const values: Record<string, { value: T; description?: string }> = {};
+  for (const value of list) {
+    const description = descriptions[value];
+    values[toGraphQLEnum(value)] = description === undefined ? { value } : { value, description };
+  }
+  return values as EnumValues<T>;
+}
+
+export const BackendTypeEnum = builder.enumType('BackendType', { values: enumValues(BACKEND_TYPES) });
+
+const RESOURCE_DESCRIPTIONS: Record<ResourceType, string> = {
+  bandwidth_upload: 'Bytes sent to a backend.',
+  bandwidth_download: 'Bytes received from a backend.',
+  storage_used: "Signed change of bytes held on a backend; its running sum is the backend's storage level.",
+  api_calls: "Calls made to a backend's API.",
+  operation_cost: 'Money spent, in micros.',
+};
 
 export const ResourceTypeEnum = builder.enumType('ResourceType', {
-  values: {
-    BANDWIDTH_UPLOAD: { value: 'bandwidth_upload', description: 'Bytes sent to a backend.' },
-    BANDWIDTH_DOWNLOAD: { value: 'bandwidth_download', description: 'Bytes received from a backend.' },
-    STORAGE_USED: {
-      value: 'storage_used',
-      description: "Signed change of bytes held on a backend; its running sum is the backend's storage level.",
-    },
-    API_CALLS: { value: 'api_calls', description: "Calls made to a backend's API." },
-    OPERATION_COST: { value: 'operation_cost', description: 'Money spent, in micros.' },
-  } as const,
+  values: enumValues(RESOURCE_TYPES, RESOURCE_DESCRIPTIONS),
 });
 
 export const PeriodEnum = builder.enumType('Period', {
   description:
     "A calendar period in the query's time zone: the hour, the day from local midnight, the ISO week from Monday, the calendar month.",
-  values: {
-    HOUR: { value: 'hour' },
-    DAY: { value: 'day' },
-    WEEK: { value: 'week' },
-    MONTH: { value: 'month' },
-  } as const,
+  values: enumValues(PERIODS),
 });
 
-export const GranularityEnum = builder.enumType('Granularity', {
-  values: {
-    MINUTE: { value: 'minute' },
-    HOUR: { value: 'hour' },
-    DAY: { value: 'day' },
-    WEEK: { value: 'week' },
-    MONTH: { value: 'month' },
-  } as const,
-});
+export const GranularityEnum = builder.enumType('Granularity', { values: enumValues(GRANULARITIES) });
+
+const HEALTH_DESCRIPTIONS: Record<HealthStatus, string> = {
+  healthy: 'Operations in the health window, error rate under the degraded threshold.',
+  degraded: 'Error rate at or over the degraded threshold, or another documented warning sign.',
+  unhealthy: 'Error rate at or over the unhealthy threshold, or too many failures in a row.',
+  idle: 'No operation in the health window.',
+};
 
 export const HealthStatusEnum = builder.enumType('HealthStatus', {
-  values: {
-    HEALTHY: {
-      value: 'healthy',
-      description: 'Operations in the health window, error rate under the degraded threshold.',
-    },
-    DEGRADED: {
-      value: 'degraded',
-      description: 'Error rate at or over the degraded threshold, or another documented warning sign.',
-    },
-    UNHEALTHY: {
-      value: 'unhealthy',
-      description: 'Error rate at or over the unhealthy threshold, or too many failures in a row.',
-    },
-    IDLE: { value: 'idle', description: 'No operation in the health window.' },
-  } as const,
+  values: enumValues(HEALTH_STATUSES, HEALTH_DESCRIPTIONS),
 });
 
-export const ExportFormatEnum = builder.enumType('ExportFormat', {
-  values: {
-    JSON: { value: 'json' },
-    CSV: { value: 'csv' },
-    NDJSON: { value: 'ndjson' },
-  } as const,
-});
+export const ExportFormatEnum = builder.enumType('ExportFormat', { values: enumValues(EXPORT_FORMATS) });

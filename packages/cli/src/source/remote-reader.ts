@@ -1,4 +1,5 @@
 import type { BytemeterClient, UsageEvent as RemoteEvent, BackendStatus as RemoteStatus } from '@bytemeter/client';
+import { toGraphQLEnum } from '@bytemeter/core';
 import type {
   BackendStatus,
   BackendType,
@@ -15,8 +16,9 @@ import type {
 } from '@bytemeter/tracker';
 import type { UsageReader } from './usage-reader.js';
 
+// The API speaks core's words in upper case (GraphQL enums); core's converters are the one mapping.
 const lower = <T extends string>(value: string) => value.toLowerCase() as T;
-const upper = <T extends string>(value: T) => value.toUpperCase() as Uppercase<T>;
+const upper = toGraphQLEnum;
 const iso = (d: Date | undefined) => d?.toISOString();
 
 function range(q: { from?: Date; to?: Date }, now: number) {

@@ -1,3 +1,4 @@
+import type { BackendType, ResourceType, TrackEvent, TrackOptions, UsageRecorder } from '@bytemeter/core';
 import { type BytemeterClient, createBytemeterClient, type UsageEventInput } from '../create-client.js';
 import {
   BytemeterClientError,
@@ -7,8 +8,7 @@ import {
   HttpError,
   RemoteTrackerClosedError,
 } from '../errors.js';
-import { centsToMicros, toEventInput } from './to-event-input.js';
-import type { BackendType, ResourceType, TrackEvent, TrackOptions } from './types.js';
+import { centsToMicros, checkClientEvent, toEventInput } from './to-event-input.js';
 import { uuidv7 } from './uuid-v7.js';
 
 /** The server's per-call cap on trackUsage (MAX_BATCH_EVENTS in the tracker). */
@@ -79,7 +79,7 @@ type Item =
  * exponential backoff; events wait in a bounded buffer meanwhile (see `maxBufferedEvents`).
  * Timers do not keep the process alive: call `close()` before exiting to send what is buffered.
  */
-export class RemoteTracker {
+export class RemoteTracker implements UsageRecorder {
   private readonly client: BytemeterClient;
   private readonly ownsClient: boolean;
   private readonly clock: () => number;
@@ -151,15 +151,15 @@ export class RemoteTracker {
    * level stays right; the storage event count grows by one).
    */
   setStorageLevel(backend: string, type: BackendType, bytes: number, opts?: Pick<TrackOptions, 'timestamp'>): void {
-    if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
-      throw new ClientValidationError(
-        'bytes',
-        `Storage level must be a non-negative safe integer; got ${String(bytes)}.`,
-      );
-    }
-    const { input } = toEventInput(backend, type, 'storage_used', bytes, opts, this.clock(), () => 'level');
+    const level = checkClientEvent(backend, type, 'storage_used', bytes, opts, this.clock(), true);
     this.checkType(backend, type);
-    this.enqueue({ kind: 'level', backend, backendType: input.backendType, bytes, at: input.timestamp as string });
+    this.enqueue({
+      kind: 'level',
+      backend,
+      backendType: type.toUpperCase(),
+      bytes,
+      at: new Date(level.ts).toISOString(),
+    });
   }
 
   trackApiCall(backend: string, type: BackendType, opts?: TrackOptions): void {
@@ -255,6 +255,7 @@ export class RemoteTracker {
       throw new ClientValidationError(
         'backendType',
         `Backend "${backend}" is of type "${known}", not "${type}": a backend's type is fixed when it is first seen; use another name.`,
+        'BACKEND_TYPE_CONFLICT',
       );
     }
   }

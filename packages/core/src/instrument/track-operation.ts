@@ -1,4 +1,4 @@
-import type { BackendType } from '../types.js';
+import type { BackendType } from '../vocabulary.js';
 import { observeCall, warnOnce } from './observe-call.js';
 import { type OperationOptions, type OperationScope, startOperation } from './operation-scope.js';
 

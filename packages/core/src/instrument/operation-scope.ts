@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { getResourceTracker } from '../default-tracker.js';
 import { ValidationError } from '../errors.js';
-import { assertBackendName, assertBackendType, centsToMicros } from '../record/validate.js';
-import type { ResourceTracker } from '../tracker.js';
-import type { BackendType, ResourceType } from '../types.js';
+import { assertBackendName, assertBackendType, centsToMicros } from '../event-rules.js';
+import type { UsageRecorder } from '../recorder.js';
+import { getDefaultRecorder } from '../recorder.js';
+import type { BackendType, ResourceType } from '../vocabulary.js';
 import { type InstrumentErrorHandler, safely, warnOnce } from './observe-call.js';
 
 /** Several amounts under one operationId; success or failure is recorded once, when the scope ends. */
@@ -24,14 +23,15 @@ export interface OperationScope {
 }
 
 export interface OperationOptions {
-  /** Where to record; default getResourceTracker(). */
-  tracker?: ResourceTracker;
+  /** Where to record: any UsageRecorder (a local or a remote tracker); default getDefaultRecorder(). */
+  tracker?: UsageRecorder;
   /** Told when recording the outcome fails; default one process warning. */
   onError?: InstrumentErrorHandler;
 }
 
 class Scope implements OperationScope, Disposable {
-  readonly operationId = randomUUID();
+  // Web Crypto's randomUUID: the same in Node (>= 19) and browsers.
+  readonly operationId = globalThis.crypto.randomUUID();
   private readonly startedAt = performance.now();
   private endedAt: number | null = null;
   private failure: { error: unknown } | null = null;
@@ -41,7 +41,7 @@ class Scope implements OperationScope, Disposable {
     private readonly backend: string,
     private readonly type: BackendType,
     private readonly name: string,
-    private readonly tracker: ResourceTracker,
+    private readonly tracker: UsageRecorder,
     private readonly onError: InstrumentErrorHandler,
   ) {}
 
@@ -138,5 +138,5 @@ export function startOperation(
 ): OperationScope & Disposable {
   assertBackendName(backend);
   assertBackendType(type);
-  return new Scope(backend, type, name, opts.tracker ?? getResourceTracker(), opts.onError ?? warnOnce);
+  return new Scope(backend, type, name, opts.tracker ?? getDefaultRecorder(), opts.onError ?? warnOnce);
 }

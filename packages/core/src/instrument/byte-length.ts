@@ -10,16 +10,25 @@ export const PAYLOAD_KEYS: readonly string[] = [
   'file',
 ];
 
+// Buffer.byteLength is the fast path in Node; a browser (no Buffer) counts through TextEncoder.
+const encoder = typeof Buffer === 'undefined' ? new TextEncoder() : undefined;
+
+/** The UTF-8 length of a string. */
+export function utf8Length(text: string): number {
+  return encoder ? encoder.encode(text).byteLength : Buffer.byteLength(text, 'utf8');
+}
+
 /**
  * The size in bytes of a byte-like value: Uint8Array/Buffer or any ArrayBufferView, ArrayBuffer, string
  * (as UTF-8) or Blob; `undefined` for anything else.
  * @example byteLengthOf('héllo') // 6
  */
 export function byteLengthOf(value: unknown): number | undefined {
-  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'string') return utf8Length(value);
   if (value === null || typeof value !== 'object') return undefined;
   if (ArrayBuffer.isView(value)) return value.byteLength;
-  if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return value.byteLength;
+  if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer))
+    return value.byteLength;
   if (typeof Blob !== 'undefined' && value instanceof Blob) return value.size;
   return undefined;
 }
@@ -45,7 +54,7 @@ export function uploadBytesOf(args: readonly unknown[]): number | undefined {
   }
   for (let i = args.length - 1; i >= 0; i--) {
     const arg = args[i];
-    if (typeof arg === 'string') return Buffer.byteLength(arg, 'utf8');
+    if (typeof arg === 'string') return utf8Length(arg);
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
-import { getResourceTracker } from '../default-tracker.js';
-import { assertBackendName, assertBackendType } from '../record/validate.js';
-import type { ResourceTracker } from '../tracker.js';
-import type { BackendType } from '../types.js';
+import { assertBackendName, assertBackendType } from '../event-rules.js';
+import type { UsageRecorder } from '../recorder.js';
+import { getDefaultRecorder } from '../recorder.js';
+import type { BackendType } from '../vocabulary.js';
 import { downloadBytesOf, uploadBytesOf } from './byte-length.js';
 import { type CallObserver, type InstrumentErrorHandler, observeCall, warnOnce } from './observe-call.js';
 
@@ -9,8 +9,8 @@ import { type CallObserver, type InstrumentErrorHandler, observeCall, warnOnce }
 export interface WrapperOptions {
   /** The amount to record from the call's arguments and result; wins over inference. */
   amount?: (args: unknown[], result: unknown) => number;
-  /** Where to record; default getResourceTracker(), resolved at call time. */
-  tracker?: ResourceTracker;
+  /** Where to record: any UsageRecorder (a local or a remote tracker); default getDefaultRecorder(), resolved at call time. */
+  tracker?: UsageRecorder;
   /** The file path, object key or CID the call works on, recorded with its events. */
   path?: (args: unknown[]) => string | undefined;
   /** Told when recording fails (bad amount, closed tracker, …); the call's outcome never changes. Default: one process warning. */
@@ -57,7 +57,7 @@ export function makeWrapper(kind: WrapperKind, backend: string, type: BackendTyp
     const observer: CallObserver<unknown> = {
       succeeded(result, args, startedAt) {
         const durationMs = performance.now() - startedAt;
-        const tracker = opts.tracker ?? getResourceTracker();
+        const tracker = opts.tracker ?? getDefaultRecorder();
         const path = opts.path?.(args);
         const amount = inferAmount(kind, opts, args, result);
         if (kind === 'api' && amount === undefined) {
@@ -80,7 +80,7 @@ export function makeWrapper(kind: WrapperKind, backend: string, type: BackendTyp
         }
       },
       failed(error, args, startedAt) {
-        const tracker = opts.tracker ?? getResourceTracker();
+        const tracker = opts.tracker ?? getDefaultRecorder();
         tracker.trackApiCall(backend, type, {
           success: false,
           durationMs: performance.now() - startedAt,

@@ -1,4 +1,4 @@
-import type { BackendType } from '../types.js';
+import type { BackendType } from '../vocabulary.js';
 import { makeWrapper, type Wrapper, type WrapperOptions } from './make-wrapper.js';
 
 /**

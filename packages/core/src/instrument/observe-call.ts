@@ -16,7 +16,10 @@ export const warnOnce: InstrumentErrorHandler = (error) => {
   if (warned) return;
   warned = true;
   const message = error instanceof Error ? error.message : String(error);
-  process.emitWarning(`bytemeter could not record a call: ${message}`, { code: 'BYTEMETER_INSTRUMENT' });
+  const text = `bytemeter could not record a call: ${message}`;
+  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') {
+    process.emitWarning(text, { code: 'BYTEMETER_INSTRUMENT' });
+  } else console.warn(text);
 };
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

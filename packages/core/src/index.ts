@@ -1,0 +1,57 @@
+// @bytemeter/core: the vocabulary, event rules, errors, formatters and the UsageRecorder seam that every
+// other package shares. No runtime dependencies; runs in Node and browsers. Instrumentation lives under the
+// subpaths ./instrument, ./s3, ./fetch and ./fs.
+
+export {
+  BackendTypeConflictError,
+  BytemeterError,
+  type BytemeterErrorCode,
+  StorageLevelError,
+  TrackerClosedError,
+  ValidationError,
+} from './errors.js';
+export {
+  assertAmount,
+  assertBackendName,
+  assertBackendType,
+  assertResourceType,
+  type CheckedEvent,
+  centsToMicros,
+  checkEvent,
+  describe,
+  hasUnsafeCharacters,
+  MAX_DURATION_MS,
+  MAX_FUTURE_MS,
+  MAX_ID_LENGTH,
+  MAX_METADATA_CHARS,
+  MAX_NAME_LENGTH,
+  MAX_PATH_LENGTH,
+  MIN_TIMESTAMP,
+  type TrackEvent,
+  type TrackOptions,
+  toTimestamp,
+} from './event-rules.js';
+export { formatAmount, formatBytes, formatCalls, formatCount, formatDollars, formatMbps } from './format.js';
+export { getDefaultRecorder, provideDefaultRecorder, setDefaultRecorder, type UsageRecorder } from './recorder.js';
+export {
+  BACKEND_TYPES,
+  BackendType,
+  DAY_MS,
+  EXPORT_CONTENT_TYPES,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  fromGraphQLEnum,
+  GRANULARITIES,
+  type Granularity,
+  type GraphQLName,
+  HEALTH_STATUSES,
+  type HealthStatus,
+  HOUR_MS,
+  MINUTE_MS,
+  PERIODS,
+  type Period,
+  RESOURCE_TYPES,
+  ResourceType,
+  SECOND_MS,
+  toGraphQLEnum,
+} from './vocabulary.js';
