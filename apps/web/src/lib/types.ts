@@ -1,91 +1,34 @@
-// The API's types as the dashboard reads them (the contract's schema.graphql; DateTime arrives as a string).
+// The API's words and shapes as the dashboard reads them. The words are @bytemeter/core's lists in their
+// GraphQL spelling (upper case); the shapes are the result types @bytemeter/client exports, so neither can
+// drift from the schema.
 
-export type BackendType = 'S3' | 'IPFS' | 'HUGGINGFACE' | 'STORACHA' | 'FILECOIN' | 'LASSIE' | 'LOCAL';
-export type ResourceType = 'BANDWIDTH_UPLOAD' | 'BANDWIDTH_DOWNLOAD' | 'STORAGE_USED' | 'API_CALLS' | 'OPERATION_COST';
-export type Period = 'HOUR' | 'DAY' | 'WEEK' | 'MONTH';
-export type Granularity = 'MINUTE' | 'HOUR' | 'DAY' | 'WEEK' | 'MONTH';
-export type HealthStatus = 'HEALTHY' | 'DEGRADED' | 'UNHEALTHY' | 'IDLE';
-export type ExportFormat = 'JSON' | 'CSV' | 'NDJSON';
+import type { UsagePage, UsageSummary } from '@bytemeter/client';
+import {
+  BACKEND_TYPES as CORE_BACKEND_TYPES,
+  PERIODS as CORE_PERIODS,
+  RESOURCE_TYPES as CORE_RESOURCE_TYPES,
+  type BackendType as CoreBackendType,
+  type ExportFormat as CoreExportFormat,
+  type Granularity as CoreGranularity,
+  type HealthStatus as CoreHealthStatus,
+  type Period as CorePeriod,
+  type ResourceType as CoreResourceType,
+  type GraphQLName,
+  toGraphQLEnum,
+} from '@bytemeter/core';
 
-export const BACKEND_TYPES: readonly BackendType[] = [
-  'S3',
-  'IPFS',
-  'HUGGINGFACE',
-  'STORACHA',
-  'FILECOIN',
-  'LASSIE',
-  'LOCAL',
-];
-export const RESOURCE_TYPES: readonly ResourceType[] = [
-  'BANDWIDTH_UPLOAD',
-  'BANDWIDTH_DOWNLOAD',
-  'STORAGE_USED',
-  'API_CALLS',
-  'OPERATION_COST',
-];
-export const PERIODS: readonly Period[] = ['HOUR', 'DAY', 'WEEK', 'MONTH'];
+export type { BackendStatus, SeriesPoint, UsageEvent, UsageSummary } from '@bytemeter/client';
 
-export interface ResourceUsage {
-  resourceType: ResourceType;
-  totalAmount: number;
-  operationCount: number;
-  formattedAmount: string;
-}
+export type BackendType = GraphQLName<CoreBackendType>;
+export type ResourceType = GraphQLName<CoreResourceType>;
+export type Period = GraphQLName<CorePeriod>;
+export type Granularity = GraphQLName<CoreGranularity>;
+export type HealthStatus = GraphQLName<CoreHealthStatus>;
+export type ExportFormat = GraphQLName<CoreExportFormat>;
 
-export interface UsageTotals {
-  bandwidthUpload: number;
-  bandwidthDownload: number;
-  storageUsed: number;
-  apiCalls: number;
-  operationCostMicros: number;
-}
+export const BACKEND_TYPES: readonly BackendType[] = CORE_BACKEND_TYPES.map(toGraphQLEnum);
+export const RESOURCE_TYPES: readonly ResourceType[] = CORE_RESOURCE_TYPES.map(toGraphQLEnum);
+export const PERIODS: readonly Period[] = CORE_PERIODS.map(toGraphQLEnum);
 
-export interface UsageSummary {
-  period: Period | null;
-  periodStart: string;
-  periodEnd: string;
-  timezone: string;
-  backends: { name: string; type: BackendType; resources: ResourceUsage[] }[];
-  totals: UsageTotals;
-}
-
-export interface BackendStatus {
-  backend: string;
-  backendType: BackendType;
-  isActive: boolean;
-  healthStatus: HealthStatus;
-  errorRate: number;
-  currentBandwidthUsageMbps: number;
-  currentUploadMbps: number;
-  currentDownloadMbps: number;
-  currentStorageUsageBytes: number;
-  lastOperationAt: string | null;
-}
-
-export interface UsageEvent {
-  id: string;
-  timestamp: string;
-  backend: string;
-  backendType: BackendType;
-  resourceType: ResourceType;
-  amount: number;
-  formattedAmount: string;
-  operationId: string | null;
-  path: string | null;
-  success: boolean;
-  durationMs: number | null;
-}
-
-export interface UsageEventConnection {
-  nodes: UsageEvent[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: number;
-}
-
-export interface SeriesPoint {
-  bucketStart: string;
-  backend: string | null;
-  resourceType: ResourceType;
-  totalAmount: number;
-  operationCount: number;
-}
+export type UsageTotals = UsageSummary['totals'];
+export type UsageEventConnection = UsagePage;

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { HealthBadge } from '@/components/health-badge';
-import { formatBytes, formatCount, formatMbps, formatMicros } from '@/lib/format';
+import { formatBytes, formatCount, formatDollars, formatMbps } from '@/lib/format';
 import type { BackendStatus, ResourceType, UsageSummary } from '@/lib/types';
 
 /** One row per backend: its status now beside its usage in the chosen period. */
@@ -68,7 +68,7 @@ export function BackendsTable({ statuses, summary }: { statuses: BackendStatus[]
                 {formatCount(amount(s.backend, 'API_CALLS'))}
               </td>
               <td className="num" data-col="cost" data-value={amount(s.backend, 'OPERATION_COST')}>
-                {formatMicros(amount(s.backend, 'OPERATION_COST'))}
+                {formatDollars(amount(s.backend, 'OPERATION_COST'))}
               </td>
             </tr>
           ))}

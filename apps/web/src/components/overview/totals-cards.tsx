@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, formatMbps, formatMicros } from '@/lib/format';
+import { formatBytes, formatCount, formatDollars, formatMbps } from '@/lib/format';
 import type { UsageTotals } from '@/lib/types';
 
 /**
@@ -34,7 +34,7 @@ export function TotalsCards({
     ['download', 'Downloaded', totals.bandwidthDownload, previous.bandwidthDownload, formatBytes],
     ['storage-change', 'Storage change', totals.storageUsed, previous.storageUsed, formatBytes],
     ['api-calls', 'API calls', totals.apiCalls, previous.apiCalls, formatCount],
-    ['cost', 'Cost', totals.operationCostMicros, previous.operationCostMicros, formatMicros],
+    ['cost', 'Cost', totals.operationCostMicros, previous.operationCostMicros, formatDollars],
     ['stored-now', 'Stored now', storedNow, null, formatBytes],
     ['mbps-now', 'Bandwidth now', mbpsNow, null, formatMbps],
   ] as const;

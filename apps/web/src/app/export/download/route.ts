@@ -1,5 +1,6 @@
 // The export form's target: the form's filters become an export through @bytemeter/client (the API's
 // streamed /export) with the session's read token; the browser gets a plain download, chunk by chunk.
+import { EXPORT_FORMATS, type ExportFormat } from '@bytemeter/core';
 import { clientFor, errorCode } from '@/lib/server/bytemeter';
 import { sessionToken } from '@/lib/server/session';
 import { chosenZone } from '@/lib/server/zone';
@@ -7,13 +8,12 @@ import { parseUsageFilters } from '@/lib/usage-filters';
 
 export const dynamic = 'force-dynamic';
 
-const FORMATS = ['csv', 'ndjson', 'json'] as const;
-type Format = (typeof FORMATS)[number];
-
 export async function GET(request: Request): Promise<Response> {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const filters = parseUsageFilters(params, await chosenZone(params.tz));
-  const format: Format = FORMATS.includes(params.format as Format) ? (params.format as Format) : 'csv';
+  const format: ExportFormat = EXPORT_FORMATS.includes(params.format as ExportFormat)
+    ? (params.format as ExportFormat)
+    : 'csv';
   let stream: Awaited<ReturnType<ReturnType<typeof clientFor>['exportUsage']>>;
   try {
     stream = await clientFor(await sessionToken()).exportUsage({
