@@ -34,14 +34,7 @@ export {
   trackStorageUsage,
   type UsageRecorder,
 } from './default-tracker.js';
-export {
-  BackendTypeConflictError,
-  BytemeterError,
-  type BytemeterErrorCode,
-  StorageLevelError,
-  TrackerClosedError,
-  ValidationError,
-} from './errors.js';
+export * from './errors.js';
 export { formatAmount, formatBytes, formatCalls, formatCount, formatDollars, formatMbps } from './format/format.js';
 export { EXPORT_CONTENT_TYPES, type ExportQuery } from './query/export-usage.js';
 export type { BackendTotals } from './query/get-backend-totals.js';

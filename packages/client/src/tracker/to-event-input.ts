@@ -34,17 +34,9 @@ export function centsToMicros(cents: unknown): number {
 }
 
 /** Checks one event by core's rules; throws ClientValidationError. */
-export function checkClientEvent(
-  backend: unknown,
-  backendType: unknown,
-  resourceType: unknown,
-  amount: unknown,
-  opts: TrackOptions | undefined,
-  now: number,
-  absolute = false,
-): CheckedEvent {
+export function checkClientEvent(...args: Parameters<typeof checkEvent>): CheckedEvent {
   try {
-    return checkEvent(backend, backendType, resourceType, amount, opts, now, absolute);
+    return checkEvent(...args);
   } catch (error) {
     throw asClientError(error);
   }
