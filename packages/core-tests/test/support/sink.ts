@@ -69,14 +69,14 @@ export async function openSink(mode: Mode): Promise<Sink> {
  * Every stored event of one backend, oldest first, read back through the tracker's read API (a range from
  * an hour ago to a minute ahead, so clock steps between recording and reading never matter).
  */
-export async function eventsOf(sink: Sink, backendName: string): Promise<UsageEvent[]> {
+export async function eventsOf(sink: Sink, backend: string): Promise<UsageEvent[]> {
   const reader = await sink.settled();
   const out: UsageEvent[] = [];
   const from = new Date(Date.now() - 3_600_000);
   const to = new Date(Date.now() + 60_000);
   let cursor: string | undefined;
   for (;;) {
-    const page = await reader.getResourceUsage({ backendName, from, to, limit: 1000, cursor });
+    const page = await reader.getResourceUsage({ backend, from, to, limit: 1000, cursor });
     out.push(...page.events);
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
