@@ -36,6 +36,11 @@ export interface ApiOptions {
    * cannot reach this server through DNS rebinding.
    */
   loopbackOnly?: boolean;
+  /**
+   * Every request needs a valid token, even when none exists (then everything is refused). Set for a
+   * server on a non-loopback address, so revoking the last token never opens it; see tokenAuthenticator.
+   */
+  requireToken?: boolean;
 }
 
 /** What the server context carries before the GraphQL context is built (HTTP request or WebSocket params). */
@@ -162,6 +167,7 @@ export function createApi(options: ApiOptions): {
   const live = new LiveHub(tracker);
   const authenticate = tokenAuthenticator(
     options.dbPath === undefined ? tokens : cachedTokenLookup(tokens, sqliteChangeProbe(options.dbPath)),
+    { requireToken: options.requireToken ?? false },
   );
   const cors = options.corsOrigins ?? [];
   const exportCap = options.exportCap ?? EXPORT_INLINE_CAP;

@@ -44,8 +44,9 @@ function wsCredentials(ctx: {
 
 /**
  * Serves the API on host:port: GraphQL over HTTP and SSE, graphql-ws on the same path, /export, /healthz.
- * Refuses a non-loopback address unless an API token exists. Pass `tracker` to share one; otherwise the
- * server opens (and closes) its own on settings.dbPath.
+ * Refuses a non-loopback address unless an API token exists, and such a server then requires a token on
+ * every request for its whole life (revoking the last token leaves it refusing everything). Pass
+ * `tracker` to share one; otherwise the server opens (and closes) its own on settings.dbPath.
  * @example const api = await startApiServer({ settings: readSettings() }); console.log(api.url)
  */
 export async function startApiServer(options: {
@@ -73,6 +74,8 @@ export async function startApiServer(options: {
     maxBodyBytes: settings.maxBodyBytes,
     loopbackOnly: isLoopback(settings.host),
     limits: { introspection: settings.introspection },
+    // Decided once: a network-bound server keeps requiring tokens even if the last one is revoked.
+    requireToken: !isLoopback(settings.host),
     ...options.api,
   });
 

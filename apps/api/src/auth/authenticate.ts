@@ -14,20 +14,26 @@ export type Authenticate = (authorization: string | null | undefined) => AuthInf
 const OPEN: AuthInfo = { tokenId: null, scopes: ['admin'] };
 
 /**
- * Bearer tokens against the token store: while no token exists everything is open (the server then
- * listens on loopback only); once one exists, every request needs a valid one.
- * @example const auth = tokenAuthenticator(store)('Bearer bm_…')
+ * Bearer tokens against the token store. The mode is fixed when the server starts:
+ * - `requireToken` (a server bound to a non-loopback address): every request needs a valid token, always.
+ *   Revoking the last token leaves the server refusing everything until a new token exists; it never
+ *   falls back to open access while running.
+ * - otherwise (loopback): while no token exists everything is open; once one exists, every request needs
+ *   a valid one.
+ * @example const auth = tokenAuthenticator(store, { requireToken: true })('Bearer bm_…')
  */
-export function tokenAuthenticator(store: TokenLookup): Authenticate {
+export function tokenAuthenticator(store: TokenLookup, options: { requireToken?: boolean } = {}): Authenticate {
+  const requireToken = options.requireToken ?? false;
+  const open = () => !requireToken && !store.hasTokens();
   return (authorization) => {
     const secret = bearerSecret(authorization);
     if (secret === null) {
-      if (!store.hasTokens()) return OPEN;
+      if (open()) return OPEN;
       throw apiError('UNAUTHENTICATED', 'This API needs a token: send `Authorization: Bearer <token>`.');
     }
     const token = store.verify(secret);
     if (!token) {
-      if (!store.hasTokens()) return OPEN;
+      if (open()) return OPEN;
       throw apiError('UNAUTHENTICATED', 'The bearer token is unknown or revoked.');
     }
     return { tokenId: token.id, scopes: token.scopes };

@@ -15,20 +15,27 @@ export interface ApiProcess {
 }
 
 /**
- * Starts the built API (`node apps/api/dist/main.js`) as its own process on a free loopback port with a
- * fresh SQLite file (or the one given), and resolves once it listens. For other packages' tests.
+ * Starts the built API (`node apps/api/dist/main.js`) as its own process on a free port with a fresh
+ * SQLite file (or the one given), and resolves once it listens. For other packages' tests.
+ * `host` defaults to 127.0.0.1; another address (e.g. 0.0.0.0) needs a token in the database first, and
+ * `url` then names 127.0.0.1 on the same port, which reaches the wildcard bind.
  * @example const api = await startApiProcess(); try { await fetch(`${api.url}/healthz`) } finally { await api.stop() }
  */
-export async function startApiProcess(options: { dbPath?: string } = {}): Promise<ApiProcess> {
+export async function startApiProcess(options: { dbPath?: string; host?: string } = {}): Promise<ApiProcess> {
   if (!existsSync(MAIN))
     throw new Error(`${MAIN} is missing: build the API first (pnpm --filter @bytemeter/api build).`);
   const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'bm-api-process-'));
   const dbPath = options.dbPath ?? join(dir as string, 'api.db');
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, BYTEMETER_DB: dbPath, BYTEMETER_API_PORT: '0', BYTEMETER_API_HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      BYTEMETER_DB: dbPath,
+      BYTEMETER_API_PORT: '0',
+      BYTEMETER_API_HOST: options.host ?? '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const url = await listeningUrl(child);
+  const url = (await listeningUrl(child)).replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://127.0.0.1');
   return {
     url,
     dbPath,
