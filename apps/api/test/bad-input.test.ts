@@ -125,6 +125,14 @@ describe('bad input', () => {
       '{ usageSummary(at: "2026-11-27T10:00:00") { periodStart } }',
       undefined,
     ],
+    ['a DateTime on 31 November', '{ usageSummary(at: "2026-11-31T00:00:00Z") { periodStart } }', undefined],
+    ['a DateTime on 30 February', '{ usageSummary(at: "2025-02-30T12:00:00Z") { periodStart } }', undefined],
+    ['a DateTime at 24:00:00', '{ usageSummary(at: "2026-11-27T24:00:00Z") { periodStart } }', undefined],
+    [
+      'an impossible DateTime in a range',
+      '{ usage(range: { from: "2026-11-30T00:00:00Z", to: "2026-11-31T00:00:00Z" }) { totalCount } }',
+      undefined,
+    ],
     [
       'a SafeInt given as a float literal',
       'mutation { setStorageLevel(backend: "b", backendType: S3, bytes: 1.5) { backend } }',

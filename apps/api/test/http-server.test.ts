@@ -100,6 +100,10 @@ describe('API over a real port', () => {
       'hoursBack=-3',
       'from=2026-11-27T00:00:00&to=2026-11-28T00:00:00Z',
       'from=2026-11-27T00:00:00Z',
+      // Days and times that do not exist are refused, never rolled over to 1 December / 2 March / next day.
+      'from=2026-11-30T00:00:00Z&to=2026-11-31T00:00:00Z',
+      'from=2025-02-28T00:00:00Z&to=2025-02-30T00:00:00Z',
+      'from=2026-11-27T00:00:00Z&to=2026-11-27T24:00:00Z',
     ]) {
       const r = await fetch(`${api.url}/export?${query}`);
       expect(r.status, query).toBe(400);

@@ -8,6 +8,7 @@ import {
   RESOURCE_TYPES,
   type ResourceType,
 } from '@bytemeter/core';
+import { parseRfc3339 } from '@bytemeter/tracker';
 import { CliError } from './cli-error.js';
 
 // Flag values are checked here, before anything is opened, so a typo changes nothing and says what fits.
@@ -55,13 +56,17 @@ export function parseInteger(
   return n;
 }
 
-/** An instant with an offset (RFC 3339), e.g. 2026-11-27T10:00:00Z. */
+/**
+ * An instant with an offset (RFC 3339, seconds optional), e.g. 2026-11-27T10:00:00Z, parsed strictly: a day
+ * or time that does not exist (2026-11-31, 24:00) is refused, never rolled over.
+ */
 export function parseInstant(flag: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(value);
-  const date = new Date(value);
-  if (!ok || Number.isNaN(date.getTime())) {
-    throw new CliError(`--${flag} must be a time with an offset, e.g. 2026-11-27T10:00:00Z; got "${value}".`);
+  const date = parseRfc3339(value, { secondsOptional: true });
+  if (date === null) {
+    throw new CliError(
+      `--${flag} must be an existing time with an offset, e.g. 2026-11-27T10:00:00Z; got ${JSON.stringify(value)}.`,
+    );
   }
   return date;
 }
