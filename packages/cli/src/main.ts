@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `bytemeter` command. Commands load their data source on demand, so start-up stays light.
 import { run } from './run.js';
+import { writeLine } from './write-line.js';
 
 // `pnpm bytemeter …` runs this from packages/cli; relative paths (--db, --output) mean the caller's directory.
 if (process.env.npm_lifecycle_event === 'bytemeter' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
@@ -10,7 +11,7 @@ run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`bytemeter: ${(error as Error)?.stack ?? String(error)}\n`);
+    writeLine(process.stderr, `bytemeter: ${(error as Error)?.stack ?? String(error)}`);
     process.exitCode = 1;
   },
 );

@@ -14,6 +14,7 @@ import {
 } from './options.js';
 import { openReader, openWriter } from './source/open-target.js';
 import type { UsageReader } from './source/usage-reader.js';
+import { writeLine } from './write-line.js';
 
 export interface RunIo {
   stdout: Writable;
@@ -33,17 +34,16 @@ const bool = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
  */
 export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode> {
   const [command, ...args] = argv;
-  const print = (text: string): void => {
-    io.stdout.write(`${text}\n`);
-  };
+  const print = (text: string): void => writeLine(io.stdout, text);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    (command ? io.stdout : io.stderr).write(`${HELP}\n`);
+    writeLine(command ? io.stdout : io.stderr, HELP);
     return command ? EXIT.OK : EXIT.USAGE;
   }
   const help = COMMAND_HELP[command];
   if (!help) {
-    io.stderr.write(
-      `bytemeter: unknown command "${command}". Commands: ${Object.keys(COMMAND_HELP).join(', ')}. Run \`bytemeter --help\`.\n`,
+    writeLine(
+      io.stderr,
+      `bytemeter: unknown command "${command}". Commands: ${Object.keys(COMMAND_HELP).join(', ')}. Run \`bytemeter --help\`.`,
     );
     return EXIT.USAGE;
   }
@@ -171,7 +171,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         const { exportCommand } = await import('./commands/export.js');
         const done = await exportCommand(reader, flags, io);
         // With the export on stdout, stdout carries nothing else.
-        if (output !== undefined && output !== '-') io.stderr.write(`${done}\n`);
+        if (output !== undefined && output !== '-') writeLine(io.stderr, done);
       };
     }
     const opened = await openReader(target, io.now);
@@ -183,7 +183,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
     }
   } catch (error) {
     const { message, code } = explain(error, target);
-    io.stderr.write(`bytemeter ${command}: ${message}\n`);
+    writeLine(io.stderr, `bytemeter ${command}: ${message}`);
     return code;
   }
 }

@@ -35,6 +35,7 @@ export {
   type UsageRecorder,
 } from './default-tracker.js';
 export * from './errors.js';
+export { escapeControlChars } from './format/control-chars.js';
 export { formatAmount, formatBytes, formatCalls, formatCount, formatDollars, formatMbps } from './format/format.js';
 export { EXPORT_CONTENT_TYPES, type ExportQuery } from './query/export-usage.js';
 export type { BackendTotals } from './query/get-backend-totals.js';
@@ -55,6 +56,7 @@ export {
   MAX_BATCH_EVENTS,
   type RejectedEvent,
 } from './record/ingest-batch.js';
+export { parseRfc3339, type Rfc3339Options } from './time/rfc3339.js';
 export { assertTimeZone, toIsoInZone } from './time/zone.js';
 export { API_SCOPES, type ApiScope, type ApiToken, hasScope, parseScopes } from './tokens/api-token.js';
 export { openTokenStore, type TokenStore } from './tokens/token-store.js';

@@ -262,8 +262,14 @@ describe('drill-down pages and export', { timeout: 30_000 }, () => {
     // A text cell a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers.
     const cell = (v: unknown) => {
       if (v === null) return '';
-      const text = typeof v === 'object' ? JSON.stringify(v) : String(v);
-      return /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+      const raw = typeof v === 'object' ? JSON.stringify(v) : String(v);
+      // Control characters as visible escapes (U+000A is "\x0a"), then formulas defused.
+      const text = raw.replace(
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+        /[\u0000-\u001f\u007f-\u009f]/g,
+        (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+      );
+      return /^[=+\-@]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
     };
     rows.slice(1).forEach((row, i) => {
       const e = expected[i]!;

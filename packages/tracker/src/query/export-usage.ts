@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
+import { escapeControlChars } from '../format/control-chars.js';
 import { decodeEventKey } from '../ids/event-key.js';
 import { toIso } from '../time/zone.js';
 import { EXPORT_FORMATS, type ExportFormat, RESOURCE_BY_CODE, type UsageEvent } from '../types.js';
@@ -154,8 +155,17 @@ function csvLine(e: UsageEvent): string {
   }).join(',');
 }
 
-/** RFC 4180 quoting; a leading formula character is defused so spreadsheets never execute a cell. */
+/** A plain number (what a spreadsheet may read as one); anything else starting with - or + may be a formula. */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * RFC 4180 quoting of one CSV cell, for people and spreadsheets (NDJSON and JSON carry values exactly):
+ * control characters are written as visible escapes (`\x1b`, see escapeControlChars), so a cell can
+ * neither drive a terminal nor break a line; a cell a spreadsheet would run as a formula (=, +, -, @
+ * first, unless it is a plain number) gets a leading `'`, which spreadsheets show as text.
+ */
 function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  const text = escapeControlChars(value);
+  const safe = /^[=+\-@]/.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+  return /[",]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

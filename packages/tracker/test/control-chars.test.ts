@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { escapeControlChars, openResourceTracker } from '../src/index.js';
+import { parseCsv } from './support/csv.js';
+import { tempDbPaths } from './support/temp-db.js';
+
+const dbPath = tempDbPaths('control-chars');
+
+describe('escapeControlChars', () => {
+  it('writes C0, DEL, C1 and bidi controls as visible escapes and leaves other text alone', () => {
+    expect(escapeControlChars('\u001b]0;pwned\u0007')).toBe('\\x1b]0;pwned\\x07');
+    expect(escapeControlChars('a\u0000b\u007fc\u009bd')).toBe('a\\x00b\\x7fc\\x9bd');
+    expect(escapeControlChars('evil\u202egpj.exe\u2066')).toBe('evil\\u202egpj.exe\\u2066');
+    expect(escapeControlChars('two\nlines\tand\r')).toBe('two\\x0alines\\x09and\\x0d');
+    expect(escapeControlChars('two\nlines\t', { keepNewlines: true })).toBe('two\nlines\\x09');
+    const plain = 'ключ/файл ✓ C:\\temp "q" 😀';
+    expect(escapeControlChars(plain)).toBe(plain);
+  });
+});
+
+describe('CSV export of hostile stored text', () => {
+  it('escapes control characters and defuses formulas in every text cell', async () => {
+    const path = dbPath('hostile.db');
+    const now = Date.UTC(2026, 10, 27, 12);
+    const tracker = openResourceTracker({ path, clock: () => now, flushOnExit: false });
+    tracker.trackApiCall('photos', 's3', { path: 'p1', timestamp: now - 1000 });
+    tracker.trackApiCall('photos', 's3', { path: 'p2', timestamp: now - 500 });
+    await tracker.close();
+    // Rows as an older version (before control characters were refused at input) could have stored them.
+    const db = new Database(path);
+    db.prepare("UPDATE backends SET name = ? WHERE name = 'photos'").run('ph\u001b]0;pwned\u0007otos');
+    db.prepare("UPDATE events SET path = ?, metadata = ? WHERE path = 'p1'").run(
+      'a\u001b[2Jb\nc',
+      JSON.stringify({ note: 'x\u009by' }),
+    );
+    db.prepare("UPDATE events SET path = ? WHERE path = 'p2'").run("-2+3+cmd|' /C calc'!A0");
+    db.close();
+
+    const reader = openResourceTracker({ path, clock: () => now, flushOnExit: false });
+    try {
+      let csv = '';
+      for await (const chunk of reader.exportUsage({ format: 'csv', hoursBack: 1 })) csv += chunk;
+      // Nothing a terminal would act on, and one line per record.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+      expect(csv).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      const rows = parseCsv(csv);
+      expect(rows).toHaveLength(3);
+      const [first, second] = [rows[1]!, rows[2]!];
+      expect(first[2]).toBe('ph\\x1b]0;pwned\\x07otos');
+      expect(first[7]).toBe('a\\x1b[2Jb\\x0ac');
+      expect(first[10]).toBe('{"note":"x\\x9by"}');
+      expect(second[7]).toBe("'-2+3+cmd|' /C calc'!A0");
+      // NDJSON keeps the exact stored values (JSON escapes what it must).
+      let ndjson = '';
+      for await (const chunk of reader.exportUsage({ format: 'ndjson', hoursBack: 1 })) ndjson += chunk;
+      expect(JSON.parse(ndjson.split('\n')[0]!).path).toBe('a\u001b[2Jb\nc');
+    } finally {
+      await reader.close();
+    }
+  });
+});
