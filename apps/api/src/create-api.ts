@@ -2,6 +2,8 @@ import type { BackendStatus, ResourceTracker, TokenStore } from '@bytemeter/trac
 import { getOperationAST } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { type Authenticate, requireScope, tokenAuthenticator } from './auth/authenticate.js';
+import { useEndOnRevoke } from './auth/end-on-revoke.js';
+import { RevocationWatch } from './auth/revocation-watch.js';
 import { cachedTokenLookup, sqliteChangeProbe } from './auth/token-cache.js';
 import type { ApiContext } from './context.js';
 import { maskError, toClosedCode } from './errors.js';
@@ -162,6 +164,8 @@ export function createApi(options: ApiOptions): {
   live: LiveHub;
   authenticate: Authenticate;
   limits: QueryLimits;
+  /** Ends subscriptions (and, in startApiServer, WebSockets) whose token is revoked; close() it on shutdown. */
+  revocations: RevocationWatch;
 } {
   const { tracker, tokens } = options;
   const live = new LiveHub(tracker);
@@ -169,6 +173,7 @@ export function createApi(options: ApiOptions): {
     options.dbPath === undefined ? tokens : cachedTokenLookup(tokens, sqliteChangeProbe(options.dbPath)),
     { requireToken: options.requireToken ?? false },
   );
+  const revocations = new RevocationWatch(tokens, { requireToken: options.requireToken ?? false });
   const cors = options.corsOrigins ?? [];
   const exportCap = options.exportCap ?? EXPORT_INLINE_CAP;
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -220,9 +225,10 @@ export function createApi(options: ApiOptions): {
       useScopes(),
       useClosedErrorCodes(),
       ...(cors.length > 0 ? [useVaryOrigin()] : []),
+      useEndOnRevoke(revocations),
       // Last, so it wraps whichever request parser was chosen (where Yoga puts its own limit).
       useStreamBodyLimit(),
     ],
   });
-  return { yoga, live, authenticate, limits };
+  return { yoga, live, authenticate, limits, revocations };
 }

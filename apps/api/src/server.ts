@@ -4,6 +4,8 @@ import { openResourceTracker, openTokenStore, type ResourceTracker } from '@byte
 import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { closeSocketOnRevoke, refuseIfRevoked } from './auth/end-on-revoke.js';
+import type { RevocationWatch } from './auth/revocation-watch.js';
 import { type Api, type ApiOptions, authorizationOf, createApi } from './create-api.js';
 import type { LiveHub } from './live/live-hub.js';
 import { type ApiSettings, isLoopback, isLoopbackHostHeader } from './settings.js';
@@ -17,6 +19,8 @@ export interface RunningApi {
   live: LiveHub;
   tracker: ResourceTracker;
   server: Server;
+  /** Open streams and sockets watched for their token's revocation. */
+  revocations: RevocationWatch;
   /** Stops accepting, ends every subscription and closes what the server opened. */
   close(): Promise<void>;
 }
@@ -66,7 +70,7 @@ export async function startApiServer(options: {
   const ownTracker = options.tracker === undefined;
   const tracker = options.tracker ?? openResourceTracker({ path: settings.dbPath });
   await tracker.ready;
-  const { yoga, live, authenticate, limits } = createApi({
+  const { yoga, live, authenticate, limits, revocations } = createApi({
     tracker,
     tokens,
     dbPath: settings.dbPath,
@@ -104,13 +108,19 @@ export async function startApiServer(options: {
       // A socket without valid credentials is closed at once (4403) rather than kept open to fail per operation.
       onConnect: (ctx) => {
         try {
-          authenticate(authorizationOf(wsCredentials(ctx)));
+          const auth = authenticate(authorizationOf(wsCredentials(ctx)));
+          // And closed (4403) once that token is revoked, within the revocation bound.
+          closeSocketOnRevoke(revocations, auth.tokenId, ctx.extra.socket);
           return true;
         } catch {
           return false;
         }
       },
-      onSubscribe: (ctx, _id, payload) => subscribeOperation(yoga, limits, wsCredentials(ctx), payload),
+      onSubscribe: (ctx, _id, payload) => {
+        const refused = refuseIfRevoked(() => authenticate(authorizationOf(wsCredentials(ctx))), ctx.extra.socket);
+        if (refused) return refused;
+        return subscribeOperation(yoga, limits, wsCredentials(ctx), payload);
+      },
     },
     wss,
   );
@@ -132,8 +142,10 @@ export async function startApiServer(options: {
     live,
     tracker,
     server,
+    revocations,
     close() {
       closing ??= (async () => {
+        revocations.close();
         await wsDisposer.dispose();
         wss.close();
         server.closeAllConnections();
