@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import { closeSocketOnRevoke, refuseIfRevoked } from './auth/end-on-revoke.js';
 import type { RevocationWatch } from './auth/revocation-watch.js';
 import { type Api, type ApiOptions, authorizationOf, createApi } from './create-api.js';
+import { closeWebSockets } from './http/close-web-sockets.js';
 import type { LiveHub } from './live/live-hub.js';
 import { type ApiSettings, isLoopback, isLoopbackHostHeader } from './settings.js';
 import { subscribeOperation } from './ws-subscribe.js';
@@ -146,7 +147,7 @@ export async function startApiServer(options: {
     close() {
       closing ??= (async () => {
         revocations.close();
-        await wsDisposer.dispose();
+        await closeWebSockets(wss, () => wsDisposer.dispose());
         wss.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
