@@ -11,7 +11,9 @@ export function proxy(request: NextRequest): NextResponse {
   headers.set(PATH_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   const response = NextResponse.next({ request: { headers } });
   const tz = request.nextUrl.searchParams.get('tz');
-  if (tz && isZone(tz)) {
+  // A prefetch is not a choice: the router prefetches links the user may never follow.
+  const prefetch = request.headers.has('next-router-prefetch') || request.headers.get('purpose') === 'prefetch';
+  if (tz && !prefetch && isZone(tz)) {
     response.cookies.set(ZONE_COOKIE, tz, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax' });
   }
   return response;

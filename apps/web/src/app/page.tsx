@@ -85,7 +85,9 @@ export default async function OverviewPage({
   }
   const [summary, previous, statuses] = data.value;
   const step = (instant: string | null) => {
-    const q = new URLSearchParams({ period: choice, tz: timezone });
+    // No tz: the zone cookie carries it. A tz here made every prefetch of these links re-set the cookie to
+    // the zone of the render that drew them (UTC before the browser's zone was known).
+    const q = new URLSearchParams({ period: choice });
     if (instant) q.set('at', instant);
     return `/?${q}`;
   };
