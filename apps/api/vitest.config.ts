@@ -1,9 +1,15 @@
+import '../../scripts/require-node.mjs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// Pothos, Yoga and the executor are loaded by Node and get the `graphql` file Node's conditions pick
+// (graphql 17: index.mjs through `module-sync`); Vite would resolve test and source files with its own
+// conditions to another build, and two graphql instances refuse each other's errors and types. Point
+// every `graphql` import at the file Node picks.
+const graphql = fileURLToPath(import.meta.resolve('graphql'));
+
 export default defineConfig({
-  // Node resolves `graphql` to its CommonJS build for Pothos and Yoga; Vite would pick the .mjs build for
-  // test files, and two graphql instances refuse each other's types. Pin everyone to the same file.
-  resolve: { alias: { graphql: 'graphql/index.js' } },
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphql }] },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,

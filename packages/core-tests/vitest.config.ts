@@ -1,3 +1,4 @@
+import '../../scripts/require-node.mjs';
 import { defineConfig } from 'vitest/config';
 
 // Each remote-mode suite starts its own API process; give it time on a busy machine.

@@ -17,7 +17,8 @@ export type BytemeterErrorCode =
   | 'BACKEND_TYPE_CONFLICT'
   | 'STORAGE_BELOW_ZERO'
   | 'TRACKER_CLOSED'
-  | 'NO_DEFAULT_RECORDER';
+  | 'NO_DEFAULT_RECORDER'
+  | 'UNSUPPORTED_NODE';
 
 /** Base of every error bytemeter throws on purpose. `code` is stable; `message` says what to do. */
 export class BytemeterError extends Error {

@@ -1,3 +1,5 @@
+import { BytemeterError } from '@bytemeter/core';
+
 // The error classes and their closed code union are @bytemeter/core's, shared with the client and the API.
 export {
   BackendTypeConflictError,
@@ -7,3 +9,20 @@ export {
   TrackerClosedError,
   ValidationError,
 } from '@bytemeter/core';
+
+/**
+ * The running Node.js is older than the tracker supports (22). better-sqlite3 13 loads but crashes on
+ * Node 20, so the tracker refuses before it opens a database rather than failing somewhere inside it.
+ * It lives here, not in core, because only the native package has a runtime floor.
+ */
+export class UnsupportedNodeError extends BytemeterError {
+  constructor(
+    readonly running: string,
+    readonly minimumMajor: number,
+  ) {
+    super(
+      'UNSUPPORTED_NODE',
+      `bytemeter needs Node.js ${minimumMajor} or newer (24 LTS recommended); this is Node.js ${running}.`,
+    );
+  }
+}

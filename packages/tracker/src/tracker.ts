@@ -11,6 +11,7 @@ import type { BatchResult } from './record/ingest-batch.js';
 import { ingestPlan } from './record/ingest-plan.js';
 import type { PendingEvent } from './record/pending-event.js';
 import { assertAmount, assertResourceType, centsToMicros, toPendingEvent } from './record/validate.js';
+import { assertSupportedNode } from './runtime/require-node.js';
 import { BackendCache } from './tracker/backend-cache.js';
 import { ingestBatchAtomically } from './tracker/batch-ingest.js';
 import { flushAtExit, forgetAtExit, TrackerFile } from './tracker/lifecycle.js';
@@ -52,6 +53,7 @@ export class ResourceTracker implements UsageRecorder {
   private closed = false;
 
   constructor(options: TrackerOptions = {}) {
+    assertSupportedNode();
     // Every option is checked before the file is touched: a bad one creates nothing.
     const o = resolveOptions(options);
     this.flushOnExit = o.flushOnExit;
