@@ -29,11 +29,12 @@ describe('terminal output', () => {
   });
 
   it('escapes control characters in a name, whether it is printed or refused', async () => {
-    // Recorded and echoed today; refused with a VALIDATION error once names are checked at input. Either
-    // way nothing raw reaches the terminal.
+    // Refused at input (core's rules): the error quotes the name JSON-escaped, so nothing raw reaches the
+    // terminal, and nothing is recorded.
     const r = await cli('track', 'api-call', `photos${HOSTILE}`, 's3');
+    expect(r.code).toBe(2);
     expect(r.stdout + r.stderr).not.toMatch(RAW_CONTROL);
-    expect(r.stdout + r.stderr).toContain(`photos${SHOWN}`);
+    expect(r.stderr).toContain('photos\\u001b]0;pwned\\u0007');
     const usage = await cli('usage', '--timezone', 'UTC', '--at', '2026-11-27T10:00:00Z');
     expect(usage.code).toBe(0);
     expect(usage.stdout + usage.stderr).not.toMatch(RAW_CONTROL);
