@@ -46,16 +46,19 @@ export function parseCommandArgs<const O extends Options>(
       allowPositionals: positionals,
       strict: true,
     });
-    return { values: parsed.values, positionals: parsed.positionals.map((p) => negatives.get(p) ?? p) };
+    // A negative number can also be a flag's value (`--hours -5`): put it back there too, so the value's
+    // own check sees, and quotes, what was typed.
+    const values = Object.fromEntries(
+      Object.entries(parsed.values).map(([k, v]) => [k, typeof v === 'string' ? (negatives.get(v) ?? v) : v]),
+    ) as typeof parsed.values;
+    return { values, positionals: parsed.positionals.map((p) => negatives.get(p) ?? p) };
   } catch (error) {
     const e = error as { code?: string; message: string };
     if (!e.code?.startsWith('ERR_PARSE_ARGS')) throw error;
     const message = [...negatives].reduce((m, [key, value]) => m.replaceAll(key, value), e.message);
     const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
     if (unknown) {
-      throw new CliError(
-        `bytemeter ${command}: unknown flag ${unknown}. Run \`bytemeter ${command} --help\` for its flags.`,
-      );
+      throw new CliError(`unknown flag ${unknown}. Run \`bytemeter ${command} --help\` for its flags.`);
     }
     if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       throw new CliError(
@@ -81,5 +84,21 @@ export function resolveTarget(
   if (db && str(values.endpoint)) {
     throw new CliError('Give either --db (a local database) or --endpoint (a server), not both.');
   }
+  if (endpoint !== undefined) checkEndpoint(endpoint, str(values.endpoint) ? '--endpoint' : 'BYTEMETER_ENDPOINT');
   return { db, endpoint, token: str(values.token) ?? str(env.BYTEMETER_TOKEN) };
+}
+
+/** An endpoint must be an http(s) URL: anything else is a typo, refused (exit 2) before any connection. */
+function checkEndpoint(endpoint: string, source: string): void {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(endpoint).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new CliError(
+      `${source} must be an http:// or https:// URL, e.g. http://127.0.0.1:4000; got ${JSON.stringify(endpoint)}.`,
+    );
+  }
 }

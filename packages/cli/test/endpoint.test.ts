@@ -117,21 +117,34 @@ describe('the bytemeter binary: exit codes and messages that say what to do', ()
     const dir = mkdtempSync(join(tmpdir(), 'bm-cli-usage-'));
     const db = join(dir, 'never.db');
     const cases: [string[], RegExp][] = [
-      [['usage', '--bogus'], /unknown flag --bogus\. Run `bytemeter usage --help`/],
+      [['usage', '--bogus'], /^bytemeter usage: unknown flag --bogus\. Run `bytemeter usage --help`/],
       [['usage', '--period', 'year'], /--period must be one of hour, day, week, month; got "year"/],
-      [['details', '--hours', '-3'], /--hours must be a positive number of hours/],
+      [['details', '--hours', '-3'], /--hours must be a positive number of hours \(e\.g\. 24 or 0\.5\); got "-3"\./],
+      [['export', '--hours', '-5'], /--hours must be a positive number of hours .*; got "-5"\./],
+      [['usage', '--endpoint', 'not-a-url'], /--endpoint must be an http:\/\/ or https:\/\/ URL.*got "not-a-url"/],
+      [['status'], /BYTEMETER_ENDPOINT must be an http:\/\/ or https:\/\/ URL.*got "ftp:\/\/x"/],
       [['export', '--format', 'xml'], /--format must be one of json, csv, ndjson/],
       [['track', 'upload', 'b', 's3', 'lots'], /Bytes must be a non-negative whole number/],
       [['track', 'upload', 'b', 'dropbox', '5'], /--type must be one of s3, ipfs/],
       [['frobnicate'], /unknown command "frobnicate"/],
       [['usage', '--endpoint', api.url], /Give either --db .* or --endpoint/],
     ];
-    const results = await Promise.all(cases.map(([argv]) => runBinary([...argv, '--db', db])));
+    const results = await Promise.all(
+      cases.map(([argv]) =>
+        argv.includes('--endpoint') && !argv.includes(api.url)
+          ? runBinary(argv)
+          : argv[0] === 'status'
+            ? runBinary(argv, { BYTEMETER_ENDPOINT: 'ftp://x' })
+            : runBinary([...argv, '--db', db]),
+      ),
+    );
     cases.forEach(([argv, message], i) => {
       const r = results[i]!;
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr, argv.join(' ')).toMatch(message);
       expect(r.stdout).toBe('');
+      // One prefix, naming the command, and every negative number quoted as typed.
+      expect(r.stderr, argv.join(' ')).not.toMatch(/bytemeter \w+: bytemeter|neg\d/);
     });
     const { existsSync } = await import('node:fs');
     expect(existsSync(db)).toBe(false);

@@ -63,12 +63,20 @@ export async function exportCommand(
   }
   let bytes = 0;
   let newlines = 0;
+  // A reader that stops early (`bytemeter export | head -1`) closes the pipe: that ends the export quietly,
+  // like any Unix filter, instead of a `write EPIPE` crash. Any other write error is a failure.
+  let failed: (Error & { code?: string }) | undefined;
+  const onError = (error: Error) => {
+    failed ??= error;
+  };
+  out.on('error', onError);
   try {
     for await (const chunk of reader.exportUsage({ from, to, format: flags.format, ...filter })) {
+      if (failed || out.destroyed) break;
       bytes += Buffer.byteLength(chunk);
       for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) newlines++;
       // Respect backpressure so memory stays flat however big the export.
-      if (!out.write(chunk)) await once(out, 'drain');
+      if (!out.write(chunk)) await drained(out);
       bar?.update(eventsIn(flags.format, newlines), bytes);
     }
   } finally {
@@ -76,9 +84,25 @@ export async function exportCommand(
       out.end();
       await once(out, 'close');
     }
+    out.off('error', onError);
+  }
+  if (failed && failed.code !== 'EPIPE') {
+    throw new CliError(`Cannot write ${toFile ? flags.output : 'the export'}: ${failed.message}`, EXIT.FAILURE);
   }
   const events = flags.format === 'json' ? Math.max(0, newlines - 2) : eventsIn(flags.format, newlines);
   bar?.finish(events, bytes);
   const where = toFile ? ` to ${flags.output}` : '';
   return `Exported ${formatCount(events)} ${events === 1 ? 'event' : 'events'} (${formatBytes(bytes)}, ${flags.format}) from ${from.toISOString()} to ${to.toISOString()}${where}.`;
+}
+
+/** Waits until `out` takes more, or can take nothing more (closed or failed: the loop then stops). */
+async function drained(out: Writable): Promise<void> {
+  const stop = new AbortController();
+  try {
+    await Promise.race([once(out, 'drain', { signal: stop.signal }), once(out, 'close', { signal: stop.signal })]);
+  } catch {
+    // An 'error' rejects the wait; onError has recorded it.
+  } finally {
+    stop.abort();
+  }
 }

@@ -9,7 +9,7 @@ export interface StatusFlags {
 }
 
 /**
- * `bytemeter status`: one line per backend. An unknown --backend is an error (exit 1) naming the known ones.
+ * `bytemeter status`: one line per backend. An unknown --backend is bad usage (exit 2) naming the known ones.
  * @example await statusCommand(tracker, { backend: 'photos' })
  */
 export async function statusCommand(
@@ -22,7 +22,7 @@ export async function statusCommand(
     const known = Object.keys(await reader.getBackendStatus());
     throw new CliError(
       `No backend named "${flags.backend}"${known.length > 0 ? `; known: ${known.join(', ')}` : ' (none recorded yet)'}.`,
-      EXIT.FAILURE,
+      EXIT.USAGE,
     );
   }
   if (flags.json) return JSON.stringify(statuses, null, 2);
