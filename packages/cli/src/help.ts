@@ -1,15 +1,16 @@
 // Every help text, in a module that imports nothing, so `--help` and flag errors start instantly.
 
-export const USAGE_HELP = `  bytemeter usage [--period hour|day|week|month] [--backend N] [--type T] [--timezone Z] [--at TIME] [--json]
-      totals per backend and resource for the period holding --at (default now) in the zone (default: this machine's)`;
+export const USAGE_HELP = `  bytemeter usage [--period hour|day|week|month] [--at TIME | --from TIME [--to TIME]] [--backend N] [--type T] [--timezone Z] [--json]
+      totals per backend and resource for the period holding --at (default now), or from --from to --to
+      (default now), in the zone (default: this machine's)`;
 
-export const DETAILS_HELP = `  bytemeter details [--hours 24] [--resource R] [--backend N] [--type T] [--limit 100] [--json]
-      individual events of the last --hours, newest first`;
+export const DETAILS_HELP = `  bytemeter details [--hours 24 | --from TIME] [--to TIME] [--resource R] [--backend N] [--type T] [--limit 100] [--timezone Z] [--json]
+      individual events of the last --hours (or --from → --to), newest first; times shown in --timezone if given`;
 
 export const STATUS_HELP = `  bytemeter status [--backend N] [--json]
       health, error rate, bandwidth over the last 60 s and storage level per backend`;
 
-export const EXPORT_HELP = `  bytemeter export [--hours 168] [--format json|csv|ndjson] [--backend N] [--output FILE] [--progress|--no-progress]
+export const EXPORT_HELP = `  bytemeter export [--hours 168 | --from TIME] [--to TIME] [--timezone Z] [--format json|csv|ndjson] [--backend N] [--output FILE] [--progress|--no-progress]
       raw events oldest first, streamed (flat memory); to stdout without --output; a progress bar on stderr
       for long exports to a file on a terminal`;
 
@@ -38,6 +39,9 @@ Global flags:
   --endpoint URL   ask a bytemeter server instead (default $BYTEMETER_ENDPOINT), e.g. http://127.0.0.1:4000
   --token T        API token for --endpoint (default $BYTEMETER_TOKEN)
   --json           machine-readable output
+
+TIME (--from, --to): 2026-11-27T10:00:00Z (with an offset), 2026-11-27 or 2026-11-27T10:00 (in --timezone,
+  default this machine's zone), today, yesterday, now, or relative: -30m, -6h, -7d, -2w
   --help           this text, or one command's with \`bytemeter <command> --help\`
 
 Exit codes: 0 ok · 1 failure · 2 bad usage or input (nothing changed) · 3 server unreachable · 4 token missing or refused`;

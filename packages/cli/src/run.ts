@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { assertTimeZone } from '@bytemeter/tracker';
 import { parseCommandArgs, resolveTarget, type Target } from './args.js';
 import { CliError, EXIT, type ExitCode } from './cli-error.js';
 import { COMMAND_HELP, HELP } from './help.js';
@@ -14,6 +15,7 @@ import {
 } from './options.js';
 import { openReader, openWriter } from './source/open-target.js';
 import type { UsageReader } from './source/usage-reader.js';
+import { parseRange } from './time-flags.js';
 import { writeLine } from './write-line.js';
 
 export interface RunIo {
@@ -74,6 +76,8 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         type: { type: 'string' },
         timezone: { type: 'string' },
         at: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
       },
       details: {
         hours: { type: 'string' },
@@ -81,6 +85,9 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         backend: { type: 'string' },
         type: { type: 'string' },
         limit: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        timezone: { type: 'string' },
       },
       status: { backend: { type: 'string' } },
       export: {
@@ -90,6 +97,9 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         output: { type: 'string', short: 'o' },
         progress: { type: 'boolean' },
         'no-progress': { type: 'boolean' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        timezone: { type: 'string' },
       },
       track: {
         path: { type: 'string' },
@@ -121,13 +131,29 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
     const now = io.now();
     const backend = str(values.backend);
     const only = backend !== undefined ? { backend } : {};
+    const zone = str(values.timezone) ?? localTimeZone();
+    const rangeFlags = { from: str(values.from), to: str(values.to) };
+    /** --from/--to, or the last --hours; never both --from and --hours. */
+    const window = (fallback: number) => {
+      if (rangeFlags.from !== undefined && values.hours !== undefined) {
+        throw new CliError('Give either --hours (a window ending now or at --to) or --from, not both.');
+      }
+      const hours = parseHours(str(values.hours), fallback);
+      return { hours, ...parseRange(rangeFlags, zone, now, hours) };
+    };
     let action: (reader: UsageReader) => Promise<void>;
     if (command === 'usage') {
+      const range = parseRange(rangeFlags, zone, now);
+      if (range && (values.period !== undefined || values.at !== undefined)) {
+        throw new CliError('Give either --period/--at (a calendar period) or --from/--to (a range), not both.');
+      }
       const flags = {
         ...only,
-        period: parsePeriod(str(values.period)) ?? 'day',
-        at: parseInstant('at', str(values.at)) ?? new Date(now),
-        timezone: str(values.timezone) ?? localTimeZone(),
+        ...(range ?? {
+          period: parsePeriod(str(values.period)) ?? 'day',
+          at: parseInstant('at', str(values.at)) ?? new Date(now),
+        }),
+        timezone: zone,
         json,
       } as const;
       const type = parseBackendType(str(values.type));
@@ -142,7 +168,8 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         ...only,
         ...(type ? { type } : {}),
         ...(resource ? { resource } : {}),
-        hours: parseHours(str(values.hours), 24),
+        ...window(24),
+        ...(values.timezone !== undefined ? { timezone: assertTimeZone(zone) } : {}),
         limit: parseInteger('limit', str(values.limit), 100, 1, 1000),
         json,
         now,
@@ -163,7 +190,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         ...only,
         ...(output !== undefined ? { output } : {}),
         ...(progress !== undefined ? { progress } : {}),
-        hours: parseHours(str(values.hours), 168),
+        ...window(168),
         format: parseFormat(str(values.format)) ?? 'json',
         now,
       };

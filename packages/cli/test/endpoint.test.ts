@@ -59,6 +59,9 @@ describe('local database and --endpoint agree', () => {
     ['status'],
     ['export', '--format', 'ndjson', '--hours', '6'],
     ['export', '--format', 'csv', '--hours', '6', '--backend', 'disk'],
+    ['usage', '--from', '-3h', '--to', '-30m', '--timezone', 'Asia/Kolkata'],
+    ['details', '--from', '-150m', '--to', '-1h', '--timezone', 'America/New_York', '--limit', '1000'],
+    ['export', '--format', 'ndjson', '--from', 'yesterday', '--timezone', 'UTC'],
   ])('%s %s %s', async (...argv) => {
     const { local, remote } = await both(...argv);
     expect(remote).toBe(local);

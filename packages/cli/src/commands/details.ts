@@ -1,4 +1,4 @@
-import { type BackendType, formatCount, type ResourceType } from '@bytemeter/tracker';
+import { type BackendType, formatCount, type ResourceType, toIsoInZone } from '@bytemeter/tracker';
 import type { UsageReader } from '../source/usage-reader.js';
 import { renderTable } from '../table.js';
 
@@ -11,6 +11,11 @@ export interface DetailsFlags {
   json?: boolean;
   /** The end of the window (ms since the epoch). */
   now: number;
+  /** An explicit window (--from/--to) instead of the last `hours`. */
+  from?: Date;
+  to?: Date;
+  /** Times shown in this zone (with its offset) instead of UTC. */
+  timezone?: string;
 }
 
 /**
@@ -21,8 +26,11 @@ export async function detailsCommand(
   reader: Pick<UsageReader, 'getResourceUsage'>,
   flags: DetailsFlags,
 ): Promise<string> {
-  const from = new Date(flags.now - Math.round(flags.hours * 3_600_000));
-  const to = new Date(flags.now);
+  const to = flags.to ?? new Date(flags.now);
+  const from = flags.from ?? new Date(to.getTime() - Math.round(flags.hours * 3_600_000));
+  const zone = flags.timezone;
+  const time = (iso: string | Date) =>
+    zone === undefined ? new Date(iso).toISOString() : toIsoInZone(new Date(iso).getTime(), zone);
   const page = await reader.getResourceUsage({
     from,
     to,
@@ -32,12 +40,12 @@ export async function detailsCommand(
     ...(flags.resource !== undefined ? { resourceType: flags.resource } : {}),
   });
   if (flags.json) return JSON.stringify(page, null, 2);
-  const span = `from ${from.toISOString()} to ${to.toISOString()}`;
+  const span = `from ${time(from)} to ${time(to)}`;
   if (page.events.length === 0) return `No events ${span}. Try a longer window with --hours.`;
   const table = renderTable(
     ['TIME', 'BACKEND', 'TYPE', 'RESOURCE', 'AMOUNT', 'OK', 'MS', 'PATH'],
     page.events.map((e) => [
-      e.timestamp,
+      zone === undefined ? e.timestamp : time(e.timestamp),
       e.backend,
       e.backendType,
       e.resourceType,

@@ -18,6 +18,9 @@ export interface ExportFlags {
   /** true/false forces the bar on or off; undefined: on for long exports to a file when stderr is a terminal. */
   progress?: boolean;
   now: number;
+  /** An explicit window (--from/--to) instead of the last `hours`. */
+  from?: Date;
+  to?: Date;
 }
 
 export interface ExportIo {
@@ -43,8 +46,8 @@ export async function exportCommand(
   flags: ExportFlags,
   io: ExportIo,
 ): Promise<string> {
-  const from = new Date(flags.now - Math.round(flags.hours * 3_600_000));
-  const to = new Date(flags.now);
+  const to = flags.to ?? new Date(flags.now);
+  const from = flags.from ?? new Date(to.getTime() - Math.round(flags.hours * 3_600_000));
   const filter = flags.backend !== undefined ? { backend: flags.backend } : {};
   const toFile = flags.output !== undefined && flags.output !== '-';
   const { totalCount } = await reader.getResourceUsage({ from, to, limit: 1, ...filter });

@@ -9,6 +9,9 @@ export interface UsageFlags {
   timezone?: string;
   /** An instant inside the period to show (default now). */
   at?: Date;
+  /** A range (--from/--to) instead of a calendar period. */
+  from?: Date;
+  to?: Date;
   json?: boolean;
 }
 
@@ -21,9 +24,10 @@ export async function usageCommand(
   flags: UsageFlags,
 ): Promise<string> {
   const summary = await reader.getResourceSummary({
-    period: flags.period ?? 'day',
     timezone: flags.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
-    ...(flags.at !== undefined ? { at: flags.at } : {}),
+    ...(flags.from !== undefined && flags.to !== undefined
+      ? { from: flags.from, to: flags.to }
+      : { period: flags.period ?? 'day', ...(flags.at !== undefined ? { at: flags.at } : {}) }),
     ...(flags.backend !== undefined ? { backend: flags.backend } : {}),
     ...(flags.type !== undefined ? { backendType: flags.type } : {}),
   });
