@@ -13,13 +13,15 @@ import {
   parsePeriod,
   parseResourceType,
 } from './options.js';
+import { colorsFor, type Output } from './paint.js';
 import { openReader, openWriter } from './source/open-target.js';
 import type { UsageReader } from './source/usage-reader.js';
 import { parseRange } from './time-flags.js';
 import { writeLine } from './write-line.js';
 
 export interface RunIo {
-  stdout: Writable;
+  /** Coloured when it is a terminal (isTTY) and NO_COLOR is unset. */
+  stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   /** The clock for windows ending now (details, export) and the current period (usage). */
@@ -36,7 +38,8 @@ const bool = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
  */
 export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode> {
   const [command, ...args] = argv;
-  const print = (text: string): void => writeLine(io.stdout, text);
+  const colors = colorsFor(io.stdout, io.env);
+  const print = (text: Output): void => writeLine(io.stdout, text, colors);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     writeLine(command ? io.stdout : io.stderr, HELP);
     return command ? EXIT.OK : EXIT.USAGE;

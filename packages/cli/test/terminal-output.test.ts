@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { colorsFor } from '../src/paint.js';
+import { writeLine } from '../src/write-line.js';
 import { runCli } from './support/run-cli.js';
 
 // What the CLI prints is made of names, paths and messages from users: a raw ESC or BEL in them must reach
@@ -49,5 +51,45 @@ describe('--at', () => {
       expect(r.stderr, at).toContain(`--at must be an existing time with an offset`);
     }
     expect((await cli('usage', '--timezone', 'UTC', '--at', '2024-02-29T10:00Z')).code).toBe(0);
+  });
+});
+
+describe('colour', () => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the CLI's own colour codes are what is looked for
+  const SGR = /\u001b\[\d+m/g;
+
+  it('colours tables on a terminal, and only with codes of its own', async () => {
+    const at = '2026-11-27T10:00:00Z';
+    expect((await cli('track', 'upload', 'photos', 's3', '1KiB', '--path', 'cats/1.jpg', '--at', at)).code).toBe(0);
+    expect((await cli('track', 'api-call', 'pins', 'ipfs', '--failed', '--at', '2026-11-27T11:59:00Z')).code).toBe(0);
+    const status = await runCli(['status', '--db', db], { now: NOW, tty: true });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('\u001b[1mBACKEND\u001b[22m');
+    expect(status.stdout).toContain('\u001b[31munhealthy\u001b[39m');
+    const details = await runCli(['details', '--db', db], { now: NOW, tty: true });
+    expect(details.stdout).toContain('\u001b[31mNO\u001b[39m');
+    expect(details.stdout.replace(SGR, '')).not.toMatch(RAW_CONTROL);
+    // Text from outside, coloured or not, is escaped before the colour codes are added.
+    const out = { text: '', write: (t: string) => (out.text += t) };
+    writeLine(out, [{ text: HOSTILE, color: 'red' }, { text: ` ${HOSTILE}` }], colorsFor({ isTTY: true }, {}));
+    expect(out.text).toBe(`\u001b[31m${SHOWN}\u001b[39m ${SHOWN}\n`);
+    const usage = await runCli(['usage', '--timezone', 'UTC', '--at', '2026-11-27T10:00:00Z', '--db', db], {
+      now: NOW,
+      tty: true,
+    });
+    expect(usage.stdout).toContain('\u001b[1mCALLS\u001b[22m');
+  });
+
+  it('prints no colour with NO_COLOR, to a pipe, or as JSON', async () => {
+    for (const [env, tty, json] of [
+      [{ NO_COLOR: '1' }, true, false],
+      [{}, false, false],
+      [{}, true, true],
+    ] as const) {
+      const r = await runCli(['status', '--db', db, ...(json ? ['--json'] : [])], { now: NOW, env, tty });
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain('\u001b');
+      expect(r.stdout.length).toBeGreaterThan(20);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { type BackendType, formatCount, type ResourceType, toIsoInZone } from '@bytemeter/tracker';
+import type { Output } from '../paint.js';
 import type { UsageReader } from '../source/usage-reader.js';
-import { renderTable } from '../table.js';
+import { paintTable } from '../table.js';
 
 export interface DetailsFlags {
   hours: number;
@@ -25,7 +26,7 @@ export interface DetailsFlags {
 export async function detailsCommand(
   reader: Pick<UsageReader, 'getResourceUsage'>,
   flags: DetailsFlags,
-): Promise<string> {
+): Promise<Output> {
   const to = flags.to ?? new Date(flags.now);
   const from = flags.from ?? new Date(to.getTime() - Math.round(flags.hours * 3_600_000));
   const zone = flags.timezone;
@@ -42,7 +43,7 @@ export async function detailsCommand(
   if (flags.json) return JSON.stringify(page, null, 2);
   const span = `from ${time(from)} to ${time(to)}`;
   if (page.events.length === 0) return `No events ${span}. Try a longer window with --hours.`;
-  const table = renderTable(
+  const table = paintTable(
     ['TIME', 'BACKEND', 'TYPE', 'RESOURCE', 'AMOUNT', 'OK', 'MS', 'PATH'],
     page.events.map((e) => [
       zone === undefined ? e.timestamp : time(e.timestamp),
@@ -51,13 +52,14 @@ export async function detailsCommand(
       e.resourceType,
       e.formattedAmount,
       e.success ? 'yes' : 'NO',
-      e.durationMs === null ? '' : String(e.durationMs),
+      e.durationMs === null ? '' : formatCount(e.durationMs),
       e.path ?? '',
     ]),
     new Set([4, 6]),
+    (_row, col, cell) => (col === 5 && cell === 'NO' ? 'red' : undefined),
   );
   const shown = `Showing ${formatCount(page.events.length)} of ${formatCount(page.totalCount)} ${page.totalCount === 1 ? 'event' : 'events'} ${span}`;
   const more =
     page.totalCount > page.events.length ? '; raise --limit (up to 1000) or use `bytemeter export` for all.' : '.';
-  return `${table}\n\n${shown}${more}`;
+  return [...table, { text: `\n\n${shown}${more}` }];
 }

@@ -1,7 +1,17 @@
-import { formatBytes } from '@bytemeter/tracker';
+import { formatBytes, formatCount, type HealthStatus } from '@bytemeter/tracker';
 import { CliError, EXIT } from '../cli-error.js';
+import type { Color, Output } from '../paint.js';
 import type { UsageReader } from '../source/usage-reader.js';
-import { renderTable } from '../table.js';
+import { paintTable } from '../table.js';
+
+/** Three decimals (a slow link still shows), thousands separated like every other number. */
+const MBPS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+const HEALTH_COLOR: Record<HealthStatus, Color> = {
+  healthy: 'green',
+  degraded: 'yellow',
+  unhealthy: 'red',
+  idle: 'dim',
+};
 
 export interface StatusFlags {
   backend?: string;
@@ -15,7 +25,7 @@ export interface StatusFlags {
 export async function statusCommand(
   reader: Pick<UsageReader, 'getBackendStatus'>,
   flags: StatusFlags,
-): Promise<string> {
+): Promise<Output> {
   const statuses = await reader.getBackendStatus(flags.backend);
   const list = Object.values(statuses);
   if (flags.backend !== undefined && list.length === 0) {
@@ -27,19 +37,20 @@ export async function statusCommand(
   }
   if (flags.json) return JSON.stringify(statuses, null, 2);
   if (list.length === 0) return 'No backends yet: record usage with `bytemeter track …` or the tracker.';
-  return renderTable(
-    ['BACKEND', 'TYPE', 'HEALTH', 'ACTIVE', 'ERRORS', 'FAILS', 'MBPS', 'STORED', 'LAST OPERATION'],
+  return paintTable(
+    ['BACKEND', 'TYPE', 'HEALTH', 'ACTIVE', 'ERRORS', 'FAILED', 'MBPS', 'STORED', 'LAST OPERATION'],
     list.map((s) => [
       s.backend,
       s.backendType,
       s.healthStatus,
       s.isActive ? 'yes' : 'no',
       `${(s.errorRate * 100).toFixed(1)}%`,
-      String(s.consecutiveFailures),
-      s.currentBandwidthUsageMbps.toFixed(3),
+      formatCount(s.consecutiveFailures),
+      MBPS.format(s.currentBandwidthUsageMbps),
       formatBytes(s.currentStorageUsageBytes),
       s.lastOperationAt ?? '',
     ]),
     new Set([4, 5, 6, 7]),
+    (_row, col, cell) => (col === 2 ? HEALTH_COLOR[cell as HealthStatus] : undefined),
   );
 }

@@ -1,6 +1,18 @@
-import { type BackendType, formatAmount, type Period, RESOURCE_TYPES } from '@bytemeter/tracker';
+import { type BackendType, formatAmount, formatCount, type Period, type ResourceType } from '@bytemeter/tracker';
+import type { Output } from '../paint.js';
 import type { UsageReader } from '../source/usage-reader.js';
-import { renderTable } from '../table.js';
+import { paintTable } from '../table.js';
+
+/** The table's resource columns, in the order people read a bill: traffic, storage, calls, money. */
+const COLUMNS: readonly (readonly [string, ResourceType])[] = [
+  ['UPLOAD', 'bandwidth_upload'],
+  ['DOWNLOAD', 'bandwidth_download'],
+  ['STORED Δ', 'storage_used'],
+  ['CALLS', 'api_calls'],
+  ['COST', 'operation_cost'],
+];
+/** A resource the backend has no events of in the range (not the same as 0). */
+const NONE = '–';
 
 export interface UsageFlags {
   period?: Period;
@@ -22,7 +34,7 @@ export interface UsageFlags {
 export async function usageCommand(
   reader: Pick<UsageReader, 'getResourceSummary'>,
   flags: UsageFlags,
-): Promise<string> {
+): Promise<Output> {
   const summary = await reader.getResourceSummary({
     timezone: flags.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     ...(flags.from !== undefined && flags.to !== undefined
@@ -32,14 +44,16 @@ export async function usageCommand(
     ...(flags.type !== undefined ? { backendType: flags.type } : {}),
   });
   if (flags.json) return JSON.stringify(summary, null, 2);
-  const rows: string[][] = [];
-  for (const [name, backend] of Object.entries(summary.backends)) {
-    for (const resource of RESOURCE_TYPES) {
+  // One row per backend, a column per resource: the backend's numbers read across one line.
+  const rows = Object.entries(summary.backends).map(([name, backend]) => {
+    const cell = (resource: ResourceType) => {
       const stats = backend.resources[resource];
-      if (!stats) continue;
-      rows.push([name, backend.backendType, resource, stats.formattedAmount, String(stats.operationCount)]);
-    }
-  }
+      if (!stats) return NONE;
+      return resource === 'api_calls' ? formatCount(stats.totalAmount) : formatAmount(resource, stats.totalAmount);
+    };
+    const events = Object.values(backend.resources).reduce((sum, stats) => sum + (stats?.operationCount ?? 0), 0);
+    return [name, backend.backendType, ...COLUMNS.map(([, resource]) => cell(resource)), formatCount(events)];
+  });
   const head = `Usage for the ${summary.period ?? 'range'} ${summary.periodStart} → ${summary.periodEnd} (${summary.timezone})`;
   if (rows.length === 0) {
     return `${head}\n\nNo usage recorded in this period. Record some with \`bytemeter track upload my-bucket s3 1MiB\`, or from code:\n  import { getResourceTracker } from '@bytemeter/tracker'\n  getResourceTracker().trackBandwidthUpload('my-bucket', 's3', 1024)`;
@@ -52,5 +66,11 @@ export async function usageCommand(
     formatAmount('api_calls', t.apiCalls),
     `cost ${formatAmount('operation_cost', t.operationCostMicros)}`,
   ].join(' · ');
-  return `${head}\n\n${renderTable(['BACKEND', 'TYPE', 'RESOURCE', 'AMOUNT', 'EVENTS'], rows, new Set([3, 4]))}\n\nTotal: ${totals}`;
+  const table = paintTable(
+    ['BACKEND', 'TYPE', ...COLUMNS.map(([title]) => title), 'EVENTS'],
+    rows,
+    new Set([2, 3, 4, 5, 6, 7]),
+    (_row, _col, cell) => (cell === NONE ? 'dim' : undefined),
+  );
+  return [{ text: `${head}\n\n` }, ...table, { text: `\n\nTotal: ${totals}` }];
 }

@@ -18,9 +18,14 @@ class Capture extends Writable {
   }
 }
 
-/** Runs a command line in this process with a fixed clock and a clean environment (plus `env`). */
-export async function runCli(argv: string[], options: { now: number; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+/** Runs a command line in this process with a fixed clock and a clean environment (plus `env`), stdout a pipe or (`tty`) a terminal. */
+export async function runCli(
+  argv: string[],
+  options: { now: number; env?: NodeJS.ProcessEnv; tty?: boolean },
+): Promise<CliResult> {
   const stdout = new Capture();
+  // As a terminal would be: the CLI then colours what it prints (unless NO_COLOR).
+  stdout.isTTY = options.tty ?? false;
   const stderr = new Capture();
   const code = await run(argv, { stdout, stderr, env: options.env ?? {}, now: () => options.now });
   return { code, stdout: stdout.text, stderr: stderr.text };
