@@ -10,6 +10,9 @@ export const DETAILS_HELP = `  bytemeter details [--hours 24 | --from TIME] [--t
 export const STATUS_HELP = `  bytemeter status [--backend N] [--json]
       health, error rate, bandwidth over the last 60 s and storage level per backend`;
 
+export const LIVE_HELP = `  bytemeter live [--backend N] [--interval 1000] [--count N] [--json]
+      bytes moved and Mbps each interval (ms, at least 250), live from the database or --endpoint, until Ctrl-C`;
+
 export const EXPORT_HELP = `  bytemeter export [--hours 168 | --from TIME] [--to TIME] [--timezone Z] [--format json|csv|ndjson] [--backend N] [--output FILE] [--progress|--no-progress]
       raw events oldest first, streamed (flat memory); to stdout without --output; a progress bar on stderr
       for long exports to a file on a terminal`;
@@ -30,6 +33,7 @@ Usage:
 ${USAGE_HELP}
 ${DETAILS_HELP}
 ${STATUS_HELP}
+${LIVE_HELP}
 ${EXPORT_HELP}
 ${TRACK_HELP}
 ${TOKEN_HELP}
@@ -51,6 +55,7 @@ export const COMMAND_HELP: Record<string, string> = {
   usage: USAGE_HELP,
   details: DETAILS_HELP,
   status: STATUS_HELP,
+  live: LIVE_HELP,
   export: EXPORT_HELP,
   track: TRACK_HELP,
   token: TOKEN_HELP,

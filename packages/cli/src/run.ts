@@ -93,6 +93,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         timezone: { type: 'string' },
       },
       status: { backend: { type: 'string' } },
+      live: { backend: { type: 'string' }, interval: { type: 'string' }, count: { type: 'string' } },
       export: {
         hours: { type: 'string' },
         format: { type: 'string' },
@@ -132,6 +133,35 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
     }
     // Every flag is checked before the database or the server is touched.
     const now = io.now();
+    if (command === 'live') {
+      const intervalMs = parseInteger('interval', str(values.interval), 1000, 250, 3_600_000);
+      const count = values.count !== undefined ? parseInteger('count', str(values.count), 1, 1, 1_000_000) : undefined;
+      const [{ liveCommand }, { liveSamples }] = await Promise.all([
+        import('./commands/live.js'),
+        import('./source/live-source.js'),
+      ]);
+      // Ctrl-C ends the view quietly (exit 0): it is how a live view is meant to stop.
+      const stop = new AbortController();
+      const onSigint = () => stop.abort();
+      process.once('SIGINT', onSigint);
+      // So does a reader that goes away (`bytemeter live | head -3`).
+      io.stdout.once('close', onSigint);
+      io.stdout.once('error', onSigint);
+      try {
+        const backendOnly = str(values.backend);
+        const samples = liveSamples(
+          target,
+          { intervalMs, ...(backendOnly ? { backend: backendOnly } : {}) },
+          stop.signal,
+        );
+        await liveCommand(samples, { json, ...(count !== undefined ? { count } : {}) }, print, stop.signal);
+      } finally {
+        process.off('SIGINT', onSigint);
+        io.stdout.off('close', onSigint);
+        io.stdout.off('error', onSigint);
+      }
+      return EXIT.OK;
+    }
     const backend = str(values.backend);
     const only = backend !== undefined ? { backend } : {};
     const zone = str(values.timezone) ?? localTimeZone();

@@ -51,6 +51,12 @@ describe('a closed pipe', () => {
       expect(r.line.length, format).toBeGreaterThan(10);
     }
   });
+
+  it('ends `live | head -1` quietly with exit 0 (it would run forever otherwise)', async () => {
+    const r = await firstLineThenClose(['live', '--interval', '250', '--db', db]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.line).toMatch(/total .* Mbps$/);
+  });
 });
 
 describe('a backend that does not exist', () => {
