@@ -1,4 +1,4 @@
-import { parseRfc3339 } from '@bytemeter/tracker';
+import { parseRfc3339 } from '@bytemeter/core';
 import { GraphQLError } from 'graphql';
 
 /**

@@ -2,6 +2,7 @@
 // other package shares. No runtime dependencies; runs in Node and browsers. Instrumentation lives under the
 // subpaths ./instrument, ./s3, ./fetch and ./fs.
 
+export { escapeControlChars } from './control-chars.js';
 export {
   BackendTypeConflictError,
   BytemeterError,
@@ -33,6 +34,7 @@ export {
 } from './event-rules.js';
 export { formatAmount, formatBytes, formatCalls, formatCount, formatDollars, formatMbps } from './format.js';
 export { getDefaultRecorder, provideDefaultRecorder, setDefaultRecorder, type UsageRecorder } from './recorder.js';
+export { parseRfc3339, type Rfc3339Options } from './rfc3339.js';
 export {
   BACKEND_TYPES,
   BackendType,

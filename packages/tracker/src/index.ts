@@ -1,5 +1,6 @@
 // The package's public face: what contract/tracker-api.md promises, plus formatting and schema helpers.
 
+export { escapeControlChars, parseRfc3339, type Rfc3339Options } from '@bytemeter/core';
 // Instrumentation lives in @bytemeter/core (it records into any UsageRecorder, local or remote); it is
 // re-exported so existing imports from @bytemeter/tracker keep working, with this package's local tracker
 // as the default recorder (registered by default-tracker.ts).
@@ -35,7 +36,6 @@ export {
   type UsageRecorder,
 } from './default-tracker.js';
 export * from './errors.js';
-export { escapeControlChars } from './format/control-chars.js';
 export { formatAmount, formatBytes, formatCalls, formatCount, formatDollars, formatMbps } from './format/format.js';
 export { EXPORT_CONTENT_TYPES, type ExportQuery } from './query/export-usage.js';
 export type { BackendTotals } from './query/get-backend-totals.js';
@@ -56,7 +56,6 @@ export {
   MAX_BATCH_EVENTS,
   type RejectedEvent,
 } from './record/ingest-batch.js';
-export { parseRfc3339, type Rfc3339Options } from './time/rfc3339.js';
 export { assertTimeZone, toIsoInZone } from './time/zone.js';
 export { API_SCOPES, type ApiScope, type ApiToken, hasScope, parseScopes } from './tokens/api-token.js';
 export { openTokenStore, type TokenStore } from './tokens/token-store.js';

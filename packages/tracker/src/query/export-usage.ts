@@ -1,8 +1,8 @@
+import { escapeControlChars } from '@bytemeter/core';
 import type { Kysely } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
-import { escapeControlChars } from '../format/control-chars.js';
 import { decodeEventKey } from '../ids/event-key.js';
 import { toIso } from '../time/zone.js';
 import { EXPORT_FORMATS, type ExportFormat, RESOURCE_BY_CODE, type UsageEvent } from '../types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRfc3339 } from '../src/time/rfc3339.js';
+import { parseRfc3339 } from '../src/rfc3339.js';
 
 const iso = (text: string, options?: { secondsOptional?: boolean }) =>
   parseRfc3339(text, options)?.toISOString() ?? null;
