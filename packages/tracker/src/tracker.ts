@@ -9,6 +9,7 @@ import type { SeriesQuery } from './query/get-time-series.js';
 import { storageSince } from './query/storage-since.js';
 import type { BatchResult } from './record/ingest-batch.js';
 import { ingestPlan } from './record/ingest-plan.js';
+import { laterStoredReport } from './record/later-report.js';
 import type { PendingEvent } from './record/pending-event.js';
 import { assertAmount, assertResourceType, centsToMicros, toPendingEvent } from './record/validate.js';
 import { assertSupportedNode } from './runtime/require-node.js';
@@ -65,11 +66,14 @@ export class ResourceTracker implements UsageRecorder {
     this.ready = file.ready;
     const retention = new Retention(db, runner, o.rawRetentionMs, o.minuteRetentionMs);
     this.retention = retention;
-    this.backends = new BackendCache((backendId, ts) => {
-      if (!file.migrated) return 0;
-      const now = o.clock();
-      return runner.readSync(() => storageSince(db, backendId, ts, now, retention.resolution(now)));
-    });
+    this.backends = new BackendCache(
+      (backendId, ts) => {
+        if (!file.migrated) return 0;
+        const now = o.clock();
+        return runner.readSync(() => storageSince(db, backendId, ts, now, retention.resolution(now)));
+      },
+      (backendId, ts) => file.migrated && runner.readSync(() => laterStoredReport(db, backendId, ts)) !== null,
+    );
     this.backends.absorb(file.storedBackends);
     this.buffer = new WriteBuffer({
       runner,

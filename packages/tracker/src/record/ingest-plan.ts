@@ -7,6 +7,7 @@ import { encodeEventKey, eventKeyHex } from '../ids/event-key.js';
 import { storageSince } from '../query/storage-since.js';
 import type { Resolution } from '../rollup/grains.js';
 import { RESOURCE_CODE } from '../types.js';
+import { laterStoredReport, type StoredReport, takeFromStoredReport } from './later-report.js';
 import type { PendingEvent } from './pending-event.js';
 import { MinuteCells, ROLLUP_COLUMNS, rollupUpsertSuffix } from './rollup-rows.js';
 
@@ -167,14 +168,27 @@ export function* ingestPlan(
     if (e.resource === STORAGE) {
       if (e.isLevelReport) {
         let levelThen = state.storageLevel;
+        let later: LaterReport | null = null;
         if (state.lastEventAt !== null && e.ts < state.lastEventAt) {
           // A report dated before newer events: the level then is today's minus what came after it.
           levelThen -= yield* storageSince(db, state.backendId, e.ts, ctx.now, ctx.resolution);
           for (const prior of rows)
             if (prior[1] === state.backendId && prior[2] === STORAGE && (prior[0] as number) >= e.ts)
               levelThen -= prior[3] as number;
+          later = yield* earliestLaterReport(db, state.backendId, e.ts, rows);
         }
         amount = e.amount - levelThen;
+        if (later) {
+          // A report dated after this one still says the level from its time on: it implies less change now,
+          // and the current level stays what it was.
+          if (later.row) {
+            later.row[3] = (later.row[3] as number) - amount;
+            minuteCells.adjust(later.ts, state.backendId, STORAGE, -amount, later.row[3] as number);
+          } else yield* takeFromStoredReport(db, state.backendId, later.stored!, amount);
+          rows.push(eventRow(e, state.backendId, amount, keys.get(e) ?? null));
+          minuteCells.add(e.ts, state.backendId, e.resource, amount, e.success);
+          continue;
+        }
       } else if (state.storageLevel + amount < 0) {
         // Refused and not recorded: another writer lowered the level after this process checked it.
         errors.push(new StorageLevelError(e.backend, state.storageLevel, amount));
@@ -188,20 +202,7 @@ export function* ingestPlan(
       state.failuresInRow = e.success ? 0 : state.failuresInRow + 1;
       state.changed = true;
     }
-    const row = [
-      e.ts,
-      state.backendId,
-      e.resource,
-      amount,
-      e.success ? 1 : 0,
-      e.durationMs,
-      e.operationId,
-      e.path,
-      e.metadata,
-      keys.get(e) ?? null,
-      e.isLevelReport ? e.amount : null,
-    ];
-    rows.push(row);
+    rows.push(eventRow(e, state.backendId, amount, keys.get(e) ?? null));
     minuteCells.add(e.ts, state.backendId, e.resource, amount, e.success);
   }
 
@@ -225,4 +226,45 @@ export function* ingestPlan(
     );
   }
   return { written: rows.length, duplicates, errors, storageLevels, types };
+}
+
+function eventRow(e: PendingEvent, backendId: number, amount: number, key: Uint8Array | null): unknown[] {
+  return [
+    e.ts,
+    backendId,
+    e.resource,
+    amount,
+    e.success ? 1 : 0,
+    e.durationMs,
+    e.operationId,
+    e.path,
+    e.metadata,
+    key,
+    e.isLevelReport ? e.amount : null,
+  ];
+}
+
+/** A level report dated at or after a backdated one: a row of this batch, or a stored one. */
+interface LaterReport {
+  ts: number;
+  row?: unknown[];
+  stored?: StoredReport;
+}
+
+/** The earliest level report dated at or after `from`, among this batch's rows so far and the stored ones. */
+function* earliestLaterReport(
+  db: Kysely<Database>,
+  backendId: number,
+  from: number,
+  rows: readonly unknown[][],
+): Plan<LaterReport | null> {
+  let found: LaterReport | null = null;
+  for (const row of rows) {
+    const ts = row[0] as number;
+    if (row[1] !== backendId || row[2] !== STORAGE || row[10] === null || ts < from) continue;
+    if (!found || ts < found.ts) found = { ts, row };
+  }
+  const stored = yield* laterStoredReport(db, backendId, from);
+  if (stored && (!found || stored.ts < found.ts)) found = { ts: stored.ts, stored };
+  return found;
 }

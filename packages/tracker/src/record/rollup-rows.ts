@@ -65,6 +65,18 @@ export class MinuteCells {
     }
   }
 
+  /**
+   * Changes the total of a cell already added by `change` (a level report that implies less change once an
+   * earlier-dated one is in); min and max widen to take in the event's new amount.
+   */
+  adjust(ts: number, backendId: number, resource: number, change: number, newAmount: number): void {
+    const cell = this.byBackend.get(backendId)?.get(Math.floor(ts / MINUTE_MS) * 8 + resource);
+    if (!cell) return;
+    cell.total += change;
+    if (newAmount < cell.min) cell.min = newAmount;
+    if (newAmount > cell.max) cell.max = newAmount;
+  }
+
   /** Rollup rows of every grain (in ROLLUP_COLUMNS order), one per (grain, bucket, backend, resource). */
   grainRows(): unknown[][] {
     const out: unknown[][] = [];

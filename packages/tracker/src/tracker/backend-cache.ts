@@ -26,12 +26,19 @@ export class BackendCache {
   private readonly storageLevels = new Map<string, number>();
   /** Newest event time per backend known to this process, to tell a backdated level report. */
   private readonly newestAt = new Map<string, number>();
+  /** The change each pending storage event made to the level here, replayed on top of a write's levels. */
+  private readonly applied = new WeakMap<PendingEvent, number>();
 
   /**
    * @param storedSince Stored storage change of a backend dated at or after `ts` (0 while the schema is
    *   not there yet); only asked for a level report dated before the backend's newest event.
+   * @param storedReportFrom Whether a level report of a backend dated at or after `ts` is stored; asked
+   *   in the same case.
    */
-  constructor(private readonly storedSince: (backendId: number, ts: number) => number) {}
+  constructor(
+    private readonly storedSince: (backendId: number, ts: number) => number,
+    private readonly storedReportFrom: (backendId: number, ts: number) => boolean,
+  ) {}
 
   /** Takes in backends read from the database. */
   absorb(rows: readonly BackendRow[]): void {
@@ -53,13 +60,17 @@ export class BackendCache {
       throw new BackendTypeConflictError(e.backend, known, e.backendType);
     if (e.resource === STORAGE) {
       const level = this.storageLevels.get(e.backend) ?? 0;
+      let next = level + e.amount;
       if (e.isLevelReport) {
-        this.storageLevels.set(e.backend, e.amount + this.storageSince(e.backend, e.ts, pending));
-      } else if (level + e.amount < 0) {
+        // The level reported at the latest time wins: one dated before another report leaves today's alone.
+        next = this.laterReport(e.backend, e.ts, pending)
+          ? level
+          : e.amount + this.storageSince(e.backend, e.ts, pending);
+      } else if (next < 0) {
         throw new StorageLevelError(e.backend, level, e.amount);
-      } else {
-        this.storageLevels.set(e.backend, level + e.amount);
       }
+      this.storageLevels.set(e.backend, next);
+      this.applied.set(e, next - level);
     }
     if (known === undefined) this.types.set(e.backend, e.backendType);
     if (e.ts > (this.newestAt.get(e.backend) ?? Number.NEGATIVE_INFINITY)) this.newestAt.set(e.backend, e.ts);
@@ -70,10 +81,7 @@ export class BackendCache {
     for (const [name, type] of outcome.types) this.types.set(name, type as BackendType);
     for (const [name, stored] of outcome.storageLevels) {
       let level = stored;
-      for (const e of pending) {
-        if (e.backend !== name || e.resource !== STORAGE) continue;
-        level = e.isLevelReport ? e.amount : level + e.amount;
-      }
+      for (const e of pending) if (e.backend === name) level += this.applied.get(e) ?? 0;
       this.storageLevels.set(name, level);
     }
   }
@@ -83,7 +91,7 @@ export class BackendCache {
    * it now. Only a report dated before the backend's newest event pays for a read (rare: reports are "now").
    */
   private storageSince(backend: string, ts: number, pending: readonly PendingEvent[]): number {
-    if ((this.newestAt.get(backend) ?? Number.NEGATIVE_INFINITY) < ts) return 0;
+    if (!this.isBackdated(backend, ts)) return 0;
     let sum = 0;
     for (const p of pending) {
       if (p.backend === backend && p.resource === STORAGE && !p.isLevelReport && p.ts >= ts) sum += p.amount;
@@ -91,5 +99,18 @@ export class BackendCache {
     const id = this.ids.get(backend);
     if (id !== undefined) sum += this.storedSince(id, ts);
     return sum;
+  }
+
+  /** A report dated at or after `ts`, pending or stored, when `ts` is before the backend's newest event. */
+  private laterReport(backend: string, ts: number, pending: readonly PendingEvent[]): boolean {
+    if (!this.isBackdated(backend, ts)) return false;
+    for (const p of pending) if (p.backend === backend && p.isLevelReport && p.ts >= ts) return true;
+    const id = this.ids.get(backend);
+    return id !== undefined && this.storedReportFrom(id, ts);
+  }
+
+  /** Dated before the newest event known here (the write judges the same way: at its time, a report is last). */
+  private isBackdated(backend: string, ts: number): boolean {
+    return ts < (this.newestAt.get(backend) ?? Number.NEGATIVE_INFINITY);
   }
 }
