@@ -100,6 +100,25 @@ describe('remote tracker', () => {
     expect(ids).toEqual([...ids].sort().reverse());
   });
 
+  it('a level report resent after its answer was lost is stored once', async () => {
+    const tracker = createRemoteTracker({
+      url: proxy.url,
+      flushIntervalMs: 10,
+      initialRetryDelayMs: 5,
+      onError: () => {},
+    });
+    const lostBefore = proxy.seen['lose-answer'];
+    proxy.mode = 'lose-answer';
+    tracker.setStorageLevel('resent-level', 'local', 777);
+    await waitFor(() => proxy.seen['lose-answer'] >= lostBefore + 2, 'level reports stored whose answers were lost');
+    proxy.mode = 'pass';
+    await waitFor(() => tracker.pendingCount === 0, 'the report to go through');
+    await tracker.close();
+    const stored = await allEvents(direct, 'resent-level');
+    expect(stored.map((e) => [e.amount, e.reportedLevel])).toEqual([[777, 777]]);
+    expect(stored[0]!.id).toMatch(UUID_V7);
+  });
+
   it('bounds memory while the server is down: keeps the oldest, drops and reports the rest', async () => {
     const errors: BytemeterClientError[] = [];
     proxy.mode = 'drop';

@@ -12,8 +12,13 @@ export interface UsageRecorder {
   trackBandwidthDownload(backend: string, type: BackendType, bytes: number, opts?: TrackOptions): void;
   /** A signed change of stored bytes: a put adds, a delete subtracts. */
   trackStorageUsage(backend: string, type: BackendType, deltaBytes: number, opts?: TrackOptions): void;
-  /** The absolute level the backend itself reports. */
-  setStorageLevel(backend: string, type: BackendType, bytes: number, opts?: Pick<TrackOptions, 'timestamp'>): void;
+  /** The absolute level the backend itself reports; `id` makes a resend a duplicate, as for any event. */
+  setStorageLevel(
+    backend: string,
+    type: BackendType,
+    bytes: number,
+    opts?: Pick<TrackOptions, 'timestamp' | 'id'>,
+  ): void;
   trackApiCall(backend: string, type: BackendType, opts?: TrackOptions): void;
   /** Money in cents (fractions down to a micro-dollar). */
   trackCost(backend: string, type: BackendType, cents: number, opts?: TrackOptions): void;

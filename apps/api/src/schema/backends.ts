@@ -67,8 +67,13 @@ builder.queryFields((t) => ({
 builder.mutationField('setStorageLevel', (t) =>
   t.field({
     type: BackendStatusRef,
-    description: 'Records an absolute storage level reported by the backend itself.',
+    description:
+      'Records an absolute storage level reported by the backend itself. The level reported at the latest time wins; a report dated before another one only changes the level between the two.',
     args: {
+      id: t.arg.id({
+        description:
+          'Idempotency key: a report whose id was already stored (a resend after a lost answer) is not stored again.',
+      }),
       backend: t.arg.string({ required: true }),
       backendType: t.arg({ type: BackendTypeEnum, required: true }),
       bytes: t.arg({ type: 'SafeInt', required: true }),
@@ -82,6 +87,7 @@ builder.mutationField('setStorageLevel', (t) =>
           resourceType: 'storage_used',
           amount: args.bytes,
           levelReport: true,
+          ...(args.id != null ? { id: String(args.id) } : {}),
           ...(args.at ? { timestamp: args.at } : {}),
         },
       ]);

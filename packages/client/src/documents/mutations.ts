@@ -17,8 +17,8 @@ export const TrackUsageMutation = graphql(`
 
 export const SetStorageLevelMutation = graphql(
   `
-  mutation SetStorageLevel($backend: String!, $backendType: BackendType!, $bytes: SafeInt!, $at: DateTime) {
-    setStorageLevel(backend: $backend, backendType: $backendType, bytes: $bytes, at: $at) {
+  mutation SetStorageLevel($id: ID, $backend: String!, $backendType: BackendType!, $bytes: SafeInt!, $at: DateTime) {
+    setStorageLevel(id: $id, backend: $backend, backendType: $backendType, bytes: $bytes, at: $at) {
       ...BackendStatusFields
     }
   }

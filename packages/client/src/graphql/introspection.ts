@@ -616,6 +616,13 @@ const introspection = {
                   },
                 },
               },
+              {
+                name: 'id',
+                type: {
+                  kind: 'SCALAR',
+                  name: 'ID',
+                },
+              },
             ],
             isDeprecated: false,
           },

@@ -70,7 +70,7 @@ export interface RemoteTrackerStats {
 
 type Item =
   | { kind: 'event'; input: UsageEventInput; bytes: number }
-  | { kind: 'level'; backend: string; backendType: string; bytes: number; at: string };
+  | { kind: 'level'; id: string; backend: string; backendType: string; bytes: number; at: string };
 
 /**
  * Records usage from another process or machine with the in-process tracker's methods, and sends it to
@@ -146,15 +146,21 @@ export class RemoteTracker implements UsageRecorder {
   }
 
   /**
-   * The absolute level the backend reports, sent in order with the events through `setStorageLevel`.
-   * That mutation takes no id: a report whose answer was lost and that is resent is stored again (the
-   * level stays right; the storage event count grows by one).
+   * The absolute level the backend reports, sent in order with the events through `setStorageLevel`, with
+   * an id (`opts.id`, else a UUIDv7 made now) so a report resent after a lost answer is not stored twice.
    */
-  setStorageLevel(backend: string, type: BackendType, bytes: number, opts?: Pick<TrackOptions, 'timestamp'>): void {
-    const level = checkClientEvent(backend, type, 'storage_used', bytes, opts, this.clock(), true);
+  setStorageLevel(
+    backend: string,
+    type: BackendType,
+    bytes: number,
+    opts?: Pick<TrackOptions, 'timestamp' | 'id'>,
+  ): void {
+    const now = this.clock();
+    const level = checkClientEvent(backend, type, 'storage_used', bytes, opts, now, true);
     this.checkType(backend, type);
     this.enqueue({
       kind: 'level',
+      id: level.key ?? uuidv7(now),
       backend,
       backendType: type.toUpperCase(),
       bytes,
@@ -342,6 +348,7 @@ export class RemoteTracker implements UsageRecorder {
     if (head.kind === 'level') {
       try {
         await this.client.setStorageLevel({
+          id: head.id,
           backend: head.backend,
           backendType: head.backendType as never,
           bytes: head.bytes,
