@@ -15,6 +15,7 @@ import { assertAmount, assertResourceType, centsToMicros, toPendingEvent } from 
 import { assertSupportedNode } from './runtime/require-node.js';
 import { BackendCache } from './tracker/backend-cache.js';
 import { ingestBatchAtomically } from './tracker/batch-ingest.js';
+import { type ExitWrite, writeInChildAtExit } from './tracker/exit-write.js';
 import { flushAtExit, forgetAtExit, TrackerFile } from './tracker/lifecycle.js';
 import { resolveOptions, type TrackerOptions } from './tracker/options.js';
 import { TrackerReads } from './tracker/reads.js';
@@ -44,6 +45,8 @@ export class ResourceTracker implements UsageRecorder {
   /** Resolves once the schema is migrated; every write and read waits for it. */
   readonly ready: Promise<void>;
   private readonly flushOnExit: boolean;
+  /** What an exit write in a child process needs to open the file as this tracker does. */
+  private readonly exitFile: Omit<ExitWrite, 'now' | 'events'>;
   private readonly clock: () => number;
   private readonly file: TrackerFile;
   private readonly retention: Retention;
@@ -58,6 +61,12 @@ export class ResourceTracker implements UsageRecorder {
     // Every option is checked before the file is touched: a bad one creates nothing.
     const o = resolveOptions(options);
     this.flushOnExit = o.flushOnExit;
+    this.exitFile = {
+      path: o.path,
+      busyTimeoutMs: o.busyTimeoutMs,
+      rawRetentionMs: o.rawRetentionMs,
+      minuteRetentionMs: o.minuteRetentionMs,
+    };
     this.clock = o.clock;
     this.path = o.path;
     const file = new TrackerFile(o.path, o.busyTimeoutMs);
@@ -166,10 +175,25 @@ export class ResourceTracker implements UsageRecorder {
     return this.buffer.flush();
   }
 
-  /** Called from the process 'exit' hook: the last chance to write, so it must be synchronous. */
+  /**
+   * Called from the process 'exit' hook: the last chance to write, so it must be synchronous. On a new
+   * file whose migration has not finished, a child process migrates it and writes (tracker/exit-write.ts).
+   */
   flushSyncOnExit(): void {
-    if (!this.flushOnExit || !this.file.writableNow || this.closed) return;
-    this.buffer.flushSync();
+    if (!this.flushOnExit || this.closed) return;
+    if (this.file.writableNow) {
+      this.buffer.flushSync();
+      return;
+    }
+    const events = [...this.buffer.pending];
+    if (events.length === 0) return;
+    try {
+      this.file.abandonMigration();
+      writeInChildAtExit({ ...this.exitFile, now: this.clock(), events });
+    } catch (error) {
+      process.stderr.write(`bytemeter: could not write ${events.length} events at exit: ${(error as Error).message}
+`);
+    }
   }
 
   /** Flushes, stops the timer and closes the database. Safe to call twice. */

@@ -110,6 +110,12 @@ describe('a process that ends without close()', { timeout: 30_000 }, () => {
     await expectOnDisk(path);
   });
 
+  it('has its events on disk after process.exit() in the same tick as opening a new file', async () => {
+    const path = dbPath('explicit-same-tick-new.db');
+    await startWorker({ ...plan, path, mode: 'exit-explicit' }).done;
+    await expectOnDisk(path);
+  });
+
   it('has its events on disk after process.exit() in the same tick as opening an existing file', async () => {
     const path = dbPath('explicit-same-tick.db');
     await openResourceTracker({ path, flushOnExit: false }).close(); // the file exists, with its schema

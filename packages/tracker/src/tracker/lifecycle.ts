@@ -22,9 +22,14 @@ export class TrackerFile {
   /** The file was already at the newest schema when opened, so the exit hook may write before `ready`. */
   private readonly schemaCurrent: boolean = false;
   private migratedHere = false;
+  private readonly sqlite: ReturnType<typeof openSqlite>['sqlite'];
 
-  constructor(path: string, busyTimeoutMs: number) {
+  constructor(
+    readonly path: string,
+    readonly busyTimeoutMs: number,
+  ) {
     const { sqlite, db } = openSqlite(path, busyTimeoutMs);
+    this.sqlite = sqlite;
     this.db = db;
     this.runner = new SqliteRunner(sqlite);
     // A file that already has the schema answers at once, so the first record can check names and levels.
@@ -55,6 +60,14 @@ export class TrackerFile {
   /** A synchronous write may run now (at exit, a script may end before the migration check resolved). */
   get writableNow(): boolean {
     return this.migratedHere || this.schemaCurrent;
+  }
+
+  /**
+   * At exit only: ends a migration this process left half done (its transaction rolls back), so another
+   * process can take the file's write lock and migrate it whole.
+   */
+  abandonMigration(): void {
+    if (this.sqlite.inTransaction) this.sqlite.exec('rollback');
   }
 
   /** Waits for the migration (whatever its outcome) and closes the connection. */

@@ -1,0 +1,28 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { PendingEvent } from '../record/pending-event.js';
+
+/** What the exit writer needs: the file, the tracker's retention, the time of exit and the events. */
+export interface ExitWrite {
+  path: string;
+  busyTimeoutMs: number;
+  rawRetentionMs: number | null;
+  minuteRetentionMs: number;
+  now: number;
+  events: PendingEvent[];
+}
+
+/**
+ * Writes events at process exit to a file whose schema this process has not migrated yet. The migration
+ * is asynchronous (Kysely's migrator) and the 'exit' hook runs no more async work, so the migration and
+ * the write run in a child process the hook waits for: slow (a Node start), but only for a script that
+ * exits in the first moments after opening a new file with events pending. Throws if the child fails.
+ */
+export function writeInChildAtExit(job: ExitWrite): void {
+  const built = fileURLToPath(new URL('./exit-writer.js', import.meta.url));
+  // Run from the sources (tests through tsx), the writer is the .ts beside this file, loaded the same way.
+  const script = existsSync(built) ? built : fileURLToPath(new URL('./exit-writer.ts', import.meta.url));
+  const args = script.endsWith('.ts') ? [...process.execArgv, script] : [script];
+  execFileSync(process.execPath, args, { input: JSON.stringify(job), stdio: ['pipe', 'inherit', 'inherit'] });
+}
