@@ -18,7 +18,8 @@ export type BytemeterErrorCode =
   | 'STORAGE_BELOW_ZERO'
   | 'TRACKER_CLOSED'
   | 'NO_DEFAULT_RECORDER'
-  | 'UNSUPPORTED_NODE';
+  | 'UNSUPPORTED_NODE'
+  | 'STORAGE_FULL';
 
 /** Base of every error bytemeter throws on purpose. `code` is stable; `message` says what to do. */
 export class BytemeterError extends Error {
@@ -72,4 +73,22 @@ export class TrackerClosedError extends BytemeterError {
   constructor() {
     super('TRACKER_CLOSED', 'This tracker is closed; open a new one with openResourceTracker().');
   }
+}
+
+/**
+ * The database file could not grow (SQLITE_FULL: the disk, a quota, or a page limit is reached). Nothing
+ * of the failed write is stored; what was acknowledged stays pending and is retried, so the caller may
+ * retry too once space is freed. `cause` is the driver's error.
+ */
+export class StorageFullError extends BytemeterError {
+  constructor(override readonly cause: unknown) {
+    super('STORAGE_FULL', 'The database is out of space (disk full); free space and retry: pending events are kept.');
+  }
+}
+
+/** SQLite's "database or disk is full" (better-sqlite3 puts the primary result code in `code`). */
+export function isStorageFull(error: unknown): boolean {
+  if (error instanceof StorageFullError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL';
 }

@@ -7,6 +7,8 @@ export {
   BackendTypeConflictError,
   BytemeterError,
   type BytemeterErrorCode,
+  isStorageFull,
+  StorageFullError,
   StorageLevelError,
   TrackerClosedError,
   ValidationError,

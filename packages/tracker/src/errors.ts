@@ -5,6 +5,8 @@ export {
   BackendTypeConflictError,
   BytemeterError,
   type BytemeterErrorCode,
+  isStorageFull,
+  StorageFullError,
   StorageLevelError,
   TrackerClosedError,
   ValidationError,

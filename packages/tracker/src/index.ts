@@ -59,6 +59,7 @@ export {
 export { assertTimeZone, toIsoInZone } from './time/zone.js';
 export { API_SCOPES, type ApiScope, type ApiToken, hasScope, parseScopes } from './tokens/api-token.js';
 export { openTokenStore, type TokenStore } from './tokens/token-store.js';
+export type { WriteState } from './tracker/write-buffer.js';
 export { defaultDatabasePath, openResourceTracker, ResourceTracker, type TrackerOptions } from './tracker.js';
 export type {
   BackendInfo,

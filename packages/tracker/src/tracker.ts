@@ -20,7 +20,7 @@ import { flushAtExit, forgetAtExit, TrackerFile } from './tracker/lifecycle.js';
 import { resolveOptions, type TrackerOptions } from './tracker/options.js';
 import { TrackerReads } from './tracker/reads.js';
 import { Retention } from './tracker/retention.js';
-import { WriteBuffer } from './tracker/write-buffer.js';
+import { WriteBuffer, type WriteState } from './tracker/write-buffer.js';
 import type {
   BackendInfo,
   BackendStatus,
@@ -88,9 +88,11 @@ export class ResourceTracker implements UsageRecorder {
       runner,
       ready: file.ready,
       maxBatchSize: o.maxBatchSize,
+      maxPendingEvents: o.maxPendingEvents,
       plan: (batch) => ingestPlan(db, batch, retention.ingestContext(o.clock(), this.backends.ids)),
       written: (outcome) => this.backends.written(outcome, this.buffer.pending),
       afterFlush: () => retention.pruneIfDue(o.clock()),
+      warn: (message, code) => process.emitWarning(message, { code }),
     });
     this.reads = new TrackerReads({
       db,
@@ -98,7 +100,7 @@ export class ResourceTracker implements UsageRecorder {
       clock: o.clock,
       health: o.health,
       retention,
-      beforeRead: () => this.settle(),
+      beforeRead: () => this.settleForRead(),
     });
     this.timer = setInterval(() => void this.flush(), o.flushIntervalMs);
     this.timer.unref();
@@ -152,8 +154,20 @@ export class ResourceTracker implements UsageRecorder {
     this.push(e);
   }
 
+  /**
+   * Whether writes are getting through: `storageFull` is true from a write that failed with SQLITE_FULL to
+   * the next one that succeeds. Reads meanwhile answer from what is stored, without the `pending` events
+   * (stale); `droppedTotal` counts events refused because `maxPendingEvents` were waiting.
+   * @example if (tracker.writeState().storageFull) console.warn('usage figures are stale')
+   */
+  writeState(): WriteState {
+    return this.buffer.state;
+  }
+
   private push(e: PendingEvent): void {
     if (this.closed) throw new TrackerClosedError();
+    // A full buffer drops the newest before it counts toward levels: a dropped event leaves no trace.
+    if (!this.buffer.admit()) return;
     this.backends.admit(e, this.buffer.pending);
     this.buffer.push(e);
   }
@@ -170,7 +184,11 @@ export class ResourceTracker implements UsageRecorder {
     return ingestBatchAtomically({ file, retention, backends, buffer, clock }, events);
   }
 
-  /** Writes every pending event in one transaction. Never rejects: a failure is returned and the events stay pending. */
+  /**
+   * Writes every pending event, `maxBatchSize` per transaction. Never rejects: a failure is returned (a
+   * StorageFullError when the disk is full) and the unwritten events stay pending; `dropped` counts events
+   * refused since the last flush because the buffer was full.
+   */
   flush(): Promise<FlushResult> {
     return this.buffer.flush();
   }
@@ -210,10 +228,13 @@ export class ResourceTracker implements UsageRecorder {
     if (unwritten) throw unwritten;
   }
 
-  /** Every read first writes what is pending, so it sees every event recorded before it. */
-  private settle(): Promise<void> {
+  /**
+   * Every read first writes what is pending, so it sees every event recorded before it. A full disk does
+   * not fail the read: it answers from what is stored, and writeState() says it is stale.
+   */
+  private settleForRead(): Promise<void> {
     if (this.closed) return Promise.reject(new TrackerClosedError());
-    return this.buffer.settle();
+    return this.buffer.settleForRead();
   }
 
   // ---- reading (tracker/reads.ts) ----

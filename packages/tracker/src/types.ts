@@ -115,5 +115,12 @@ export interface BackendInfo {
 export interface FlushResult {
   written: number;
   duplicates: number;
+  /**
+   * Events dropped since the previous flush result because `maxPendingEvents` were waiting (the disk was
+   * full, or recording outran writing). They were never stored; a warning says so once per episode.
+   * Present only when some were dropped.
+   */
+  dropped?: number;
+  /** The first failure; a StorageFullError (code STORAGE_FULL) when the disk is full. Unwritten events stay pending. */
   error?: Error;
 }

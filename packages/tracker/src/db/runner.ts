@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
+import { isStorageFull, StorageFullError } from '../errors.js';
 
 /**
  * A unit of database work written once for every dialect: it yields compiled queries and receives their
@@ -86,7 +87,8 @@ export class SqliteRunner implements SyncRunner {
       } catch (error) {
         if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
         if (isBusy(error) && attempt < BUSY_RETRIES) continue;
-        throw error;
+        // A full disk gets its own typed error, so callers can keep the events and retry instead of failing.
+        throw isStorageFull(error) ? new StorageFullError(error) : error;
       }
     }
   }

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { MIGRATION_NAMES, migrateToLatest } from '../db/migrate.js';
 import { openSqlite } from '../db/open-sqlite.js';
@@ -15,6 +16,8 @@ const migrations = new Map<string, Promise<void>>();
 export class TrackerFile {
   readonly db: Kysely<Database>;
   readonly runner: SyncRunner;
+  /** The connection itself: per-connection settings (tests set `max_page_count` to make the disk full). */
+  readonly sqlite: BetterSqlite3.Database;
   /** Resolves once the schema is migrated; rejects with the migration's error. */
   readonly ready: Promise<void>;
   /** Backends already stored when the file was opened (none for a new file). */
@@ -22,7 +25,6 @@ export class TrackerFile {
   /** The file was already at the newest schema when opened, so the exit hook may write before `ready`. */
   private readonly schemaCurrent: boolean = false;
   private migratedHere = false;
-  private readonly sqlite: ReturnType<typeof openSqlite>['sqlite'];
 
   constructor(
     readonly path: string,

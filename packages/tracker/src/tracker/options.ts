@@ -11,8 +11,14 @@ export interface TrackerOptions {
   path?: string;
   /** How often pending events are written. Default 1000 ms; a hard kill can lose at most this much. */
   flushIntervalMs?: number;
-  /** Pending events that trigger a flush at once. Default 10,000. */
+  /** Pending events that trigger a flush at once, and the most written in one transaction. Default 10,000. */
   maxBatchSize?: number;
+  /**
+   * Most events held in memory unwritten (while the disk is full, or recording outruns writing).
+   * Default 100,000 (tens of MB). Past it new events are dropped (the oldest stay, so levels and order stay
+   * consistent), counted in `flush()`'s `dropped`, and warned about once per episode.
+   */
+  maxPendingEvents?: number;
   /**
    * 'full' (default) keeps raw events for `rawRetentionMs` (default 30 days) for drill-down and export.
    * 'rollups-only' keeps raw events for one hour only (exact rolling windows, live bandwidth, recent
@@ -37,6 +43,7 @@ export interface ResolvedOptions {
   path: string;
   flushIntervalMs: number;
   maxBatchSize: number;
+  maxPendingEvents: number;
   rawRetentionMs: number | null;
   minuteRetentionMs: number;
   health: HealthThresholds;
@@ -68,6 +75,7 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
   return {
     path: options.path ?? defaultDatabasePath(),
     maxBatchSize,
+    maxPendingEvents: positive(options.maxPendingEvents ?? 100_000, 'maxPendingEvents'),
     rawRetentionMs,
     minuteRetentionMs: positive(options.minuteRetentionMs ?? 30 * DAY, 'minuteRetentionMs'),
     health: { ...DEFAULT_HEALTH, ...options.health },

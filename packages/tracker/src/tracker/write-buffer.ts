@@ -1,4 +1,5 @@
 import type { Plan, SyncRunner } from '../db/runner.js';
+import { isStorageFull } from '../errors.js';
 import type { IngestOutcome } from '../record/ingest-plan.js';
 import type { PendingEvent } from '../record/pending-event.js';
 import type { FlushResult } from '../types.js';
@@ -7,24 +8,48 @@ export interface WriteBufferParts {
   runner: SyncRunner;
   /** Every write waits for the schema. */
   ready: Promise<void>;
-  /** Pending events that start a flush at once. */
+  /** Pending events that start a flush at once, and the most one transaction writes. */
   maxBatchSize: number;
+  /** Most events held unwritten; newer ones are dropped and counted while it is reached. */
+  maxPendingEvents: number;
   /** The plan that writes one batch in one transaction. */
   plan(batch: readonly PendingEvent[]): Plan<IngestOutcome>;
   /** Called after each committed write, while the buffer holds what was recorded since. */
   written(outcome: IngestOutcome): void;
   /** Housekeeping after a committed flush (retention). A failure is reported, never retried as the batch. */
   afterFlush(): Promise<void>;
+  /** Says something once per episode (process.emitWarning by default). */
+  warn(message: string, code: string): void;
+}
+
+/** What the buffer knows of the writes behind it: for reads that answer while the disk is full, and health. */
+export interface WriteState {
+  /** The last write failed with SQLITE_FULL and none has succeeded since: reads miss the pending events. */
+  storageFull: boolean;
+  /** When the current disk-full episode began (ms since the epoch), else null. */
+  storageFullSince: number | null;
+  /** Events recorded and not yet written. */
+  pending: number;
+  /** Events dropped because the buffer was full, since the tracker opened. */
+  droppedTotal: number;
 }
 
 /**
  * Events recorded and not yet written, and the one chain of flushes that writes them in order. Nothing
- * acknowledged is lost: a batch whose write fails goes back in front of what came since.
+ * acknowledged is lost: a chunk whose write fails goes back in front of what came since. The buffer is
+ * bounded (`maxPendingEvents`): past it, new events are refused silently and counted (the oldest stay, so
+ * levels and order stay consistent), as the remote tracker in @bytemeter/client does. Writes go in chunks of
+ * `maxBatchSize`, so a backlog built up while the disk was full fits again as soon as some space is freed.
  */
 export class WriteBuffer {
   private batch: PendingEvent[] = [];
   private chain: Promise<FlushResult> = Promise.resolve({ written: 0, duplicates: 0 });
   private flushScheduled = false;
+  /** Dropped since the last flush result reported them. */
+  private droppedUnreported = 0;
+  private droppedTotal = 0;
+  private overflowing = false;
+  private fullSince: number | null = null;
 
   constructor(private readonly parts: WriteBufferParts) {}
 
@@ -33,9 +58,34 @@ export class WriteBuffer {
     return this.batch;
   }
 
+  get state(): WriteState {
+    return {
+      storageFull: this.fullSince !== null,
+      storageFullSince: this.fullSince,
+      pending: this.batch.length,
+      droppedTotal: this.droppedTotal,
+    };
+  }
+
+  /** There is room for one more event; else it is counted as dropped (and warned about once per episode). */
+  admit(): boolean {
+    if (this.batch.length < this.parts.maxPendingEvents) return true;
+    this.droppedUnreported += 1;
+    this.droppedTotal += 1;
+    if (!this.overflowing) {
+      this.overflowing = true;
+      this.parts.warn(
+        `bytemeter: ${this.batch.length} events are waiting to be written (maxPendingEvents)${this.fullSince !== null ? ' because the disk is full' : ''}; new events are dropped and counted until a flush succeeds.`,
+        'BYTEMETER_EVENTS_DROPPED',
+      );
+    }
+    return false;
+  }
+
   push(e: PendingEvent): void {
     this.batch.push(e);
-    if (this.batch.length >= this.parts.maxBatchSize && !this.flushScheduled) {
+    // While the disk is full, the interval timer retries: a flush per recorded event would only spin.
+    if (this.batch.length >= this.parts.maxBatchSize && !this.flushScheduled && this.fullSince === null) {
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;
@@ -44,30 +94,45 @@ export class WriteBuffer {
     }
   }
 
-  /** Writes every pending event in one transaction. Never rejects: a failure is returned and the events stay pending. */
+  /**
+   * Writes every pending event, `maxBatchSize` per transaction, oldest first. Never rejects: a failure is
+   * returned, the chunks before it stay written, and the rest stays pending.
+   */
   flush(): Promise<FlushResult> {
     this.chain = this.chain.then(() => this.flushNow());
     return this.chain;
   }
 
   /**
-   * Flushes, and throws the flush's error if events are left unwritten: what every read, `ingestBatch` and
-   * `close` need before they go on, so they see (or keep) everything recorded before them.
+   * Flushes, and throws the flush's error if events are left unwritten: what `ingestBatch` and `close`
+   * need before they go on, so they see (or keep) everything recorded before them.
    */
   async settle(): Promise<void> {
     const flushed = await this.flush();
     if (flushed.error && this.batch.length > 0) throw flushed.error;
   }
 
+  /**
+   * What a read needs first: like settle, except that a full disk does not stop it; the read then answers
+   * from what is stored, and `state.storageFull` says it is stale.
+   */
+  async settleForRead(): Promise<void> {
+    const flushed = await this.flush();
+    if (flushed.error && this.batch.length > 0 && !isStorageFull(flushed.error)) throw flushed.error;
+  }
+
   /** Writes what is pending on the caller's stack (the process is exiting); a failure goes to stderr. */
   flushSync(): void {
-    if (this.batch.length === 0) return;
-    const batch = this.batch;
-    this.batch = [];
-    try {
-      this.parts.written(this.parts.runner.writeSync(() => this.parts.plan(batch)));
-    } catch (error) {
-      process.stderr.write(`bytemeter: could not write ${batch.length} events at exit: ${(error as Error).message}\n`);
+    while (this.batch.length > 0) {
+      const chunk = this.batch.splice(0, this.parts.maxBatchSize);
+      try {
+        this.parts.written(this.parts.runner.writeSync(() => this.parts.plan(chunk)));
+      } catch (error) {
+        const lost = chunk.length + this.batch.length;
+        this.batch = chunk.concat(this.batch);
+        process.stderr.write(`bytemeter: could not write ${lost} events at exit: ${(error as Error).message}\n`);
+        return;
+      }
     }
   }
 
@@ -75,26 +140,53 @@ export class WriteBuffer {
     try {
       await this.parts.ready;
     } catch (error) {
-      return { written: 0, duplicates: 0, error: error as Error };
+      return this.result(0, 0, error as Error);
     }
-    if (this.batch.length === 0) return { written: 0, duplicates: 0 };
-    const batch = this.batch;
-    this.batch = [];
-    let outcome: IngestOutcome;
-    try {
-      outcome = await this.parts.runner.write(() => this.parts.plan(batch));
-    } catch (error) {
-      // The batch goes back in front of what came since, and is retried.
-      this.batch = batch.concat(this.batch);
-      return { written: 0, duplicates: 0, error: error as Error };
+    // What is pending now; events recorded during the flush wait for the next one.
+    let left = this.batch.length;
+    let written = 0;
+    let duplicates = 0;
+    let error: Error | undefined;
+    while (left > 0) {
+      const chunk = this.batch.splice(0, Math.min(left, this.parts.maxBatchSize));
+      let outcome: IngestOutcome;
+      try {
+        outcome = await this.parts.runner.write(() => this.parts.plan(chunk));
+      } catch (e) {
+        // The chunk goes back in front of what came since, and is retried by the next flush.
+        this.batch = chunk.concat(this.batch);
+        if (isStorageFull(e)) this.enterFull();
+        return this.result(written, duplicates, e as Error);
+      }
+      left -= chunk.length;
+      written += outcome.written;
+      duplicates += outcome.duplicates;
+      error ??= outcome.errors[0];
+      this.parts.written(outcome);
+      this.fullSince = null;
     }
-    this.parts.written(outcome);
-    // The batch is committed: a failed prune is reported but must not put it back (it would count twice).
+    if (written + duplicates > 0 || this.batch.length === 0) this.overflowing = false;
+    if (written + duplicates === 0 && error === undefined) return this.result(0, 0, undefined);
+    // The chunks are committed: a failed prune is reported but must not put them back (they would count twice).
     const afterError = await this.parts.afterFlush().then(
       () => undefined,
-      (error: unknown) => error as Error,
+      (e: unknown) => e as Error,
     );
-    const error = outcome.errors[0] ?? afterError;
-    return { written: outcome.written, duplicates: outcome.duplicates, ...(error ? { error } : {}) };
+    return this.result(written, duplicates, error ?? afterError);
+  }
+
+  private enterFull(): void {
+    if (this.fullSince !== null) return;
+    this.fullSince = Date.now();
+    this.parts.warn(
+      `bytemeter: the database is out of space (SQLITE_FULL); ${this.batch.length} events are kept in memory (at most maxPendingEvents) and retried each flush interval. Reads answer from what is stored until then.`,
+      'BYTEMETER_STORAGE_FULL',
+    );
+  }
+
+  private result(written: number, duplicates: number, error: Error | undefined): FlushResult {
+    const dropped = this.droppedUnreported;
+    this.droppedUnreported = 0;
+    return { written, duplicates, ...(dropped > 0 ? { dropped } : {}), ...(error ? { error } : {}) };
   }
 }
