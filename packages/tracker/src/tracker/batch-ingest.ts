@@ -26,6 +26,7 @@ export interface BatchIngestParts {
 export async function ingestBatchAtomically(parts: BatchIngestParts, events: readonly unknown[]): Promise<BatchResult> {
   const { file, retention, backends, buffer } = parts;
   const checked = validateBatch(events, parts.clock(), backends.types);
+  // A full disk fails here (StorageFullError, events kept pending) or in the write below; both mark the episode.
   await buffer.settle();
   // Ids learnt inside a transaction that rolls back must not be kept: the write works on a copy.
   const ids = new Map(backends.ids);
@@ -35,8 +36,10 @@ export async function ingestBatchAtomically(parts: BatchIngestParts, events: rea
     const outcome = await file.runner.write(() => atomicIngestPlan(file.db, checked.events, ctx, dryRun));
     for (const [name, id] of ids) backends.ids.set(name, id);
     backends.written(outcome, buffer.pending);
+    buffer.noteWrite(undefined);
     return { accepted: outcome.written, duplicates: outcome.duplicates, rejected: [] };
   } catch (error) {
+    buffer.noteWrite(error);
     if (!(error instanceof BatchRefusedError)) throw error;
     return { accepted: 0, duplicates: 0, rejected: allRejections(checked, error.errors) };
   }

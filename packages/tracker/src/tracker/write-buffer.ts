@@ -175,6 +175,12 @@ export class WriteBuffer {
     return this.result(written, duplicates, error ?? afterError);
   }
 
+  /** A write outside the buffer (ingestBatch) failed with SQLITE_FULL or succeeded: the same episode. */
+  noteWrite(error: unknown): void {
+    if (error === undefined) this.fullSince = null;
+    else if (isStorageFull(error)) this.enterFull();
+  }
+
   private enterFull(): void {
     if (this.fullSince !== null) return;
     this.fullSince = Date.now();
