@@ -10,6 +10,7 @@ import { maskError, toClosedCode } from './errors.js';
 import { EXPORT_INLINE_CAP } from './export-file.js';
 import { exportResponse } from './http/export-route.js';
 import { useOfflineGraphiQL } from './http/graphiql-page.js';
+import { StorageFullWatch } from './http/storage-full.js';
 import { useStreamBodyLimit } from './http/stream-body-limit.js';
 import { useVaryOrigin } from './http/vary-origin.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './limits/query-limits.js';
@@ -102,6 +103,7 @@ const JSON_BODY = /^application\/(graphql-response\+)?json\s*(;|$)/i;
 /** /healthz, /export, Host and body checks, ahead of GraphQL handling. */
 function useRoutes(
   tracker: ResourceTracker,
+  storage: StorageFullWatch,
   authenticate: Authenticate,
   maxBodyBytes: number,
   loopbackOnly: boolean,
@@ -129,7 +131,8 @@ function useRoutes(
         return;
       }
       if (url.pathname === '/healthz') {
-        endResponse(json(fetchAPI, 200, { status: 'ok' }));
+        const { status, body } = storage.health();
+        endResponse(json(fetchAPI, status, body));
         return;
       }
       if (url.pathname === '/export') {
@@ -169,6 +172,7 @@ export function createApi(options: ApiOptions): {
 } {
   const { tracker, tokens } = options;
   const live = new LiveHub(tracker);
+  const storage = new StorageFullWatch(tracker);
   const authenticate = tokenAuthenticator(
     options.dbPath === undefined ? tokens : cachedTokenLookup(tokens, sqliteChangeProbe(options.dbPath)),
     { requireToken: options.requireToken ?? false },
@@ -189,7 +193,7 @@ export function createApi(options: ApiOptions): {
     multipart: false,
     // Replaced by useStreamBodyLimit below, which counts only bodies of unknown length.
     maxRequestBodySize: false,
-    maskedErrors: { maskError: (error, message) => maskError(error, message) },
+    maskedErrors: { maskError: (error, message) => maskError(error, message, () => storage.noteFailure()) },
     cors:
       cors.length === 0
         ? false
@@ -218,7 +222,13 @@ export function createApi(options: ApiOptions): {
       };
     },
     plugins: [
-      useRoutes(tracker, authenticate, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.loopbackOnly ?? false),
+      useRoutes(
+        tracker,
+        storage,
+        authenticate,
+        options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        options.loopbackOnly ?? false,
+      ),
       ...useMetrics(tracker, authenticate, '/graphql'),
       useOfflineGraphiQL('/graphql'),
       ...useQueryLimits(limits),

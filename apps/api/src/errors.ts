@@ -1,13 +1,19 @@
-import { BytemeterError, TrackerClosedError } from '@bytemeter/tracker';
+import { BytemeterError, isStorageFull, TrackerClosedError } from '@bytemeter/tracker';
 import { GraphQLError } from 'graphql';
 
 /**
  * Every `extensions.code` this API sends. Expected errors carry one of the first three; anything else is
  * masked as INTERNAL_SERVER_ERROR with a generic message (and logged on the server).
  */
-export type ApiErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'INTERNAL_SERVER_ERROR';
+export type ApiErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'STORAGE_FULL'
+  | 'INTERNAL_SERVER_ERROR';
 
-const HTTP_STATUS: Partial<Record<ApiErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+// STORAGE_FULL is 503: the request was fine and nothing of it is stored; retry once space is freed.
+const HTTP_STATUS: Partial<Record<ApiErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, STORAGE_FULL: 503 };
 
 /**
  * An expected error with its code; `trackerCode` and other details go to `extensions` too.
@@ -37,9 +43,17 @@ function hasCode(error: GraphQLError): boolean {
  * Yoga's maskError: keeps expected errors, converts tracker input errors, and hides everything else.
  * GraphQL errors without a cause (parse, validation, variable coercion) are the client's fault: BAD_USER_INPUT.
  */
-export function maskError(error: unknown, message: string): Error {
+export function maskError(error: unknown, message: string, onStorageFull: () => void = () => {}): Error {
   const graphQLError = error instanceof GraphQLError ? error : undefined;
   const cause = graphQLError ? graphQLError.originalError : error;
+  // A full disk is nobody's bad input and no bug: a clear retryable code, logged once per episode by the caller.
+  if (isStorageFull(cause)) {
+    onStorageFull();
+    return new GraphQLError('The server is out of disk space; nothing of this request was stored. Retry later.', {
+      ...(graphQLError?.path ? { path: graphQLError.path } : {}),
+      extensions: { code: 'STORAGE_FULL', retryable: true, http: { status: HTTP_STATUS.STORAGE_FULL } },
+    });
+  }
   // A closed tracker is the server's problem, not the client's: it is masked like any internal error.
   if (cause instanceof BytemeterError && !(cause instanceof TrackerClosedError))
     return fromTrackerError(cause, graphQLError);
