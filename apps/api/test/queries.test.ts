@@ -140,13 +140,13 @@ describe('queries and mutations over a real tracker', () => {
 
   it('backendStatus, backends and backend', async () => {
     const r = await api.execute<{
-      backendStatus: { backend: string; currentStorageUsageBytes: number; errorRate: number }[];
+      backendStatus: { backend: string; currentStorageUsageBytes: number; errorRate: number; healthReason: string }[];
       backends: { name: string; status: { backendType: string } }[];
       one: { name: string; type: string } | null;
       none: unknown;
       unknown: unknown[];
     }>(
-      `{ backendStatus { backend backendType currentStorageUsageBytes errorRate healthStatus isActive currentBandwidthUsageMbps lastOperationAt }
+      `{ backendStatus { backend backendType currentStorageUsageBytes errorRate healthStatus healthReason isActive currentBandwidthUsageMbps lastOperationAt }
          backends { name type createdAt status { backendType } }
          one: backend(name: "pins") { name type }
          none: backend(name: "nope") { name }
@@ -156,6 +156,7 @@ describe('queries and mutations over a real tracker', () => {
     const pins = r.data!.backendStatus.find((s) => s.backend === 'pins')!;
     expect(pins.currentStorageUsageBytes).toBe(5000);
     expect(pins.errorRate).toBeGreaterThan(0);
+    expect(pins.healthReason).toMatch(/^\d+ of \d+ calls? failed in the last 15 min/);
     expect(r.data!.backends.map((b) => [b.name, b.status.backendType])).toEqual([
       ['photos', 'S3'],
       ['pins', 'IPFS'],

@@ -85,6 +85,8 @@ export interface BackendStatus {
   backendType: BackendType;
   isActive: boolean;
   healthStatus: HealthStatus;
+  /** Why the status is what it is, e.g. "3 of 120 calls failed in the last 15 min." */
+  healthReason: string;
   errorRate: number;
   /** Failures in a row, newest first, as last observed. */
   consecutiveFailures: number;

@@ -8,8 +8,9 @@ import {
 } from '../src/index.js';
 
 // Health, activity and bandwidth come from observed operations only, judged by the documented thresholds
-// (src/query/health.ts): idle without operations in the window; unhealthy at an error rate >= 25 % or 5
-// failures in a row; degraded at >= 5 % or when the newest operation failed; else healthy.
+// (src/query/health.ts): idle without operations in the window; unhealthy at 5 failures in a row, or, with
+// at least 20 operations in the window, an error rate >= 25 %; degraded at >= 5 % (20 operations or more);
+// else healthy. A failed newest operation alone no longer degrades (it made health flap).
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -46,10 +47,13 @@ describe('health', () => {
     ['no failures', (t, b) => calls(t, b, 100, () => false), 'healthy', 0, 0],
     ['4 % failing, not the newest', (t, b) => calls(t, b, 100, (i) => i < 4), 'healthy', 0.04, 0],
     ['exactly 5 % failing', (t, b) => calls(t, b, 100, (i) => i < 5), 'degraded', 0.05, 0],
-    ['only the newest failed', (t, b) => calls(t, b, 100, (i) => i === 99), 'degraded', 0.01, 1],
+    ['only the newest failed', (t, b) => calls(t, b, 100, (i) => i === 99), 'healthy', 0.01, 1],
     ['24 % failing', (t, b) => calls(t, b, 100, (i) => i % 25 < 6 && i < 96), 'degraded', 0.24, 0],
     ['exactly 25 % failing', (t, b) => calls(t, b, 100, (i) => i % 4 === 0), 'unhealthy', 0.25, 0],
-    ['4 in a row at 2 %', (t, b) => calls(t, b, 200, (i) => i >= 196), 'degraded', 0.02, 4],
+    ['4 in a row at 2 %', (t, b) => calls(t, b, 200, (i) => i >= 196), 'healthy', 0.02, 4],
+    ['1 of 5 failing (too few to judge)', (t, b) => calls(t, b, 5, (i) => i === 4), 'healthy', 0.2, 1],
+    ['19 of 19 failing (too few, but 5 in a row)', (t, b) => calls(t, b, 19, () => true), 'unhealthy', 1, 19],
+    ['5 of 20 failing, the oldest', (t, b) => calls(t, b, 20, (i) => i < 5), 'unhealthy', 0.25, 0],
     ['5 in a row at 2.5 %', (t, b) => calls(t, b, 200, (i) => i >= 195), 'unhealthy', 0.025, 5],
     [
       'failures only before the window',
@@ -81,17 +85,88 @@ describe('health', () => {
 
   it('thresholds are settable', async () => {
     const t = open({
-      degradedErrorRate: 0.5,
+      degradedErrorRate: 0.39,
       unhealthyErrorRate: 0.9,
       unhealthyConsecutiveFailures: 50,
       windowMs: 30 * MIN,
+      minOperations: 101,
     });
     try {
       calls(t, 'b', 100, (i) => i >= 60, 25 * MIN); // 40 % failing, the newest 40 in a row
+      expect((await status(t, 'b')).healthStatus).toBe('healthy'); // 100 operations: below the minimum of 101
+      calls(t, 'b', 1, () => false, 0);
       const s = await status(t, 'b');
-      expect(s.healthStatus).toBe('degraded'); // below 50 %, but the newest failed
-      expect(s.errorRate).toBeCloseTo(0.4, 12);
+      expect(s.healthStatus).toBe('degraded'); // 40 of 101 >= 39 %
+      expect(s.healthReason).toBe('40 of 101 calls failed in the last 30 min.');
+      expect(s.errorRate).toBeCloseTo(40 / 101, 12);
       expect(DEFAULT_HEALTH.windowMs).toBe(15 * MIN);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('counts an instrumented S3 put (API call, upload bytes, stored bytes) as one operation', async () => {
+    const t = open();
+    try {
+      // 30 puts as the S3 adapter records them: bytes first, the call's outcome last; the 10th put failed
+      // after its bytes went out, so it wrote an upload but no storage change.
+      for (let i = 0; i < 30; i++) {
+        const ts = NOW - (30 - i) * SEC;
+        const failed = i === 9;
+        t.trackBandwidthUpload('b', 's3', 1000, { timestamp: ts });
+        if (!failed) t.trackStorageUsage('b', 's3', 1000, { timestamp: ts });
+        t.trackApiCall('b', 's3', { timestamp: ts, success: !failed });
+      }
+      const s = await status(t, 'b');
+      expect(s.errorRate).toBeCloseTo(1 / 30, 12); // one failed call of 30, not 1 event of 89
+      expect(s.healthStatus).toBe('healthy');
+      expect(s.healthReason).toBe('1 of 30 calls failed in the last 15 min.');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('counts each event as an operation where no call succeeded (wrappers record only failures as calls)', async () => {
+    const t = open();
+    try {
+      for (let i = 0; i < 19; i++) t.trackBandwidthDownload('b', 'huggingface', 10, { timestamp: NOW - (i + 2) * SEC });
+      t.trackApiCall('b', 'huggingface', { timestamp: NOW - SEC, success: false });
+      const s = await status(t, 'b');
+      expect(s.errorRate).toBeCloseTo(1 / 20, 12);
+      expect(s.healthStatus).toBe('degraded');
+      expect(s.healthReason).toBe('1 of 20 calls failed in the last 15 min.');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a single failure at low volume does not flap to degraded, and says why', async () => {
+    const t = open();
+    try {
+      calls(t, 'b', 3, () => false, MIN, 2 * MIN);
+      t.trackApiCall('b', 's3', { timestamp: NOW - 30 * SEC, success: false });
+      const failed = await status(t, 'b');
+      expect(failed.healthStatus).toBe('healthy');
+      expect(failed.consecutiveFailures).toBe(1);
+      expect(failed.healthReason).toBe(
+        '1 of 4 calls failed in the last 15 min: too few to judge (at least 20 needed).',
+      );
+      t.trackApiCall('b', 's3', { timestamp: NOW - 10 * SEC });
+      expect((await status(t, 'b')).healthStatus).toBe('healthy');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('says why when idle and when calls fail in a row', async () => {
+    const t = open();
+    try {
+      calls(t, 'old', 3, () => false, MIN, 20 * MIN);
+      calls(t, 'down', 6, () => true);
+      const all = await t.getBackendStatus();
+      expect(all.old?.healthReason).toBe('No calls in the last 15 min.');
+      expect(all.down?.healthReason).toBe('The last 6 calls failed; 6 of 6 calls failed in the last 15 min.');
+      expect(all.down?.healthStatus).toBe('unhealthy');
     } finally {
       await t.close();
     }

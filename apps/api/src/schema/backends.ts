@@ -11,6 +11,9 @@ export const BackendStatusRef = builder.objectRef<BackendStatus>('BackendStatus'
       description: 'An event within the active window (the tracker health setting activeWindowMs).',
     }),
     healthStatus: t.expose('healthStatus', { type: HealthStatusEnum }),
+    healthReason: t.exposeString('healthReason', {
+      description: 'Why healthStatus is what it is, e.g. "3 of 120 calls failed in the last 15 min."',
+    }),
     errorRate: t.exposeFloat('errorRate', {
       description: 'Failed operations / operations in the health window; 0 when there is none.',
     }),

@@ -8,9 +8,10 @@ const LABEL: Record<HealthStatus, string> = {
 };
 
 /** A health status as a coloured, text-labelled badge (never colour alone). */
-export function HealthBadge({ status }: { status: HealthStatus }) {
+/** `reason` (the status's healthReason, e.g. "3 of 120 calls failed in the last 15 min.") shows on hover. */
+export function HealthBadge({ status, reason }: { status: HealthStatus; reason?: string }) {
   return (
-    <span className={`badge ${status}`} data-health={status}>
+    <span className={`badge ${status}`} data-health={status} title={reason}>
       {LABEL[status]}
     </span>
   );

@@ -7,6 +7,7 @@ export const BackendStatusFields = graphql(`
     backendType
     isActive
     healthStatus
+    healthReason
     errorRate
     consecutiveFailures
     currentBandwidthUsageMbps

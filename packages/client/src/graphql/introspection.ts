@@ -202,6 +202,18 @@ const introspection = {
             isDeprecated: false,
           },
           {
+            name: 'healthReason',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
             name: 'healthStatus',
             type: {
               kind: 'NON_NULL',

@@ -6,12 +6,13 @@ import { toIso } from '../time/zone.js';
 import { type BackendStatus, RESOURCE_CODE } from '../types.js';
 import { aggregateRanges, cellBackend, cellResource } from './aggregate.js';
 import { loadBackends, selectBackends } from './backends.js';
-import { type HealthThresholds, judgeHealth } from './health.js';
+import { type HealthThresholds, judgeHealth, operationsIn, type ResourceCounts } from './health.js';
 
 /** Bandwidth "now" is what moved in the last 60 s. */
 export const BANDWIDTH_WINDOW_MS = 60_000;
 const UPLOAD = RESOURCE_CODE.bandwidth_upload;
 const DOWNLOAD = RESOURCE_CODE.bandwidth_download;
+const API_CALLS = RESOURCE_CODE.api_calls;
 
 /** Bytes over the bandwidth window as 10^6 bits per second. */
 export const toMbps = (bytes: number, windowMs = BANDWIDTH_WINDOW_MS): number => (bytes * 8) / (windowMs / 1000) / 1e6;
@@ -43,13 +44,14 @@ export function* getBackendStatusPlan(
     { ...(backendIds ? { backendIds } : {}), resources: [UPLOAD, DOWNLOAD] },
     res,
   );
-  const ops = new Map<number, { count: number; failures: number }>();
+  // Events per resource of each backend, API calls apart; operationsIn turns them into operations.
+  const calls = new Map<number, ResourceCounts>();
+  const others = new Map<number, ResourceCounts[]>();
   for (const [key, cell] of window.cells[0]!) {
     const id = cellBackend(key);
-    const o = ops.get(id) ?? { count: 0, failures: 0 };
-    o.count += cell.count;
-    o.failures += cell.failures;
-    ops.set(id, o);
+    const counts = { count: cell.count, failures: cell.failures };
+    if (cellResource(key) === API_CALLS) calls.set(id, counts);
+    else others.set(id, [...(others.get(id) ?? []), counts]);
   }
   const bytes = new Map<number, { up: number; down: number }>();
   for (const [key, cell] of recent.cells[0]!) {
@@ -61,14 +63,15 @@ export function* getBackendStatusPlan(
   }
   const span = recent.covered[0]!.to - recent.covered[0]!.from || BANDWIDTH_WINDOW_MS;
   for (const b of backends) {
-    const o = ops.get(b.id) ?? { count: 0, failures: 0 };
+    const o = operationsIn(calls.get(b.id), others.get(b.id) ?? []);
     const moved = bytes.get(b.id) ?? { up: 0, down: 0 };
-    const { status, errorRate } = judgeHealth(o.count, o.failures, b.consecutiveFailures, health);
+    const { status, errorRate, reason } = judgeHealth(o.count, o.failures, b.consecutiveFailures, health);
     out[b.name] = {
       backend: b.name,
       backendType: b.type,
       isActive: b.lastEventAt !== null && b.lastEventAt >= now - health.activeWindowMs,
       healthStatus: status,
+      healthReason: reason,
       errorRate,
       consecutiveFailures: b.consecutiveFailures,
       currentBandwidthUsageMbps: toMbps(moved.up + moved.down, span),

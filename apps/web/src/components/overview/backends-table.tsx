@@ -49,7 +49,7 @@ export function BackendsTable({ statuses, summary }: { statuses: BackendStatus[]
               </th>
               <td>{s.backendType}</td>
               <td>
-                <HealthBadge status={s.healthStatus} />
+                <HealthBadge status={s.healthStatus} reason={s.healthReason} />
               </td>
               <td className="num" data-col="error-rate" data-value={s.errorRate}>
                 {(s.errorRate * 100).toFixed(1)}%

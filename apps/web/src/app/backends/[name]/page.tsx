@@ -80,7 +80,7 @@ export default async function BackendPage({ params, searchParams }: Props) {
         <span className="muted" style={{ fontSize: '1rem' }}>
           {status.backendType}
         </span>{' '}
-        <HealthBadge status={status.healthStatus} />
+        <HealthBadge status={status.healthStatus} reason={status.healthReason} />
       </h1>
       <dl className="cards" data-testid="backend-status">
         <div className="card">
