@@ -16,6 +16,7 @@ export type BytemeterErrorCode =
   | 'INVALID_SCOPE'
   | 'BACKEND_TYPE_CONFLICT'
   | 'STORAGE_BELOW_ZERO'
+  | 'TOTAL_TOO_LARGE'
   | 'TRACKER_CLOSED'
   | 'NO_DEFAULT_RECORDER'
   | 'UNSUPPORTED_NODE'
@@ -64,6 +65,25 @@ export class StorageLevelError extends BytemeterError {
     super(
       'STORAGE_BELOW_ZERO',
       `Storage delta ${delta} would take backend "${backend}" from ${level} to ${level + delta} bytes; report the real level with setStorageLevel first.`,
+    );
+  }
+}
+
+/**
+ * An event would take a running total (the all-time total of one resource over every backend, or the
+ * stored bytes of every backend together) past 2^53 - 1, beyond which sums are no longer exact numbers and
+ * reads would fail: it is refused and nothing of it is stored.
+ */
+export class TotalLimitError extends BytemeterError {
+  constructor(
+    readonly backend: string,
+    readonly resourceType: string,
+    readonly total: number,
+    readonly amount: number,
+  ) {
+    super(
+      'TOTAL_TOO_LARGE',
+      `Adding ${amount} (backend "${backend}") to the ${resourceType} total of all backends (${total}) would pass 2^53 - 1 (${Number.MAX_SAFE_INTEGER}), the largest total bytemeter keeps exact; the event was refused.`,
     );
   }
 }

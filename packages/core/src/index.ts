@@ -10,6 +10,7 @@ export {
   isStorageFull,
   StorageFullError,
   StorageLevelError,
+  TotalLimitError,
   TrackerClosedError,
   ValidationError,
 } from './errors.js';

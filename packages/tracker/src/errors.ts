@@ -8,6 +8,7 @@ export {
   isStorageFull,
   StorageFullError,
   StorageLevelError,
+  TotalLimitError,
   TrackerClosedError,
   ValidationError,
 } from '@bytemeter/core';

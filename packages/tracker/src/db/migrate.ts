@@ -2,10 +2,12 @@ import type { Kysely } from 'kysely';
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-api-tokens.js';
+import * as m0003 from './migrations/0003-resource-totals.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-api-tokens': m0002,
+  '0003-resource-totals': m0003,
 };
 
 /** Names of every migration, oldest first: a database that recorded them all is at the newest schema. */

@@ -62,10 +62,17 @@ export interface ApiTokensTable {
   revoked_at: number | null;
 }
 
+/** All-time total of each resource over every backend, but storage_used; kept at most 2^53 - 1 by ingest. */
+export interface ResourceTotalsTable {
+  resource: number;
+  total: number;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   backends: BackendsTable;
   events: EventsTable;
   rollups: RollupsTable;
   backend_state: BackendStateTable;
+  resource_totals: ResourceTotalsTable;
 }

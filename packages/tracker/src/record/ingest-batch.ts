@@ -6,10 +6,11 @@ import {
   BytemeterError,
   type BytemeterErrorCode,
   StorageLevelError,
+  TotalLimitError,
   ValidationError,
 } from '../errors.js';
 import { RESOURCE_CODE, type TrackEvent } from '../types.js';
-import { type IngestContext, type IngestOutcome, ingestPlan } from './ingest-plan.js';
+import { type IngestContext, type IngestOutcome, ingestPlan, refusedEvents } from './ingest-plan.js';
 import type { PendingEvent } from './pending-event.js';
 import { assertAmount, assertResourceType, toPendingEvent } from './validate.js';
 
@@ -142,6 +143,9 @@ export function rejectionsFor(events: readonly PendingEvent[], errors: readonly 
       });
     } else if (error instanceof StorageLevelError) {
       storage.set(error.backend, [...(storage.get(error.backend) ?? []), error]);
+    } else if (error instanceof TotalLimitError) {
+      const refused = refusedEvents.get(error);
+      add(refused ? Math.max(0, events.indexOf(refused)) : 0, error, error.code);
     } else {
       add(0, error, error instanceof BytemeterError ? error.code : 'INVALID_OPTION');
     }

@@ -2,14 +2,15 @@ import type { Kysely } from 'kysely';
 import { chunks, insertRows } from '../db/insert-rows.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { BackendTypeConflictError, StorageLevelError } from '../errors.js';
+import { BackendTypeConflictError, StorageLevelError, TotalLimitError } from '../errors.js';
 import { encodeEventKey, eventKeyHex } from '../ids/event-key.js';
 import { storageSince } from '../query/storage-since.js';
 import type { Resolution } from '../rollup/grains.js';
-import { RESOURCE_CODE } from '../types.js';
+import { RESOURCE_BY_CODE, RESOURCE_CODE } from '../types.js';
 import { laterStoredReport, type StoredReport, takeFromStoredReport } from './later-report.js';
 import type { PendingEvent } from './pending-event.js';
 import { MinuteCells, ROLLUP_COLUMNS, rollupUpsertSuffix } from './rollup-rows.js';
+import { RunningTotals } from './running-totals.js';
 
 const STORAGE = RESOURCE_CODE.storage_used;
 const IN_CHUNK = 500;
@@ -26,6 +27,9 @@ const EVENT_COLUMNS = [
   'key',
   'reported_level',
 ] as const;
+
+/** The event each TotalLimitError refused, so a batch's refusals can name its index. */
+export const refusedEvents = new WeakMap<Error, PendingEvent>();
 
 export interface IngestContext {
   now: number;
@@ -160,11 +164,25 @@ export function* ingestPlan(
     }
   }
 
+  const totals = yield* RunningTotals.load(
+    db,
+    fresh.map((e) => e.resource),
+  );
+  const refuseTotal = (e: PendingEvent, total: number, amount: number) => {
+    const error = new TotalLimitError(e.backend, RESOURCE_BY_CODE[e.resource] ?? String(e.resource), total, amount);
+    refusedEvents.set(error, e);
+    errors.push(error);
+  };
+
   const rows: unknown[][] = [];
   const minuteCells = new MinuteCells();
   for (const e of fresh) {
     const state = states.get(e.backend)!;
     let amount = e.amount;
+    if (e.resource !== STORAGE && !totals.admit(e.resource, amount)) {
+      refuseTotal(e, totals.totalOf(e.resource), amount);
+      continue;
+    }
     if (e.resource === STORAGE) {
       if (e.isLevelReport) {
         let levelThen = state.storageLevel;
@@ -194,6 +212,10 @@ export function* ingestPlan(
         errors.push(new StorageLevelError(e.backend, state.storageLevel, amount));
         continue;
       }
+      if (!totals.admit(STORAGE, amount)) {
+        refuseTotal(e, totals.totalOf(STORAGE), amount);
+        continue;
+      }
       state.storageLevel += amount;
       state.changed = true;
     }
@@ -209,6 +231,7 @@ export function* ingestPlan(
   const kept = rows.filter((row) => (row[0] as number) >= ctx.keepRawFrom);
   yield* insertRows(db, 'events', EVENT_COLUMNS, kept, '');
   yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db));
+  yield* totals.save(db);
 
   const storageLevels = new Map<string, number>();
   for (const [name, state] of states) {
