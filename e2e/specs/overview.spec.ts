@@ -13,7 +13,8 @@ test('overview shows the totals, rows and health the API returns', async ({
   await disk.readFile(`${disk.dir}/a.bin`);
   await disk.readFile(`${disk.dir}/missing.bin`).catch(() => undefined); // a failed call
   const failing = `${backendName}-ipfs`;
-  for (let i = 0; i < 6; i++) traffic.tracker.trackApiCall(failing, 'ipfs', { success: false, durationMs: 40 });
+  // 20 calls: the fewest in the health window whose error rate can leave HEALTHY.
+  for (let i = 0; i < 20; i++) traffic.tracker.trackApiCall(failing, 'ipfs', { success: false, durationMs: 40 });
   traffic.tracker.trackCost(failing, 'ipfs', 12.5);
   await traffic.tracker.flush();
 
@@ -95,7 +96,7 @@ test('totals and health follow new traffic without a reload', async ({ page, tra
   await expect(row.locator('[data-health]')).toHaveAttribute('data-health', 'HEALTHY');
   // A mark on the window survives a re-render but not a reload.
   await page.evaluate(() => Object.assign(window, { __bytemeterMark: true }));
-  for (let i = 0; i < 8; i++) traffic.tracker.trackApiCall(backendName, 'ipfs', { success: false });
+  for (let i = 0; i < 20; i++) traffic.tracker.trackApiCall(backendName, 'ipfs', { success: false });
   traffic.tracker.trackBandwidthUpload(backendName, 'ipfs', 65_536);
   await traffic.tracker.flush();
   // The page re-renders its server data every 10 s while visible.
