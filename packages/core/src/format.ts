@@ -83,3 +83,13 @@ export function formatAmount(resourceType: ResourceType | Uppercase<ResourceType
       return formatBytes(amount);
   }
 }
+
+/**
+ * The rate of `bytes` moved over `ms` milliseconds in megabits per second (decimal, as network rates are
+ * quoted); 0 for an empty window rather than Infinity or NaN. One formula for the API's live samples, the
+ * CLI's live view and the tracker's status.
+ * @example mbpsOf(125_000, 1000) // 1
+ */
+export function mbpsOf(bytes: number, ms: number): number {
+  return ms > 0 ? (bytes * 8) / (ms * 1000) : 0;
+}

@@ -35,7 +35,7 @@ export {
   type TrackOptions,
   toTimestamp,
 } from './event-rules.js';
-export { formatAmount, formatBytes, formatCalls, formatCount, formatDollars, formatMbps } from './format.js';
+export { formatAmount, formatBytes, formatCalls, formatCount, formatDollars, formatMbps, mbpsOf } from './format.js';
 export { getDefaultRecorder, provideDefaultRecorder, setDefaultRecorder, type UsageRecorder } from './recorder.js';
 export { parseRfc3339, type Rfc3339Options } from './rfc3339.js';
 export {

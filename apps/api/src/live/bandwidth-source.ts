@@ -1,3 +1,4 @@
+import { mbpsOf } from '@bytemeter/core';
 import type { FeedCursor, ResourceTracker } from '@bytemeter/tracker';
 import type { TickSource } from './shared-ticker.js';
 
@@ -11,8 +12,6 @@ export interface BandwidthSample {
   downloadMbps: number;
   totalMbps: number;
 }
-
-const mbps = (bytes: number, ms: number) => (ms > 0 ? (bytes * 8) / (ms * 1000) : 0);
 
 /**
  * Bytes that landed in the database since the last tick (from any process), as a sample. Reading the
@@ -29,8 +28,8 @@ export function bandwidthSource(
     init: async () => (await tracker.getBandwidthFeed(only)).cursor,
     tick: async (after, elapsedMs) => {
       const d = await tracker.getBandwidthFeed({ after, ...only });
-      const uploadMbps = mbps(d.uploadBytes, elapsedMs);
-      const downloadMbps = mbps(d.downloadBytes, elapsedMs);
+      const uploadMbps = mbpsOf(d.uploadBytes, elapsedMs);
+      const downloadMbps = mbpsOf(d.downloadBytes, elapsedMs);
       return {
         state: d.cursor,
         value: {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mbpsOf } from '@bytemeter/core';
 import type { Target } from '../args.js';
 
 /** One second (or --interval) of traffic, as the API's liveBandwidth subscription sends it. */
@@ -11,8 +12,6 @@ export interface LiveSample {
   downloadMbps: number;
   totalMbps: number;
 }
-
-const mbps = (bytes: number, ms: number) => (ms > 0 ? (bytes * 8) / (ms * 1000) : 0);
 
 /**
  * Samples of the bytes moved each interval: through --endpoint the API's liveBandwidth subscription;
@@ -53,8 +52,8 @@ export async function* liveSamples(
       const elapsed = now - last;
       last = now;
       cursor = d.cursor;
-      const uploadMbps = mbps(d.uploadBytes, elapsed);
-      const downloadMbps = mbps(d.downloadBytes, elapsed);
+      const uploadMbps = mbpsOf(d.uploadBytes, elapsed);
+      const downloadMbps = mbpsOf(d.downloadBytes, elapsed);
       yield {
         timestamp: new Date().toISOString(),
         backend: q.backend ?? null,

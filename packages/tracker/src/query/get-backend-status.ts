@@ -1,3 +1,4 @@
+import { mbpsOf } from '@bytemeter/core';
 import type { Kysely } from 'kysely';
 import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
@@ -15,7 +16,7 @@ const DOWNLOAD = RESOURCE_CODE.bandwidth_download;
 const API_CALLS = RESOURCE_CODE.api_calls;
 
 /** Bytes over the bandwidth window as 10^6 bits per second. */
-export const toMbps = (bytes: number, windowMs = BANDWIDTH_WINDOW_MS): number => (bytes * 8) / (windowMs / 1000) / 1e6;
+export const toMbps = (bytes: number, windowMs = BANDWIDTH_WINDOW_MS): number => mbpsOf(bytes, windowMs);
 
 /**
  * Status of every backend (or the one named): health from the health window, bandwidth over the last
