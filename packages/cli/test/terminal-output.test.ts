@@ -61,7 +61,11 @@ describe('colour', () => {
   it('colours tables on a terminal, and only with codes of its own', async () => {
     const at = '2026-11-27T10:00:00Z';
     expect((await cli('track', 'upload', 'photos', 's3', '1KiB', '--path', 'cats/1.jpg', '--at', at)).code).toBe(0);
-    expect((await cli('track', 'api-call', 'pins', 'ipfs', '--failed', '--at', '2026-11-27T11:59:00Z')).code).toBe(0);
+    // Five failures in a row: what makes a backend UNHEALTHY at any volume (one failed call is too few).
+    for (const minute of [55, 56, 57, 58, 59]) {
+      const failed = await cli('track', 'api-call', 'pins', 'ipfs', '--failed', '--at', `2026-11-27T11:${minute}:00Z`);
+      expect(failed.code).toBe(0);
+    }
     const status = await runCli(['status', '--db', db], { now: NOW, tty: true });
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('\u001b[1mBACKEND\u001b[22m');
