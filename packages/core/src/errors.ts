@@ -11,6 +11,8 @@ export type BytemeterErrorCode =
   | 'INVALID_PERIOD'
   | 'INVALID_CURSOR'
   | 'INVALID_FORMAT'
+  | 'INVALID_PRICE'
+  | 'INVALID_PRICE_PLAN'
   | 'RANGE_TOO_LARGE'
   | 'BATCH_TOO_LARGE'
   | 'INVALID_SCOPE'

@@ -1,6 +1,6 @@
 // @bytemeter/core: the vocabulary, event rules, errors, formatters and the UsageRecorder seam that every
 // other package shares. No runtime dependencies; runs in Node and browsers. Instrumentation lives under the
-// subpaths ./instrument, ./s3, ./fetch and ./fs.
+// subpaths ./instrument, ./s3, ./fetch and ./fs; the exact pricing engine under ./pricing.
 
 export { escapeControlChars } from './control-chars.js';
 export {
@@ -39,6 +39,8 @@ export { formatAmount, formatBytes, formatCalls, formatCount, formatDollars, for
 export { getDefaultRecorder, provideDefaultRecorder, setDefaultRecorder, type UsageRecorder } from './recorder.js';
 export { parseRfc3339, type Rfc3339Options } from './rfc3339.js';
 export {
+  API_CALL_CLASSES,
+  ApiCallClass,
   BACKEND_TYPES,
   BackendType,
   DAY_MS,
@@ -46,6 +48,7 @@ export {
   EXPORT_FORMATS,
   type ExportFormat,
   fromGraphQLEnum,
+  GIB_BYTES,
   GRANULARITIES,
   type Granularity,
   type GraphQLName,
@@ -55,6 +58,8 @@ export {
   MINUTE_MS,
   PERIODS,
   type Period,
+  PRICED_RESOURCES,
+  PricedResource,
   RESOURCE_TYPES,
   ResourceType,
   SECOND_MS,

@@ -23,6 +23,30 @@ export const ResourceType = {
 } as const;
 export type ResourceType = (typeof ResourceType)[keyof typeof ResourceType];
 
+/**
+ * The price class of an API call, as S3 and R2 bill them: A for writes and listings, B for reads and the
+ * rest, FREE for what the provider does not charge (deletes, aborted uploads). A call without a class is
+ * priced at a plan's unclassified rate.
+ */
+export const ApiCallClass = {
+  A: 'a',
+  B: 'b',
+  FREE: 'free',
+} as const;
+export type ApiCallClass = (typeof ApiCallClass)[keyof typeof ApiCallClass];
+
+/** What a price plan prices, each in its own unit: GiB, GiB-months, calls, or months for the flat fee. */
+export const PricedResource = {
+  UPLOAD: 'upload',
+  DOWNLOAD: 'download',
+  STORAGE: 'storage',
+  API_CALLS_CLASS_A: 'api_calls_class_a',
+  API_CALLS_CLASS_B: 'api_calls_class_b',
+  API_CALLS_UNCLASSIFIED: 'api_calls_unclassified',
+  MONTHLY_FEE: 'monthly_fee',
+} as const;
+export type PricedResource = (typeof PricedResource)[keyof typeof PricedResource];
+
 /** A calendar period in a time zone: the hour, the day from local midnight, the ISO week from Monday, the month. */
 export type Period = 'hour' | 'day' | 'week' | 'month';
 export type Granularity = 'minute' | Period;
@@ -31,6 +55,9 @@ export type ExportFormat = 'json' | 'csv' | 'ndjson';
 
 export const BACKEND_TYPES: readonly BackendType[] = Object.values(BackendType);
 export const RESOURCE_TYPES: readonly ResourceType[] = Object.values(ResourceType);
+export const API_CALL_CLASSES: readonly ApiCallClass[] = Object.values(ApiCallClass);
+/** In the order cost reports list them. */
+export const PRICED_RESOURCES: readonly PricedResource[] = Object.values(PricedResource);
 export const PERIODS: readonly Period[] = ['hour', 'day', 'week', 'month'];
 export const GRANULARITIES: readonly Granularity[] = ['minute', 'hour', 'day', 'week', 'month'];
 export const HEALTH_STATUSES: readonly HealthStatus[] = ['healthy', 'degraded', 'unhealthy', 'idle'];
@@ -47,6 +74,8 @@ export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
+/** Bytes in a GiB, the unit transfer and storage are priced in (what S3 and R2 call a "GB"). */
+export const GIB_BYTES = 2 ** 30;
 
 // ---- the GraphQL spelling (upper case) of the same words ----
 
