@@ -43,7 +43,10 @@ export function mul(a: Rational, b: Rational): Rational {
   return ratio(a.n * b.n, a.d * b.d);
 }
 
-/** -1, 0 or 1 as a is below, equal to or above b. */
+/**
+ * -1, 0 or 1 as a is below, equal to or above b.
+ * @example compare(ratio(1n, 3n), ratio(2n, 6n)) // 0
+ */
 export function compare(a: Rational, b: Rational): -1 | 0 | 1 {
   const x = a.n * b.d;
   const y = b.n * a.d;
