@@ -11,7 +11,7 @@ import { ZonePicker } from '@/components/zone-picker';
 import { formatInstant } from '@/lib/format';
 import { getBackendStatus, getUsageSummary, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
-import { first, timeZones } from '@/lib/time-zones';
+import { first } from '@/lib/time-zones';
 import { PERIODS, type Period } from '@/lib/types';
 
 export const dynamic = 'force-dynamic';
@@ -114,7 +114,7 @@ export default async function OverviewPage({
             </option>
           ))}
         </AutoSubmitSelect>
-        <ZonePicker zones={timeZones(timezone)} value={timezone} />
+        <ZonePicker value={timezone} />
         <button type="submit">Show</button>
         <p
           className="muted"
@@ -126,15 +126,15 @@ export default async function OverviewPage({
           {formatInstant(summary.periodStart, timezone)} – {formatInstant(summary.periodEnd, timezone)} ({timezone})
         </p>
         <nav className="pager" aria-label="Step back and forward in time">
-          <Link className="button secondary" href={step(prevAt)} rel="prev">
+          <Link className="button secondary" href={step(prevAt)} rel="prev" prefetch={false}>
             ← Previous
           </Link>
           {isCurrent ? null : (
             <>
-              <Link className="button secondary" href={step(nextAt)} rel="next">
+              <Link className="button secondary" href={step(nextAt)} rel="next" prefetch={false}>
                 Next →
               </Link>
-              <Link className="button secondary" href={step(null)}>
+              <Link className="button secondary" href={step(null)} prefetch={false}>
                 Now
               </Link>
             </>

@@ -1,6 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
+import { parseTimeZone } from '@/lib/time-zones';
 import { ZONE_COOKIE } from '@/lib/zone-cookie';
 
 /**
@@ -16,7 +17,8 @@ export function ZoneDefault({ remembered }: { remembered: boolean }) {
     if (!zone) return;
     // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing from Firefox; one fixed, encoded value
     document.cookie = `${ZONE_COOKIE}=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
-    router.refresh();
+    // Without a cookie the server drew the page in UTC: in UTC itself a second render would change nothing.
+    if (parseTimeZone(zone) !== 'UTC') router.refresh();
   }, [remembered, router]);
   return null;
 }

@@ -45,7 +45,9 @@ export function BackendsTable({ statuses, summary }: { statuses: BackendStatus[]
           {statuses.map((s) => (
             <tr key={s.backend} data-backend={s.backend}>
               <th scope="row">
-                <Link href={`/backends/${encodeURIComponent(s.backend)}`}>{s.backend}</Link>
+                <Link href={`/backends/${encodeURIComponent(s.backend)}`} prefetch={false}>
+                  {s.backend}
+                </Link>
               </th>
               <td>{s.backendType}</td>
               <td>

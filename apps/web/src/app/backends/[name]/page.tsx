@@ -11,7 +11,7 @@ import { formatAmount, formatBytes, formatMbps } from '@/lib/format';
 import { parseRangeKey, RANGES, rangeFor } from '@/lib/ranges';
 import { getBackendStatus, getTimeSeries, getUsagePage, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
-import { first, timeZones } from '@/lib/time-zones';
+import { first } from '@/lib/time-zones';
 import type { ResourceType, SeriesPoint } from '@/lib/types';
 
 export const dynamic = 'force-dynamic';
@@ -104,7 +104,7 @@ export default async function BackendPage({ params, searchParams }: Props) {
             </option>
           ))}
         </AutoSubmitSelect>
-        <ZonePicker zones={timeZones(timezone)} value={timezone} />
+        <ZonePicker value={timezone} />
         <button type="submit">Show</button>
         <p className="muted" style={{ margin: 0 }}>
           One bar per {granularity.toLowerCase()} ({timezone})
