@@ -37,10 +37,11 @@ test('every backend chart draws exactly the buckets timeSeries returns, in every
           timezone: tz,
           backend: backendName,
         });
+        // The chart's buckets: the rows it hands to uPlot, also its numbers table.
         const bars = await figure
-          .locator('rect.bar')
-          .evaluateAll((rects) =>
-            rects.map((r) => ({ t: r.getAttribute('data-t'), v: Number(r.getAttribute('data-v')) })),
+          .locator('.chart-numbers tr[data-t]')
+          .evaluateAll((rows) =>
+            rows.map((r) => ({ t: r.getAttribute('data-t'), v: Number(r.getAttribute('data-v')) })),
           );
         expect(bars, `${resourceType} ${range} ${tz}`).toEqual(
           series.map((p) => ({ t: p.bucketStart, v: p.totalAmount })),
@@ -57,7 +58,9 @@ test('every backend chart draws exactly the buckets timeSeries returns, in every
         timezone: tz,
         backend: backendName,
       });
-      const dots = await storageFigure.locator('circle.dot').evaluateAll((c) => c.map((d) => d.getAttribute('data-t')));
+      const dots = await storageFigure
+        .locator('.chart-numbers tr[data-t]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-t')));
       expect(dots).toEqual(storage.map((p) => p.bucketStart));
     }
   }
@@ -65,16 +68,12 @@ test('every backend chart draws exactly the buckets timeSeries returns, in every
   // What the issue saw, checked directly: 90-day bars are ISO weeks starting on Monday in the zone.
   await page.goto(`/backends/${backendName}?range=90d&tz=Asia%2FKolkata`);
   const starts = await page
-    .locator('[data-series="BANDWIDTH_UPLOAD"] rect.bar')
-    .evaluateAll((rects) => rects.map((r) => r.getAttribute('data-t')!));
+    .locator('[data-series="BANDWIDTH_UPLOAD"] .chart-numbers tr[data-t]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-t')!));
   for (const t of starts.slice(1)) expect(t, t).toMatch(/T00:00:00(\.000)?\+05:30$/);
   for (const t of starts.slice(1)) expect(new Date(`${t.slice(0, 10)}T12:00:00Z`).getUTCDay(), t).toBe(1);
   // The last (current) bucket is still filling and marked so.
-  await expect(page.locator('[data-series="BANDWIDTH_UPLOAD"] rect.bar').last()).toHaveAttribute(
-    'data-partial',
-    'true',
-  );
-  await expect(page.locator('[data-series="BANDWIDTH_UPLOAD"] rect.bar').last().locator('title')).toContainText(
-    'partial',
-  );
+  const lastRow = page.locator('[data-series="BANDWIDTH_UPLOAD"] .chart-numbers tr[data-t]').last();
+  await expect(lastRow).toHaveAttribute('data-partial', 'true');
+  await expect(lastRow).toContainText('partial');
 });

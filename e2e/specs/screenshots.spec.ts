@@ -20,6 +20,10 @@ test('every page in light and dark (prefers-color-scheme), screenshots kept as a
       for (const [name, path] of Object.entries(PAGES)) {
         await page.goto(path || `/backends/${backendName}`);
         await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+        // The charts are drawn after the page loads (uPlot is fetched then): shoot them drawn.
+        if (name === 'overview' || name === 'backend') {
+          await expect(page.locator('figure[data-drawn="true"]').first()).toBeVisible();
+        }
         await snap(page, `${name}-${colorScheme}`);
       }
       backgrounds[colorScheme] = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

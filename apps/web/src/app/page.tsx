@@ -2,17 +2,19 @@ import Link from 'next/link';
 import { ApiDown } from '@/components/api-down';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { AutoSubmitSelect } from '@/components/auto-submit-select';
+import { BucketChart } from '@/components/charts/bucket-chart';
 import { EmptyState } from '@/components/empty-state';
 import { LiveBandwidthChart } from '@/components/live-bandwidth-chart';
 import { BackendsTable } from '@/components/overview/backends-table';
 import { TotalsCards } from '@/components/overview/totals-cards';
 import { BytemeterUrqlProvider } from '@/components/urql-provider';
 import { ZonePicker } from '@/components/zone-picker';
+import { stackedModel, unitOf } from '@/lib/chart-model';
 import { formatInstant } from '@/lib/format';
-import { getBackendStatus, getUsageSummary, loadOrDown } from '@/lib/server/bytemeter';
+import { getBackendStatus, getTimeSeries, getUsageSummary, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
 import { first } from '@/lib/time-zones';
-import { PERIODS, type Period } from '@/lib/types';
+import { type Granularity, PERIODS, type Period, type ResourceType } from '@/lib/types';
 
 export const dynamic = 'force-dynamic';
 
@@ -39,6 +41,29 @@ const PREVIOUS_LABEL: Record<Period | Rolling, string> = {
   ...Object.fromEntries(Object.entries(ROLLING).map(([k, r]) => [k, r.before])),
 } as Record<Period | Rolling, string>;
 
+/** What the trend chart can show (?trend=), each stacked by backend. */
+const TRENDS = {
+  upload: { label: 'Uploaded', resourceType: 'BANDWIDTH_UPLOAD' },
+  download: { label: 'Downloaded', resourceType: 'BANDWIDTH_DOWNLOAD' },
+  calls: { label: 'API calls', resourceType: 'API_CALLS' },
+  cost: { label: 'Cost', resourceType: 'OPERATION_COST' },
+} as const satisfies Record<string, { label: string; resourceType: ResourceType }>;
+type Trend = keyof typeof TRENDS;
+
+/** The trend's bucket size for each choice: a readable number of bars (60 minutes, 24 hours, 7–31 days). */
+const TREND_GRANULARITY: Record<Period | Rolling, Granularity> = {
+  HOUR: 'MINUTE',
+  DAY: 'HOUR',
+  WEEK: 'DAY',
+  MONTH: 'DAY',
+  '24H': 'HOUR',
+  '7D': 'HOUR',
+  '30D': 'DAY',
+};
+
+/** One colour per backend in the stack, largest first; the last is shared by the rest ("Other"). */
+const BACKEND_COLORS = ['--s1', '--s2', '--s3', '--s4', '--s5', '--s6'];
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export default async function OverviewPage({
@@ -51,29 +76,42 @@ export default async function OverviewPage({
   const rolling = periodParam && periodParam in ROLLING ? (periodParam as Rolling) : null;
   const period: Period = PERIODS.includes(periodParam as Period) ? (periodParam as Period) : 'DAY';
   const choice = rolling ?? period;
+  const trendParam = first(params.trend);
+  const trend: Trend = trendParam && trendParam in TRENDS ? (trendParam as Trend) : 'upload';
   const timezone = await chosenZone(first(params.tz));
   const atParam = first(params.at);
   const at = atParam && !Number.isNaN(Date.parse(atParam)) ? new Date(atParam).toISOString() : undefined;
   // A rolling window ends at the next minute after `at` (default now); the one before it ends where it starts.
   const windowEnd = Math.ceil(((at ? Date.parse(at) : Date.now()) + 1) / 60_000) * 60_000;
+  const trendOf = (range: { from: string; to: string }) =>
+    getTimeSeries({
+      resourceType: TRENDS[trend].resourceType,
+      granularity: TREND_GRANULARITY[choice],
+      range,
+      timezone,
+    });
   const data = await loadOrDown(async () => {
     if (rolling) {
       const len = ROLLING[rolling].ms;
-      const [summary, previous, statuses] = await Promise.all([
-        getUsageSummary({ timezone, range: { from: iso(windowEnd - len), to: iso(windowEnd) } }),
+      const range = { from: iso(windowEnd - len), to: iso(windowEnd) };
+      const [summary, previous, statuses, trendSeries] = await Promise.all([
+        getUsageSummary({ timezone, range }),
         getUsageSummary({ timezone, range: { from: iso(windowEnd - 2 * len), to: iso(windowEnd - len) } }),
         getBackendStatus(),
+        trendOf(range),
       ]);
-      return [summary, previous, statuses] as const;
+      return [summary, previous, statuses, trendSeries, range] as const;
     }
     const summary = await getUsageSummary({ period, timezone, ...(at ? { at } : {}) });
     // The period before this one: the API's own period that holds the instant just before this start.
     const previousAt = new Date(Date.parse(summary.periodStart) - 1).toISOString();
-    const [previous, statuses] = await Promise.all([
+    const range = { from: summary.periodStart, to: summary.periodEnd };
+    const [previous, statuses, trendSeries] = await Promise.all([
       getUsageSummary({ period, timezone, at: previousAt }),
       getBackendStatus(),
+      trendOf(range),
     ]);
-    return [summary, previous, statuses] as const;
+    return [summary, previous, statuses, trendSeries, range] as const;
   });
   if ('down' in data) {
     return (
@@ -83,11 +121,12 @@ export default async function OverviewPage({
       </>
     );
   }
-  const [summary, previous, statuses] = data.value;
+  const [summary, previous, statuses, trendSeries, trendRange] = data.value;
   const step = (instant: string | null) => {
     // No tz: the zone cookie carries it. A tz here made every prefetch of these links re-set the cookie to
     // the zone of the render that drew them (UTC before the browser's zone was known).
     const q = new URLSearchParams({ period: choice });
+    if (trend !== 'upload') q.set('trend', trend);
     if (instant) q.set('at', instant);
     return `/?${q}`;
   };
@@ -111,6 +150,13 @@ export default async function OverviewPage({
           {Object.entries(ROLLING).map(([key, r]) => (
             <option key={key} value={key}>
               {r.label}
+            </option>
+          ))}
+        </AutoSubmitSelect>
+        <AutoSubmitSelect name="trend" label="Trend of" defaultValue={trend}>
+          {Object.entries(TRENDS).map(([key, t]) => (
+            <option key={key} value={key}>
+              {t.label}
             </option>
           ))}
         </AutoSubmitSelect>
@@ -158,10 +204,30 @@ export default async function OverviewPage({
             storedNow={storedNow}
             mbpsNow={mbpsNow}
           />
+          <section className="panel" aria-labelledby="trend-title" data-testid="trend">
+            <h2 id="trend-title">
+              {TRENDS[trend].label} by backend{' '}
+              <span className="muted" style={{ fontSize: '0.9rem', fontWeight: 400 }}>
+                one bar per {TREND_GRANULARITY[choice].toLowerCase()} ({timezone})
+              </span>
+            </h2>
+            <BucketChart
+              title={`${TRENDS[trend].label} by backend`}
+              model={stackedModel({
+                points: trendSeries.map((p) => ({ ...p, backend: p.backend ?? '(no backend)' })),
+                colors: BACKEND_COLORS,
+                unit: unitOf(TRENDS[trend].resourceType),
+                range: trendRange,
+                granularity: TREND_GRANULARITY[choice],
+                timeZone: timezone,
+                now: Date.now(),
+              })}
+            />
+          </section>
           <section className="panel" aria-labelledby="live-title">
             <h2 id="live-title">Live bandwidth</h2>
             <BytemeterUrqlProvider>
-              <LiveBandwidthChart mbpsNow={mbpsNow} />
+              <LiveBandwidthChart mbpsNow={mbpsNow} timeZone={timezone} />
             </BytemeterUrqlProvider>
           </section>
           <section className="panel" aria-labelledby="backends-title">

@@ -16,6 +16,14 @@ const STEP_MS: Record<Exclude<Granularity, 'MONTH'>, number> = {
 };
 
 /**
+ * A bucket's nominal length, for drawing widths only (a month as 30 days; a bucket's real end is bucketEnd).
+ * @example nominalStepMs('HOUR') // 3_600_000
+ */
+export function nominalStepMs(granularity: Granularity): number {
+  return granularity === 'MONTH' ? 30 * STEP_MS.DAY : STEP_MS[granularity];
+}
+
+/**
  * The end (epoch ms) of the API bucket that starts at `t` (ISO with the zone's offset, as the API returns
  * it): one step later on the wall clock of that offset, so a month is a calendar month. A day or week that
  * crosses a DST change is drawn an hour too wide or narrow; only the drawing uses this, never a value.
@@ -52,4 +60,14 @@ export function niceTicks(min: number, max: number): number[] {
     if (t >= max) break;
   }
   return ticks;
+}
+
+/**
+ * The live chart's y maximum: the next round value above the highest rate seen, never lower than before,
+ * so the axis grows when traffic does and otherwise stays put.
+ * @example liveScaleMax(10, [3.2, 12.5]) // 15
+ */
+export function liveScaleMax(current: number, rates: readonly number[]): number {
+  const peak = Math.max(1, ...rates);
+  return peak > current ? (niceTicks(0, peak).at(-1) ?? peak) : current;
 }

@@ -3,11 +3,12 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ApiDown } from '@/components/api-down';
 import { AutoSubmitSelect } from '@/components/auto-submit-select';
-import { BarChart, type ChartPoint } from '@/components/bar-chart';
+import { BucketChart } from '@/components/charts/bucket-chart';
 import { HealthBadge } from '@/components/health-badge';
 import { EventsTable } from '@/components/usage/events-table';
 import { ZonePicker } from '@/components/zone-picker';
-import { formatAmount, formatBytes, formatMbps } from '@/lib/format';
+import { barModel, unitOf } from '@/lib/chart-model';
+import { formatBytes, formatMbps } from '@/lib/format';
 import { parseRangeKey, RANGES, rangeFor } from '@/lib/ranges';
 import { getBackendStatus, getTimeSeries, getUsagePage, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
@@ -26,14 +27,14 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 const SERIES: { type: ResourceType; title: string; color: string }[] = [
-  { type: 'BANDWIDTH_UPLOAD', title: 'Uploaded', color: 'var(--up)' },
-  { type: 'BANDWIDTH_DOWNLOAD', title: 'Downloaded', color: 'var(--down)' },
-  { type: 'API_CALLS', title: 'API calls', color: 'var(--calls)' },
-  { type: 'OPERATION_COST', title: 'Cost', color: 'var(--cost)' },
+  { type: 'BANDWIDTH_UPLOAD', title: 'Uploaded', color: '--up' },
+  { type: 'BANDWIDTH_DOWNLOAD', title: 'Downloaded', color: '--down' },
+  { type: 'API_CALLS', title: 'API calls', color: '--calls' },
+  { type: 'OPERATION_COST', title: 'Cost', color: '--cost' },
 ];
 
 /** The API's buckets as they came (one backend, so one point per bucket): never re-bucketed here. */
-function toPoints(series: SeriesPoint[]): ChartPoint[] {
+function toPoints(series: SeriesPoint[]): { t: string; v: number }[] {
   return series.map((p) => ({ t: p.bucketStart, v: p.totalAmount }));
 }
 
@@ -42,7 +43,8 @@ export default async function BackendPage({ params, searchParams }: Props) {
   const sp = await searchParams;
   const rangeKey = parseRangeKey(first(sp.range));
   const timezone = await chosenZone(first(sp.tz));
-  const { from, to, granularity } = rangeFor(rangeKey);
+  const now = Date.now();
+  const { from, to, granularity } = rangeFor(rangeKey, now);
   const range = { from, to };
   const data = await loadOrDown(() =>
     Promise.all([
@@ -65,7 +67,7 @@ export default async function BackendPage({ params, searchParams }: Props) {
   if (!status) notFound();
   // Storage level at the end of each API bucket: the level now, minus the changes in later buckets.
   let level = status.currentStorageUsageBytes;
-  const levels: ChartPoint[] = [];
+  const levels: { t: string; v: number }[] = [];
   for (let i = storage.length - 1; i >= 0; i--) {
     levels.unshift({ t: storage[i]!.bucketStart, v: level });
     level -= storage[i]!.totalAmount;
@@ -114,29 +116,38 @@ export default async function BackendPage({ params, searchParams }: Props) {
         {SERIES.map((s, i) => (
           <section className="panel" key={s.type} aria-label={s.title} data-series={s.type}>
             <h2>{s.title}</h2>
-            <BarChart
+            <BucketChart
               title={s.title}
-              points={toPoints(series[i]!)}
-              range={range}
-              granularity={granularity}
-              format={(v) => formatAmount(s.type, v)}
-              timeZone={timezone}
-              color={s.color}
+              model={barModel({
+                points: toPoints(series[i]!),
+                label: s.title,
+                color: s.color,
+                unit: unitOf(s.type),
+                range,
+                granularity,
+                timeZone: timezone,
+                now,
+              })}
             />
           </section>
         ))}
         <section className="panel" aria-label="Storage level">
           <h2>Storage level</h2>
-          <BarChart
+          {/* A level, not an amount: its scale spans its own movement instead of starting at zero. */}
+          <BucketChart
             title="Stored"
-            points={levels}
-            startLevel={level}
-            range={range}
-            granularity={granularity}
-            format={formatBytes}
-            timeZone={timezone}
-            kind="line"
-            color="var(--stored)"
+            model={barModel({
+              points: levels,
+              startLevel: level,
+              kind: 'line',
+              label: 'Stored',
+              color: '--stored',
+              unit: 'BYTES',
+              range,
+              granularity,
+              timeZone: timezone,
+              now,
+            })}
           />
         </section>
       </div>

@@ -1,0 +1,150 @@
+import type { BytemeterClient } from '@bytemeter/client';
+import { formatBytes, formatCalls } from '@bytemeter/core';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '../support/fixtures';
+
+const HOUR = 3_600_000;
+type Granularity = Parameters<BytemeterClient['getTimeSeries']>[0]['granularity'];
+
+/** Moves the mouse over instant `ms` of a drawn chart (its x axis runs from data-x-min to data-x-max). */
+async function hoverAt(page: Page, figure: Locator, ms: number): Promise<Locator> {
+  const [min, max] = await figure.evaluate((f) => [Number(f.dataset.xMin), Number(f.dataset.xMax)]);
+  await figure.locator('.u-over').scrollIntoViewIfNeeded();
+  const box = (await figure.locator('.u-over').boundingBox())!;
+  await page.mouse.move(box.x + ((ms - min!) / (max! - min!)) * box.width, box.y + box.height / 2);
+  return figure.locator('.chart-tooltip');
+}
+
+async function askedOf(figure: Locator) {
+  const d = await figure.evaluate((f) => ({ ...(f as HTMLElement).dataset }));
+  return { range: { from: d.from!, to: d.to! }, granularity: d.granularity as Granularity, timezone: d.timezone! };
+}
+
+test('hovering a bar shows the API bucket and its exact value; the current bucket is called partial', async ({
+  page,
+  api,
+  traffic,
+  backendName,
+}) => {
+  const now = Date.now();
+  // Ten days of uploads, one every 7 hours, the last a minute ago (so today's bucket is partial and has data).
+  for (let t = now - 10 * 24 * HOUR, i = 0; t < now - 60_000; t += 7 * HOUR, i++) {
+    traffic.tracker.trackBandwidthUpload(backendName, 's3', 5000 + i * 1001, { timestamp: t, path: `t${i}` });
+    traffic.tracker.trackApiCall(backendName, 's3', { timestamp: t });
+  }
+  traffic.tracker.trackBandwidthUpload(backendName, 's3', 777_777, { timestamp: now - 60_000, path: 'last' });
+  await traffic.tracker.flush();
+
+  await page.goto(`/backends/${backendName}?range=30d&tz=Asia%2FKolkata`);
+  for (const [resourceType, format] of [
+    ['BANDWIDTH_UPLOAD', formatBytes],
+    ['API_CALLS', formatCalls],
+  ] as const) {
+    const figure = page.locator(`[data-series="${resourceType}"] figure`);
+    await expect(figure).toHaveAttribute('data-drawn', 'true');
+    const asked = await askedOf(figure);
+    const series = await api.getTimeSeries({ resourceType, ...asked, backend: backendName });
+    expect(series.length).toBeGreaterThanOrEqual(10);
+    for (const [i, point] of series.entries()) {
+      // A third of the way into the bucket (a day here): inside it whatever the bar's drawn width.
+      const tip = await hoverAt(page, figure, Date.parse(point.bucketStart) + 8 * HOUR);
+      await expect(tip).toBeVisible();
+      await expect(tip).toHaveAttribute('data-t', point.bucketStart);
+      await expect(tip).toHaveAttribute('data-v', String(point.totalAmount));
+      await expect(tip).toContainText(format(point.totalAmount));
+      // Only the last bucket (today in Kolkata) is still filling, and the tooltip says so.
+      const last = i === series.length - 1;
+      await expect(tip).toHaveAttribute('data-partial', String(last));
+      if (last) await expect(tip).toContainText('partial, still filling');
+      else await expect(tip).not.toContainText('partial');
+    }
+  }
+  // The exact byte count beside the rounded one.
+  const upload = page.locator('[data-series="BANDWIDTH_UPLOAD"] figure');
+  const tip = await hoverAt(page, upload, now - 30_000);
+  await expect(tip).toContainText(/\(\d{1,3}(,\d{3})* B\)/);
+
+  // The storage level's scale shows its movement: a level that stays near 10 MiB is not drawn from zero.
+  traffic.tracker.trackStorageUsage(backendName, 's3', 10 * 1024 ** 2, { timestamp: now - 40 * 24 * HOUR, path: 's0' });
+  traffic.tracker.trackStorageUsage(backendName, 's3', 64 * 1024, { timestamp: now - 2 * 24 * HOUR, path: 's1' });
+  await traffic.tracker.flush();
+  await page.reload();
+  const storage = page.locator('[aria-label="Storage level"] figure');
+  await expect(storage).toHaveAttribute('data-drawn', 'true');
+  const [yMin, yMax] = await storage.evaluate((f) => [Number(f.dataset.yMin), Number(f.dataset.yMax)]);
+  expect(yMin).toBeGreaterThan(9 * 1024 ** 2);
+  expect(yMax).toBeLessThan(11 * 1024 ** 2);
+  const levelTip = await hoverAt(page, storage, now - 2 * 24 * HOUR);
+  await expect(levelTip).toContainText(`Stored at its end: ${formatBytes(10 * 1024 ** 2 + 64 * 1024)}`);
+});
+
+test('the overview trend stacks the API buckets by backend, with each backend exact in the tooltip', async ({
+  page,
+  api,
+  traffic,
+  backendName,
+}) => {
+  const now = Date.now();
+  for (const [suffix, bytes] of [
+    ['a', 300_000],
+    ['b', 120_000],
+  ] as const) {
+    traffic.tracker.trackBandwidthUpload(`${backendName}-${suffix}`, 's3', bytes, {
+      timestamp: now - 5_000,
+      path: 'x',
+    });
+  }
+  await traffic.tracker.flush();
+  await page.goto('/?period=DAY');
+  const figure = page.getByTestId('trend').locator('figure');
+  await expect(figure).toHaveAttribute('data-drawn', 'true');
+  const asked = await askedOf(figure);
+  const series = await api.getTimeSeries({ resourceType: 'BANDWIDTH_UPLOAD', ...asked });
+  const starts = [...new Set(series.map((p) => p.bucketStart))].sort((a, b) => Date.parse(a) - Date.parse(b));
+  await expect(figure.locator('.chart-numbers tr[data-t]')).toHaveCount(starts.length);
+  expect(await figure.locator('.chart-numbers tr[data-t]').evaluateAll((r) => r.map((x) => x.dataset.t))).toEqual(
+    starts,
+  );
+  // The current hour: both backends, each with its own exact amount, and the bucket is partial.
+  const current = series.filter((p) => p.bucketStart === starts.at(-1));
+  const tip = await hoverAt(page, figure, now - 5_000);
+  await expect(tip).toHaveAttribute('data-t', starts.at(-1)!);
+  await expect(tip).toContainText('partial, still filling');
+  for (const p of current) await expect(tip).toContainText(`${p.backend}: ${formatBytes(p.totalAmount)}`);
+  await expect(tip).toContainText(`${backendName}-a: ${formatBytes(300_000)}`);
+});
+
+test('without JavaScript every chart is its numbers: one row per API bucket, the current one marked partial', async ({
+  browser,
+  baseURL,
+  api,
+  traffic,
+  backendName,
+}) => {
+  traffic.tracker.trackBandwidthUpload(backendName, 's3', 4321, { path: 'nojs' });
+  await traffic.tracker.flush();
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto(`/backends/${backendName}?range=24h`);
+    const figure = page.locator('[data-series="BANDWIDTH_UPLOAD"] figure');
+    const asked = await askedOf(figure);
+    const series = await api.getTimeSeries({ resourceType: 'BANDWIDTH_UPLOAD', ...asked, backend: backendName });
+    const rows = figure.locator('.chart-numbers tr[data-t]');
+    await expect(rows.first()).toBeVisible();
+    const shown = await rows.evaluateAll((r) =>
+      r.map((x) => ({ t: x.dataset.t, v: Number(x.dataset.v), text: x.textContent ?? '' })),
+    );
+    expect(shown.map(({ t, v }) => ({ t, v }))).toEqual(series.map((p) => ({ t: p.bucketStart, v: p.totalAmount })));
+    for (const row of shown) expect(row.text).toContain(formatBytes(row.v));
+    await expect(rows.last()).toContainText('(partial, still filling)');
+    // No canvas is drawn, and no empty chart area is left where it would be.
+    await expect(figure.locator('canvas')).toHaveCount(0);
+    await expect(figure.locator('.uplot-host')).toBeHidden();
+
+    await page.goto('/');
+    await expect(page.getByTestId('trend').locator('.chart-numbers tr[data-t]').first()).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
