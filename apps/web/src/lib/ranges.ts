@@ -1,4 +1,5 @@
 import type { Granularity } from './types';
+import { zonedLocalToIso } from './zoned-time';
 
 /** The ranges the backend page offers; each picks a granularity that gives a readable number of buckets. */
 export const RANGES = {
@@ -34,4 +35,38 @@ export function rangeFor(key: RangeKey, now = Date.now()): { from: string; to: s
 /** Narrows a search parameter to a known range key. @example parseRangeKey('7d') // '7d' */
 export function parseRangeKey(value: string | undefined, fallback: RangeKey = '24h'): RangeKey {
   return value !== undefined && value in RANGES ? (value as RangeKey) : fallback;
+}
+
+/** Longest custom range the backend page draws (the API's bucket limits keep every granularity readable). */
+const MAX_CUSTOM_MS = 5 * 366 * 86_400_000;
+
+/**
+ * The granularity that gives a readable number of buckets for a span: minutes up to 3 hours, hours up to
+ * 8 days, days up to 120 days, weeks up to 2 years, months beyond.
+ * @example granularityFor(86_400_000) // 'HOUR'
+ */
+export function granularityFor(spanMs: number): Granularity {
+  if (spanMs <= 3 * 3_600_000) return 'MINUTE';
+  if (spanMs <= 8 * 86_400_000) return 'HOUR';
+  if (spanMs <= 120 * 86_400_000) return 'DAY';
+  if (spanMs <= 2 * 366 * 86_400_000) return 'WEEK';
+  return 'MONTH';
+}
+
+export type CustomRange = { from: string; to: string; granularity: Granularity } | { error: string };
+
+/**
+ * A custom range from two datetime-local values ("YYYY-MM-DDTHH:mm"), read as wall times in `timeZone`;
+ * an error (and no range) when either is missing or not a time, when `to` is not after `from`, or when the
+ * span is longer than five years.
+ * @example customRange('2026-12-01T00:00', '2026-12-03T00:00', 'Asia/Kolkata') // { from: '2026-11-30T18:30:00.000Z', to: '2026-12-02T18:30:00.000Z', granularity: 'DAY' }
+ */
+export function customRange(from: string | undefined, to: string | undefined, timeZone: string): CustomRange {
+  const start = zonedLocalToIso(from, timeZone);
+  const end = zonedLocalToIso(to, timeZone);
+  if (!start || !end) return { error: 'Enter both dates of the custom range as date and time.' };
+  const span = Date.parse(end) - Date.parse(start);
+  if (span <= 0) return { error: 'The custom range must end after it starts.' };
+  if (span > MAX_CUSTOM_MS) return { error: 'The custom range can be at most five years long.' };
+  return { from: start, to: end, granularity: granularityFor(span) };
 }

@@ -9,11 +9,12 @@ import { EventsTable } from '@/components/usage/events-table';
 import { ZonePicker } from '@/components/zone-picker';
 import { barModel, unitOf } from '@/lib/chart-model';
 import { formatBytes, formatMbps } from '@/lib/format';
-import { parseRangeKey, RANGES, rangeFor } from '@/lib/ranges';
-import { getBackendStatus, getTimeSeries, getUsagePage, loadOrDown } from '@/lib/server/bytemeter';
+import { customRange, parseRangeKey, RANGES, rangeFor } from '@/lib/ranges';
+import { getBackendStatus, getTimeSeries, getUsagePage, getUsageSummary, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
 import { first } from '@/lib/time-zones';
 import type { ResourceType, SeriesPoint } from '@/lib/types';
+import { isoToZonedLocal } from '@/lib/zoned-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -41,16 +42,25 @@ function toPoints(series: SeriesPoint[]): { t: string; v: number }[] {
 export default async function BackendPage({ params, searchParams }: Props) {
   const name = decodeURIComponent((await params).name);
   const sp = await searchParams;
-  const rangeKey = parseRangeKey(first(sp.range));
+  const rangeParam = first(sp.range);
+  const rangeKey = parseRangeKey(rangeParam);
   const timezone = await chosenZone(first(sp.tz));
   const now = Date.now();
-  const { from, to, granularity } = rangeFor(rangeKey, now);
+  // ?range=custom&from=…&to=…: wall times in the page's zone. A bad pair says why and draws the default range.
+  const custom = rangeParam === 'custom' ? customRange(first(sp.from), first(sp.to), timezone) : null;
+  const customError = custom && 'error' in custom ? custom.error : null;
+  const { from, to, granularity } = custom && !('error' in custom) ? custom : rangeFor(rangeKey, now);
   const range = { from, to };
+  // A range that ended in the past: the level at its end is today's minus what changed since.
+  const endsBefore = Date.parse(to) < now;
   const data = await loadOrDown(() =>
     Promise.all([
       getBackendStatus(name),
       getTimeSeries({ resourceType: 'STORAGE_USED', granularity, range, timezone, backend: name }),
       getUsagePage({ backend: name, hoursBack: 24 * 90, first: 25 }),
+      endsBefore
+        ? getUsageSummary({ timezone, range: { from: to, to: new Date(now + 60_000).toISOString() }, backend: name })
+        : null,
       ...SERIES.map((s) => getTimeSeries({ resourceType: s.type, granularity, range, timezone, backend: name })),
     ] as const),
   );
@@ -62,11 +72,11 @@ export default async function BackendPage({ params, searchParams }: Props) {
       </>
     );
   }
-  const [statuses, storage, recent, ...series] = data.value;
+  const [statuses, storage, recent, since, ...series] = data.value;
   const status = statuses[0];
   if (!status) notFound();
   // Storage level at the end of each API bucket: the level now, minus the changes in later buckets.
-  let level = status.currentStorageUsageBytes;
+  let level = status.currentStorageUsageBytes - (since?.totals.storageUsed ?? 0);
   const levels: { t: string; v: number }[] = [];
   for (let i = storage.length - 1; i >= 0; i--) {
     levels.unshift({ t: storage[i]!.bucketStart, v: level });
@@ -99,19 +109,42 @@ export default async function BackendPage({ params, searchParams }: Props) {
         </div>
       </dl>
       <form className="toolbar" method="get" aria-label="Chart options">
-        <AutoSubmitSelect name="range" label="Range" defaultValue={rangeKey}>
+        <AutoSubmitSelect name="range" label="Range" defaultValue={custom ? 'custom' : rangeKey}>
           {Object.entries(RANGES).map(([key, r]) => (
             <option key={key} value={key}>
               {r.label}
             </option>
           ))}
+          <option value="custom">Custom (from – to)</option>
         </AutoSubmitSelect>
+        {/* The range's bounds as wall times in the page's zone; they apply when Range is Custom. */}
+        <label>
+          From
+          <input
+            type="datetime-local"
+            name="from"
+            defaultValue={customError ? first(sp.from) : isoToZonedLocal(from, timezone)}
+          />
+        </label>
+        <label>
+          To
+          <input
+            type="datetime-local"
+            name="to"
+            defaultValue={customError ? first(sp.to) : isoToZonedLocal(to, timezone)}
+          />
+        </label>
         <ZonePicker value={timezone} />
         <button type="submit">Show</button>
         <p className="muted" style={{ margin: 0 }}>
           One bar per {granularity.toLowerCase()} ({timezone})
         </p>
       </form>
+      {customError ? (
+        <p className="error" role="alert" data-testid="range-error">
+          {customError} Showing {RANGES[rangeKey].label.toLowerCase()} instead.
+        </p>
+      ) : null}
       <div className="grid2">
         {SERIES.map((s, i) => (
           <section className="panel" key={s.type} aria-label={s.title} data-series={s.type}>
