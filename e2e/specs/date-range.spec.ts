@@ -19,6 +19,9 @@ test('a custom date range, entered as wall times in the zone, draws exactly the 
   for (let t = now - 20 * 24 * HOUR, i = 0; t < now; t += 6 * HOUR, i++) {
     traffic.tracker.trackBandwidthUpload(backendName, 's3', 1000 + i, { timestamp: t, path: `r${i}` });
   }
+  // Stored: 7,000 bytes inside the range, then 500 more a day ago (after the range's end).
+  traffic.tracker.trackStorageUsage(backendName, 's3', 7000, { timestamp: now - 5 * 24 * HOUR, path: 's/a' });
+  traffic.tracker.trackStorageUsage(backendName, 's3', 500, { timestamp: now - 24 * HOUR, path: 's/b' });
   await traffic.tracker.flush();
   const from = kolkataMidnight(12);
   const to = kolkataMidnight(2);
@@ -48,6 +51,9 @@ test('a custom date range, entered as wall times in the zone, draws exactly the 
   );
   // A range that ended in the past has no bucket still filling.
   await expect(figure.locator('tr[data-partial]')).toHaveCount(0);
+  // Its storage level ends at what was stored at its end, not at today's level.
+  await expect(page.getByTestId('stored-now')).toHaveText('7.32 KiB');
+  await expect(page.locator('[aria-label="Storage level"] figure')).toHaveAttribute('data-last', '7000');
 
   // A range that ends before it starts is refused with a reason and changes nothing else.
   await page.goto(`/backends/${backendName}?range=custom&from=${to.wall}&to=${from.wall}&tz=Asia%2FKolkata`);
