@@ -18,6 +18,7 @@ import { ingestBatchAtomically } from './tracker/batch-ingest.js';
 import { type ExitWrite, writeInChildAtExit } from './tracker/exit-write.js';
 import { flushAtExit, forgetAtExit, TrackerFile } from './tracker/lifecycle.js';
 import { resolveOptions, type TrackerOptions } from './tracker/options.js';
+import { sqliteDataVersion } from './tracker/read-memo.js';
 import { TrackerReads } from './tracker/reads.js';
 import { Retention } from './tracker/retention.js';
 import { WriteBuffer, type WriteState } from './tracker/write-buffer.js';
@@ -101,6 +102,7 @@ export class ResourceTracker implements UsageRecorder {
       health: o.health,
       retention,
       beforeRead: () => this.settleForRead(),
+      dataVersion: sqliteDataVersion(file.sqlite),
     });
     this.timer = setInterval(() => void this.flush(), o.flushIntervalMs);
     this.timer.unref();

@@ -10,6 +10,7 @@ import {
   type Resolution,
   snapEdge,
 } from '../rollup/grains.js';
+import { shapedQuery } from './query-shapes.js';
 
 /** Totals of one (backend, resource) in one range. */
 export interface Cell {
@@ -54,18 +55,7 @@ export function* aggregateRanges(
   res: Resolution,
 ): Plan<{ cells: Map<number, Cell>[]; covered: Range[] }> {
   const cells = ranges.map(() => new Map<number, Cell>());
-  const covered = ranges.map((r) => ({ from: snapEdge(r.from, res), to: snapEdge(r.to, res) }));
-  const byGrain = new Map<number, { part: CoverPart; range: number }[]>();
-  covered.forEach((r, range) => {
-    for (const cut of cover(r.from, r.to)) {
-      // Minute rollups older than their retention may be pruned; snapEdge only left such an edge unsnapped
-      // because raw events are kept there, so they serve it instead.
-      const part = cut.grain === MINUTE_GRAIN && cut.from < res.minuteFrom ? { ...cut, grain: RAW_GRAIN } : cut;
-      const list = byGrain.get(part.grain) ?? [];
-      list.push({ part, range });
-      byGrain.set(part.grain, list);
-    }
-  });
+  const { covered, byGrain } = coverRanges(ranges, res);
 
   for (const [grain, parts] of byGrain) {
     const spans = mergeSpans(parts);
@@ -123,41 +113,115 @@ export function* aggregateRanges(
   return { cells, covered };
 }
 
-function rawQuery(db: Kysely<Database>, spans: readonly Span[], filter: AggregateFilter) {
-  let q = db
-    .selectFrom('events')
-    .select(['ts', 'backend_id', 'resource', 'amount', 'success'])
-    .where((eb) => eb.or(spans.map((s) => eb.and([eb('ts', '>=', s.from), eb('ts', '<', s.to)]))));
-  if (filter.backendIds) q = q.where('backend_id', 'in', filter.backendIds);
-  if (filter.resources) q = q.where('resource', 'in', filter.resources);
-  return q;
+type PartsByGrain = Map<number, { part: CoverPart; range: number }[]>;
+
+/**
+ * What aggregateRanges reads for these ranges at this resolution: the snapped ranges, and the parts of each
+ * grain (minute parts older than the minute retention moved to raw events).
+ */
+function coverRanges(ranges: readonly Range[], res: Resolution): { covered: Range[]; byGrain: PartsByGrain } {
+  const covered = ranges.map((r) => ({ from: snapEdge(r.from, res), to: snapEdge(r.to, res) }));
+  const byGrain: PartsByGrain = new Map();
+  covered.forEach((r, range) => {
+    for (const cut of cover(r.from, r.to)) {
+      // Minute rollups older than their retention may be pruned; snapEdge only left such an edge unsnapped
+      // because raw events are kept there, so they serve it instead.
+      const part = cut.grain === MINUTE_GRAIN && cut.from < res.minuteFrom ? { ...cut, grain: RAW_GRAIN } : cut;
+      const list = byGrain.get(part.grain) ?? [];
+      list.push({ part, range });
+      byGrain.set(part.grain, list);
+    }
+  });
+  return { covered, byGrain };
 }
 
-function rollupQuery(db: Kysely<Database>, grain: number, spans: readonly Span[], filter: AggregateFilter) {
+/**
+ * Everything of `ranges` and `res` that aggregateRanges' answer depends on, as a string: two calls with the
+ * same key read the same rows, so over unchanged data they answer the same (see tracker/read-memo.ts). The
+ * resolution moves with the clock, but it changes the answer only when it moves an edge or a part's grain.
+ */
+export function aggregateKey(ranges: readonly Range[], res: Resolution): string {
+  const { covered, byGrain } = coverRanges(ranges, res);
+  let key = '';
+  for (const r of covered) key += `${r.from}-${r.to},`;
+  for (const [grain, parts] of byGrain) {
+    key += `${grain}:`;
+    for (const { part, range } of parts) key += `${range}@${part.from}-${part.to},`;
+    key += ';';
+  }
+  return key;
+}
+
+/** The values of a filter, after the spans' edges: backend ids, then resource codes. */
+function filterValues(spans: readonly Span[], filter: AggregateFilter, first: readonly unknown[] = []): unknown[] {
+  const values = [...first];
+  for (const s of spans) values.push(s.from, s.to);
+  if (filter.backendIds) values.push(...filter.backendIds);
+  if (filter.resources) values.push(...filter.resources);
+  return values;
+}
+
+/** Everything of the spans and filter that changes the SQL text (see shapedQuery). */
+const shapeOf = (spans: readonly Span[], filter: AggregateFilter) =>
+  `${spans.length}:${filter.backendIds?.length ?? '-'}:${filter.resources?.length ?? '-'}`;
+
+/** Slots after `offset`: span edges, then backend ids, then resource codes (filterValues' order). */
+function filterSlots(spans: readonly Span[], filter: AggregateFilter, v: (index: number) => never, offset: number) {
+  const edges = spans.map((_, i) => ({ from: v(offset + 2 * i), to: v(offset + 2 * i + 1) }));
+  let next = offset + 2 * spans.length;
+  const backendIds = filter.backendIds?.map(() => v(next++));
+  const resources = filter.resources?.map(() => v(next++));
+  return { edges, backendIds, resources };
+}
+
+function rawQuery(db: Kysely<Database>, spans: readonly Span[], filter: AggregateFilter) {
+  return shapedQuery(db, `aggregate-raw:${shapeOf(spans, filter)}`, filterValues(spans, filter), (v) => {
+    const { edges, backendIds, resources } = filterSlots(spans, filter, v, 0);
+    let q = db
+      .selectFrom('events')
+      .select(['ts', 'backend_id', 'resource', 'amount', 'success'])
+      .where((eb) => eb.or(edges.map((s) => eb.and([eb('ts', '>=', s.from), eb('ts', '<', s.to)]))));
+    if (backendIds) q = q.where('backend_id', 'in', backendIds);
+    if (resources) q = q.where('resource', 'in', resources);
+    return q;
+  });
+}
+
+function rollupBuilder(db: Kysely<Database>, spans: readonly Span[], filter: AggregateFilter, v: (i: number) => never) {
+  const { edges, backendIds, resources } = filterSlots(spans, filter, v, 1);
+  const grain = v(0);
   let q = db
     .selectFrom('rollups')
     .select(['bucket', 'backend_id', 'resource', 'total', 'count', 'failures', 'min', 'max'])
     .where((eb) =>
-      eb.or(spans.map((s) => eb.and([eb('level', '=', grain), eb('bucket', '>=', s.from), eb('bucket', '<', s.to)]))),
+      eb.or(edges.map((s) => eb.and([eb('level', '=', grain), eb('bucket', '>=', s.from), eb('bucket', '<', s.to)]))),
     );
-  if (filter.backendIds) q = q.where('backend_id', 'in', filter.backendIds);
-  if (filter.resources) q = q.where('resource', 'in', filter.resources);
+  if (backendIds) q = q.where('backend_id', 'in', backendIds);
+  if (resources) q = q.where('resource', 'in', resources);
   return q;
 }
 
+function rollupQuery(db: Kysely<Database>, grain: number, spans: readonly Span[], filter: AggregateFilter) {
+  return shapedQuery(db, `aggregate-rollups:${shapeOf(spans, filter)}`, filterValues(spans, filter, [grain]), (v) =>
+    rollupBuilder(db, spans, filter, v),
+  );
+}
+
 function rollupTotalsQuery(db: Kysely<Database>, grain: number, spans: readonly Span[], filter: AggregateFilter) {
-  return rollupQuery(db, grain, spans, filter)
-    .clearSelect()
-    .select((eb) => [
-      'backend_id',
-      'resource',
-      eb.fn.sum<number>('total').as('total'),
-      eb.fn.sum<number>('count').as('count'),
-      eb.fn.sum<number>('failures').as('failures'),
-      eb.fn.min<number>('min').as('min'),
-      eb.fn.max<number>('max').as('max'),
-    ])
-    .groupBy(['backend_id', 'resource']);
+  return shapedQuery(db, `aggregate-totals:${shapeOf(spans, filter)}`, filterValues(spans, filter, [grain]), (v) =>
+    rollupBuilder(db, spans, filter, v)
+      .clearSelect()
+      .select((eb) => [
+        'backend_id',
+        'resource',
+        eb.fn.sum<number>('total').as('total'),
+        eb.fn.sum<number>('count').as('count'),
+        eb.fn.sum<number>('failures').as('failures'),
+        eb.fn.min<number>('min').as('min'),
+        eb.fn.max<number>('max').as('max'),
+      ])
+      .groupBy(['backend_id', 'resource']),
+  );
 }
 
 /** Buckets per cell past which summing in SQL beats reading every bucket row (a GROUP BY has a fixed cost). */

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import type { BackendType } from '../types.js';
+import { shapedQuery } from './query-shapes.js';
 
 export interface BackendRow {
   id: number;
@@ -16,19 +17,21 @@ export interface BackendRow {
 /** Every backend with its O(1) state; the table holds one row per backend name, so this stays small. */
 export function* loadBackends(db: Kysely<Database>): Plan<BackendRow[]> {
   const rows = yield* exec(
-    db
-      .selectFrom('backends')
-      .leftJoin('backend_state', 'backend_state.backend_id', 'backends.id')
-      .select([
-        'backends.id',
-        'backends.name',
-        'backends.type',
-        'backends.created_at',
-        'backend_state.storage_level',
-        'backend_state.last_event_at',
-        'backend_state.consecutive_failures',
-      ])
-      .orderBy('backends.name'),
+    shapedQuery(db, 'backends', [], () =>
+      db
+        .selectFrom('backends')
+        .leftJoin('backend_state', 'backend_state.backend_id', 'backends.id')
+        .select([
+          'backends.id',
+          'backends.name',
+          'backends.type',
+          'backends.created_at',
+          'backend_state.storage_level',
+          'backend_state.last_event_at',
+          'backend_state.consecutive_failures',
+        ])
+        .orderBy('backends.name'),
+    ),
   );
   return rows.map((r) => ({
     id: Number(r.id),

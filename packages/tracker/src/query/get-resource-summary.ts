@@ -15,7 +15,7 @@ import {
   type ResourceSummary,
   type ResourceType,
 } from '../types.js';
-import { aggregateRanges, cellBackend, cellResource } from './aggregate.js';
+import { aggregateKey, aggregateRanges, cellBackend, cellResource } from './aggregate.js';
 import type { BackendFilter } from './backend-filter.js';
 import { loadBackends, selectBackends } from './backends.js';
 import { checkRange } from './range.js';
@@ -48,6 +48,29 @@ export function resolveSummaryRange(q: SummaryQuery, now: number) {
   const at = q.at === undefined ? now : q.at instanceof Date ? q.at.getTime() : Number.NaN;
   if (!Number.isFinite(at)) throw new ValidationError('INVALID_RANGE', '`at` must be a valid Date.');
   return { ...periodRange(at, period, timezone), period, timezone };
+}
+
+/** Everything but the data that a summary's answer depends on (see ReadMemo). */
+export function summaryKey(q: SummaryQuery, range: ReturnType<typeof resolveSummaryRange>, res: Resolution): string {
+  return JSON.stringify([
+    q.backend ?? null,
+    q.backendType ?? null,
+    range.period,
+    range.timezone,
+    aggregateKey([range], res),
+  ]);
+}
+
+/** A summary no other caller holds: stats objects are copied, strings and numbers shared. */
+export function copySummary(s: ResourceSummary): ResourceSummary {
+  const backends: ResourceSummary['backends'] = {};
+  for (const name in s.backends) {
+    const b = s.backends[name]!;
+    const resources: (typeof b)['resources'] = {};
+    for (const r in b.resources) resources[r as ResourceType] = { ...b.resources[r as ResourceType]! };
+    backends[name] = { backendType: b.backendType, resources };
+  }
+  return { ...s, backends, totals: { ...s.totals } };
 }
 
 /** Totals per backend and resource over one range, read from rollups only (plus sub-minute raw edges). */

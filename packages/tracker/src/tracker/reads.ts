@@ -14,7 +14,13 @@ import {
   getBandwidthFeedPlan,
   getEventFeedPlan,
 } from '../query/get-event-feed.js';
-import { getResourceSummaryPlan, resolveSummaryRange, type SummaryQuery } from '../query/get-resource-summary.js';
+import {
+  copySummary,
+  getResourceSummaryPlan,
+  resolveSummaryRange,
+  type SummaryQuery,
+  summaryKey,
+} from '../query/get-resource-summary.js';
 import {
   getResourceUsagePlan,
   resolveUsageQuery,
@@ -26,6 +32,7 @@ import type { HealthThresholds } from '../query/health.js';
 import { assertBackendName } from '../record/validate.js';
 import { toIso } from '../time/zone.js';
 import type { BackendInfo, BackendStatus, ResourceSummary, SeriesPoint } from '../types.js';
+import { type DataVersion, ReadMemo } from './read-memo.js';
 import type { Retention } from './retention.js';
 
 export interface ReadParts {
@@ -36,6 +43,8 @@ export interface ReadParts {
   retention: Retention;
   /** Throws when the tracker is closed, else writes what is pending (WriteBuffer.settle). */
   beforeRead(): Promise<void>;
+  /** Tells when the data may have changed, so identical summaries between flushes are read once. */
+  dataVersion?: DataVersion;
 }
 
 /**
@@ -44,19 +53,30 @@ export interface ReadParts {
  * The public documentation of each read is on ResourceTracker.
  */
 export class TrackerReads {
-  constructor(private readonly parts: ReadParts) {}
+  private readonly summaries: ReadMemo;
+
+  constructor(private readonly parts: ReadParts) {
+    this.summaries = new ReadMemo(parts.dataVersion);
+  }
 
   async summary(query: SummaryQuery): Promise<ResourceSummary> {
     const q = withBackend(query);
     const now = this.parts.clock();
     const range = resolveSummaryRange(q, now);
-    return this.read(() => getResourceSummaryPlan(this.parts.db, q, range, this.parts.retention.resolution(now)));
+    const res = this.parts.retention.resolution(now);
+    await this.parts.beforeRead();
+    return this.summaries.get(
+      summaryKey(q, range, res),
+      () => this.parts.runner.read(() => getResourceSummaryPlan(this.parts.db, q, range, res)),
+      copySummary,
+    );
   }
 
   async usage(query: UsageQuery): Promise<UsagePage> {
     const q = withBackend(query);
-    const resolved = resolveUsageQuery(q, this.parts.clock());
-    return this.read(() => getResourceUsagePlan(this.parts.db, q, resolved));
+    const now = this.parts.clock();
+    const resolved = resolveUsageQuery(q, now);
+    return this.read(() => getResourceUsagePlan(this.parts.db, q, resolved, this.parts.retention.resolution(now)));
   }
 
   async backendStatus(backend: string | undefined): Promise<Record<string, BackendStatus>> {
