@@ -11,11 +11,11 @@ export interface ThroughputResult {
   serverCpuUsPerRequest: number;
 }
 
-/** One autocannon run of a GraphQL POST against a running server. */
+/** One autocannon run of a GraphQL POST against a running server (`body`: the JSON request, or a query). */
 export async function measureQuery(
   url: string,
   name: string,
-  query: string,
+  query: string | { query: string; variables: Record<string, unknown> },
   options: { seconds: number; connections: number },
   serverCpuMs: () => number,
 ): Promise<ThroughputResult> {
@@ -24,7 +24,7 @@ export async function measureQuery(
     url: `${url}/graphql`,
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify(typeof query === 'string' ? { query } : query),
     connections: options.connections,
     duration: options.seconds,
   });
@@ -36,5 +36,29 @@ export async function measureQuery(
     errors: result.errors,
     non2xx: result.non2xx,
     serverCpuUsPerRequest: ((serverCpuMs() - cpuBefore) * 1000) / Math.max(1, result.requests.total),
+  };
+}
+
+/** Middle value of a sample (mean of the two middle ones for an even count). */
+export const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * The median of several runs of the same query, figure by figure (requests/s, p50, p99, CPU per request);
+ * errors are summed, so one failed request in any run shows.
+ */
+export function medianResult(runs: readonly ThroughputResult[]): ThroughputResult {
+  const pick = (f: (r: ThroughputResult) => number) => median(runs.map(f));
+  return {
+    name: runs[0]!.name,
+    requestsPerSecond: pick((r) => r.requestsPerSecond),
+    p50Ms: pick((r) => r.p50Ms),
+    p99Ms: pick((r) => r.p99Ms),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    serverCpuUsPerRequest: pick((r) => r.serverCpuUsPerRequest),
   };
 }

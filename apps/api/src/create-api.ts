@@ -7,6 +7,7 @@ import { RevocationWatch } from './auth/revocation-watch.js';
 import { cachedTokenLookup, sqliteChangeProbe } from './auth/token-cache.js';
 import type { ApiContext } from './context.js';
 import { maskError, toClosedCode } from './errors.js';
+import { useCompiledExecution } from './execution/use-compiled-execution.js';
 import { EXPORT_INLINE_CAP } from './export-file.js';
 import { exportResponse } from './http/export-route.js';
 import { useOfflineGraphiQL } from './http/graphiql-page.js';
@@ -236,6 +237,7 @@ export function createApi(options: ApiOptions): {
       useClosedErrorCodes(),
       ...(cors.length > 0 ? [useVaryOrigin()] : []),
       useEndOnRevoke(revocations),
+      useCompiledExecution(),
       // Last, so it wraps whichever request parser was chosen (where Yoga puts its own limit).
       useStreamBodyLimit(),
     ],
