@@ -81,6 +81,7 @@ if (command === 'start') {
   run(['--filter', '@bytemeter/web', 'demo'], 'demo');
 } else if (command === 'bench') {
   run(['--filter', '@bytemeter/tracker', 'bench'], 'bench tracker');
+  run(['--filter', '@bytemeter/tracker', 'bench:drill-down'], 'bench drill-down');
   run(['--filter', '@bytemeter/api', 'bench'], 'bench api');
 } else {
   run(['exec', 'biome', 'check', '.'], 'lint');

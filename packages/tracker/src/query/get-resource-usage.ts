@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from '../ids/cursor.js';
 import { assertBackendType, assertResourceType } from '../record/validate.js';
 import { type Resolution, snapEdge } from '../rollup/grains.js';
 import { type BackendType, RESOURCE_CODE, type ResourceType, type UsageEvent } from '../types.js';
-import { aggregateRanges } from './aggregate.js';
+import { countInRange } from './aggregate.js';
 import type { BackendFilter } from './backend-filter.js';
 import { loadBackends, selectBackends } from './backends.js';
 import { countAll, type EventFilter, eventsQuery, selectEventColumns, toUsageEvent } from './event-rows.js';
@@ -115,16 +115,13 @@ function* countEvents(db: Kysely<Database>, filter: EventFilter, res: Resolution
     const [count] = yield* exec(eventsQuery(db, filter).select(countAll.as('n')));
     return Number(count?.n ?? 0);
   }
-  const { cells } = yield* aggregateRanges(
+  return yield* countInRange(
     db,
-    [{ from: filter.from, to: filter.to }],
+    { from: filter.from, to: filter.to },
     {
       ...(filter.backendIds ? { backendIds: filter.backendIds } : {}),
       ...(filter.resource !== undefined ? { resources: [filter.resource] } : {}),
     },
     res,
   );
-  let count = 0;
-  for (const cell of cells[0]!.values()) count += cell.count;
-  return count;
 }

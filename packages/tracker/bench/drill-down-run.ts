@@ -1,0 +1,66 @@
+// `pnpm --filter @bytemeter/tracker bench:drill-down` (add `--quick` for 10k and 100k events only): the
+// drill-down page and the export at growing file sizes, written as the `drilldown` section of BENCHMARKS.md
+// (a quick run only prints it). Part of `pnpm bench`.
+import { mkdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeSection } from '../../../scripts/bench-sections.mjs';
+import { benchDrillDown, type DrillDownResult } from './drill-down.js';
+
+const quick = process.argv.includes('--quick');
+const scratch = join(fileURLToPath(new URL('..', import.meta.url)), '.bench', 'drill-down');
+rmSync(scratch, { recursive: true, force: true });
+mkdirSync(scratch, { recursive: true });
+const loadBefore = loadavg();
+const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+process.stderr.write(`drill-down bench at ${sizes.join(', ')} events\n`);
+const result = await benchDrillDown(scratch, sizes, quick ? 3 : 10, 10, 3);
+rmSync(scratch, { recursive: true, force: true });
+const markdown = render(result);
+process.stdout.write(markdown);
+if (!quick) writeSection(fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url)), 'drilldown', markdown);
+
+function render(r: DrillDownResult): string {
+  const n = (x: number, digits = 0) =>
+    x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const ms = (x: number) => n(x, x < 10 ? 2 : 1);
+  const first = r.sizes[0]!;
+  const lines = [
+    '## Drill-down and export (`packages/tracker/bench/drill-down.ts`)',
+    '',
+    `Measured ${new Date().toISOString()} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} at the start, ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} at the end), Node ${process.version}.`,
+    "Each file holds its events spread over the 24 hours before its end (8 backends, all resource types, a third with an operation id and path), so the page's window holds every event and grows with the file. `getResourceUsage({ hoursBack: 24, limit: 1000 })` is timed end to end (awaited): the first page, and the page after five cursors. The baseline is one prepared better-sqlite3 SELECT of the same 1,001 rows and columns (no count, no mapping to events). All sizes and the baseline run in the same rounds, interleaved, " +
+      `${n(r.samples)} samples each; p50 / p99 in ms.`,
+    '',
+    '| events in the window | first page p50 / p99 | page 6 p50 / p99 | baseline p50 | page ÷ baseline (p50) | first page p50 ÷ at 10,000 |',
+    '|---:|---:|---:|---:|---:|---:|',
+    ...r.sizes.map(
+      (s) =>
+        `| ${n(s.events)} | ${ms(s.firstPage.p50)} / ${ms(s.firstPage.p99)} | ${ms(s.laterPage.p50)} / ${ms(s.laterPage.p99)} | ${ms(s.baseline)} | ${n(s.firstPage.p50 / s.baseline, 2)}× | ${n(s.firstPage.p50 / first.firstPage.p50, 2)}× |`,
+    ),
+    '',
+    'The same calls as CPU time of the bench process (user + system, p50 in ms): on this shared machine a call also waits for a core, and the longer the call the more it waits, so wall-time ratios overstate the gap.',
+    '',
+    '| events in the window | first page CPU | page 6 CPU | baseline CPU | page ÷ baseline | first page ÷ at 10,000 |',
+    '|---:|---:|---:|---:|---:|---:|',
+    ...r.sizes.map(
+      (s) =>
+        `| ${n(s.events)} | ${ms(s.cpu.firstPage)} | ${ms(s.cpu.laterPage)} | ${ms(s.cpu.baseline)} | ${n(s.cpu.firstPage / s.cpu.baseline, 2)}× | ${n(s.cpu.firstPage / first.cpu.firstPage, 2)}× |`,
+    ),
+    '',
+    '`totalCount` comes from the rollups where every raw event of the range is still kept (as here), so a page no longer counts its whole window; the page itself is one index range read of 1,001 rows.',
+    '',
+    "Export: `exportUsage({ format: 'ndjson' })` of every event of the file, chunks discarded, beside better-sqlite3 `iterate()` over the same rows in the same order with one `JSON.stringify` per row; median of 3 runs each.",
+    '',
+    '| events | export events/s | baseline events/s | export ÷ baseline |',
+    '|---:|---:|---:|---:|',
+    ...r.sizes.map(
+      (s) =>
+        `| ${n(s.events)} | ${n(s.exportPerSec)} | ${n(s.exportBaselinePerSec)} | ${n(s.exportPerSec / s.exportBaselinePerSec, 2)}× |`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
