@@ -32,7 +32,14 @@ interface Subject {
 /** Opens one dataset through the tracker and through a plain read-only connection for the GROUP BY baseline. */
 async function openSubject(meta: DatasetMeta): Promise<Subject> {
   const now = meta.to;
-  const tracker = openResourceTracker({ path: meta.path, clock: () => now, rawRetentionMs: null, flushOnExit: false });
+  // The read itself is measured: repeated identical summaries would otherwise be answered from the memo.
+  const tracker = openResourceTracker({
+    path: meta.path,
+    clock: () => now,
+    rawRetentionMs: null,
+    flushOnExit: false,
+    memoizeSummaries: false,
+  });
   await tracker.ready;
   const dayStart = Math.floor(now / DAY) * DAY;
   const date = new Date(now);

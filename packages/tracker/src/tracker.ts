@@ -102,7 +102,7 @@ export class ResourceTracker implements UsageRecorder {
       health: o.health,
       retention,
       beforeRead: () => this.settleForRead(),
-      dataVersion: sqliteDataVersion(file.sqlite),
+      ...(o.memoizeSummaries ? { dataVersion: sqliteDataVersion(file.sqlite) } : {}),
     });
     this.timer = setInterval(() => void this.flush(), o.flushIntervalMs);
     this.timer.unref();

@@ -36,6 +36,11 @@ export interface TrackerOptions {
   clock?: () => number;
   /** Flush when the process exits (default true). */
   flushOnExit?: boolean;
+  /**
+   * Answer identical summaries between two commits to the database from memory (default true; see
+   * tracker/read-memo.ts). `false` reads the database every time, e.g. to benchmark the read itself.
+   */
+  memoizeSummaries?: boolean;
 }
 
 /** Every option with its default applied and checked. */
@@ -50,6 +55,7 @@ export interface ResolvedOptions {
   busyTimeoutMs: number;
   clock: () => number;
   flushOnExit: boolean;
+  memoizeSummaries: boolean;
 }
 
 /**
@@ -83,6 +89,7 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
     busyTimeoutMs: positive(options.busyTimeoutMs ?? 5000, 'busyTimeoutMs'),
     clock: options.clock ?? Date.now,
     flushOnExit: options.flushOnExit ?? true,
+    memoizeSummaries: options.memoizeSummaries ?? true,
   };
 }
 
