@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.js';
 import { assertBackendName, assertBackendType } from '../event-rules.js';
 import { byteLengthOf } from '../instrument/byte-length.js';
 import { type InstrumentErrorHandler, safely, warnOnce } from '../instrument/observe-call.js';
+import { recordCall } from '../instrument/record-call.js';
 import type { UsageRecorder } from '../recorder.js';
 import { getDefaultRecorder } from '../recorder.js';
 import type { BackendType } from '../vocabulary.js';
@@ -149,35 +150,24 @@ export function instrumentS3Client<C extends S3Client>(client: C, options: S3Ins
       output = await next(args);
     } catch (error) {
       const durationMs = performance.now() - startedAt;
+      // Our size lookup's 404 is an answer, recorded as a successful call; anything else a failed one.
+      const sizeAnswer = lookup && io.status === 404;
+      const metadata = sizeAnswer
+        ? { command: name, status: 404, purpose: 'size' }
+        : { command: name, status: io.status ?? null, error: (error as Error)?.name ?? typeof error };
       safely(() => {
-        const t = tracker();
-        const opts = { path: input.Key, durationMs };
-        // Bytes first and the outcome last, so "failures in a row" ends on this call's outcome.
-        if (io.up > 0) t.trackBandwidthUpload(backend, type, io.up, opts);
-        if (io.down > 0) t.trackBandwidthDownload(backend, type, io.down, opts);
-        if (lookup && io.status === 404) {
-          t.trackApiCall(backend, type, { ...opts, metadata: { command: name, status: 404, purpose: 'size' } });
-        } else {
-          t.trackApiCall(backend, type, {
-            ...opts,
-            success: false,
-            metadata: { command: name, status: io.status ?? null, error: (error as Error)?.name ?? typeof error },
-          });
-        }
+        const call = { path: input.Key, durationMs, up: io.up, down: io.down, success: sizeAnswer, metadata };
+        recordCall(tracker(), backend, type, call, onError);
       }, onError);
       throw error;
     }
     const durationMs = performance.now() - startedAt;
+    const stored = io.lastUp - replaced;
     safely(() => {
-      const t = tracker();
-      const opts = { path: input.Key, durationMs };
-      if (io.up > 0) t.trackBandwidthUpload(backend, type, io.up, opts);
-      if (io.down > 0) t.trackBandwidthDownload(backend, type, io.down, opts);
-      const stored = io.lastUp - replaced;
-      if (name === 'PutObject' && stored !== 0)
-        safely(() => t.trackStorageUsage(backend, type, stored, { path: input.Key }), onError);
       const metadata = { command: name, status: io.status ?? null, ...(lookup ? { purpose: 'size' } : {}) };
-      t.trackApiCall(backend, type, { ...opts, metadata });
+      const storage = name === 'PutObject' ? [{ bytes: stored }] : [];
+      const call = { path: input.Key, durationMs, up: io.up, down: io.down, storage, success: true, metadata };
+      recordCall(tracker(), backend, type, call, onError);
     }, onError);
     if (name === 'CopyObject' || name === 'CompleteMultipartUpload') {
       const size = await head(input);
