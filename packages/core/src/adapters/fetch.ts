@@ -89,6 +89,25 @@ async function* countingIterable(source: AsyncIterable<unknown>, onChunk: (bytes
   }
 }
 
+/** A response body of at most this many bytes (by Content-Length) is read at once, so its call is recorded even if never read. */
+const SMALL_BODY = 64 * 1024;
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/** The response again, over another body; a constructed Response has no url/redirected/type of its own, so keep the real ones. */
+function rebuilt(response: Response, body: ReadableStream<Uint8Array> | Uint8Array | null): Response {
+  const out = new Response(body as ConstructorParameters<typeof Response>[0], {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  Object.defineProperties(out, {
+    url: { value: response.url },
+    redirected: { value: response.redirected },
+    type: { value: response.type },
+  });
+  return out;
+}
+
 /** Up to this much of a response is kept for a preset's `settle` (a Kubo add of ~30k files); beyond, no storage is recorded. */
 const MAX_JSON_CHARS = 4 * 1024 * 1024;
 
@@ -136,8 +155,9 @@ function checkOptions(options: FetchInstrumentOptions): { rules: FetchRule[]; pr
  * caller reads them. A preset also names each request's operation (`metadata.operation`), records the
  * CID or repo file as the path, and the storage a call adds or removes. Presets are tried first, then
  * rules, in order; the first match wins. A response is recorded when its body is read to the end,
- * cancelled or fails, so read or cancel every body (as undici asks anyway). An aborted request is a
- * failed call with the bytes moved so far.
+ * cancelled or fails, so read or cancel every body (as undici asks anyway); a body of at most 64 KiB
+ * (by Content-Length) is read at once, so a small reply nobody reads is recorded too. An aborted request
+ * is a failed call with the bytes moved so far.
  * @example
  * const trackedFetch = instrumentFetch({ presets: ['huggingface', 'kubo', 'gateway', 'storacha'] });
  * const trackedToo = instrumentFetch({ rules: [{ match: 'my-cdn.example', backend: 'cdn', type: 'ipfs' }] });
@@ -281,6 +301,22 @@ export function instrumentFetch(options: FetchInstrumentOptions): typeof fetch {
       await finish(response, undefined, true);
       return response;
     }
+    const length = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (Number.isSafeInteger(length) && length <= SMALL_BODY) {
+      // Read a small body at once: clients often never read an upload's empty reply or a one-byte size
+      // probe, and a body never read would leave its call unrecorded.
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await response.arrayBuffer());
+      } catch (error) {
+        await finish(response, error, false);
+        throw error;
+      }
+      down = bytes.byteLength;
+      if (decoder) json = decoder.decode(bytes);
+      await finish(response, undefined, true);
+      return rebuilt(response, NULL_BODY_STATUSES.has(response.status) ? null : bytes);
+    }
     const counted = countingStream(
       response.body,
       (chunk) => {
@@ -295,18 +331,7 @@ export function instrumentFetch(options: FetchInstrumentOptions): typeof fetch {
       },
       (error, complete) => finish(response, error, complete),
     );
-    const wrapped = new Response(counted, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-    // A constructed Response has no url/redirected/type of its own; keep the real ones.
-    Object.defineProperties(wrapped, {
-      url: { value: response.url },
-      redirected: { value: response.redirected },
-      type: { value: response.type },
-    });
-    return wrapped;
+    return rebuilt(response, counted);
   };
   return tracked as typeof fetch;
 }

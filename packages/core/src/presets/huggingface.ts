@@ -57,7 +57,7 @@ function committed(body: string, repo: string): { storage: StorageChange[]; dele
 
 /**
  * The Hugging Face preset. Operations: `download` (a `resolve` GET, redirects and CDN included) and
- * `file-info` (its HEAD); `repo-info`, `list-files`, `paths-info`, `list-refs`, `list-commits`,
+ * `file-info` (its HEAD or one-byte range probe); `repo-info`, `list-files`, `paths-info`, `list-refs`, `list-commits`,
  * `create-repo`, `delete-repo`, `whoami`, `xet-token` and `api` for other metadata calls; uploads as
  * `preupload`, `lfs-batch`, `lfs-upload` / `lfs-complete` (to the URLs the LFS batch returned, storage
  * hosts included), `xet-upload` / `xet-download` (Xet CAS hosts under hf.co) and `commit`. The path is
@@ -78,7 +78,7 @@ export function huggingface(options: HuggingFacePresetOptions = {}): FetchPreset
   const hfHost = (host: string) =>
     host === 'hf.co' || host.endsWith('.hf.co') || host === 'huggingface.co' || host.endsWith('.huggingface.co');
 
-  function describe({ url, method, body }: PresetRequest): PresetCall {
+  function describe({ url, method, headers, body }: PresetRequest): PresetCall {
     if (uploads.has(key(url))) {
       return { operation: method === 'PUT' ? 'lfs-upload' : 'lfs-complete', path: uploads.get(key(url)) };
     }
@@ -142,12 +142,14 @@ export function huggingface(options: HuggingFacePresetOptions = {}): FetchPreset
         },
       };
     }
-    const resolve = /^\/(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(p);
+    const resolve = /^\/(.+?)\/(?:resolve|raw)\/([^/]+)\/(.+)$/.exec(p);
     if (resolve) {
       const [, repo, revision, file] = resolve as unknown as [string, string, string, string];
       const kind = repo.split('/')[0]!;
+      // The clients probe a file's size and ETag with a HEAD or a one-byte range before downloading it.
+      const probe = method === 'HEAD' || headers.get('range') === 'bytes=0-0';
       return {
-        operation: method === 'HEAD' ? 'file-info' : 'download',
+        operation: probe ? 'file-info' : 'download',
         path: `${repo}/${file}`,
         metadata: { repoType: REPO_TYPES[kind] ?? 'model', revision },
       };
