@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
-import { gateway, huggingface, kubo, lassie, storacha } from '../src/presets/index.js';
+import { filecoin, gateway, huggingface, kubo, lassie, storacha } from '../src/presets/index.js';
 import { jsonValues, type PresetRequest } from '../src/presets/preset.js';
 import { resolvePreset } from '../src/presets/resolve.js';
 
@@ -120,6 +120,38 @@ describe('preset request naming', () => {
       operation: 'get',
       path: 'bafya/a.txt',
     });
+  });
+});
+
+describe('filecoin preset naming', () => {
+  it('names the PDP routes; a piece PUT stores its body; the PieceCID is the path of finds and reads', () => {
+    const f = filecoin();
+    const d = (url: string, method = 'GET') => f.describe(request(url, method));
+    expect(f.matches(new URL('https://sp.example/pdp/ping'), 'GET')).toBe(true);
+    expect(f.matches(new URL('https://sp.example/api/v0/add'), 'POST')).toBe(false);
+    expect(filecoin({ urls: ['https://sp.example'] }).matches(new URL('https://other.example/pdp/ping'), 'GET')).toBe(
+      false,
+    );
+    expect(d('https://sp.example/pdp/piece/uploads/u-1', 'PUT')).toEqual({
+      operation: 'piece/upload',
+      path: 'upload/u-1',
+      storesBody: true,
+    });
+    expect(d('https://sp.example/pdp/piece/uploads/u-1', 'POST')).toMatchObject({ operation: 'piece/finalize' });
+    expect(d('https://sp.example/pdp/piece?pieceCid=bafkzcibA')).toEqual({
+      operation: 'piece/find',
+      path: 'bafkzcibA',
+    });
+    expect(d('https://sp.example/piece/bafkzcibA')).toEqual({ operation: 'piece/get', path: 'bafkzcibA' });
+    expect(d('https://sp.example/pdp/data-sets/7/pieces/3', 'DELETE')).toEqual({
+      operation: 'piece/delete',
+      path: 'data-set/7/piece/3',
+    });
+    expect(d('https://sp.example/pdp/data-sets/7/pieces', 'POST')).toEqual({
+      operation: 'pieces/add',
+      path: 'data-set/7',
+    });
+    expect(d('https://sp.example/pdp/unknown', 'PATCH')).toEqual({ operation: 'api', path: '/pdp/unknown' });
   });
 });
 

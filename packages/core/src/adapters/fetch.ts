@@ -26,7 +26,7 @@ export interface FetchInstrumentOptions {
   /** Tried in order, after the presets; the first match wins. A URL nothing matches is fetched without recording. */
   rules?: readonly FetchRule[];
   /**
-   * Backends bytemeter knows, by name with their defaults ('kubo', 'gateway', 'huggingface', 'storacha')
+   * Backends bytemeter knows, by name with their defaults ('kubo', 'gateway', 'huggingface', 'storacha', 'filecoin')
    * or configured (`kubo({ url, backend })`, `lassie({ url })`, … from `@bytemeter/core/presets`).
    */
   presets?: readonly (PresetName | FetchPreset)[];

@@ -1,5 +1,6 @@
 // @bytemeter/core/presets: backends bytemeter knows, for instrumentFetch({ presets: [...] }) from /fetch.
 
+export { type FilecoinPresetOptions, filecoin } from './filecoin.js';
 export { type GatewayPresetOptions, gateway, lassie } from './gateway.js';
 export { type HuggingFacePresetOptions, huggingface } from './huggingface.js';
 export { type KuboPresetOptions, kubo } from './kubo.js';

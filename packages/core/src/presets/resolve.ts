@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { filecoin } from './filecoin.js';
 import { gateway } from './gateway.js';
 import { huggingface } from './huggingface.js';
 import { kubo } from './kubo.js';
@@ -6,10 +7,10 @@ import type { FetchPreset } from './preset.js';
 import { storacha } from './storacha.js';
 
 /** The presets `instrumentFetch` knows by name, each with its defaults. */
-export const PRESET_NAMES = ['kubo', 'gateway', 'huggingface', 'storacha'] as const;
+export const PRESET_NAMES = ['kubo', 'gateway', 'huggingface', 'storacha', 'filecoin'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
-const FACTORIES: Record<PresetName, () => FetchPreset> = { kubo, gateway, huggingface, storacha };
+const FACTORIES: Record<PresetName, () => FetchPreset> = { kubo, gateway, huggingface, storacha, filecoin };
 
 /**
  * A preset given by name (with its defaults) or already configured; anything else is a typed error.
