@@ -9,14 +9,14 @@ import { type KuboStandIn, startKuboStandIn } from '../support/kubo-stand-in.js'
 import { eventsOf, MODES, openSink, type Sink } from '../support/sink.js';
 
 // Trustless retrieval from LOCAL STAND-INS (../support/kubo-stand-in.ts) for an IPFS gateway and a Lassie
-// daemon: no IPFS node or Lassie binary can run here, so they serve real UnixFS blocks and CARs made with
-// ipfs-unixfs-importer and @ipld/car; the client is plain fetch. Run into a local and a remote tracker.
+// daemon: neither Kubo nor Lassie can be downloaded here, so the routes are served by a real in-process
+// Helia 7 node, CARs written by @ipld/car from its blocks; the client is plain fetch. Run into a local and a remote tracker.
 describe.each(MODES)('the gateway and lassie presets, recording into a %s tracker', (mode) => {
   let gw: KuboStandIn;
   let daemon: KuboStandIn;
   let sink: Sink;
   let trackedFetch: typeof fetch;
-  const content = new Uint8Array(700 * 1024).map((_, i) => (i * 13) % 256);
+  const content = new Uint8Array(1536 * 1024).map((_, i) => (i * 13) % 256);
   let cid = '';
 
   beforeAll(async () => {

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KuboStandIn, startKuboStandIn } from '../support/kubo-stand-in.js';
 import { eventsOf, MODES, openSink, type Sink } from '../support/sink.js';
 
-// The real kubo-rpc-client against a LOCAL STAND-IN for Kubo's RPC (../support/kubo-stand-in.ts): no IPFS
-// node runs on this machine (the Kubo binary cannot be downloaded), so the stand-in serves real UnixFS
-// blocks, CIDs and CAR bytes made with ipfs-unixfs-importer and @ipld/car. kubo-rpc-client takes no fetch of
+// The real kubo-rpc-client against a LOCAL STAND-IN for Kubo's RPC (../support/kubo-stand-in.ts): the Kubo
+// binary cannot be downloaded here, so the RPC routes are answered by a real in-process Helia 7 node (real
+// UnixFS DAGs, CIDs, pins) with CAR bytes written by @ipld/car. kubo-rpc-client takes no fetch of
 // its own, so the preset is installed with instrumentGlobalFetch. Run into a local and a remote tracker.
 describe.each(MODES)('the kubo preset, recording into a %s tracker', (mode) => {
   let node: KuboStandIn;
@@ -18,7 +18,8 @@ describe.each(MODES)('the kubo preset, recording into a %s tracker', (mode) => {
   let ipfs: KuboRPCClient;
   let restore: () => void;
   const reported: unknown[] = [];
-  const content = new Uint8Array(300 * 1024).map((_, i) => (i * 7) % 251);
+  // Over Helia's 1 MiB chunk size, so the file is a DAG of two raw leaves under a dag-pb root.
+  const content = new Uint8Array(1536 * 1024).map((_, i) => (i * 7) % 251);
   let cid = '';
   let dagSize = 0;
 
@@ -53,8 +54,10 @@ describe.each(MODES)('the kubo preset, recording into a %s tracker', (mode) => {
   it('add: the multipart body counted up, the node-reported DAG size stored under the new CID', async () => {
     const added = await ipfs.add(content);
     cid = added.cid.toString();
-    dagSize = node.dagBlocks(cid).reduce((n, b) => n + b.bytes.byteLength, 0);
-    expect(dagSize).toBeGreaterThan(content.byteLength); // 300 KiB in raw leaves plus a dag-pb root
+    const blocks = await node.dagBlocks(cid);
+    dagSize = blocks.reduce((n, b) => n + b.bytes.byteLength, 0);
+    expect(blocks.length).toBe(3);
+    expect(dagSize).toBeGreaterThan(content.byteLength); // the raw leaves plus a dag-pb root
     expect(added.size).toBe(dagSize);
     const events = await newEvents();
     const sent = node.received.get('add')!;

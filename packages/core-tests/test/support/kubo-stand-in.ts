@@ -1,73 +1,54 @@
 // A local stand-in for the Kubo RPC routes the kubo preset's tests call, and for a trustless gateway
-// (`/ipfs/{cid}?format=car|raw`, as Kubo's gateway, Lassie's daemon and public gateways serve). No IPFS node can run here (the
-// Kubo binary cannot be downloaded), so this serves real UnixFS bytes: files are chunked into a DAG by
-// ipfs-unixfs-importer (the code Kubo-compatible JS nodes use), blocks are real dag-pb/raw blocks, CIDs are
-// real, `dag/stat` sums the real block sizes and `dag/export` writes a real CAR with @ipld/car.
+// (`/ipfs/{cid}?format=car|raw`, as Kubo's gateway, Lassie's daemon and public gateways serve). The Kubo
+// binary cannot be downloaded here, so the routes are answered by a real in-process IPFS node: Helia 7
+// with @helia/unixfs (createHeliaLight: no libp2p, nothing asked of a network), which chunks files into
+// real UnixFS DAGs, pins, unpins and reads files back; CARs are written by @ipld/car from its blocks.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { unixfs } from '@helia/unixfs';
 import { CarWriter } from '@ipld/car';
 import * as dagPb from '@ipld/dag-pb';
-import { UnixFS } from 'ipfs-unixfs';
-import { importer } from 'ipfs-unixfs-importer';
+import { createHeliaLight } from 'helia';
 import { CID } from 'multiformats/cid';
-import * as raw from 'multiformats/codecs/raw';
-
-/** The blockstore the importer writes into: plain bytes by CID string. */
-class Blocks {
-  readonly map = new Map<string, Uint8Array>();
-  async put(cid: CID, bytes: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<CID> {
-    if (bytes instanceof Uint8Array) this.map.set(cid.toString(), bytes);
-    else {
-      const parts: Uint8Array[] = [];
-      for await (const part of bytes) parts.push(part);
-      this.map.set(cid.toString(), Buffer.concat(parts));
-    }
-    return cid;
-  }
-  get(cid: CID): Uint8Array {
-    const bytes = this.map.get(cid.toString());
-    if (!bytes) throw new Error(`block ${cid} not found`);
-    return bytes;
-  }
-}
 
 export interface KuboStandIn {
   url: string;
-  /** Every block of a DAG, each once, root first. */
-  dagBlocks(root: string): { cid: CID; bytes: Uint8Array }[];
-  pins: Set<string>;
+  /** Every block of a DAG, each once, root first; rejects when the node lacks one. */
+  dagBlocks(root: string): Promise<{ cid: CID; bytes: Uint8Array }[]>;
   /** Request body bytes the stand-in received per route. */
   received: Map<string, number>;
   close(): Promise<void>;
 }
 
 export async function startKuboStandIn(): Promise<KuboStandIn> {
-  const blocks = new Blocks();
-  const pins = new Set<string>();
+  // Helia without libp2p, routers or block brokers: it never asks a network for a block it lacks.
+  const helia = createHeliaLight();
+  await helia.start();
+  const fs = unixfs(helia);
   const received = new Map<string, number>();
+  const offline = { offline: true };
 
-  const dagBlocks = (root: string) => {
+  const blockBytes = async (cid: CID): Promise<Uint8Array> => {
+    const parts: Uint8Array[] = [];
+    for await (const part of helia.blockstore.get(cid, offline)) parts.push(part);
+    return Buffer.concat(parts);
+  };
+
+  const dagBlocks = async (root: string) => {
     const seen = new Set<string>();
     const out: { cid: CID; bytes: Uint8Array }[] = [];
-    const walk = (cid: CID) => {
+    const walk = async (cid: CID) => {
       if (seen.has(cid.toString())) return;
       seen.add(cid.toString());
-      const bytes = blocks.get(cid);
+      const bytes = await blockBytes(cid);
       out.push({ cid, bytes });
-      if (cid.code === dagPb.code) for (const link of dagPb.decode(bytes).Links) walk(link.Hash);
+      if (cid.code === dagPb.code) for (const link of dagPb.decode(bytes).Links) await walk(link.Hash);
     };
-    walk(CID.parse(root));
+    await walk(CID.parse(root));
     return out;
   };
-
-  const fileBytes = (cid: CID): Uint8Array => {
-    const bytes = blocks.get(cid);
-    if (cid.code === raw.code) return bytes;
-    const node = dagPb.decode(bytes);
-    if (node.Links.length === 0) return UnixFS.unmarshal(node.Data!).data ?? new Uint8Array();
-    return Buffer.concat(node.Links.map((link) => fileBytes(link.Hash)));
-  };
+  const dagSize = async (root: string) => (await dagBlocks(root)).reduce((n, b) => n + b.bytes.byteLength, 0);
 
   const kuboError = (res: ServerResponse, message: string) => {
     res.writeHead(500, { 'content-type': 'application/json' });
@@ -82,7 +63,7 @@ export async function startKuboStandIn(): Promise<KuboStandIn> {
       url.searchParams.get('format') ??
       (accept.includes('vnd.ipld.car') ? 'car' : accept.includes('vnd.ipld.raw') ? 'raw' : '');
     if (format === 'car') {
-      const all = dagBlocks(cid.toString()); // a missing block fails here, before the status is sent
+      const all = await dagBlocks(cid.toString()); // a missing block fails here, before the status is sent
       const { writer, out } = CarWriter.create([cid]);
       res.writeHead(200, { 'content-type': 'application/vnd.ipld.car; version=1' });
       const piped = Readable.from(out).pipe(res);
@@ -90,12 +71,15 @@ export async function startKuboStandIn(): Promise<KuboStandIn> {
       await writer.close();
       await new Promise((resolve) => piped.on('finish', resolve));
     } else if (format === 'raw') {
+      const bytes = await blockBytes(cid);
       res.writeHead(200, { 'content-type': 'application/vnd.ipld.raw' });
-      res.end(blocks.get(cid));
+      res.end(bytes);
     } else {
-      const content = fileBytes(cid);
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': content.byteLength });
-      res.end(req.method === 'HEAD' ? undefined : content);
+      const stat = await fs.stat(cid, offline);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(stat.size) });
+      if (req.method === 'HEAD') return void res.end();
+      for await (const chunk of fs.cat(cid, offline)) res.write(chunk);
+      res.end();
     }
   }
 
@@ -129,24 +113,22 @@ export async function startKuboStandIn(): Promise<KuboStandIn> {
         const lines: string[] = [];
         for (const [, value] of form) {
           if (typeof value === 'string') continue;
-          const content = new Uint8Array(await value.arrayBuffer());
-          for await (const entry of importer([{ content }], blocks, { cidVersion: 1, rawLeaves: true })) {
-            const cid = entry.cid.toString();
-            const size = dagBlocks(cid).reduce((n, b) => n + b.bytes.byteLength, 0);
-            if (url.searchParams.get('pin') !== 'false') pins.add(cid);
-            lines.push(JSON.stringify({ Name: cid, Hash: cid, Size: String(size) }));
-          }
+          const cid = await fs.addBytes(new Uint8Array(await value.arrayBuffer()));
+          if (url.searchParams.get('pin') !== 'false') for await (const _ of helia.pins.add(cid));
+          const id = cid.toString();
+          lines.push(JSON.stringify({ Name: id, Hash: id, Size: String(await dagSize(id)) }));
         }
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(`${lines.join('\n')}\n`);
       } else if (route === 'cat') {
-        const content = fileBytes(CID.parse(arg));
+        const chunks = fs.cat(CID.parse(arg), offline)[Symbol.asyncIterator]();
+        const first = await chunks.next(); // a missing block fails here, before the status is sent
         res.writeHead(200, { 'content-type': 'text/plain' });
-        // In 16 KiB writes, so the client sees a streamed body.
-        for (let i = 0; i < content.byteLength; i += 16_384) res.write(content.subarray(i, i + 16_384));
+        if (!first.done) res.write(first.value);
+        for (let step = await chunks.next(); !step.done; step = await chunks.next()) res.write(step.value);
         res.end();
       } else if (route === 'dag/stat') {
-        const all = dagBlocks(arg);
+        const all = await dagBlocks(arg);
         const size = all.reduce((n, b) => n + b.bytes.byteLength, 0);
         json({
           UniqueBlocks: all.length,
@@ -154,14 +136,16 @@ export async function startKuboStandIn(): Promise<KuboStandIn> {
           DagStats: [{ Cid: { '/': arg }, Size: size, NumBlocks: all.length }],
         });
       } else if (route === 'pin/add') {
-        dagBlocks(arg); // fails for a DAG the node does not have
-        pins.add(arg);
+        await dagBlocks(arg); // fails for a DAG the node does not have, rather than asking the network
+        for await (const _ of helia.pins.add(CID.parse(arg)));
         json({ Pins: [arg] });
       } else if (route === 'pin/rm') {
-        if (!pins.delete(arg)) return kuboError(res, 'not pinned or pinned indirectly');
+        const cid = CID.parse(arg);
+        if (!(await helia.pins.isPinned(cid))) return kuboError(res, 'not pinned or pinned indirectly');
+        for await (const _ of helia.pins.rm(cid));
         json({ Pins: [arg] });
       } else if (route === 'dag/export') {
-        const all = dagBlocks(arg);
+        const all = await dagBlocks(arg);
         const { writer, out } = CarWriter.create([CID.parse(arg)]);
         res.writeHead(200, { 'content-type': 'application/vnd.ipld.car' });
         const piped = Readable.from(out).pipe(res);
@@ -182,11 +166,11 @@ export async function startKuboStandIn(): Promise<KuboStandIn> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     dagBlocks,
-    pins,
     received,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await helia.stop();
     },
   };
 }
