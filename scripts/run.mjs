@@ -83,6 +83,7 @@ if (command === 'start') {
   run(['--filter', '@bytemeter/tracker', 'bench'], 'bench tracker');
   run(['--filter', '@bytemeter/tracker', 'bench:drill-down'], 'bench drill-down');
   run(['--filter', '@bytemeter/api', 'bench'], 'bench api');
+  run(['--filter', '@bytemeter/core-tests', 'bench'], 'bench presets');
 } else {
   run(['exec', 'biome', 'check', '.'], 'lint');
   run(['-r', 'typecheck'], 'typecheck');

@@ -48,6 +48,11 @@ export async function startKuboStandIn(): Promise<KuboStandIn> {
     await walk(CID.parse(root));
     return out;
   };
+  /** Pins like Kubo: pinning what is pinned already is fine (Helia would refuse it). */
+  const pin = async (cid: CID) => {
+    if (await helia.pins.isPinned(cid)) return;
+    for await (const _ of helia.pins.add(cid));
+  };
   const dagSize = async (root: string) => (await dagBlocks(root)).reduce((n, b) => n + b.bytes.byteLength, 0);
 
   const kuboError = (res: ServerResponse, message: string) => {
@@ -114,7 +119,7 @@ export async function startKuboStandIn(): Promise<KuboStandIn> {
         for (const [, value] of form) {
           if (typeof value === 'string') continue;
           const cid = await fs.addBytes(new Uint8Array(await value.arrayBuffer()));
-          if (url.searchParams.get('pin') !== 'false') for await (const _ of helia.pins.add(cid));
+          if (url.searchParams.get('pin') !== 'false') await pin(cid);
           const id = cid.toString();
           lines.push(JSON.stringify({ Name: id, Hash: id, Size: String(await dagSize(id)) }));
         }
@@ -137,7 +142,7 @@ export async function startKuboStandIn(): Promise<KuboStandIn> {
         });
       } else if (route === 'pin/add') {
         await dagBlocks(arg); // fails for a DAG the node does not have, rather than asking the network
-        for await (const _ of helia.pins.add(CID.parse(arg)));
+        await pin(CID.parse(arg));
         json({ Pins: [arg] });
       } else if (route === 'pin/rm') {
         const cid = CID.parse(arg);

@@ -1,0 +1,138 @@
+// Overhead of the fetch presets beside the un-instrumented clients, same run, plain and instrumented
+// alternating: kubo-rpc-client add and cat against the Kubo RPC stand-in answered by a real Helia node, and
+// an @huggingface/hub download from the Hub stand-in. Writes the `presets` section of BENCHMARKS.md.
+// `pnpm --filter @bytemeter/core-tests bench` (also run by `pnpm bench`); not part of `pnpm test`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { instrumentFetch } from '@bytemeter/core/fetch';
+import { huggingface, kubo } from '@bytemeter/core/presets';
+import { openResourceTracker } from '@bytemeter/tracker';
+import { downloadFile, uploadFiles } from '@huggingface/hub';
+import { create } from 'kubo-rpc-client';
+import { writeSection } from '../../../scripts/bench-sections.mjs';
+import { startHubStandIn } from '../test/support/hub-stand-in.js';
+import { startKuboStandIn } from '../test/support/kubo-stand-in.js';
+
+const MiB = 1024 * 1024;
+const RUNS = Number(process.env.BENCH_RUNS ?? 31);
+const WARMUP = 3;
+
+function percentile(xs: readonly number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  return sorted[lo]! + (sorted[Math.ceil(rank)]! - sorted[lo]!) * (rank - lo);
+}
+const median = (xs: readonly number[]) => percentile(xs, 50);
+const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+interface Case {
+  what: string;
+  /** One operation, through the plain client (false) or the instrumented one (true). */
+  run(instrumented: boolean): Promise<void>;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bytemeter-presets-bench-'));
+const tracker = openResourceTracker({ path: join(dir, 'usage.db'), flushOnExit: false });
+const node = await startKuboStandIn();
+const hub = await startHubStandIn();
+const plain = globalThis.fetch;
+const tracked = instrumentFetch({
+  presets: [kubo({ url: node.url }), huggingface({ hubUrl: hub.hubUrl })],
+  tracker,
+  fetch: plain,
+});
+const ipfs = create({ url: `${node.url}/api/v0` });
+const content = new Uint8Array(4 * MiB).map((_, i) => (i * 7) % 251);
+const { cid } = await ipfs.add(content);
+const weights = new Uint8Array(8 * MiB).map((_, i) => (i * 31) % 256);
+const repo = 'bytemeter/bench-model';
+const accessToken = 'hf_bytemeter_bench';
+await uploadFiles({
+  repo,
+  accessToken,
+  hubUrl: hub.hubUrl,
+  files: [{ path: 'model.bin', content: new Blob([weights]) }],
+});
+
+// kubo-rpc-client takes no fetch: the global one is swapped per operation (what instrumentGlobalFetch does).
+const viaGlobal = async (instrumented: boolean, op: () => Promise<void>) => {
+  globalThis.fetch = instrumented ? tracked : plain;
+  try {
+    await op();
+  } finally {
+    globalThis.fetch = plain;
+  }
+};
+const cases: Case[] = [
+  {
+    what: 'kubo-rpc-client `add`, 4 MiB (pinned; Helia 7 behind the RPC routes)',
+    run: (on) => viaGlobal(on, async () => void (await ipfs.add(content))),
+  },
+  {
+    what: 'kubo-rpc-client `cat`, 4 MiB read to the end',
+    run: (on) =>
+      viaGlobal(on, async () => {
+        for await (const _ of ipfs.cat(cid));
+      }),
+  },
+  {
+    what: '@huggingface/hub `downloadFile`, 8 MiB (size probe + download)',
+    async run(on) {
+      const fetch = on ? tracked : plain;
+      const blob = await downloadFile({ repo, path: 'model.bin', hubUrl: hub.hubUrl, accessToken, fetch });
+      if ((await blob!.arrayBuffer()).byteLength !== weights.byteLength) throw new Error('short download');
+    },
+  },
+];
+
+const rows: string[] = [];
+for (const c of cases) {
+  const times = { plain: [] as number[], instrumented: [] as number[] };
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    // Alternate which goes first, so a slow moment of the shared machine does not always hit one side.
+    for (const on of i % 2 === 0 ? [false, true] : [true, false]) {
+      const t = performance.now();
+      await c.run(on);
+      const ms = performance.now() - t;
+      if (i >= WARMUP) times[on ? 'instrumented' : 'plain'].push(ms);
+    }
+    const flushed = await tracker.flush(); // outside the timing, as a real tracker writes in the background
+    if (flushed.error) throw flushed.error;
+  }
+  const diffs = times.instrumented.map((x, i) => x - times.plain[i]!);
+  const base = median(times.plain);
+  const share = (d: number) => `${fmt((100 * d) / base)} %`;
+  rows.push(
+    `| ${c.what} | ${fmt(base)} | ${fmt(median(times.instrumented))} | ${fmt(median(diffs))} ms (${share(median(diffs))}; middle half ${share(percentile(diffs, 25))} to ${share(percentile(diffs, 75))}) |`,
+  );
+  console.log(rows.at(-1));
+}
+
+await node.close();
+await hub.close();
+await tracker.close();
+rmSync(dir, { recursive: true, force: true });
+
+const section = `## Preset overhead
+
+Generated by \`pnpm --filter @bytemeter/core-tests bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}. ms per
+operation, median of ${RUNS} pairs (after ${WARMUP} warm-up pairs), plain and instrumented clients alternating in
+the same run, each operation recorded into a real local tracker (flushed between pairs). Servers are the
+local stand-ins of \`packages/core-tests\`: the Kubo RPC routes answered by an in-process Helia 7 node, and
+the Hugging Face Hub routes.
+
+| operation | plain ms | instrumented ms | overhead (paired median) |
+|---|---:|---:|---:|
+${rows.join('\n')}
+
+Client, servers and Helia share this machine's cores with other work (load average ${loadavg()
+  .map((x) => x.toFixed(2))
+  .join(', ')} at the end of the run): a middle half that spans zero means the overhead is below what
+this run can resolve. The kubo preset adds no request to \`add\` or \`cat\` (an \`add\`'s stored size comes
+from the node's reply); \`pin/add\`, \`pin/rm\` and \`pin/update\` add one \`dag/stat\` per pin, which is counted.`;
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+writeSection(join(root, 'BENCHMARKS.md'), 'presets', section);
