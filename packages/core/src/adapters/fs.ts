@@ -5,6 +5,7 @@ import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertBackendName, assertBackendType } from '../event-rules.js';
 import { type InstrumentErrorHandler, safely, warnOnce } from '../instrument/observe-call.js';
+import { recordCall } from '../instrument/record-call.js';
 import type { UsageRecorder } from '../recorder.js';
 import { getDefaultRecorder } from '../recorder.js';
 import type { BackendType } from '../vocabulary.js';
@@ -99,15 +100,18 @@ export function instrumentFs(options: FsInstrumentOptions): InstrumentedFs {
     amounts: { up?: number; down?: number; stored?: number },
     error?: unknown,
   ) => {
-    const tracker = options.tracker ?? getDefaultRecorder();
-    const opts = { path: pathText(path), durationMs: performance.now() - startedAt };
-    // Each amount on its own, so a refused one (a level below zero) loses nothing else; the call last.
-    if (amounts.up) safely(() => tracker.trackBandwidthUpload(backend, type, amounts.up ?? 0, opts), onError);
-    if (amounts.down) safely(() => tracker.trackBandwidthDownload(backend, type, amounts.down ?? 0, opts), onError);
-    if (amounts.stored) safely(() => tracker.trackStorageUsage(backend, type, amounts.stored ?? 0, opts), onError);
     const metadata: Record<string, unknown> = { operation: op };
     if (error !== undefined) metadata.error = (error as NodeJS.ErrnoException)?.code ?? (error as Error)?.name;
-    safely(() => tracker.trackApiCall(backend, type, { ...opts, success: error === undefined, metadata }), onError);
+    const call = {
+      path: pathText(path),
+      durationMs: performance.now() - startedAt,
+      up: amounts.up ?? 0,
+      down: amounts.down ?? 0,
+      storage: amounts.stored ? [{ bytes: amounts.stored }] : [],
+      success: error === undefined,
+      metadata,
+    };
+    safely(() => recordCall(options.tracker ?? getDefaultRecorder(), backend, type, call, onError), onError);
   };
 
   const isPath = (p: unknown): p is PathLike => typeof p === 'string' || p instanceof URL || Buffer.isBuffer(p);

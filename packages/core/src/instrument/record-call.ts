@@ -43,7 +43,10 @@ export function recordCall(
     safely(() => tracker.trackBandwidthDownload(backend, type, call.down, { path, durationMs }), onError);
   for (const change of call.storage ?? []) {
     if (change.bytes === 0) continue;
-    safely(() => tracker.trackStorageUsage(backend, type, change.bytes, { path: change.path ?? path }), onError);
+    safely(
+      () => tracker.trackStorageUsage(backend, type, change.bytes, { path: change.path ?? path, durationMs }),
+      onError,
+    );
   }
   safely(
     () => tracker.trackApiCall(backend, type, { path, durationMs, success: call.success, metadata: call.metadata }),
