@@ -1,3 +1,4 @@
+import { ValidationError } from '@bytemeter/core';
 import { instrumentGlobalFetch } from '@bytemeter/core/fetch';
 import { kubo } from '@bytemeter/core/presets';
 import type { UsageEvent } from '@bytemeter/tracker';
@@ -137,6 +138,10 @@ describe.each(MODES)('the kubo preset, recording into a %s tracker', (mode) => {
     expect(events.some((e) => e.resourceType === 'storage_used')).toBe(false);
     expect(calls[1]!.metadata).toMatchObject({ method: 'POST', status: 500 });
     expect(reported.at(-1)).toMatchObject({ name: 'PresetSettleError' });
+  });
+
+  it('refuses to instrument the global fetch twice (every request would count twice)', () => {
+    expect(() => instrumentGlobalFetch({ presets: ['kubo'], tracker: sink.recorder })).toThrow(ValidationError);
   });
 
   it('leaves the recorder alone for requests that are not the node’s RPC', async () => {

@@ -122,6 +122,9 @@ export class PresetSettleError extends Error {
   }
 }
 
+/** Fetches made by instrumentFetch: the global one is never wrapped twice (each request would count twice). */
+const instrumented = new WeakSet<object>();
+
 interface Target {
   backend: string;
   type: BackendType;
@@ -195,7 +198,7 @@ export function instrumentFetch(options: FetchInstrumentOptions): typeof fetch {
     const target = targetOf(url, method);
     if (!target) return base(input, init);
     const { backend, type, preset } = target;
-    const startedAt = performance.now();
+    let startedAt = performance.now();
     let up = 0;
     let down = 0;
     let known: number | undefined;
@@ -246,6 +249,7 @@ export function instrumentFetch(options: FetchInstrumentOptions): typeof fetch {
         } catch (error) {
           onError(new PresetSettleError(preset.name, call.operation, error));
         }
+        startedAt = performance.now(); // the call's latency leaves out the preset's own lookups
       }
     }
     const purpose = init && lookups.has(init) ? { purpose: 'size' } : {};
@@ -259,6 +263,7 @@ export function instrumentFetch(options: FetchInstrumentOptions): typeof fetch {
     const finish = async (response: Response | null, error: unknown, complete: boolean) => {
       if (ended) return;
       ended = true;
+      const durationMs = performance.now() - startedAt;
       const success = error === undefined && response !== null && response.status < 400;
       let storage: readonly StorageChange[] = [];
       if (success && call?.storesBody) storage = [{ bytes: known ?? up }];
@@ -284,7 +289,7 @@ export function instrumentFetch(options: FetchInstrumentOptions): typeof fetch {
           options.tracker ?? getDefaultRecorder(),
           backend,
           type,
-          { path, durationMs: performance.now() - startedAt, up: known ?? up, down, storage, success, metadata },
+          { path, durationMs, up: known ?? up, down, storage, success, metadata },
           onError,
         );
       }, onError);
@@ -333,6 +338,7 @@ export function instrumentFetch(options: FetchInstrumentOptions): typeof fetch {
     );
     return rebuilt(response, counted);
   };
+  instrumented.add(tracked);
   return tracked as typeof fetch;
 }
 
@@ -346,6 +352,12 @@ export function instrumentFetch(options: FetchInstrumentOptions): typeof fetch {
  */
 export function instrumentGlobalFetch(options: FetchInstrumentOptions): () => void {
   const previous = globalThis.fetch;
+  if (instrumented.has(previous)) {
+    throw new ValidationError(
+      'INVALID_OPTION',
+      'The global fetch is already instrumented by bytemeter: undo that first.',
+    );
+  }
   const tracked = instrumentFetch({ ...options, fetch: options.fetch ?? previous });
   globalThis.fetch = tracked;
   return () => {
