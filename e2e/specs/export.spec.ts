@@ -18,7 +18,7 @@ test('an export download sums to what the API reports for the same range', async
   const from = new Date(Math.floor(Date.now() / minute) * minute - 10 * minute);
   const to = new Date(Math.ceil(Date.now() / minute) * minute + 2 * minute);
   await page.goto('/export');
-  await page.getByLabel('Backend').selectOption(backendName);
+  await page.getByLabel('Backend', { exact: true }).selectOption(backendName);
   await page.getByLabel('From (UTC, optional)').fill(from.toISOString().slice(0, 16));
   await page.getByLabel('To (UTC, optional)').fill(to.toISOString().slice(0, 16));
   await page.getByLabel('Format').selectOption('ndjson');

@@ -73,9 +73,10 @@ describe('API over a real port', () => {
     );
     const lines = (await csv.text()).trim().split('\n');
     expect(lines[0]).toBe(
-      'id,timestamp,backend,backendType,resourceType,amount,operationId,path,success,durationMs,metadata',
+      'id,timestamp,backend,backendType,resourceType,amount,unit,operationId,path,success,durationMs,metadata',
     );
     expect(lines).toHaveLength(13);
+    expect(lines.slice(1).every((l) => l.split(',')[6] === 'bytes')).toBe(true);
     expect(lines.find((l) => l.startsWith('x-3,'))).toContain(`"'=cmd|""quoted, comma"""`);
 
     const ndjson = await fetch(`${api.url}/export?format=ndjson&hoursBack=1&backend=photos`);
@@ -94,6 +95,22 @@ describe('API over a real port', () => {
     expect((await json.json()) as unknown[]).toHaveLength(12);
   });
 
+  it('narrows /export by backend type, resource, result and path prefix', async () => {
+    const rows = async (query: string) => {
+      const r = await fetch(`${api.url}/export?format=ndjson&hoursBack=1&${query}`);
+      expect(r.status, query).toBe(200);
+      return (await r.text())
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { id: string });
+    };
+    expect((await rows('backendType=IPFS')).map((r) => r.id)).toEqual(['x-0', 'x-2', 'x-4', 'x-6', 'x-8', 'x-10']);
+    expect(await rows('resourceType=BANDWIDTH_UPLOAD')).toHaveLength(12);
+    expect(await rows('resourceType=api_calls')).toHaveLength(0);
+    expect(await rows('success=false')).toHaveLength(0);
+    expect((await rows('success=true&pathPrefix=%3Dcmd')).map((r) => r.id)).toEqual(['x-3']);
+  });
+
   it('refuses bad /export parameters with 400 before streaming', async () => {
     for (const query of [
       'format=xml',
@@ -104,6 +121,10 @@ describe('API over a real port', () => {
       'from=2026-11-30T00:00:00Z&to=2026-11-31T00:00:00Z',
       'from=2025-02-28T00:00:00Z&to=2025-02-30T00:00:00Z',
       'from=2026-11-27T00:00:00Z&to=2026-11-27T24:00:00Z',
+      'resourceType=BYTES',
+      'backendType=ftp',
+      'success=maybe',
+      `pathPrefix=${'x'.repeat(4097)}`,
     ]) {
       const r = await fetch(`${api.url}/export?${query}`);
       expect(r.status, query).toBe(400);

@@ -125,13 +125,17 @@ export function createBytemeterClient(options: BytemeterClientOptions): Bytemete
       return (await run(UsageSummaryQuery, variables)).usageSummary;
     },
     async *getUsage(variables = {}) {
-      const { pageSize = 500, after = null, ...filter } = variables;
+      const { pageSize = 500, after = null, ...start } = variables;
       let cursor: string | null = after;
+      // A backward start (`before`, `last`) picks the first page only; the pages after it go on to older events.
+      let filter: typeof start = start;
       for (;;) {
         const page: UsagePage = (await run(UsageQuery, { ...filter, first: pageSize, after: cursor })).usage;
         yield page;
         if (!page.pageInfo.hasNextPage || page.pageInfo.endCursor === null) return;
         cursor = page.pageInfo.endCursor;
+        const { before: _before, last: _last, ...rest } = filter;
+        filter = rest;
       }
     },
     async getBackendStatus(backend) {

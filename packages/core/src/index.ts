@@ -61,7 +61,9 @@ export {
   PRICED_RESOURCES,
   PricedResource,
   RESOURCE_TYPES,
+  RESOURCE_UNITS,
   ResourceType,
+  type ResourceUnit,
   SECOND_MS,
   toGraphQLEnum,
 } from './vocabulary.js';

@@ -53,6 +53,16 @@ export type Granularity = 'minute' | Period;
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy' | 'idle';
 export type ExportFormat = 'json' | 'csv' | 'ndjson';
 
+/** The unit every amount of a resource is counted in: whole bytes, calls, or micros of a US dollar. */
+export type ResourceUnit = 'bytes' | 'calls' | 'micros';
+export const RESOURCE_UNITS: Readonly<Record<ResourceType, ResourceUnit>> = {
+  bandwidth_upload: 'bytes',
+  bandwidth_download: 'bytes',
+  storage_used: 'bytes',
+  api_calls: 'calls',
+  operation_cost: 'micros',
+};
+
 export const BACKEND_TYPES: readonly BackendType[] = Object.values(BackendType);
 export const RESOURCE_TYPES: readonly ResourceType[] = Object.values(ResourceType);
 export const API_CALL_CLASSES: readonly ApiCallClass[] = Object.values(ApiCallClass);

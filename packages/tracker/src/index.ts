@@ -37,6 +37,7 @@ export {
 } from './default-tracker.js';
 export * from './errors.js';
 export { formatAmount, formatBytes, formatCalls, formatCount, formatDollars, formatMbps } from './format/format.js';
+export type { EventMatch } from './query/event-match.js';
 export { EXPORT_CONTENT_TYPES, type ExportQuery } from './query/export-usage.js';
 export type { BackendTotals } from './query/get-backend-totals.js';
 export type {
@@ -47,7 +48,7 @@ export type {
   FeedCursor,
 } from './query/get-event-feed.js';
 export type { SummaryQuery } from './query/get-resource-summary.js';
-export type { UsagePage, UsageQuery } from './query/get-resource-usage.js';
+export type { ResourceTotals, UsagePage, UsageQuery } from './query/get-resource-usage.js';
 export type { SeriesQuery } from './query/get-time-series.js';
 export { DEFAULT_HEALTH, type HealthThresholds } from './query/health.js';
 export {

@@ -190,7 +190,46 @@ describe('drill-down pages and export', { timeout: 30_000 }, () => {
       (e) => e.ts >= NOW - 40 * 60_000 && e.ts < NOW - 10 * 60_000 - 17,
     ],
     ['an unknown backend', { ...ALL, backend: 'nope' }, () => false],
+    // Minute edges: the count and totals come from the rollups, and must equal the raw events' all the same.
+    ['a minute-aligned range', { from: new Date(NOW - 48 * HOUR), to: new Date(NOW + 60_000) }, () => true],
+    [
+      'a minute-aligned range, one backend type and resource',
+      { from: new Date(NOW - 48 * HOUR), to: new Date(NOW + 60_000), backendType: 's3', resourceType: 'storage_used' },
+      (e) => e.backendType === 's3' && e.resourceType === 'storage_used',
+    ],
+    ['failed operations only', { ...ALL, success: false }, (e) => !e.success],
+    ['succeeded operations only', { hoursBack: 48, success: true }, (e) => e.success],
+    ['a path prefix', { ...ALL, pathPrefix: 'cats/' }, (e) => e.path?.startsWith('cats/') === true],
+    ['a non-ASCII path prefix', { ...ALL, pathPrefix: 'ключ/ф' }, (e) => e.path?.startsWith('ключ/ф') === true],
+    ['a quoted path prefix', { ...ALL, pathPrefix: 'say "' }, (e) => e.path?.startsWith('say "') === true],
+    // Case-sensitive and without wildcards on every dialect (a LIKE would match these).
+    ['a prefix in another case', { ...ALL, pathPrefix: 'CATS/' }, () => false],
+    ['a prefix of LIKE wildcards', { ...ALL, pathPrefix: '_' }, () => false],
+    ['a prefix of a percent sign', { ...ALL, pathPrefix: '%' }, () => false],
+    ['an empty prefix (no filter)', { ...ALL, pathPrefix: '' }, () => true],
+    [
+      'backend, failed and prefix together',
+      { ...ALL, backend: 'photos', success: false, pathPrefix: '=' },
+      (e) => e.backend === 'photos' && !e.success && e.path?.startsWith('=') === true,
+    ],
   ];
+
+  /** Sum, count, min and max per resource of the expected events, as the page's totals must say. */
+  const totalsOf = (list: Recorded[]) =>
+    RESOURCES.flatMap((resourceType) => {
+      const amounts = list.filter((e) => e.resourceType === resourceType).map((e) => e.amount);
+      if (amounts.length === 0) return [];
+      const totalAmount = amounts.reduce((a, b) => a + b, 0);
+      return [
+        {
+          resourceType,
+          totalAmount,
+          operationCount: amounts.length,
+          minAmount: Math.min(...amounts),
+          maxAmount: Math.max(...amounts),
+        },
+      ];
+    });
 
   for (const [name, q, keep] of FILTERS) {
     it(`pages through ${name}: newest first, every event once, constant totalCount`, async () => {
@@ -202,8 +241,82 @@ describe('drill-down pages and export', { timeout: 30_000 }, () => {
         expect(totals).toEqual([expected.length]);
         expect(pages).toBe(Math.max(1, Math.ceil(expected.length / limit)));
       }
+      const page = await t.getResourceUsage({ ...q, limit: 5 });
+      expect(page.totals.map(({ avgAmount, formattedAmount, ...rest }) => rest)).toEqual(totalsOf(expected));
+    });
+
+    it(`pages backward through ${name} from the oldest end: the same events, the same pages`, async () => {
+      const expected = events.filter(keep).sort(newestFirst);
+      for (const limit of [7, 100]) {
+        let page = await t.getResourceUsage({ ...q, limit, fromEnd: true });
+        expect(page.nextCursor).toBeNull();
+        const seen = [...page.events];
+        while (page.prevCursor) {
+          page = await t.getResourceUsage({ ...q, limit, before: page.prevCursor });
+          expect(page.events).toHaveLength(page.prevCursor ? limit : page.events.length);
+          expect(page.nextCursor).not.toBeNull();
+          seen.unshift(...page.events);
+        }
+        expect(seen.map((e) => e.id)).toEqual(expected.map((e) => e.id));
+        // The oldest page holds the `limit` oldest events, newest first.
+        const oldest = await t.getResourceUsage({ ...q, limit, fromEnd: true });
+        expect(oldest.events.map((e) => e.id)).toEqual(expected.slice(-limit).map((e) => e.id));
+      }
+      // Forward then back: the second page's prevCursor leads to exactly the first page.
+      const one = await t.getResourceUsage({ ...q, limit: 7 });
+      expect(one.prevCursor).toBeNull();
+      if (one.nextCursor) {
+        const two = await t.getResourceUsage({ ...q, limit: 7, cursor: one.nextCursor });
+        expect(two.prevCursor).not.toBeNull();
+        const back = await t.getResourceUsage({ ...q, limit: 7, before: two.prevCursor! });
+        expect(back.events.map((e) => e.id)).toEqual(one.events.map((e) => e.id));
+        expect(back.prevCursor).toBeNull();
+        expect(back.nextCursor).toBe(one.nextCursor);
+      }
     });
   }
+
+  it('refuses bad filters and paging with a typed error', async () => {
+    const bad: [UsageQuery, string][] = [
+      [{ success: 'no' as unknown as boolean }, 'INVALID_OPTION'],
+      [{ pathPrefix: 5 as unknown as string }, 'INVALID_OPTION'],
+      [{ pathPrefix: 'x'.repeat(4097) }, 'INVALID_OPTION'],
+      [{ fromEnd: true, before: 'MTox' }, 'INVALID_OPTION'],
+      [{ cursor: 'MTox', before: 'MTox' }, 'INVALID_OPTION'],
+      [{ before: 'not a cursor' }, 'INVALID_CURSOR'],
+    ];
+    for (const [q, code] of bad) await expect(t.getResourceUsage(q)).rejects.toMatchObject({ code });
+    expect(() => t.exportUsage({ format: 'csv', resourceType: 'nope' as ResourceType })).toThrow(
+      expect.objectContaining({ code: 'INVALID_RESOURCE_TYPE' }),
+    );
+    expect(() => t.exportUsage({ format: 'csv', success: 1 as unknown as boolean })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+  });
+
+  it('exports by resource, backend type, result and path prefix', async () => {
+    const expected = [...events].sort((a, b) => a.ts - b.ts || a.order - b.order).map(toExported);
+    const cases: [Partial<UsageQuery>, (e: ReturnType<typeof toExported>) => boolean][] = [
+      [{ resourceType: 'api_calls' }, (e) => e.resourceType === 'api_calls'],
+      [
+        { backendType: 's3', resourceType: 'storage_used' },
+        (e) => e.backendType === 's3' && e.resourceType === 'storage_used',
+      ],
+      [{ success: false }, (e) => !e.success],
+      [{ pathPrefix: 'ключ' }, (e) => e.path?.startsWith('ключ') === true],
+      [
+        { backend: 'pins', success: true, pathPrefix: 'a,' },
+        (e) => e.backend === 'pins' && e.success && e.path?.startsWith('a,') === true,
+      ],
+    ];
+    for (const [filter, keep] of cases) {
+      const json = JSON.parse(await drain(t.exportUsage({ format: 'json', ...ALL, ...filter })));
+      expect(json).toEqual(expected.filter(keep));
+      expect(json.length).toBeGreaterThan(0);
+      const csv = parseCsv(await drain(t.exportUsage({ format: 'csv', ...ALL, ...filter })));
+      expect(csv).toHaveLength(json.length + 1);
+    }
+  });
 
   it('reads back every field as recorded', async () => {
     const { seen } = await walk(t, ALL, 1000);
@@ -251,6 +364,7 @@ describe('drill-down pages and export', { timeout: 30_000 }, () => {
       'backendType',
       'resourceType',
       'amount',
+      'unit',
       'operationId',
       'path',
       'success',
@@ -273,12 +387,19 @@ describe('drill-down pages and export', { timeout: 30_000 }, () => {
     };
     rows.slice(1).forEach((row, i) => {
       const e = expected[i]!;
-      expect(row).toEqual(header.map((column) => cell(e[column as keyof typeof e])));
+      const unit = {
+        bandwidth_upload: 'bytes',
+        bandwidth_download: 'bytes',
+        storage_used: 'bytes',
+        api_calls: 'calls',
+        operation_cost: 'micros',
+      }[e.resourceType];
+      expect(row).toEqual(header.map((column) => (column === 'unit' ? unit : cell(e[column as keyof typeof e]))));
     });
     // Spot checks that the quoting was exercised.
-    expect(rows.some((r) => r[7] === 'two lines, "quoted"')).toBe(true);
-    expect(rows.some((r) => r[7] === 'say "hi".txt')).toBe(true);
-    expect(rows.some((r) => r[7] === "'=SUM(A1:A9)")).toBe(true);
+    expect(rows.some((r) => r[8] === 'two lines, "quoted"')).toBe(true);
+    expect(rows.some((r) => r[8] === 'say "hi".txt')).toBe(true);
+    expect(rows.some((r) => r[8] === "'=SUM(A1:A9)")).toBe(true);
     expect(rows.some((r) => r[5]!.startsWith('-'))).toBe(true);
   });
 

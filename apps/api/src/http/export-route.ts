@@ -1,7 +1,9 @@
+import { BACKEND_TYPES, type BackendType, RESOURCE_TYPES, type ResourceType } from '@bytemeter/core';
 import {
   BytemeterError,
   EXPORT_FORMATS,
   type ExportFormat,
+  type ExportQuery,
   type ResourceTracker,
   ValidationError,
 } from '@bytemeter/tracker';
@@ -33,11 +35,53 @@ function parseParams(url: URL) {
   }
   const hoursBack = p.has('hoursBack') ? Number(p.get('hoursBack')) : 168;
   const backend = p.get('backend');
-  return { format, range, hoursBack, backend };
+  return { format, range, hoursBack, backend, filters: parseFilters(p) };
+}
+
+/** A word of a vocabulary list in either spelling (`API_CALLS` or `api_calls`); anything else is refused. */
+function word<T extends string>(
+  p: URLSearchParams,
+  name: string,
+  list: readonly T[],
+  code: 'INVALID_BACKEND_TYPE' | 'INVALID_RESOURCE_TYPE',
+): T | undefined {
+  const raw = p.get(name);
+  if (raw === null) return undefined;
+  const value = raw.toLowerCase() as T;
+  if (!list.includes(value)) {
+    throw new ValidationError(
+      code,
+      `${name} must be one of ${list.map((w) => w.toUpperCase()).join(', ')}; got ${JSON.stringify(raw.slice(0, 40))}.`,
+    );
+  }
+  return value;
+}
+
+/** The same narrowing filters as the GraphQL `export` field: backendType, resourceType, success, pathPrefix. */
+function parseFilters(
+  p: URLSearchParams,
+): Pick<ExportQuery, 'backendType' | 'resourceType' | 'success' | 'pathPrefix'> {
+  const backendType = word<BackendType>(p, 'backendType', BACKEND_TYPES, 'INVALID_BACKEND_TYPE');
+  const resourceType = word<ResourceType>(p, 'resourceType', RESOURCE_TYPES, 'INVALID_RESOURCE_TYPE');
+  const success = p.get('success');
+  if (success !== null && success !== 'true' && success !== 'false') {
+    throw new ValidationError(
+      'INVALID_OPTION',
+      `success must be true or false; got ${JSON.stringify(success.slice(0, 40))}.`,
+    );
+  }
+  const pathPrefix = p.get('pathPrefix');
+  return {
+    ...(backendType ? { backendType } : {}),
+    ...(resourceType ? { resourceType } : {}),
+    ...(success !== null ? { success: success === 'true' } : {}),
+    ...(pathPrefix !== null ? { pathPrefix } : {}),
+  };
 }
 
 /**
- * GET /export?format=csv|ndjson|json&hoursBack=168 (or &from=…&to=… RFC 3339) [&backend=N]: the tracker's
+ * GET /export?format=csv|ndjson|json&hoursBack=168 (or &from=…&to=… RFC 3339) [&backend=N]
+ * [&backendType=S3] [&resourceType=API_CALLS] [&success=false] [&pathPrefix=cats/]: the tracker's
  * export stream as a download. Bad parameters get 400 with a BAD_USER_INPUT body before anything streams.
  */
 export async function exportResponse(tracker: ResourceTracker, url: URL, fetchAPI: FetchAPI): Promise<Response> {
@@ -52,7 +96,7 @@ export async function exportResponse(tracker: ResourceTracker, url: URL, fetchAP
     filename = exportFilename(format, from, to);
     const query = params.range ? { from, to, format } : { hoursBack: params.hoursBack, format };
     iterator = tracker
-      .exportUsage({ ...query, ...(params.backend !== null ? { backend: params.backend } : {}) })
+      .exportUsage({ ...query, ...params.filters, ...(params.backend !== null ? { backend: params.backend } : {}) })
       [Symbol.asyncIterator]();
     // Pull the first chunk now, so a refused query is a 400 and not a broken download.
     first = await iterator.next();

@@ -2,7 +2,7 @@ import type { ExportFormat } from '@bytemeter/tracker';
 import { builder } from '../builder.js';
 import { apiError } from '../errors.js';
 import { EXPORT_INLINE_CAP, exportContentType, exportFilename, exportRange } from '../export-file.js';
-import { ExportFormatEnum } from './enums.js';
+import { BackendTypeEnum, ExportFormatEnum, ResourceTypeEnum } from './enums.js';
 import { TimeRange } from './scalars.js';
 
 interface ExportResult {
@@ -32,6 +32,12 @@ builder.queryField('export', (t) =>
       range: t.arg({ type: TimeRange }),
       format: t.arg({ type: ExportFormatEnum, defaultValue: 'json' }),
       backend: t.arg.string(),
+      backendType: t.arg({ type: BackendTypeEnum }),
+      resourceType: t.arg({ type: ResourceTypeEnum, description: 'Only events of this resource.' }),
+      success: t.arg.boolean({ description: 'Only events of operations that succeeded (true) or failed (false).' }),
+      pathPrefix: t.arg.string({
+        description: 'Only events whose path starts with this text (exact, case-sensitive, no wildcards).',
+      }),
     },
     resolve: async (_root, args, ctx) => {
       const format = args.format ?? 'json';
@@ -40,6 +46,10 @@ builder.queryField('export', (t) =>
         from,
         to,
         ...(args.backend != null ? { backend: args.backend } : {}),
+        ...(args.backendType ? { backendType: args.backendType } : {}),
+        ...(args.resourceType ? { resourceType: args.resourceType } : {}),
+        ...(args.success != null ? { success: args.success } : {}),
+        ...(args.pathPrefix != null ? { pathPrefix: args.pathPrefix } : {}),
       };
       const { totalCount } = await ctx.tracker.getResourceUsage({ ...query, limit: 1 });
       if (totalCount > ctx.exportCap) {

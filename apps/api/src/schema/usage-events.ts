@@ -2,6 +2,7 @@ import { MAX_BATCH_EVENTS, type UsageEvent, type UsagePage } from '@bytemeter/tr
 import { builder } from '../builder.js';
 import { BackendTypeEnum, ResourceTypeEnum } from './enums.js';
 import { TimeRange } from './scalars.js';
+import { ResourceUsageRef } from './usage-summary.js';
 
 export const UsageEventRef = builder.objectRef<UsageEvent>('UsageEvent').implement({
   fields: (t) => ({
@@ -25,10 +26,24 @@ export const UsageEventRef = builder.objectRef<UsageEvent>('UsageEvent').impleme
   }),
 });
 
-const PageInfoRef = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+}
+
+const PageInfoRef = builder.objectRef<PageInfo>('PageInfo').implement({
   fields: (t) => ({
     hasNextPage: t.exposeBoolean('hasNextPage'),
     endCursor: t.exposeString('endCursor', { nullable: true }),
+    hasPreviousPage: t.exposeBoolean('hasPreviousPage', {
+      description: 'Newer events exist before this page: pass startCursor as `before` to get them.',
+    }),
+    startCursor: t.exposeString('startCursor', {
+      nullable: true,
+      description: "The first event's cursor when hasPreviousPage, else null.",
+    }),
   }),
 });
 
@@ -38,9 +53,20 @@ const UsageEventConnectionRef = builder.objectRef<UsagePage>('UsageEventConnecti
     nodes: t.field({ type: [UsageEventRef], resolve: (p) => p.events }),
     pageInfo: t.field({
       type: PageInfoRef,
-      resolve: (p) => ({ hasNextPage: p.nextCursor !== null, endCursor: p.nextCursor }),
+      resolve: (p) => ({
+        hasNextPage: p.nextCursor !== null,
+        endCursor: p.nextCursor,
+        hasPreviousPage: p.prevCursor !== null,
+        startCursor: p.prevCursor,
+      }),
     }),
     totalCount: t.expose('totalCount', { type: 'SafeInt' }),
+    totals: t.field({
+      type: [ResourceUsageRef],
+      description:
+        'Per resource, over every event the filters match (not only this page): sum, count, min and max. Read in the same query as totalCount.',
+      resolve: (p) => p.totals,
+    }),
   }),
 });
 
@@ -48,7 +74,10 @@ builder.queryField('usage', (t) =>
   t.field({
     type: UsageEventConnectionRef,
     description:
-      'Individual events, newest first: the last `hoursBack` hours, or `range` when given. `first` is 1 to 1000.',
+      'Individual events, newest first: the last `hoursBack` hours, or `range` when given. `first` is 1 to 1000. ' +
+      'Pages are keyset cursors, stable while events land: `after` an endCursor goes to older events, `before` a ' +
+      'startCursor to newer ones, `last` without `before` jumps to the oldest events. `after` with `before` or ' +
+      '`last` is refused (BAD_USER_INPUT, trackerCode INVALID_OPTION).',
     args: {
       backend: t.arg.string(),
       backendType: t.arg({ type: BackendTypeEnum }),
@@ -57,6 +86,14 @@ builder.queryField('usage', (t) =>
       range: t.arg({ type: TimeRange }),
       first: t.arg.int({ defaultValue: 100 }),
       after: t.arg.string(),
+      success: t.arg.boolean({ description: 'Only events of operations that succeeded (true) or failed (false).' }),
+      pathPrefix: t.arg.string({
+        description: 'Only events whose path starts with this text (exact, case-sensitive, no wildcards).',
+      }),
+      last: t.arg.int({
+        description: 'Page size going backward (1 to 1000): with `before`, the events just newer; alone, the oldest.',
+      }),
+      before: t.arg.string({ description: 'A startCursor: the page of events just newer than it.' }),
     },
     resolve: (_root, args, ctx) =>
       ctx.tracker.getResourceUsage({
@@ -64,8 +101,12 @@ builder.queryField('usage', (t) =>
         ...(args.backend != null ? { backend: args.backend } : {}),
         ...(args.backendType ? { backendType: args.backendType } : {}),
         ...(args.resourceType ? { resourceType: args.resourceType } : {}),
-        limit: args.first ?? 100,
+        ...(args.success != null ? { success: args.success } : {}),
+        ...(args.pathPrefix != null ? { pathPrefix: args.pathPrefix } : {}),
+        limit: args.last ?? args.first ?? 100,
         ...(args.after != null ? { cursor: args.after } : {}),
+        ...(args.before != null ? { before: args.before } : {}),
+        ...(args.last != null && args.before == null ? { fromEnd: true } : {}),
       }),
   }),
 );

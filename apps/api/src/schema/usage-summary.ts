@@ -34,7 +34,7 @@ function resourcesOf(resources: Partial<Record<ResourceType, ResourceStats>>): R
   return list;
 }
 
-const ResourceUsageRef = builder.objectRef<ResourceUsage>('ResourceUsage').implement({
+export const ResourceUsageRef = builder.objectRef<ResourceUsage>('ResourceUsage').implement({
   fields: (t) => ({
     resourceType: t.expose('resourceType', { type: ResourceTypeEnum }),
     totalAmount: t.expose('totalAmount', { type: 'SafeInt', description: 'Sum of amounts in the range.' }),

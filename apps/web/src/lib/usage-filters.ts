@@ -11,7 +11,14 @@ export interface UsageFilters {
   hoursBack: number;
   /** An explicit range (instants) overrides hoursBack when both ends are given. */
   range?: { from: string; to: string };
+  /** Only failed (false) or only successful (true) operations; from `result=failed|ok`. */
+  success?: boolean;
+  /** Only events whose path starts with this text (exact, case-sensitive); from `path`. */
+  pathPrefix?: string;
 }
+
+/** The result filter's URL words and what they ask the API for. */
+export const RESULT_CHOICES = { failed: false, ok: true } as const;
 
 type Params = Record<string, string | string[] | undefined>;
 
@@ -27,12 +34,16 @@ export function parseUsageFilters(params: Params, timeZone = 'UTC'): UsageFilter
   const hours = Number(first(params.hours));
   const from = zonedLocalToIso(first(params.from), timeZone);
   const to = zonedLocalToIso(first(params.to), timeZone);
+  const result = first(params.result);
+  const pathPrefix = first(params.path) || undefined;
   return {
     ...(backend ? { backend } : {}),
     ...(BACKEND_TYPES.includes(type as BackendType) ? { backendType: type as BackendType } : {}),
     ...(RESOURCE_TYPES.includes(resource as ResourceType) ? { resourceType: resource as ResourceType } : {}),
     hoursBack: (HOURS_CHOICES as readonly number[]).includes(hours) ? hours : 24,
     ...(from && to && from < to ? { range: { from, to } } : {}),
+    ...(result === 'failed' || result === 'ok' ? { success: RESULT_CHOICES[result] } : {}),
+    ...(pathPrefix ? { pathPrefix } : {}),
   };
 }
 
@@ -47,5 +58,7 @@ export function filterQuery(f: UsageFilters, timeZone = 'UTC'): URLSearchParams 
     q.set('from', isoToZonedLocal(f.range.from, timeZone));
     q.set('to', isoToZonedLocal(f.range.to, timeZone));
   }
+  if (f.success !== undefined) q.set('result', f.success ? 'ok' : 'failed');
+  if (f.pathPrefix) q.set('path', f.pathPrefix);
   return q;
 }

@@ -90,17 +90,23 @@ export function remoteReader(client: BytemeterClient, clock: () => number = Date
         backend: backendOf(q) ?? null,
         backendType: q.backendType ? upper(q.backendType) : null,
         resourceType: q.resourceType ? upper(q.resourceType) : null,
+        success: q.success ?? null,
+        pathPrefix: q.pathPrefix ?? null,
         pageSize: q.limit ?? 100,
         after: q.cursor ?? null,
+        before: q.before ?? null,
+        ...(q.fromEnd && !q.before ? { last: q.limit ?? 100 } : {}),
       });
       const first = await pages.next();
       await pages.return?.();
-      if (first.done) return { events: [], nextCursor: null, totalCount: 0 };
+      if (first.done) return { events: [], nextCursor: null, prevCursor: null, totalCount: 0, totals: [] };
       const page = first.value;
       return {
         events: page.nodes.map(toTrackerEvent),
         nextCursor: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null,
+        prevCursor: page.pageInfo.hasPreviousPage ? page.pageInfo.startCursor : null,
         totalCount: page.totalCount,
+        totals: page.totals.map((t) => ({ ...t, resourceType: lower<ResourceType>(t.resourceType) })),
       };
     },
 
@@ -117,6 +123,10 @@ export function remoteReader(client: BytemeterClient, clock: () => number = Date
             format: q.format,
             ...(r ? { range: r } : { hoursBack: q.hoursBack ?? 168 }),
             ...(backendOf(q) !== undefined ? { backend: backendOf(q) } : {}),
+            ...(q.backendType ? { backendType: upper(q.backendType) } : {}),
+            ...(q.resourceType ? { resourceType: upper(q.resourceType) } : {}),
+            ...(q.success !== undefined ? { success: q.success } : {}),
+            ...(q.pathPrefix !== undefined ? { pathPrefix: q.pathPrefix } : {}),
           });
           yield* stream;
         },

@@ -58,6 +58,10 @@ export const UsageQuery = graphql(
     $range: TimeRange
     $first: Int
     $after: String
+    $success: Boolean
+    $pathPrefix: String
+    $last: Int
+    $before: String
   ) {
     usage(
       backend: $backend
@@ -67,6 +71,10 @@ export const UsageQuery = graphql(
       range: $range
       first: $first
       after: $after
+      success: $success
+      pathPrefix: $pathPrefix
+      last: $last
+      before: $before
     ) {
       nodes {
         ...UsageEventFields
@@ -74,8 +82,19 @@ export const UsageQuery = graphql(
       pageInfo {
         hasNextPage
         endCursor
+        hasPreviousPage
+        startCursor
       }
       totalCount
+      totals {
+        resourceType
+        totalAmount
+        operationCount
+        avgAmount
+        minAmount
+        maxAmount
+        formattedAmount
+      }
     }
   }
 `,
@@ -152,8 +171,26 @@ export const TimeSeriesQuery = graphql(`
 `);
 
 export const ExportQuery = graphql(`
-  query Export($hoursBack: Int, $range: TimeRange, $format: ExportFormat, $backend: String) {
-    export(hoursBack: $hoursBack, range: $range, format: $format, backend: $backend) {
+  query Export(
+    $hoursBack: Int
+    $range: TimeRange
+    $format: ExportFormat
+    $backend: String
+    $backendType: BackendType
+    $resourceType: ResourceType
+    $success: Boolean
+    $pathPrefix: String
+  ) {
+    export(
+      hoursBack: $hoursBack
+      range: $range
+      format: $format
+      backend: $backend
+      backendType: $backendType
+      resourceType: $resourceType
+      success: $success
+      pathPrefix: $pathPrefix
+    ) {
       format
       filename
       contentType

@@ -695,6 +695,27 @@ const introspection = {
             args: [],
             isDeprecated: false,
           },
+          {
+            name: 'hasPreviousPage',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'Boolean',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'startCursor',
+            type: {
+              kind: 'SCALAR',
+              name: 'String',
+            },
+            args: [],
+            isDeprecated: false,
+          },
         ],
         interfaces: [],
       },
@@ -806,6 +827,13 @@ const introspection = {
                 },
               },
               {
+                name: 'backendType',
+                type: {
+                  kind: 'ENUM',
+                  name: 'BackendType',
+                },
+              },
+              {
                 name: 'format',
                 type: {
                   kind: 'ENUM',
@@ -822,10 +850,31 @@ const introspection = {
                 defaultValue: '168',
               },
               {
+                name: 'pathPrefix',
+                type: {
+                  kind: 'SCALAR',
+                  name: 'String',
+                },
+              },
+              {
                 name: 'range',
                 type: {
                   kind: 'INPUT_OBJECT',
                   name: 'TimeRange',
+                },
+              },
+              {
+                name: 'resourceType',
+                type: {
+                  kind: 'ENUM',
+                  name: 'ResourceType',
+                },
+              },
+              {
+                name: 'success',
+                type: {
+                  kind: 'SCALAR',
+                  name: 'Boolean',
                 },
               },
             ],
@@ -934,6 +983,13 @@ const introspection = {
                 },
               },
               {
+                name: 'before',
+                type: {
+                  kind: 'SCALAR',
+                  name: 'String',
+                },
+              },
+              {
                 name: 'first',
                 type: {
                   kind: 'SCALAR',
@@ -950,6 +1006,20 @@ const introspection = {
                 defaultValue: '24',
               },
               {
+                name: 'last',
+                type: {
+                  kind: 'SCALAR',
+                  name: 'Int',
+                },
+              },
+              {
+                name: 'pathPrefix',
+                type: {
+                  kind: 'SCALAR',
+                  name: 'String',
+                },
+              },
+              {
                 name: 'range',
                 type: {
                   kind: 'INPUT_OBJECT',
@@ -961,6 +1031,13 @@ const introspection = {
                 type: {
                   kind: 'ENUM',
                   name: 'ResourceType',
+                },
+              },
+              {
+                name: 'success',
+                type: {
+                  kind: 'SCALAR',
+                  name: 'Boolean',
                 },
               },
             ],
@@ -1599,6 +1676,24 @@ const introspection = {
               ofType: {
                 kind: 'SCALAR',
                 name: 'SafeInt',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'totals',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'OBJECT',
+                    name: 'ResourceUsage',
+                  },
+                },
               },
             },
             args: [],

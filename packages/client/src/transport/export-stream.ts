@@ -1,12 +1,20 @@
 import { type GraphQLErrorItem, GraphQLRequestError, HttpError, NetworkError } from '../errors.js';
 import { authHeaders, type Connection } from './connection.js';
 
-/** What to export: the last `hoursBack` hours (default 168) or `range`, in one format, optionally one backend. */
+/** What to export: the last `hoursBack` hours (default 168) or `range`, in one format, optionally narrowed. */
 export interface ExportOptions {
   format?: 'json' | 'csv' | 'ndjson';
   hoursBack?: number;
   range?: { from: string | Date; to: string | Date };
   backend?: string;
+  /** GraphQL spelling (`S3`); the lower-case word works too. */
+  backendType?: string;
+  /** Only events of this resource, GraphQL spelling (`API_CALLS`); the lower-case word works too. */
+  resourceType?: string;
+  /** Only events of operations that succeeded (true) or failed (false). */
+  success?: boolean;
+  /** Only events whose path starts with this text (exact, case-sensitive). */
+  pathPrefix?: string;
   signal?: AbortSignal;
 }
 
@@ -33,6 +41,10 @@ export async function openExportStream(connection: Connection, options: ExportOp
     url.searchParams.set('hoursBack', String(options.hoursBack));
   }
   if (options.backend !== undefined) url.searchParams.set('backend', options.backend);
+  if (options.backendType !== undefined) url.searchParams.set('backendType', options.backendType);
+  if (options.resourceType !== undefined) url.searchParams.set('resourceType', options.resourceType);
+  if (options.success !== undefined) url.searchParams.set('success', String(options.success));
+  if (options.pathPrefix !== undefined) url.searchParams.set('pathPrefix', options.pathPrefix);
   let response: Response;
   try {
     // No time limit here: a long export may legitimately stream for minutes.

@@ -5,8 +5,9 @@ import { decodeEventKey } from '../ids/event-key.js';
 import { toIso } from '../time/zone.js';
 import { RESOURCE_BY_CODE, type UsageEvent } from '../types.js';
 import type { BackendRow } from './backends.js';
+import type { EventMatch } from './event-match.js';
 
-export interface EventFilter {
+export interface EventFilter extends EventMatch {
   from: number;
   to: number;
   backendIds?: readonly number[];
@@ -18,6 +19,13 @@ export function eventsQuery(db: Kysely<Database>, f: EventFilter) {
   let q = db.selectFrom('events').where('ts', '>=', f.from).where('ts', '<', f.to);
   if (f.backendIds) q = q.where('backend_id', 'in', f.backendIds);
   if (f.resource !== undefined) q = q.where('resource', '=', f.resource);
+  if (f.success !== undefined) q = q.where('success', '=', f.success ? 1 : 0);
+  if (f.pathPrefix !== undefined) {
+    // A prefix compare both SQL dialects run alike: LIKE is case-insensitive in SQLite and not in
+    // PostgreSQL, and would need its wildcards escaped. substr counts characters (code points) in both.
+    const length = [...f.pathPrefix].length;
+    q = q.where(sql<string>`substr(${sql.ref('path')}, 1, ${sql.lit(length)})`, '=', f.pathPrefix);
+  }
   return q;
 }
 
@@ -61,5 +69,3 @@ export function toUsageEvent(row: EventRow, backends: ReadonlyMap<number, Backen
     reportedLevel: row.reported_level === null ? null : Number(row.reported_level),
   };
 }
-
-export const countAll = sql<number>`count(*)`;

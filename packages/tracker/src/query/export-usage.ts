@@ -1,18 +1,31 @@
-import { escapeControlChars } from '@bytemeter/core';
+import { escapeControlChars, RESOURCE_UNITS } from '@bytemeter/core';
 import type { Kysely } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
 import { decodeEventKey } from '../ids/event-key.js';
+import { assertBackendType, assertResourceType } from '../record/validate.js';
 import { toIso } from '../time/zone.js';
-import { EXPORT_FORMATS, type ExportFormat, RESOURCE_BY_CODE, type UsageEvent } from '../types.js';
+import {
+  type BackendType,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  RESOURCE_BY_CODE,
+  RESOURCE_CODE,
+  type ResourceType,
+  type UsageEvent,
+} from '../types.js';
 import type { BackendFilter } from './backend-filter.js';
 import { type BackendRow, loadBackends, selectBackends } from './backends.js';
+import { type EventMatch, resolveEventMatch } from './event-match.js';
 import { type EventFilter, type EventRow, eventsQuery, selectEventColumns, toUsageEvent } from './event-rows.js';
 import { type RangeQuery, resolveRange } from './range.js';
 
-export interface ExportQuery extends RangeQuery, BackendFilter {
+export interface ExportQuery extends RangeQuery, BackendFilter, EventMatch {
   format: ExportFormat;
+  backendType?: BackendType;
+  /** Only events of this resource. */
+  resourceType?: ResourceType;
 }
 
 /** Rows read per page; memory stays flat however many events are exported. */
@@ -25,6 +38,8 @@ export const CSV_COLUMNS = [
   'backendType',
   'resourceType',
   'amount',
+  // The amount's unit (bytes, calls or micros), so a spreadsheet never sums bytes with calls.
+  'unit',
   'operationId',
   'path',
   'success',
@@ -38,11 +53,14 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   ndjson: 'application/x-ndjson',
 };
 
-export function resolveExport(q: ExportQuery, now: number) {
+/** Checks an export query (throws ValidationError, reads nothing): its range and its match filters. */
+export function resolveExport(q: ExportQuery, now: number): { from: number; to: number } & EventMatch {
   if (q === null || typeof q !== 'object' || !EXPORT_FORMATS.includes(q.format)) {
     throw new ValidationError('INVALID_FORMAT', `format must be one of ${EXPORT_FORMATS.join(', ')}.`);
   }
-  return resolveRange(q, now, 168);
+  if (q.backendType !== undefined) assertBackendType(q.backendType);
+  if (q.resourceType !== undefined) assertResourceType(q.resourceType);
+  return { ...resolveRange(q, now, 168), ...resolveEventMatch(q) };
 }
 
 type ReadPlan = <T>(plan: () => Plan<T>) => Promise<T>;
@@ -55,14 +73,15 @@ export async function* exportUsageStream(
   db: Kysely<Database>,
   read: ReadPlan,
   q: ExportQuery,
-  range: { from: number; to: number },
+  range: { from: number; to: number } & EventMatch,
 ): AsyncGenerator<string> {
   const all = await read(() => loadBackends(db));
-  const backends = selectBackends(all, q.backend);
+  const backends = selectBackends(all, q.backend, q.backendType);
   const byId = new Map<number, BackendRow>(all.map((b) => [b.id, b]));
   const filter: EventFilter = {
     ...range,
-    ...(q.backend !== undefined ? { backendIds: backends.map((b) => b.id) } : {}),
+    ...(q.backend !== undefined || q.backendType !== undefined ? { backendIds: backends.map((b) => b.id) } : {}),
+    ...(q.resourceType !== undefined ? { resource: RESOURCE_CODE[q.resourceType] } : {}),
   };
   const format = q.format;
   const backendJson = new Map(all.map((b) => [b.id, `"backend":${JSON.stringify(b.name)},"backendType":"${b.type}"`]));
@@ -147,7 +166,7 @@ function exportObject(e: UsageEvent) {
 }
 
 function csvLine(e: UsageEvent): string {
-  const o = exportObject(e);
+  const o = { ...exportObject(e), unit: RESOURCE_UNITS[e.resourceType] };
   return CSV_COLUMNS.map((c) => {
     const v = o[c];
     if (v === null || v === undefined) return '';

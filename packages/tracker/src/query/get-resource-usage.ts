@@ -1,34 +1,58 @@
-import type { Kysely } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
+import { formatAmount } from '../format/format.js';
 import { decodeCursor, encodeCursor } from '../ids/cursor.js';
 import { assertBackendType, assertResourceType } from '../record/validate.js';
 import { type Resolution, snapEdge } from '../rollup/grains.js';
-import { type BackendType, RESOURCE_CODE, type ResourceType, type UsageEvent } from '../types.js';
-import { countInRange } from './aggregate.js';
+import {
+  type BackendType,
+  RESOURCE_CODE,
+  RESOURCE_TYPES,
+  type ResourceStats,
+  type ResourceType,
+  type UsageEvent,
+} from '../types.js';
+import { aggregateRanges, cellResource } from './aggregate.js';
 import type { BackendFilter } from './backend-filter.js';
 import { loadBackends, selectBackends } from './backends.js';
-import { countAll, type EventFilter, eventsQuery, selectEventColumns, toUsageEvent } from './event-rows.js';
+import { type EventMatch, resolveEventMatch } from './event-match.js';
+import { type EventFilter, eventsQuery, selectEventColumns, toUsageEvent } from './event-rows.js';
 import { shapedQuery } from './query-shapes.js';
 import { type RangeQuery, resolveRange } from './range.js';
 
 export const MAX_PAGE = 1000;
 
-export interface UsageQuery extends RangeQuery, BackendFilter {
+export interface UsageQuery extends RangeQuery, BackendFilter, EventMatch {
   backendType?: BackendType;
   resourceType?: ResourceType;
   limit?: number;
+  /** Continue towards older events: the page just after this cursor (a `nextCursor`). */
   cursor?: string;
+  /** Go back towards newer events: the `limit` events just before this cursor (a `prevCursor`). */
+  before?: string;
+  /** The page at the oldest end: the `limit` oldest matching events (still listed newest first). */
+  fromEnd?: boolean;
 }
+
+/** Sum, count, min and max of one resource over every event the filters match (not only the page). */
+export type ResourceTotals = ResourceStats & { resourceType: ResourceType };
 
 export interface UsagePage {
   events: UsageEvent[];
+  /** Cursor for the next (older) page; null on the last page. */
   nextCursor: string | null;
+  /** Cursor for the previous (newer) page, to pass as `before`; null on the first page. */
+  prevCursor: string | null;
   totalCount: number;
+  /** Per resource, in RESOURCE_TYPES order, over all matching events. */
+  totals: ResourceTotals[];
 }
 
-/** Validates a drill-down query; throws ValidationError. */
+type Key = { ts: number; id: number };
+
+/** Validates a drill-down query; throws ValidationError and reads nothing. */
 export function resolveUsageQuery(q: UsageQuery, now: number) {
   if (q.backendType !== undefined) assertBackendType(q.backendType);
   if (q.resourceType !== undefined) assertResourceType(q.resourceType);
@@ -39,47 +63,114 @@ export function resolveUsageQuery(q: UsageQuery, now: number) {
       `limit must be an integer from 1 to ${MAX_PAGE}; got ${String(limit)}.`,
     );
   }
-  const cursor = q.cursor === undefined || q.cursor === null ? null : decodeCursor(q.cursor);
-  return { ...resolveRange(q, now, 24), limit, cursor };
+  if (q.fromEnd !== undefined && typeof q.fromEnd !== 'boolean') {
+    throw new ValidationError('INVALID_OPTION', 'fromEnd must be a boolean.', 'fromEnd');
+  }
+  const given = (v: string | undefined | null): v is string => v !== undefined && v !== null;
+  const directions = [given(q.cursor), given(q.before), q.fromEnd === true].filter(Boolean).length;
+  if (directions > 1) {
+    throw new ValidationError(
+      'INVALID_OPTION',
+      'Give at most one of cursor (older page), before (newer page) and fromEnd (oldest page).',
+    );
+  }
+  return {
+    ...resolveRange(q, now, 24),
+    ...resolveEventMatch(q),
+    limit,
+    after: given(q.cursor) ? decodeCursor(q.cursor) : null,
+    before: given(q.before) ? decodeCursor(q.before) : null,
+    fromEnd: q.fromEnd === true,
+  };
 }
 
-/** One page of raw events, newest first, keyset-paginated on (timestamp, row id). */
+type Resolved = ReturnType<typeof resolveUsageQuery>;
+type Side = (eb: ExpressionBuilder<Database, 'events'>) => ReturnType<ExpressionBuilder<Database, 'events'>['or']>;
+/** Rows after a key in newest-first order (older), or before it (newer). */
+const older =
+  (k: { ts: unknown; id: unknown }): Side =>
+  (eb) =>
+    eb.or([eb('ts', '<', k.ts as number), eb.and([eb('ts', '=', k.ts as number), eb('id', '<', k.id as number)])]);
+const newer =
+  (k: { ts: unknown; id: unknown }): Side =>
+  (eb) =>
+    eb.or([eb('ts', '>', k.ts as number), eb.and([eb('ts', '=', k.ts as number), eb('id', '>', k.id as number)])]);
+
+/**
+ * One page of raw events, newest first, keyset-paginated on (timestamp, row id): forward from the newest
+ * (or a cursor), backward from a `before` cursor, or from the oldest end. Pages are stable: events that
+ * land meanwhile never shift or repeat a page's rows.
+ */
 export function* getResourceUsagePlan(
   db: Kysely<Database>,
   q: UsageQuery,
-  r: ReturnType<typeof resolveUsageQuery>,
+  r: Resolved,
   res: Resolution,
 ): Plan<UsagePage> {
   const all = yield* loadBackends(db);
   const backends = selectBackends(all, q.backend, q.backendType);
-  if (backends.length === 0) return { events: [], nextCursor: null, totalCount: 0 };
+  if (backends.length === 0) return { events: [], nextCursor: null, prevCursor: null, totalCount: 0, totals: [] };
   const filtered = q.backend !== undefined || q.backendType !== undefined;
-  const filter = {
+  const filter: EventFilter = {
     from: r.from,
     to: r.to,
     ...(filtered ? { backendIds: backends.map((b) => b.id) } : {}),
     ...(q.resourceType ? { resource: RESOURCE_CODE[q.resourceType] } : {}),
+    ...(r.success !== undefined ? { success: r.success } : {}),
+    ...(r.pathPrefix !== undefined ? { pathPrefix: r.pathPrefix } : {}),
   };
-  const totalCount = yield* countEvents(db, filter, res);
-  const rows = yield* exec(pageQuery(db, filter, r.cursor, r.limit + 1));
-  const byId = new Map(all.map((b) => [b.id, b]));
+  const totals = yield* totalsOf(db, filter, res);
+  const totalCount = totals.reduce((n, t) => n + t.operationCount, 0);
+  const backward = r.before !== null || r.fromEnd;
+  const rows = yield* exec(pageQuery(db, filter, r, r.limit + 1));
   const more = rows.length > r.limit;
   const shown = more ? rows.slice(0, r.limit) : rows;
+  if (backward) shown.reverse();
+  const first = shown[0];
   const last = shown[shown.length - 1];
+  // The side the page came from is known from the extra row; the other side needs one indexed probe.
+  const hasOlder = backward ? last !== undefined && (yield* exists(db, filter, older(last))) : more;
+  const hasNewer = backward
+    ? more
+    : first !== undefined && r.after !== null && (yield* exists(db, filter, newer(first)));
+  const byId = new Map(all.map((b) => [b.id, b]));
   return {
     events: shown.map((row) => toUsageEvent(row, byId)),
-    nextCursor: more && last ? encodeCursor(Number(last.ts), Number(last.id)) : null,
+    nextCursor: hasOlder && last ? encodeCursor(Number(last.ts), Number(last.id)) : null,
+    prevCursor: hasNewer && first ? encodeCursor(Number(first.ts), Number(first.id)) : null,
     totalCount,
+    totals,
   };
 }
 
-/** One page of rows, newest first, from the cursor on; compiled once per shape (see shapedQuery). */
-function pageQuery(db: Kysely<Database>, f: EventFilter, cursor: { ts: number; id: number } | null, rows: number) {
-  // The cursor also narrows the indexed range, so page n starts at the cursor instead of scanning n pages.
-  const to = cursor ? Math.min(f.to, cursor.ts + 1) : f.to;
-  const values: unknown[] = [f.from, to, ...(f.backendIds ?? []), f.resource, cursor?.ts, cursor?.id, rows];
+/**
+ * One page of rows from the cursor on (newest first forward, oldest first backward); compiled once per
+ * shape (see shapedQuery), the match filters and the direction being part of the shape.
+ */
+function pageQuery(db: Kysely<Database>, f: EventFilter, r: Resolved, rows: number) {
+  const backward = r.before !== null || r.fromEnd;
+  const cursor = r.after ?? r.before;
+  // A cursor also narrows the indexed range, so page n starts at the cursor instead of scanning n pages.
+  const from = r.before ? Math.max(f.from, r.before.ts) : f.from;
+  const to = r.after ? Math.min(f.to, r.after.ts + 1) : f.to;
+  const prefix = f.pathPrefix;
+  const values: unknown[] = [
+    from,
+    to,
+    ...(f.backendIds ?? []),
+    f.resource,
+    cursor?.ts,
+    cursor?.id,
+    rows,
+    f.success === undefined ? undefined : f.success ? 1 : 0,
+    prefix,
+    prefix === undefined ? undefined : [...prefix].length,
+  ];
   const n = f.backendIds?.length ?? 0;
-  const key = `usage-page:${f.backendIds ? n : '-'}:${f.resource === undefined ? '-' : 'r'}:${cursor ? 'c' : '-'}`;
+  const key =
+    `usage-page:${f.backendIds ? n : '-'}:${f.resource === undefined ? '-' : 'r'}:` +
+    `${r.after ? 'a' : r.before ? 'b' : '-'}:${backward ? 'asc' : 'desc'}:` +
+    `${f.success === undefined ? '-' : 's'}:${prefix === undefined ? '-' : 'p'}`;
   return shapedQuery(db, key, values, (v) => {
     const ids = f.backendIds?.map((_, i) => v(2 + i));
     let page = selectEventColumns(
@@ -90,38 +181,83 @@ function pageQuery(db: Kysely<Database>, f: EventFilter, cursor: { ts: number; i
         ...(f.resource !== undefined ? { resource: v(2 + n) } : {}),
       }),
     );
-    if (cursor) {
-      const ts = v(3 + n);
-      page = page.where((eb) => eb.or([eb('ts', '<', ts), eb.and([eb('ts', '=', ts), eb('id', '<', v(4 + n))])]));
-    }
+    if (f.success !== undefined) page = page.where('success', '=', v(6 + n));
+    // The same prefix compare as eventsQuery (substr counts code points in both dialects).
+    if (prefix !== undefined) page = page.where(sql<string>`substr(${sql.ref('path')}, 1, ${v(8 + n)})`, '=', v(7 + n));
+    const key = { ts: v(3 + n), id: v(4 + n) };
+    if (r.after) page = page.where(older(key));
+    if (r.before) page = page.where(newer(key));
+    const order = backward ? 'asc' : 'desc';
     return page
-      .orderBy('ts', 'desc')
-      .orderBy('id', 'desc')
+      .orderBy('ts', order)
+      .orderBy('id', order)
       .limit(v(5 + n));
   });
 }
 
+function* exists(db: Kysely<Database>, filter: EventFilter, side: Side): Plan<boolean> {
+  const rows = yield* exec(eventsQuery(db, filter).select('id').where(side).limit(1));
+  return rows.length > 0;
+}
+
 /**
- * How many raw events the filter selects. Where every raw event of the range is still kept, the rollups
- * written in the same transaction count exactly the same events, and summing them costs O(buckets) instead
- * of O(events): a page's cost then stays flat however many events the range holds. (This assumes every
- * process writing the file keeps raw events at least as long as this one, which retention already does.)
- * Elsewhere raw events may be pruned while their rollups stay, so they are counted one by one.
+ * Sum, count, min and max per resource of every event the filter selects. Without a result or path filter,
+ * where every raw event of the range is still kept, the rollups written in the same transaction hold exactly
+ * the same events, and reading them costs O(buckets) instead of O(events): a page's cost then stays flat
+ * however many events the range holds. (This assumes every process writing the file keeps raw events at
+ * least as long as this one, which retention already does.) Rollups know neither paths nor which amounts
+ * failed, and elsewhere raw events may be pruned while their rollups stay: then the raw events are grouped.
  */
-function* countEvents(db: Kysely<Database>, filter: EventFilter, res: Resolution): Plan<number> {
+function* totalsOf(db: Kysely<Database>, filter: EventFilter, res: Resolution): Plan<ResourceTotals[]> {
   const rawComplete =
     filter.from >= res.rawFrom && snapEdge(filter.from, res) === filter.from && snapEdge(filter.to, res) === filter.to;
-  if (!rawComplete) {
-    const [count] = yield* exec(eventsQuery(db, filter).select(countAll.as('n')));
-    return Number(count?.n ?? 0);
+  const byResource = new Map<number, { total: number; count: number; min: number | null; max: number | null }>();
+  const add = (resource: number, total: number, count: number, min: unknown, max: unknown) => {
+    const t = byResource.get(resource) ?? { total: 0, count: 0, min: null, max: null };
+    t.total += total;
+    t.count += count;
+    if (count > 0 && min !== null) t.min = t.min === null ? Number(min) : Math.min(t.min, Number(min));
+    if (count > 0 && max !== null) t.max = t.max === null ? Number(max) : Math.max(t.max, Number(max));
+    byResource.set(resource, t);
+  };
+  if (rawComplete && filter.success === undefined && filter.pathPrefix === undefined) {
+    const { cells } = yield* aggregateRanges(
+      db,
+      [{ from: filter.from, to: filter.to }],
+      {
+        ...(filter.backendIds ? { backendIds: filter.backendIds } : {}),
+        ...(filter.resource !== undefined ? { resources: [filter.resource] } : {}),
+      },
+      res,
+    );
+    for (const [key, cell] of cells[0] ?? new Map()) add(cellResource(key), cell.total, cell.count, cell.min, cell.max);
+  } else {
+    const groups = yield* exec(
+      eventsQuery(db, filter)
+        .select([
+          'resource',
+          sql<number>`count(*)`.as('n'),
+          sql<number>`sum(amount)`.as('total'),
+          sql<number>`min(amount)`.as('low'),
+          sql<number>`max(amount)`.as('high'),
+        ])
+        .groupBy('resource'),
+    );
+    for (const g of groups) add(g.resource, Number(g.total ?? 0), Number(g.n), g.low, g.high);
   }
-  return yield* countInRange(
-    db,
-    { from: filter.from, to: filter.to },
-    {
-      ...(filter.backendIds ? { backendIds: filter.backendIds } : {}),
-      ...(filter.resource !== undefined ? { resources: [filter.resource] } : {}),
-    },
-    res,
-  );
+  return RESOURCE_TYPES.flatMap((resourceType) => {
+    const t = byResource.get(RESOURCE_CODE[resourceType]);
+    if (!t || t.count === 0) return [];
+    return [
+      {
+        resourceType,
+        totalAmount: t.total,
+        operationCount: t.count,
+        avgAmount: t.total / t.count,
+        minAmount: t.min,
+        maxAmount: t.max,
+        formattedAmount: formatAmount(resourceType, t.total),
+      },
+    ];
+  });
 }

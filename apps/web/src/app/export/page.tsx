@@ -33,16 +33,12 @@ export default async function ExportPage({
       <section className="panel" aria-labelledby="export-title">
         <h2 id="export-title">Download events</h2>
         <p className="muted">
-          Every raw event in the range, streamed from the API&apos;s <code>/export</code>. A from/to pair overrides the
-          time range.
+          Every raw event in the range that matches the filters, streamed from the API&apos;s <code>/export</code>. A
+          from/to pair overrides the time range. The CSV names each amount&apos;s unit (bytes, calls or micros of a
+          dollar) in its <code>unit</code> column.
         </p>
         <form className="toolbar" method="get" action="/export/download" aria-label="Export">
-          <FilterFields
-            filters={filters}
-            backends={statuses.map((s) => s.backend)}
-            withTypes={false}
-            timeZone={timezone}
-          />
+          <FilterFields filters={filters} backends={statuses.map((s) => s.backend)} timeZone={timezone} />
           <div className="field">
             <label htmlFor="export-format">Format</label>
             <select id="export-format" name="format" defaultValue="csv">

@@ -3,6 +3,8 @@ import Link from 'next/link';
 import { ApiDown } from '@/components/api-down';
 import { EventsTable } from '@/components/usage/events-table';
 import { FilterFields } from '@/components/usage/filter-fields';
+import { FilteredTotals } from '@/components/usage/filtered-totals';
+import { Pager, parsePagePosition } from '@/components/usage/pager';
 import { formatCount } from '@/lib/format';
 import { getBackendStatus, getUsagePage, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
@@ -22,13 +24,18 @@ export default async function UsagePage({
   const params = await searchParams;
   const timezone = await chosenZone(first(params.tz));
   const filters = parseUsageFilters(params, timezone);
-  const after = first(params.after) || undefined;
-  // The cursors of the pages before this one, so "Previous" is a plain link.
-  const trail = (first(params.trail) ?? '').split('~').filter(Boolean);
+  const at = parsePagePosition(params);
   const { range, ...rest } = filters;
+  const paging = at.after
+    ? { after: at.after }
+    : at.before
+      ? { before: at.before, last: PAGE_SIZE }
+      : at.last
+        ? { last: PAGE_SIZE }
+        : {};
   const data = await loadOrDown(() =>
     Promise.all([
-      getUsagePage({ ...rest, ...(range ? { range } : {}), first: PAGE_SIZE, ...(after ? { after } : {}) }),
+      getUsagePage({ ...rest, ...(range ? { range } : {}), first: PAGE_SIZE, ...paging }),
       getBackendStatus(),
     ]),
   );
@@ -42,14 +49,6 @@ export default async function UsagePage({
   }
   const [page, statuses] = data.value;
   const base = filterQuery(filters, timezone);
-  const link = (cursor: string | undefined, nextTrail: string[]) => {
-    const q = new URLSearchParams(base);
-    if (cursor) q.set('after', cursor);
-    if (nextTrail.length > 0) q.set('trail', nextTrail.join('~'));
-    return `/usage?${q}`;
-  };
-  const start = trail.length * PAGE_SIZE + (after ? PAGE_SIZE : 0);
-  const pageNumber = start / PAGE_SIZE + 1;
   return (
     <>
       <h1>Usage explorer</h1>
@@ -71,33 +70,13 @@ export default async function UsagePage({
             {formatCount(page.totalCount)}
           </span>
         </h2>
+        <FilteredTotals totals={page.totals} />
         {page.nodes.length === 0 ? (
           <p>No events match these filters.</p>
         ) : (
           <EventsTable events={page.nodes} timeZone={timezone} />
         )}
-        <nav className="pager" aria-label="Pages">
-          {after ? (
-            <Link className="button secondary" href={link(trail[trail.length - 1], trail.slice(0, -1))} rel="prev">
-              ← Previous
-            </Link>
-          ) : null}
-          <span data-testid="page-label">
-            Page {pageNumber}
-            {page.nodes.length > 0
-              ? ` · events ${start + 1}–${start + page.nodes.length} of ${formatCount(page.totalCount)}`
-              : ''}
-          </span>
-          {page.pageInfo.hasNextPage && page.pageInfo.endCursor ? (
-            <Link
-              className="button secondary"
-              href={link(page.pageInfo.endCursor, after ? [...trail, after] : trail)}
-              rel="next"
-            >
-              Next →
-            </Link>
-          ) : null}
-        </nav>
+        <Pager page={page} at={at} pageSize={PAGE_SIZE} base={base} />
       </section>
     </>
   );

@@ -15,12 +15,10 @@ const HOURS_LABEL: Record<number, string> = {
 export function FilterFields({
   filters,
   backends,
-  withTypes = true,
   timeZone,
 }: {
   filters: UsageFilters;
   backends: string[];
-  withTypes?: boolean;
   /** The viewer's zone: from/to are entered and shown in it (24-hour). */
   timeZone: string;
 }) {
@@ -37,32 +35,51 @@ export function FilterFields({
           ))}
         </select>
       </div>
-      {withTypes && (
-        <>
-          <div className="field">
-            <label htmlFor="filter-type">Backend type</label>
-            <select id="filter-type" name="type" defaultValue={filters.backendType ?? ''}>
-              <option value="">All types</option>
-              {BACKEND_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-resource">Resource</label>
-            <select id="filter-resource" name="resource" defaultValue={filters.resourceType ?? ''}>
-              <option value="">All resources</option>
-              {RESOURCE_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </div>
-        </>
-      )}
+      <div className="field">
+        <label htmlFor="filter-type">Backend type</label>
+        <select id="filter-type" name="type" defaultValue={filters.backendType ?? ''}>
+          <option value="">All types</option>
+          {BACKEND_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-resource">Resource</label>
+        <select id="filter-resource" name="resource" defaultValue={filters.resourceType ?? ''}>
+          <option value="">All resources</option>
+          {RESOURCE_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-result">Result</label>
+        <select
+          id="filter-result"
+          name="result"
+          defaultValue={filters.success === undefined ? '' : filters.success ? 'ok' : 'failed'}
+        >
+          <option value="">All results</option>
+          <option value="failed">Failed only</option>
+          <option value="ok">Succeeded only</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-path">Path starts with</label>
+        <input
+          id="filter-path"
+          type="search"
+          name="path"
+          placeholder="e.g. photos/2026/"
+          defaultValue={filters.pathPrefix ?? ''}
+          maxLength={4096}
+        />
+      </div>
       <div className="field">
         <label htmlFor="filter-hours">Time range</label>
         <select id="filter-hours" name="hours" defaultValue={String(filters.hoursBack)}>

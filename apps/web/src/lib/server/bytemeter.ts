@@ -109,8 +109,15 @@ export function getUsagePage(args: {
   resourceType?: ResourceType;
   hoursBack?: number;
   range?: { from: string; to: string };
+  success?: boolean;
+  pathPrefix?: string;
   first: number;
+  /** Older events: the page after this endCursor. */
   after?: string;
+  /** Newer events: the page before this startCursor (`last` events, default `first`). */
+  before?: string;
+  /** Page size going backward; alone, the page of the oldest events. */
+  last?: number;
 }): Promise<UsageEventConnection> {
   const { first, after, ...filter } = args;
   return read(async (c) => {

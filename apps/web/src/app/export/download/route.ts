@@ -20,6 +20,10 @@ export async function GET(request: Request): Promise<Response> {
       format,
       ...(filters.range ? { range: filters.range } : { hoursBack: filters.hoursBack }),
       ...(filters.backend ? { backend: filters.backend } : {}),
+      ...(filters.backendType ? { backendType: filters.backendType } : {}),
+      ...(filters.resourceType ? { resourceType: filters.resourceType } : {}),
+      ...(filters.success !== undefined ? { success: filters.success } : {}),
+      ...(filters.pathPrefix ? { pathPrefix: filters.pathPrefix } : {}),
       signal: request.signal,
     });
   } catch (error) {
