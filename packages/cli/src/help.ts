@@ -7,8 +7,9 @@ export const USAGE_HELP = `  bytemeter usage [--period hour|day|week|month] [--a
 export const DETAILS_HELP = `  bytemeter details [--hours 24 | --from TIME] [--to TIME] [--resource R] [--backend N] [--type T] [--limit 100] [--timezone Z] [--json]
       individual events of the last --hours (or --from → --to), newest first; times shown in --timezone if given`;
 
-export const STATUS_HELP = `  bytemeter status [--backend N] [--json]
-      health, error rate, bandwidth over the last 60 s and storage level per backend`;
+export const STATUS_HELP = `  bytemeter status [--backend N] [--json] [--watch [--interval 1000] [--count N]]
+      health and why, error rate, bandwidth over the last 60 s and storage level per backend; --watch
+      redraws the table in place every --interval ms (at least 250) until Ctrl-C`;
 
 export const LIVE_HELP = `  bytemeter live [--backend N] [--interval 1000] [--count N] [--json]
       bytes moved and Mbps each interval (ms, at least 250), live from the database or --endpoint, until Ctrl-C`;

@@ -92,7 +92,12 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         to: { type: 'string' },
         timezone: { type: 'string' },
       },
-      status: { backend: { type: 'string' } },
+      status: {
+        backend: { type: 'string' },
+        watch: { type: 'boolean', short: 'w' },
+        interval: { type: 'string' },
+        count: { type: 'string' },
+      },
       live: { backend: { type: 'string' }, interval: { type: 'string' }, count: { type: 'string' } },
       export: {
         hours: { type: 'string' },
@@ -140,26 +145,12 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         import('./commands/live.js'),
         import('./source/live-source.js'),
       ]);
-      // Ctrl-C ends the view quietly (exit 0): it is how a live view is meant to stop.
-      const stop = new AbortController();
-      const onSigint = () => stop.abort();
-      process.once('SIGINT', onSigint);
-      // So does a reader that goes away (`bytemeter live | head -3`).
-      io.stdout.once('close', onSigint);
-      io.stdout.once('error', onSigint);
-      try {
-        const backendOnly = str(values.backend);
-        const samples = liveSamples(
-          target,
-          { intervalMs, ...(backendOnly ? { backend: backendOnly } : {}) },
-          stop.signal,
-        );
-        await liveCommand(samples, { json, ...(count !== undefined ? { count } : {}) }, print, stop.signal);
-      } finally {
-        process.off('SIGINT', onSigint);
-        io.stdout.off('close', onSigint);
-        io.stdout.off('error', onSigint);
-      }
+      const backendOnly = str(values.backend);
+      const live = target;
+      await untilInterrupted(io, (signal) => {
+        const samples = liveSamples(live, { intervalMs, ...(backendOnly ? { backend: backendOnly } : {}) }, signal);
+        return liveCommand(samples, { json, ...(count !== undefined ? { count } : {}) }, print, signal);
+      });
       return EXIT.OK;
     }
     const backend = str(values.backend);
@@ -212,9 +203,30 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         print(await detailsCommand(reader, flags));
       };
     } else if (command === 'status') {
+      const watch = bool(values.watch) ?? false;
+      if (!watch && (values.interval !== undefined || values.count !== undefined)) {
+        throw new CliError('--interval and --count go with --watch.');
+      }
+      if (watch && json) throw new CliError('--watch redraws the table; it does not combine with --json.');
+      const intervalMs = parseInteger('interval', str(values.interval), 1000, 250, 3_600_000);
+      const count = values.count !== undefined ? parseInteger('count', str(values.count), 1, 1, 1_000_000) : undefined;
       action = async (reader) => {
-        const { statusCommand } = await import('./commands/status.js');
-        print(await statusCommand(reader, { ...only, json }));
+        if (!watch) {
+          const { statusCommand } = await import('./commands/status.js');
+          print(await statusCommand(reader, { ...only, json }));
+          return;
+        }
+        const { watchStatus } = await import('./commands/status-watch.js');
+        await untilInterrupted(io, (signal) =>
+          watchStatus(
+            reader,
+            only,
+            { intervalMs, ...(count !== undefined ? { count } : {}), now: io.now },
+            io.stdout,
+            colors,
+            signal,
+          ),
+        );
       };
     } else {
       const output = str(values.output);
@@ -245,6 +257,25 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
     const { message, code } = explain(error, target);
     writeLine(io.stderr, `bytemeter ${command}: ${message}`);
     return code;
+  }
+}
+
+/**
+ * Runs a view that refreshes until stopped. Ctrl-C ends it quietly (exit 0): it is how a live view is meant
+ * to stop; so does a reader that goes away (`bytemeter live | head -3`).
+ */
+async function untilInterrupted(io: RunIo, view: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const stop = new AbortController();
+  const onStop = () => stop.abort();
+  process.once('SIGINT', onStop);
+  io.stdout.once('close', onStop);
+  io.stdout.once('error', onStop);
+  try {
+    await view(stop.signal);
+  } finally {
+    process.off('SIGINT', onStop);
+    io.stdout.off('close', onStop);
+    io.stdout.off('error', onStop);
   }
 }
 

@@ -11,10 +11,16 @@ import type { Colors, Output } from './paint.js';
  * @example writeLine(process.stdout, `Recorded for ${backend}`)
  */
 export function writeLine(out: { write(text: string): unknown }, text: Output, colors?: Colors): void {
+  out.write(`${renderOutput(text, colors)}\n`);
+}
+
+/**
+ * The text writeLine would write, without the newline: control characters made visible, then coloured.
+ * For views that redraw in place (`status --watch`) and so write through another writer.
+ */
+export function renderOutput(text: Output, colors?: Colors): string {
   const visible = (t: string) => escapeControlChars(t, { keepNewlines: true });
-  const body =
-    typeof text === 'string'
-      ? visible(text)
-      : text.map((p) => (p.color && colors ? colors[p.color](visible(p.text)) : visible(p.text))).join('');
-  out.write(`${body}\n`);
+  return typeof text === 'string'
+    ? visible(text)
+    : text.map((p) => (p.color && colors ? colors[p.color](visible(p.text)) : visible(p.text))).join('');
 }

@@ -77,6 +77,12 @@ describe('golden CLI output', () => {
     golden('status.txt', r.stdout);
   });
 
+  it('status --watch to a pipe: frame after frame', async () => {
+    const r = await cli('status', '--watch', '--interval', '250', '--count', '2', '--backend', 'pins');
+    expect(r.code).toBe(0);
+    golden('status-watch.txt', r.stdout);
+  });
+
   it('export to a file with a progress bar', async () => {
     const output = join(dir, 'week.csv');
     const r = await cli('export', '--format', 'csv', '--output', output, '--progress');

@@ -1,4 +1,4 @@
-import { formatBytes, formatCount, type HealthStatus } from '@bytemeter/tracker';
+import { escapeControlChars, formatBytes, formatCount, type HealthStatus } from '@bytemeter/tracker';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Color, Output } from '../paint.js';
 import type { UsageReader } from '../source/usage-reader.js';
@@ -38,7 +38,7 @@ export async function statusCommand(
   if (flags.json) return JSON.stringify(statuses, null, 2);
   if (list.length === 0) return 'No backends yet: record usage with `bytemeter track …` or the tracker.';
   return paintTable(
-    ['BACKEND', 'TYPE', 'HEALTH', 'ACTIVE', 'ERRORS', 'FAILED', 'MBPS', 'STORED', 'LAST OPERATION'],
+    ['BACKEND', 'TYPE', 'HEALTH', 'ACTIVE', 'ERRORS', 'FAILED', 'MBPS', 'STORED', 'LAST OPERATION', 'REASON'],
     list.map((s) => [
       s.backend,
       s.backendType,
@@ -49,6 +49,9 @@ export async function statusCommand(
       MBPS.format(s.currentBandwidthUsageMbps),
       formatBytes(s.currentStorageUsageBytes),
       s.lastOperationAt ?? '',
+      // Why the health is what it is. It may come from a server: escaped here, before the widths are
+      // measured, so a control character neither reaches the terminal nor skews the columns.
+      escapeControlChars(s.healthReason ?? ''),
     ]),
     new Set([4, 5, 6, 7]),
     (_row, col, cell) => (col === 2 ? HEALTH_COLOR[cell as HealthStatus] : undefined),
