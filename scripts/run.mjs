@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forgetBuild, isBuildFresh, recordBuild, sourceFingerprint } from './build-stamp.mjs';
 import { ensureRuntime, MIN_NODE_MAJOR, nodeMajor } from './node-runtime.mjs';
 import { pnpmCommand } from './pnpm-command.mjs';
 
@@ -72,7 +73,21 @@ if (!['start', 'demo', 'test', 'bench'].includes(command)) {
 }
 console.error(`▶ node ${process.version} (${process.execPath})`);
 run(['install', ...(env.CI ? ['--frozen-lockfile'] : [])], 'install');
-run(['-r', 'build'], 'build');
+// start and demo skip the build when the sources are byte for byte those of the last good build (and its
+// outputs are there); test and bench always build. BYTEMETER_FORCE_BUILD=1 builds anyway.
+const fingerprint = sourceFingerprint(root, env);
+if (
+  (command === 'start' || command === 'demo') &&
+  env.BYTEMETER_FORCE_BUILD !== '1' &&
+  isBuildFresh(root, fingerprint)
+) {
+  console.error('\n▶ build: skipped, nothing changed since the last build (BYTEMETER_FORCE_BUILD=1 builds anyway)');
+} else {
+  forgetBuild(root);
+  run(['-r', 'build'], 'build');
+  // Only a build whose sources did not move while it ran stands for them.
+  if (sourceFingerprint(root, env) === fingerprint) recordBuild(root, fingerprint);
+}
 if (command === 'start') {
   // With arguments, `npm start -- usage --period week` stays a CLI shortcut; without, the API and dashboard.
   if (rest.length > 0) run([...cli, ...rest], 'start');
@@ -91,5 +106,6 @@ if (command === 'start') {
   env.BYTEMETER_E2E_SKIP_BUILD = '1';
   // Printed from inside the test run, so the log shows which Node the suite really ran on.
   run(['exec', 'node', '-v'], 'node -v');
+  run(['exec', 'node', '--test', 'scripts/build-stamp.test.mjs'], 'test scripts');
   run(['-r', '--workspace-concurrency=1', 'test'], 'test');
 }
