@@ -29,6 +29,13 @@ const events: UsageEventInput[] = Array.from({ length: 57 }, (_, i) => ({
   path: `obj/${i}`,
 }));
 
+/** Every page of an iteration (the lib target has no Array.fromAsync). */
+async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(page);
+  return all;
+}
+
 describe('the client against a real API process', () => {
   let api: ApiProcess;
   let client: BytemeterClient;
@@ -130,6 +137,55 @@ describe('the client against a real API process', () => {
     );
     expect(series.reduce((s, p) => s + p.totalAmount, 0)).toBe(
       events.filter((e) => e.resourceType === 'BANDWIDTH_DOWNLOAD').reduce((s, e) => s + e.amount, 0),
+    );
+  });
+
+  it('getUsage can start from the oldest page (last) and goes on to older pages only', async () => {
+    const uploads = events.filter((e) => e.resourceType === 'BANDWIDTH_UPLOAD').map((e) => e.id);
+    const pages: string[][] = [];
+    for await (const page of client.getUsage({ range, pageSize: 5, resourceType: 'BANDWIDTH_UPLOAD', last: 5 })) {
+      pages.push(page.nodes.map((n) => n.id));
+      expect(page.totals).toEqual([expect.objectContaining({ resourceType: 'BANDWIDTH_UPLOAD', operationCount: 19 })]);
+    }
+    // The oldest five, newest first, and nothing after them.
+    expect(pages).toEqual([uploads.slice(0, 5).reverse()]);
+    // From a newer page's startCursor (`before`), then on to older pages: each event once, in order.
+    const [, second] = await collect(client.getUsage({ range, pageSize: 5, resourceType: 'BANDWIDTH_UPLOAD' }));
+    const seen: string[] = [];
+    for await (const page of client.getUsage({
+      range,
+      pageSize: 5,
+      resourceType: 'BANDWIDTH_UPLOAD',
+      before: second!.pageInfo.startCursor,
+    })) {
+      seen.push(...page.nodes.map((n) => n.id));
+    }
+    expect(seen).toEqual([...uploads].reverse());
+  });
+
+  it('narrows exports and pages by result and path prefix', async () => {
+    const keep = (e: UsageEventInput) => e.success === false && e.path?.startsWith('obj/2') === true;
+    const stream = await client.exportUsage({ format: 'ndjson', range, success: false, pathPrefix: 'obj/2' });
+    let text = '';
+    for await (const chunk of stream) text += chunk;
+    const ids = text
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(ids).toEqual(events.filter(keep).map((e) => e.id));
+    expect(ids.length).toBeGreaterThan(0);
+    const byResource = await client.exportUsage({ format: 'csv', range, resourceType: 'API_CALLS' });
+    let csv = '';
+    for await (const chunk of byResource) csv += chunk;
+    const rows = csv.trim().split('\n').slice(1);
+    expect(rows).toHaveLength(events.filter((e) => e.resourceType === 'API_CALLS').length);
+    expect(rows.every((r) => r.split(',')[6] === 'calls')).toBe(true);
+    const [page] = await collect(client.getUsage({ range, success: false, pathPrefix: 'obj/2' }));
+    expect(page!.nodes.map((n) => n.id)).toEqual(
+      events
+        .filter(keep)
+        .map((e) => e.id)
+        .reverse(),
     );
   });
 
