@@ -29,7 +29,7 @@ export function parsePagePosition(params: Params): PagePosition {
 }
 
 /**
- * First / previous / next / last links over stable keyset cursors: a page's neighbours stay its neighbours
+ * First / previous / next / last links (not prefetched: each is a page rendered per request) over stable keyset cursors: a page's neighbours stay its neighbours
  * when new events land. "Last" asks the API for the oldest page directly (no walking through the pages).
  */
 export function Pager({
@@ -59,13 +59,14 @@ export function Pager({
     <nav className="pager" aria-label="Pages">
       {hasPreviousPage && startCursor ? (
         <>
-          <Link className="button secondary" href={href({})} rel="first">
+          <Link className="button secondary" href={href({})} rel="first" prefetch={false}>
             « First
           </Link>
           <Link
             className="button secondary"
             href={href({ before: startCursor, pos: String(Math.max(0, start - pageSize)) })}
             rel="prev"
+            prefetch={false}
           >
             ← Previous
           </Link>
@@ -77,10 +78,15 @@ export function Pager({
       </span>
       {hasNextPage && endCursor ? (
         <>
-          <Link className="button secondary" href={href({ after: endCursor, pos: String(start + shown) })} rel="next">
+          <Link
+            className="button secondary"
+            href={href({ after: endCursor, pos: String(start + shown) })}
+            rel="next"
+            prefetch={false}
+          >
             Next →
           </Link>
-          <Link className="button secondary" href={href({ page: 'last' })} rel="last">
+          <Link className="button secondary" href={href({ page: 'last' })} rel="last" prefetch={false}>
             Last »
           </Link>
         </>
