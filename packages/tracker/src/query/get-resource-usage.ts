@@ -50,8 +50,6 @@ export interface UsagePage {
   totals: ResourceTotals[];
 }
 
-type Key = { ts: number; id: number };
-
 /** Validates a drill-down query; throws ValidationError and reads nothing. */
 export function resolveUsageQuery(q: UsageQuery, now: number) {
   if (q.backendType !== undefined) assertBackendType(q.backendType);
