@@ -127,10 +127,10 @@ export function* getResourceUsagePlan(
   const first = shown[0];
   const last = shown[shown.length - 1];
   // The side the page came from is known from the extra row; the other side needs one indexed probe.
-  const hasOlder = backward ? last !== undefined && (yield* exists(db, filter, older(last))) : more;
+  const hasOlder = backward ? last !== undefined && (yield* exists(db, filter, last, 'older')) : more;
   const hasNewer = backward
     ? more
-    : first !== undefined && r.after !== null && (yield* exists(db, filter, newer(first)));
+    : first !== undefined && r.after !== null && (yield* exists(db, filter, first, 'newer'));
   const byId = new Map(all.map((b) => [b.id, b]));
   return {
     events: shown.map((row) => toUsageEvent(row, byId)),
@@ -193,8 +193,28 @@ function pageQuery(db: Kysely<Database>, f: EventFilter, r: Resolved, rows: numb
   });
 }
 
-function* exists(db: Kysely<Database>, filter: EventFilter, side: Side): Plan<boolean> {
-  const rows = yield* exec(eventsQuery(db, filter).select('id').where(side).limit(1));
+/**
+ * Whether any matching event lies beyond a row, towards older or newer events. The keyset condition is an
+ * OR the index cannot bound, so the probe's time range also starts (or ends) at the row: one index step,
+ * not a scan from the window's far end.
+ */
+function* exists(
+  db: Kysely<Database>,
+  filter: EventFilter,
+  row: { ts: unknown; id: unknown },
+  side: 'older' | 'newer',
+): Plan<boolean> {
+  const ts = Number(row.ts);
+  const bounded =
+    side === 'older' ? { ...filter, to: Math.min(filter.to, ts + 1) } : { ...filter, from: Math.max(filter.from, ts) };
+  const order = side === 'older' ? 'desc' : 'asc';
+  const rows = yield* exec(
+    eventsQuery(db, bounded)
+      .select('id')
+      .where(side === 'older' ? older(row) : newer(row))
+      .orderBy('ts', order)
+      .limit(1),
+  );
   return rows.length > 0;
 }
 
