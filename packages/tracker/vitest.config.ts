@@ -1,4 +1,9 @@
 import '../../scripts/require-node.mjs';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({});
+export default defineConfig({
+  test: {
+    // A PostgreSQL server for the suites that run on both dialects (found, or started for the run).
+    globalSetup: ['./test/setup/postgres-server.ts'],
+  },
+});
