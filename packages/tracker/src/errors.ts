@@ -29,3 +29,17 @@ export class UnsupportedNodeError extends BytemeterError {
     );
   }
 }
+
+/**
+ * PostgreSQL returned an integer (a bigint column, or a sum) past 2^53 - 1, which a JavaScript number
+ * cannot hold exactly. Refused rather than rounded; ingest keeps every stored total below it, so this
+ * means the database was written by something else.
+ */
+export class UnsafeIntegerError extends BytemeterError {
+  constructor(readonly text: string) {
+    super(
+      'TOTAL_TOO_LARGE',
+      `The database returned ${text}, past the largest exact integer (2^53 - 1); refused rather than rounded.`,
+    );
+  }
+}

@@ -1,5 +1,7 @@
 import type { UsageRecorder } from '@bytemeter/core';
+import { redactUrl } from './db/open-postgres.js';
 import { TrackerClosedError, ValidationError } from './errors.js';
+import { loadBackends } from './query/backends.js';
 import type { ExportQuery } from './query/export-usage.js';
 import type { BackendTotals } from './query/get-backend-totals.js';
 import type { BandwidthDelta, BandwidthFeedQuery, EventFeedPage, EventFeedQuery } from './query/get-event-feed.js';
@@ -18,9 +20,11 @@ import { ingestBatchAtomically } from './tracker/batch-ingest.js';
 import { type ExitWrite, writeInChildAtExit } from './tracker/exit-write.js';
 import { flushAtExit, forgetAtExit, TrackerFile } from './tracker/lifecycle.js';
 import { resolveOptions, type TrackerOptions } from './tracker/options.js';
+import { PostgresStore } from './tracker/postgres-store.js';
 import { sqliteDataVersion } from './tracker/read-memo.js';
 import { TrackerReads } from './tracker/reads.js';
 import { Retention } from './tracker/retention.js';
+import type { TrackerStore } from './tracker/store.js';
 import { WriteBuffer, type WriteState } from './tracker/write-buffer.js';
 import type {
   BackendInfo,
@@ -42,6 +46,7 @@ export { defaultDatabasePath, type TrackerOptions } from './tracker/options.js';
  * reads (reads.ts) each live in their own part.
  */
 export class ResourceTracker implements UsageRecorder {
+  /** The SQLite file, or the PostgreSQL URL (password hidden) this tracker writes. */
   readonly path: string;
   /** Resolves once the schema is migrated; every write and read waits for it. */
   readonly ready: Promise<void>;
@@ -49,7 +54,7 @@ export class ResourceTracker implements UsageRecorder {
   /** What an exit write in a child process needs to open the file as this tracker does. */
   private readonly exitFile: Omit<ExitWrite, 'now' | 'events'>;
   private readonly clock: () => number;
-  private readonly file: TrackerFile;
+  private readonly file: TrackerStore;
   private readonly retention: Retention;
   private readonly backends: BackendCache;
   private readonly buffer: WriteBuffer;
@@ -64,30 +69,46 @@ export class ResourceTracker implements UsageRecorder {
     this.flushOnExit = o.flushOnExit;
     this.exitFile = {
       path: o.path,
+      databaseUrl: o.databaseUrl,
       busyTimeoutMs: o.busyTimeoutMs,
       rawRetentionMs: o.rawRetentionMs,
       minuteRetentionMs: o.minuteRetentionMs,
     };
     this.clock = o.clock;
-    this.path = o.path;
-    const file = new TrackerFile(o.path, o.busyTimeoutMs);
-    const { db, runner } = file;
+    this.path = o.databaseUrl ? redactUrl(o.databaseUrl) : o.path;
+    const file: TrackerStore = o.databaseUrl
+      ? new PostgresStore(o.databaseUrl)
+      : new TrackerFile(o.path, o.busyTimeoutMs);
+    const { db, runner, syncRunner } = file;
     this.file = file;
-    this.ready = file.ready;
     const retention = new Retention(db, runner, o.rawRetentionMs, o.minuteRetentionMs);
     this.retention = retention;
     this.backends = new BackendCache(
       (backendId, ts) => {
         if (!file.migrated) return 0;
+        if (!syncRunner) return Number.NaN;
         const now = o.clock();
-        return runner.readSync(() => storageSince(db, backendId, ts, now, retention.resolution(now)));
+        return syncRunner.readSync(() => storageSince(db, backendId, ts, now, retention.resolution(now)));
       },
-      (backendId, ts) => file.migrated && runner.readSync(() => laterStoredReport(db, backendId, ts)) !== null,
+      (backendId, ts) => {
+        if (!file.migrated) return false;
+        if (!syncRunner) return null;
+        return syncRunner.readSync(() => laterStoredReport(db, backendId, ts)) !== null;
+      },
     );
     this.backends.absorb(file.storedBackends);
+    // PostgreSQL cannot answer before the migration: its backends are read then, before any write runs
+    // (every write and read waits for `ready`).
+    this.ready = syncRunner
+      ? file.ready
+      : file.ready
+          .then(() => runner.read(() => loadBackends(db)))
+          .then((rows) => this.backends.absorbStored(rows, this.buffer.pending));
+    this.ready.catch(() => {});
     this.buffer = new WriteBuffer({
       runner,
-      ready: file.ready,
+      syncRunner,
+      ready: this.ready,
       maxBatchSize: o.maxBatchSize,
       maxPendingEvents: o.maxPendingEvents,
       plan: (batch) => ingestPlan(db, batch, retention.ingestContext(o.clock(), this.backends.ids)),
@@ -102,7 +123,8 @@ export class ResourceTracker implements UsageRecorder {
       health: o.health,
       retention,
       beforeRead: () => this.settleForRead(),
-      ...(o.memoizeSummaries ? { dataVersion: sqliteDataVersion(file.sqlite) } : {}),
+      // Only SQLite tells cheaply whether any connection committed; on PostgreSQL nothing is memoised.
+      ...(o.memoizeSummaries && file instanceof TrackerFile ? { dataVersion: sqliteDataVersion(file.sqlite) } : {}),
     });
     this.timer = setInterval(() => void this.flush(), o.flushIntervalMs);
     this.timer.unref();
@@ -201,7 +223,7 @@ export class ResourceTracker implements UsageRecorder {
    */
   flushSyncOnExit(): void {
     if (!this.flushOnExit || this.closed) return;
-    if (this.file.writableNow) {
+    if (this.file.syncRunner && this.file.writableNow) {
       this.buffer.flushSync();
       return;
     }
@@ -314,7 +336,8 @@ export class ResourceTracker implements UsageRecorder {
 }
 
 /**
- * Opens a tracker on a SQLite file (created with its directory if missing). Recording works at once;
+ * Opens a tracker on a SQLite file (created with its directory if missing), or on a PostgreSQL database
+ * with `databaseUrl` (or $BYTEMETER_DATABASE_URL). Recording works at once;
  * writes and reads wait for the schema migration.
  * @example const tracker = openResourceTracker({ path: './usage.db' }); tracker.trackBandwidthUpload('s3', 's3', 1024)
  */

@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { openResourceTracker, type ResourceTracker, type UsageEvent } from '../src/index.js';
-import { countRows } from './support/db-snapshot.js';
 import { randomUUID, ulid, uuidV7 } from './support/ids.js';
-import { tempDbPaths } from './support/temp-db.js';
+import { countStoreRows, DIALECTS, type StoreOptions, testStores } from './support/stores.js';
 
 // An event with an id already stored is not counted again: in one batch, across flushes, across a close
-// and reopen of the file. Every kind of id reads back exactly as given.
+// and reopen of the store. Every kind of id reads back exactly as given. On both dialects.
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
-const dbPath = tempDbPaths('idempotency');
-
-function open(path: string): ResourceTracker {
-  return openResourceTracker({ path, clock: () => NOW, flushOnExit: false });
+function open(store: StoreOptions): ResourceTracker {
+  return openResourceTracker({ ...store, clock: () => NOW, flushOnExit: false });
 }
 
 async function allEvents(t: ResourceTracker): Promise<UsageEvent[]> {
@@ -40,10 +37,11 @@ const ID_KINDS: [string, () => string][] = [
   ['arbitrary text', () => `order-${randomUUID().slice(0, 8)}/part 1, "quoted" ключ ✓`],
 ];
 
-describe('idempotency keys', () => {
+describe.each(DIALECTS)('idempotency keys (%s)', (dialect) => {
+  const newStore = testStores(dialect, 'idempotency');
   for (const [kind, make] of ID_KINDS) {
     it(`${kind}: counted once in a batch, across flushes and after reopen, and read back as given`, async () => {
-      const path = dbPath('ids.db');
+      const path = await newStore('ids');
       const id = make();
       const other = make();
       expect(other).not.toBe(id);
@@ -67,12 +65,12 @@ describe('idempotency keys', () => {
       expect(events.map((e) => e.id).sort()).toEqual([id, other].sort());
       expect(events.find((e) => e.id === id)?.amount).toBe(100);
       await t.close();
-      expect(countRows(path, 'events')).toBe(2);
+      expect(await countStoreRows(path, 'events')).toBe(2);
     });
   }
 
   it('events without an id are never merged and get distinct stable ids', async () => {
-    const path = dbPath('no-ids.db');
+    const path = await newStore('no-ids');
     const t = open(path);
     for (let i = 0; i < 5; i++) t.trackBandwidthUpload('b', 's3', 10, { timestamp: NOW - 1000 });
     expect(await t.flush()).toEqual({ written: 5, duplicates: 0 });
@@ -83,7 +81,7 @@ describe('idempotency keys', () => {
   });
 
   it('a random mix of repeated ids counts each id once, whatever the batching', async () => {
-    const path = dbPath('mix.db');
+    const path = await newStore('mix');
     const t = open(path);
     const ids = Array.from({ length: 300 }, (_, i) =>
       i % 3 === 0 ? ulid(NOW - i) : i % 3 === 1 ? uuidV7(NOW - i) : `k${i}`,

@@ -14,7 +14,7 @@ describe('two processes recording into one file', () => {
     const path = dbPath('shared.db');
     const started = Date.now();
     const plans = [1, 2].map((worker) => ({
-      path,
+      store: { path },
       worker,
       own: 3000,
       shared: 1500,

@@ -122,23 +122,49 @@ export class SqliteRunner implements SyncRunner {
   }
 }
 
-/** Any Kysely dialect (PostgreSQL): each plan on one connection, inside a transaction. */
+/** Attempts of one write plan when PostgreSQL aborts it for a serialization failure or a deadlock. */
+const PG_RETRIES = 30;
+/** SQLSTATEs after which the whole transaction may simply run again: nothing of it was kept. */
+const PG_RETRYABLE = new Set(['40001', '40P01']);
+/** disk_full: the server is out of space, as SQLITE_FULL is for a file. */
+const PG_DISK_FULL = '53100';
+
+/**
+ * Any Kysely dialect (PostgreSQL): each plan on one pooled connection, inside one transaction. Reads run
+ * in a read-only REPEATABLE READ snapshot, so every query of one read sees the same committed state (as a
+ * SQLite read transaction does). Writes run in READ COMMITTED and take row locks where they read what
+ * they then write (see record/ingest-plan.ts); a serialization failure or deadlock reruns the plan whole.
+ */
 export class KyselyRunner implements Runner {
   constructor(private readonly db: Kysely<any>) {}
 
   read<T>(plan: () => Plan<T>): Promise<T> {
-    return this.inTransaction(plan, 'begin');
+    return this.withRetries(() => this.inTransaction(plan, 'begin isolation level repeatable read read only'));
   }
 
   write<T>(plan: () => Plan<T>): Promise<T> {
-    return this.inTransaction(plan, 'begin');
+    return this.withRetries(() => this.inTransaction(plan, 'begin'));
+  }
+
+  private async withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const code = sqlState(error);
+        if (code === PG_DISK_FULL) throw new StorageFullError(error);
+        if (!PG_RETRYABLE.has(code) || n >= PG_RETRIES) throw error;
+        // A little jitter so the transactions that collided do not collide again in lockstep.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * n));
+      }
+    }
   }
 
   private inTransaction<T>(plan: () => Plan<T>, begin: string): Promise<T> {
     return this.db.connection().execute(async (conn) => {
       await conn.executeQuery(CompiledQuery.raw(begin));
+      const gen = plan();
       try {
-        const gen = plan();
         let step = gen.next();
         while (!step.done) {
           const result = await conn.executeQuery(step.value);
@@ -147,11 +173,18 @@ export class KyselyRunner implements Runner {
         await conn.executeQuery(CompiledQuery.raw('commit'));
         return step.value;
       } catch (error) {
-        await conn.executeQuery(CompiledQuery.raw('rollback'));
+        gen.return(undefined as T);
+        // A rollback that fails too (the connection died) leaves nothing to undo: the server drops it.
+        await conn.executeQuery(CompiledQuery.raw('rollback')).catch(() => {});
         throw error;
       }
     });
   }
+}
+
+function sqlState(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
 }
 
 function isBusy(error: unknown): boolean {

@@ -31,13 +31,15 @@ export class BackendCache {
 
   /**
    * @param storedSince Stored storage change of a backend dated at or after `ts` (0 while the schema is
-   *   not there yet); only asked for a level report dated before the backend's newest event.
+   *   not there yet); only asked for a level report dated before the backend's newest event. NaN when the
+   *   store cannot answer synchronously (PostgreSQL): the level is then unknown here (NaN) until a write
+   *   reports it, and the below-zero check is left to the write, which judges against the database.
    * @param storedReportFrom Whether a level report of a backend dated at or after `ts` is stored; asked
-   *   in the same case.
+   *   in the same case; null when the store cannot answer synchronously (the level becomes unknown too).
    */
   constructor(
     private readonly storedSince: (backendId: number, ts: number) => number,
-    private readonly storedReportFrom: (backendId: number, ts: number) => boolean,
+    private readonly storedReportFrom: (backendId: number, ts: number) => boolean | null,
   ) {}
 
   /** Takes in backends read from the database. */
@@ -48,6 +50,20 @@ export class BackendCache {
       this.storageLevels.set(b.name, b.storageLevel);
       if (b.lastEventAt !== null) this.newestAt.set(b.name, b.lastEventAt);
     }
+  }
+
+  /**
+   * Takes in backends read after recording may already have begun (PostgreSQL reads them once migrated):
+   * what is known here from recording stays, and stored levels get the pending events replayed on top.
+   */
+  absorbStored(rows: readonly BackendRow[], pending: readonly PendingEvent[]): void {
+    for (const b of rows) {
+      if (!this.types.has(b.name)) this.types.set(b.name, b.type);
+      this.ids.set(b.name, b.id);
+      if (b.lastEventAt !== null && b.lastEventAt > (this.newestAt.get(b.name) ?? Number.NEGATIVE_INFINITY))
+        this.newestAt.set(b.name, b.lastEventAt);
+    }
+    this.written({ storageLevels: new Map(rows.map((b) => [b.name, b.storageLevel])), types: new Map() }, pending);
   }
 
   /**
@@ -63,9 +79,8 @@ export class BackendCache {
       let next = level + e.amount;
       if (e.isLevelReport) {
         // The level reported at the latest time wins: one dated before another report leaves today's alone.
-        next = this.laterReport(e.backend, e.ts, pending)
-          ? level
-          : e.amount + this.storageSince(e.backend, e.ts, pending);
+        const later = this.laterReport(e.backend, e.ts, pending);
+        next = later === null ? Number.NaN : later ? level : e.amount + this.storageSince(e.backend, e.ts, pending);
       } else if (next < 0) {
         throw new StorageLevelError(e.backend, level, e.amount);
       }
@@ -102,7 +117,7 @@ export class BackendCache {
   }
 
   /** A report dated at or after `ts`, pending or stored, when `ts` is before the backend's newest event. */
-  private laterReport(backend: string, ts: number, pending: readonly PendingEvent[]): boolean {
+  private laterReport(backend: string, ts: number, pending: readonly PendingEvent[]): boolean | null {
     if (!this.isBackdated(backend, ts)) return false;
     for (const p of pending) if (p.backend === backend && p.isLevelReport && p.ts >= ts) return true;
     const id = this.ids.get(backend);

@@ -6,12 +6,12 @@ import {
   validateBatch,
 } from '../record/ingest-batch.js';
 import type { BackendCache } from './backend-cache.js';
-import type { TrackerFile } from './lifecycle.js';
 import type { Retention } from './retention.js';
+import type { TrackerStore } from './store.js';
 import type { WriteBuffer } from './write-buffer.js';
 
 export interface BatchIngestParts {
-  file: TrackerFile;
+  file: TrackerStore;
   retention: Retention;
   backends: BackendCache;
   buffer: WriteBuffer;

@@ -6,6 +6,8 @@ import type { PendingEvent } from '../record/pending-event.js';
 /** What the exit writer needs: the file, the tracker's retention, the time of exit and the events. */
 export interface ExitWrite {
   path: string;
+  /** A PostgreSQL database to write instead of the file at `path`. */
+  databaseUrl: string | null;
   busyTimeoutMs: number;
   rawRetentionMs: number | null;
   minuteRetentionMs: number;
@@ -14,10 +16,11 @@ export interface ExitWrite {
 }
 
 /**
- * Writes events at process exit to a file whose schema this process has not migrated yet. The migration
- * is asynchronous (Kysely's migrator) and the 'exit' hook runs no more async work, so the migration and
- * the write run in a child process the hook waits for: slow (a Node start), but only for a script that
- * exits in the first moments after opening a new file with events pending. Throws if the child fails.
+ * Writes events at process exit when this process cannot write them synchronously: a SQLite file whose
+ * schema it has not migrated yet, or any PostgreSQL database (a network answer cannot be awaited on the
+ * 'exit' hook's stack). The migration and the write run in a child process the hook waits for: slow (a
+ * Node start), but only for a process that calls process.exit() with events still pending (a natural end
+ * flushes asynchronously in 'beforeExit' first). Throws if the child fails.
  */
 export function writeInChildAtExit(job: ExitWrite): void {
   const built = fileURLToPath(new URL('./exit-writer.js', import.meta.url));

@@ -5,6 +5,7 @@ import { openSqlite } from '../db/open-sqlite.js';
 import { SqliteRunner, type SyncRunner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { type BackendRow, loadBackends } from '../query/backends.js';
+import type { TrackerStore } from './store.js';
 
 /** One migration at a time per file in this process (the file lock orders processes; see open-sqlite.ts). */
 const migrations = new Map<string, Promise<void>>();
@@ -13,9 +14,10 @@ const migrations = new Map<string, Promise<void>>();
  * A tracker's open SQLite file: the connection, its runner, and the migration every write and read waits
  * for. Opening is synchronous so that recording works at once; the migration runs in the background.
  */
-export class TrackerFile {
+export class TrackerFile implements TrackerStore {
   readonly db: Kysely<Database>;
   readonly runner: SyncRunner;
+  readonly syncRunner: SyncRunner;
   /** The connection itself: per-connection settings (tests set `max_page_count` to make the disk full). */
   readonly sqlite: BetterSqlite3.Database;
   /** Resolves once the schema is migrated; rejects with the migration's error. */
@@ -34,6 +36,7 @@ export class TrackerFile {
     this.sqlite = sqlite;
     this.db = db;
     this.runner = new SqliteRunner(sqlite);
+    this.syncRunner = this.runner;
     // A file that already has the schema answers at once, so the first record can check names and levels.
     if (sqlite.prepare("select 1 from sqlite_master where name = 'backend_state'").get()) {
       this.storedBackends = this.runner.readSync(() => loadBackends(db));

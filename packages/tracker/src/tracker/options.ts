@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isPostgresUrl } from '../db/open-postgres.js';
 import { ValidationError } from '../errors.js';
 import { DEFAULT_HEALTH, type HealthThresholds } from '../query/health.js';
 
@@ -9,6 +10,12 @@ const DAY = 86_400_000;
 export interface TrackerOptions {
   /** SQLite file. Default: $BYTEMETER_DB, else ~/.bytemeter/tracker.db (directory created). ':memory:' works. */
   path?: string;
+  /**
+   * A PostgreSQL database (`postgres://user:pass@host:5432/db`) to use instead of a SQLite file. Default:
+   * $BYTEMETER_DATABASE_URL, which, when set, overrides `path` and $BYTEMETER_DB. The same migrations and
+   * the same exact results; any number of processes may write one database at once.
+   */
+  databaseUrl?: string;
   /** How often pending events are written. Default 1000 ms; a hard kill can lose at most this much. */
   flushIntervalMs?: number;
   /** Pending events that trigger a flush at once, and the most written in one transaction. Default 10,000. */
@@ -46,6 +53,8 @@ export interface TrackerOptions {
 /** Every option with its default applied and checked. */
 export interface ResolvedOptions {
   path: string;
+  /** The PostgreSQL database to use, or null for the SQLite file at `path`. */
+  databaseUrl: string | null;
   flushIntervalMs: number;
   maxBatchSize: number;
   maxPendingEvents: number;
@@ -78,8 +87,13 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
   }
   const rawRetentionMs = options.rawRetentionMs !== undefined ? options.rawRetentionMs : rollupsOnly ? HOUR : 30 * DAY;
   if (rawRetentionMs !== null) positive(rawRetentionMs, 'rawRetentionMs');
+  const databaseUrl = options.databaseUrl ?? (process.env.BYTEMETER_DATABASE_URL || null);
+  if (databaseUrl !== null && (typeof databaseUrl !== 'string' || !isPostgresUrl(databaseUrl))) {
+    throw new ValidationError('INVALID_OPTION', 'databaseUrl must be a postgres:// or postgresql:// URL.');
+  }
   return {
     path: options.path ?? defaultDatabasePath(),
+    databaseUrl,
     maxBatchSize,
     maxPendingEvents: positive(options.maxPendingEvents ?? 100_000, 'maxPendingEvents'),
     rawRetentionMs,

@@ -1,11 +1,13 @@
-import type { Plan, SyncRunner } from '../db/runner.js';
+import type { Plan, Runner, SyncRunner } from '../db/runner.js';
 import { isStorageFull } from '../errors.js';
 import type { IngestOutcome } from '../record/ingest-plan.js';
 import type { PendingEvent } from '../record/pending-event.js';
 import type { FlushResult } from '../types.js';
 
 export interface WriteBufferParts {
-  runner: SyncRunner;
+  runner: Runner;
+  /** The runner when it can write on the caller's stack (SQLite), for flushSync at exit; else null. */
+  syncRunner: SyncRunner | null;
   /** Every write waits for the schema. */
   ready: Promise<void>;
   /** Pending events that start a flush at once, and the most one transaction writes. */
@@ -123,10 +125,12 @@ export class WriteBuffer {
 
   /** Writes what is pending on the caller's stack (the process is exiting); a failure goes to stderr. */
   flushSync(): void {
+    const runner = this.parts.syncRunner;
+    if (!runner) throw new Error('flushSync needs a synchronous (SQLite) runner.');
     while (this.batch.length > 0) {
       const chunk = this.batch.splice(0, this.parts.maxBatchSize);
       try {
-        this.parts.written(this.parts.runner.writeSync(() => this.parts.plan(chunk)));
+        this.parts.written(runner.writeSync(() => this.parts.plan(chunk)));
       } catch (error) {
         const lost = chunk.length + this.batch.length;
         this.batch = chunk.concat(this.batch);

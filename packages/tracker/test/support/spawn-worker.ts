@@ -16,7 +16,7 @@ export interface Worker {
 
 /**
  * Starts the recording fixture in its own Node process (TypeScript through tsx).
- * @example const w = startWorker({ path, worker: 1, own: 10, shared: 0, anonymous: 0, mode: 'exit-natural' }); await w.done
+ * @example const w = startWorker({ store: { path }, worker: 1, own: 10, shared: 0, anonymous: 0, mode: 'exit-natural' }); await w.done
  */
 export function startWorker(plan: WorkerPlan): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(plan)], {

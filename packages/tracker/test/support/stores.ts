@@ -1,0 +1,72 @@
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import type { TrackerOptions } from '../../src/index.js';
+import { createTestDatabase } from './postgres.js';
+import { tempDbPaths } from './temp-db.js';
+
+/** The stores every dialect-neutral suite runs on, as kysely's own tests loop over their dialects. */
+export const DIALECTS = ['sqlite', 'postgres'] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+/** Where one test's tracker keeps its data: spread into openResourceTracker's options. */
+export type StoreOptions = Pick<TrackerOptions, 'path' | 'databaseUrl'>;
+
+/**
+ * New stores of one dialect for a test file: a SQLite file in the file's temporary directory, or a new
+ * PostgreSQL database (dropped when the run ends). Reopening the returned options reopens the same store.
+ * @example const newStore = testStores(dialect, 'idempotency'); const store = await newStore('a'); openResourceTracker({ ...store })
+ */
+export function testStores(dialect: Dialect, prefix: string): (name: string) => Promise<StoreOptions> {
+  if (dialect === 'postgres')
+    return (name) => createTestDatabase(`${prefix}_${name}`).then((databaseUrl) => ({ databaseUrl }));
+  const paths = tempDbPaths(prefix);
+  return async (name) => ({ path: paths(`${name}.db`) });
+}
+
+/** Runs one SQL query on a store through its own connection, outside any tracker. */
+export async function queryStore<T = Record<string, unknown>>(store: StoreOptions, text: string): Promise<T[]> {
+  if (store.databaseUrl) {
+    const client = new pg.Client({ connectionString: store.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(text)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(store.path!, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(text).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Row count of one table, read through a separate connection. */
+export async function countStoreRows(store: StoreOptions, table: string): Promise<number> {
+  const [row] = await queryStore<{ n: number | string }>(store, `select count(*) as n from ${table}`);
+  return Number(row!.n);
+}
+
+/**
+ * Every row of the usage tables as one comparable string (a separate connection): two equal snapshots
+ * mean the store did not change.
+ */
+export async function snapshotStore(store: StoreOptions): Promise<string> {
+  const parts: string[] = [];
+  for (const table of ['backends', 'backend_state', 'events', 'rollups', 'event_keys']) {
+    const exists = await queryStore(
+      store,
+      store.databaseUrl
+        ? `select 1 from information_schema.tables where table_name = '${table}'`
+        : `select 1 from sqlite_master where name = '${table}'`,
+    );
+    if (exists.length === 0) continue;
+    const rows = await queryStore<Record<string, unknown>>(store, `select * from ${table} order by 1, 2, 3`);
+    const text = rows.map((r) =>
+      JSON.stringify(r, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)),
+    );
+    parts.push(`${table}:\n${text.join('\n')}`);
+  }
+  return parts.join('\n');
+}
