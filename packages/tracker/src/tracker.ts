@@ -72,6 +72,7 @@ export class ResourceTracker implements UsageRecorder {
       databaseUrl: o.databaseUrl,
       busyTimeoutMs: o.busyTimeoutMs,
       rawRetentionMs: o.rawRetentionMs,
+      dedupeWindowMs: o.dedupeWindowMs,
       minuteRetentionMs: o.minuteRetentionMs,
     };
     this.clock = o.clock;
@@ -81,7 +82,7 @@ export class ResourceTracker implements UsageRecorder {
       : new TrackerFile(o.path, o.busyTimeoutMs);
     const { db, runner, syncRunner } = file;
     this.file = file;
-    const retention = new Retention(db, runner, o.rawRetentionMs, o.minuteRetentionMs);
+    const retention = new Retention(db, runner, o.rawRetentionMs, o.minuteRetentionMs, o.dedupeWindowMs);
     this.retention = retention;
     this.backends = new BackendCache(
       (backendId, ts) => {

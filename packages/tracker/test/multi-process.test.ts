@@ -1,20 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { openResourceTracker } from '../src/index.js';
-import { countRows } from './support/db-snapshot.js';
 import { startWorker } from './support/spawn-worker.js';
-import { tempDbPaths } from './support/temp-db.js';
+import { countStoreRows, DIALECTS, testStores } from './support/stores.js';
 
-// Two OS processes write one SQLite file at the same time: nothing is lost or counted twice, ids
-// recorded by both are counted once, and the storage level adds up.
+// Two OS processes write one store at the same time (a SQLite file, or one PostgreSQL database): nothing is
+// lost or counted twice, ids recorded by both are counted once, and the storage level adds up.
 
-const dbPath = tempDbPaths('multi-process');
-
-describe('two processes recording into one file', () => {
+describe.each(DIALECTS)('two processes recording into one store (%s)', (dialect) => {
+  const newStore = testStores(dialect, 'multi-process');
   it('every count is exact afterwards, shared ids included', async () => {
-    const path = dbPath('shared.db');
+    const path = await newStore('shared');
     const started = Date.now();
     const plans = [1, 2].map((worker) => ({
-      store: { path },
+      store: path,
       worker,
       own: 3000,
       shared: 1500,
@@ -44,9 +42,9 @@ describe('two processes recording into one file', () => {
     // Each shared id was written by exactly one process and refused as a duplicate by the other.
     expect(reports.reduce((n, r) => n + r.duplicates, 0)).toBe(shared);
     expect(reports.reduce((n, r) => n + r.written, 0)).toBe(own * 2 + shared + anonymous);
-    expect(countRows(path, 'events')).toBe(own * 2 + shared + anonymous);
+    expect(await countStoreRows(path, 'events')).toBe(own * 2 + shared + anonymous);
 
-    const tracker = openResourceTracker({ path, flushOnExit: false });
+    const tracker = openResourceTracker({ ...path, flushOnExit: false });
     try {
       const s = await tracker.getResourceSummary({
         from: new Date(started - 3_600_000),

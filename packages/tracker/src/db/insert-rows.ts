@@ -10,16 +10,18 @@ const statementCache = new WeakMap<Kysely<Database>, Map<string, string>>();
 /**
  * Multi-row INSERT with the SQL text compiled once per (table, row count) and reused with new parameters:
  * compiling a 256-row statement per flush would cost more than running it. Each row lists its values in
- * the order of `columns`; `suffix` is appended to the statement (an ON CONFLICT clause).
+ * the order of `columns`; `suffix` is appended to the statement (an ON CONFLICT clause, maybe RETURNING),
+ * and the rows the statements return are returned, in order.
  * @example yield* insertRows(db, 'events', ['ts', 'backend_id'], [[1, 2]], '')
  */
 export function* insertRows(
   db: Kysely<Database>,
-  table: 'events' | 'rollups',
+  table: 'events' | 'rollups' | 'event_keys',
   columns: readonly string[],
   rows: readonly unknown[][],
   suffix: string,
-): Plan<void> {
+): Plan<Record<string, unknown>[]> {
+  const returned: Record<string, unknown>[] = [];
   const cache = statementCache.get(db) ?? new Map<string, string>();
   statementCache.set(db, cache);
   let offset = 0;
@@ -39,9 +41,11 @@ export function* insertRows(
     }
     const params: unknown[] = [];
     for (let i = offset; i < offset + n; i++) for (const value of rows[i]!) params.push(value);
-    yield* exec(CompiledQuery.raw(text, params));
+    const out = yield* exec(CompiledQuery.raw(text, params));
+    for (const row of out) returned.push(row as Record<string, unknown>);
     offset += n;
   }
+  return returned;
 }
 
 /** Splits a list for `IN (…)` lists and multi-row statements that must stay under the parameter limit. */

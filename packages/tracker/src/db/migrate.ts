@@ -3,11 +3,13 @@ import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migrat
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-api-tokens.js';
 import * as m0003 from './migrations/0003-resource-totals.js';
+import * as m0004 from './migrations/0004-event-keys.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-api-tokens': m0002,
   '0003-resource-totals': m0003,
+  '0004-event-keys': m0004,
 };
 
 /** Names of every migration, oldest first: a database that recorded them all is at the newest schema. */
@@ -19,11 +21,23 @@ export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
  * @example const { error } = await migrateToLatest(db); if (error) throw error;
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
+  return migrator(db).migrateToLatest();
+}
+
+/**
+ * Brings a database up (or down) to the named migration: for tests of a migration on data written by the
+ * schema before it.
+ * @example await migrateTo(db, '0003-resource-totals')
+ */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<MigrationResultSet> {
+  return migrator(db).migrateTo(name);
+}
+
+function migrator(db: Kysely<any>): Migrator {
+  return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'bytemeter_migration',
     migrationLockTableName: 'bytemeter_migration_lock',
   });
-  return migrator.migrateToLatest();
 }

@@ -10,7 +10,8 @@ export interface BackendsTable {
 
 /**
  * Raw events, kept for the raw retention. Times are ms since the epoch; amounts are integers in the
- * resource's unit. `key` is the encoded idempotency key (see ids/event-key.ts).
+ * resource's unit. `key` is the encoded idempotency key (see ids/event-key.ts), kept to answer the event's
+ * id; duplicates are told by the event_keys table.
  */
 export interface EventsTable {
   id: Generated<number>;
@@ -62,6 +63,16 @@ export interface ApiTokensTable {
   revoked_at: number | null;
 }
 
+/**
+ * Idempotency keys, one per (backend, key), kept for the dedupe window: `ts` is when the key was stored
+ * (ms since the epoch), what retention prunes by. The key is the encoded form of ids/event-key.ts.
+ */
+export interface EventKeysTable {
+  backend_id: number;
+  key: Uint8Array;
+  ts: number;
+}
+
 /** All-time total of each resource over every backend, but storage_used; kept at most 2^53 - 1 by ingest. */
 export interface ResourceTotalsTable {
   resource: number;
@@ -75,4 +86,5 @@ export interface Database {
   rollups: RollupsTable;
   backend_state: BackendStateTable;
   resource_totals: ResourceTotalsTable;
+  event_keys: EventKeysTable;
 }

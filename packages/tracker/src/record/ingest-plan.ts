@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
 import { chunks, insertRows } from '../db/insert-rows.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
@@ -27,6 +28,7 @@ const EVENT_COLUMNS = [
   'key',
   'reported_level',
 ] as const;
+const KEY_COLUMNS = ['backend_id', 'key', 'ts'] as const;
 
 /** The event each TotalLimitError refused, so a batch's refusals can name its index. */
 export const refusedEvents = new WeakMap<Error, PendingEvent>();
@@ -60,8 +62,16 @@ interface State {
 
 /**
  * Stores one batch: backends, raw rows and the rollups of every grain in one transaction, so a rollup
- * never counts a row that is not there. Duplicate ids (within the batch or already stored) are skipped;
- * events under a backend name stored with another type are refused and reported.
+ * never counts a row that is not there. Duplicate ids (within the batch or already stored for the same
+ * backend) are skipped; events under a backend name stored with another type are refused and reported.
+ *
+ * Several writers at once (processes on one SQLite file take turns on its write lock; on PostgreSQL they
+ * run together in READ COMMITTED) stay exact because every row read to decide a write is locked first,
+ * always in the same order, so two batches cannot deadlock: backend names (new ones only, see below), idempotency keys
+ * (inserted sorted by backend and key, ON CONFLICT DO NOTHING RETURNING: only keys really inserted feed
+ * rows and rollups; a key another uncommitted batch holds waits for it), backend_state rows (FOR UPDATE,
+ * by id: from here on the batch owns its backends' levels, raw rows and rollups), then resource_totals
+ * (FOR UPDATE, by resource). Rollups are upserted (totals, counts and failures add; min/max widen).
  */
 export function* ingestPlan(
   db: Kysely<Database>,
@@ -70,6 +80,10 @@ export function* ingestPlan(
 ): Plan<IngestOutcome> {
   const errors: Error[] = [];
   const types = new Map<string, string>();
+  const pg = isPostgres(db);
+  // First-seen order, not sorted: backend ids (and so the order reads list backends in) follow it. Two
+  // batches creating the same new names in opposite orders can deadlock on PostgreSQL; that happens only
+  // when backends are first seen, and the runner retries the whole batch (40P01).
   const names = [...new Set(batch.map((e) => e.backend))];
 
   // Backends: create the unknown ones, then read back ids and the type each name is fixed to.
@@ -102,9 +116,10 @@ export function* ingestPlan(
     accepted.push(e);
   }
 
-  // Idempotency: drop events whose key repeats in the batch or is already stored.
+  // Idempotency: drop events whose key repeats in the batch or is already stored for the backend.
   let duplicates = 0;
   const keys = new Map<PendingEvent, Uint8Array>();
+  const keyIds = new Map<PendingEvent, string>();
   const seen = new Set<string>();
   let fresh: PendingEvent[] = [];
   for (const e of accepted) {
@@ -113,35 +128,48 @@ export function* ingestPlan(
       continue;
     }
     // Different key strings never share a stored form, so the string itself tells repeats apart.
-    if (seen.has(e.key)) {
+    const seenId = `${e.backend}\0${e.key}`;
+    if (seen.has(seenId)) {
       duplicates++;
       continue;
     }
-    seen.add(e.key);
-    keys.set(e, encodeEventKey(e.key));
+    seen.add(seenId);
+    const key = encodeEventKey(e.key);
+    keys.set(e, key);
+    keyIds.set(e, `${ctx.backendIds.get(e.backend)!}:${eventKeyHex(key)}`);
     fresh.push(e);
   }
   if (keys.size > 0) {
-    const stored = new Set<string>();
-    for (const chunk of chunks([...keys.values()], IN_CHUNK)) {
-      const rows = yield* exec(db.selectFrom('events').select('key').where('key', 'in', chunk));
-      for (const row of rows) if (row.key) stored.add(eventKeyHex(row.key));
-    }
-    if (stored.size > 0) {
-      fresh = fresh.filter((e) => {
-        const key = keys.get(e);
-        if (key && stored.has(eventKeyHex(key))) {
-          duplicates++;
-          return false;
-        }
-        return true;
-      });
-    }
+    const keyRows = fresh
+      .filter((e) => keys.has(e))
+      .map((e) => [ctx.backendIds.get(e.backend)!, keys.get(e)!, ctx.now] as [number, Uint8Array, number])
+      .sort((a, b) => a[0] - b[0] || Buffer.compare(a[1], b[1]));
+    const inserted = new Set<string>();
+    const returned = yield* insertRows(
+      db,
+      'event_keys',
+      KEY_COLUMNS,
+      keyRows,
+      ' on conflict (backend_id, key) do nothing returning backend_id, key',
+    );
+    for (const row of returned) inserted.add(`${Number(row.backend_id)}:${eventKeyHex(row.key as Uint8Array)}`);
+    fresh = fresh.filter((e) => {
+      const id = keyIds.get(e);
+      if (id === undefined || inserted.has(id)) return true;
+      duplicates++;
+      return false;
+    });
   }
+  // Keys of events refused below were inserted above: they are taken out again, so a resend is not a duplicate.
+  const refusedKeys: [number, Uint8Array][] = [];
+  const forgetKey = (e: PendingEvent) => {
+    const key = keys.get(e);
+    if (key) refusedKeys.push([ctx.backendIds.get(e.backend)!, key]);
+  };
 
   // Backend state: storage level and failures in a row, as of the newest event.
   const states = new Map<string, State>();
-  const ids = [...new Set(fresh.map((e) => ctx.backendIds.get(e.backend)!))];
+  const ids = [...new Set(fresh.map((e) => ctx.backendIds.get(e.backend)!))].sort((a, b) => a - b);
   for (const chunk of chunks(ids, IN_CHUNK)) {
     yield* exec(
       db
@@ -151,7 +179,9 @@ export function* ingestPlan(
         )
         .onConflict((oc) => oc.column('backend_id').doNothing()),
     );
-    const rows = yield* exec(db.selectFrom('backend_state').selectAll().where('backend_id', 'in', chunk));
+    const query = db.selectFrom('backend_state').selectAll().where('backend_id', 'in', chunk).orderBy('backend_id');
+    // SQLite's write lock already covers the whole file; PostgreSQL locks just these rows, in id order.
+    const rows = yield* exec(pg ? query.forUpdate() : query);
     const nameById = new Map([...ctx.backendIds].map(([name, id]) => [id, name]));
     for (const row of rows) {
       states.set(nameById.get(Number(row.backend_id))!, {
@@ -172,6 +202,7 @@ export function* ingestPlan(
     const error = new TotalLimitError(e.backend, RESOURCE_BY_CODE[e.resource] ?? String(e.resource), total, amount);
     refusedEvents.set(error, e);
     errors.push(error);
+    forgetKey(e);
   };
 
   const rows: unknown[][] = [];
@@ -210,6 +241,7 @@ export function* ingestPlan(
       } else if (state.storageLevel + amount < 0) {
         // Refused and not recorded: another writer lowered the level after this process checked it.
         errors.push(new StorageLevelError(e.backend, state.storageLevel, amount));
+        forgetKey(e);
         continue;
       }
       if (!totals.admit(STORAGE, amount)) {
@@ -228,6 +260,9 @@ export function* ingestPlan(
     minuteCells.add(e.ts, state.backendId, e.resource, amount, e.success);
   }
 
+  for (const [backendId, key] of refusedKeys) {
+    yield* exec(db.deleteFrom('event_keys').where('backend_id', '=', backendId).where('key', '=', key));
+  }
   const kept = rows.filter((row) => (row[0] as number) >= ctx.keepRawFrom);
   yield* insertRows(db, 'events', EVENT_COLUMNS, kept, '');
   yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db));

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { RESOURCE_CODE } from '../types.js';
@@ -21,9 +22,21 @@ export class RunningTotals {
     const out = new RunningTotals();
     const wanted = [...new Set(resources)];
     for (const r of wanted) out.totals.set(r, 0);
-    const adding = wanted.filter((r) => r !== STORAGE);
+    const adding = wanted.filter((r) => r !== STORAGE).sort((a, b) => a - b);
     if (adding.length > 0) {
-      const rows = yield* exec(db.selectFrom('resource_totals').selectAll().where('resource', 'in', adding));
+      let query = db.selectFrom('resource_totals').selectAll().where('resource', 'in', adding).orderBy('resource');
+      if (isPostgres(db)) {
+        // Concurrent batches would each admit against the same total: the rows are locked (created first so
+        // there is a row to lock), in resource order, until commit. SQLite's write lock does this already.
+        yield* exec(
+          db
+            .insertInto('resource_totals')
+            .values(adding.map((resource) => ({ resource, total: 0 })))
+            .onConflict((oc) => oc.column('resource').doNothing()),
+        );
+        query = query.forUpdate();
+      }
+      const rows = yield* exec(query);
       for (const row of rows) out.totals.set(Number(row.resource), Number(row.total));
     }
     if (wanted.includes(STORAGE)) {

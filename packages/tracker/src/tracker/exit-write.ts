@@ -10,6 +10,7 @@ export interface ExitWrite {
   databaseUrl: string | null;
   busyTimeoutMs: number;
   rawRetentionMs: number | null;
+  dedupeWindowMs: number;
   minuteRetentionMs: number;
   now: number;
   events: PendingEvent[];

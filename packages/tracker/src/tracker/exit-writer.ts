@@ -12,7 +12,7 @@ const job = JSON.parse(readFileSync(0, 'utf8')) as ExitWrite;
 const file = job.databaseUrl ? new PostgresStore(job.databaseUrl) : new TrackerFile(job.path, job.busyTimeoutMs);
 try {
   await file.ready;
-  const retention = new Retention(file.db, file.runner, job.rawRetentionMs, job.minuteRetentionMs);
+  const retention = new Retention(file.db, file.runner, job.rawRetentionMs, job.minuteRetentionMs, job.dedupeWindowMs);
   const outcome = await file.runner.write(() =>
     ingestPlan(file.db, job.events, retention.ingestContext(job.now, new Map())),
   );

@@ -32,8 +32,13 @@ export interface TrackerOptions {
    * idempotency), so the file grows with time and backends, not with the number of events.
    */
   mode?: 'full' | 'rollups-only';
-  /** Raw event retention; `null` keeps them forever. Idempotency keys live as long as their raw event. */
+  /** Raw event retention; `null` keeps them forever. */
   rawRetentionMs?: number | null;
+  /**
+   * How long an event's `id` is remembered, so a resend is not counted again: default 7 days, whatever
+   * the mode and raw retention (keys live in their own compact table). An id seen again later counts again.
+   */
+  dedupeWindowMs?: number;
   /** Minute rollups retention (default 30 days); older ranges resolve to the quarter hour. */
   minuteRetentionMs?: number;
   health?: Partial<HealthThresholds>;
@@ -59,6 +64,7 @@ export interface ResolvedOptions {
   maxBatchSize: number;
   maxPendingEvents: number;
   rawRetentionMs: number | null;
+  dedupeWindowMs: number;
   minuteRetentionMs: number;
   health: HealthThresholds;
   busyTimeoutMs: number;
@@ -97,6 +103,7 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
     maxBatchSize,
     maxPendingEvents: positive(options.maxPendingEvents ?? 100_000, 'maxPendingEvents'),
     rawRetentionMs,
+    dedupeWindowMs: positive(options.dedupeWindowMs ?? 7 * DAY, 'dedupeWindowMs'),
     minuteRetentionMs: positive(options.minuteRetentionMs ?? 30 * DAY, 'minuteRetentionMs'),
     health: { ...DEFAULT_HEALTH, ...options.health },
     flushIntervalMs: positive(options.flushIntervalMs ?? 1000, 'flushIntervalMs'),

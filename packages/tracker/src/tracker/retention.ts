@@ -4,10 +4,15 @@ import type { Database } from '../db/schema.js';
 import type { IngestContext } from '../record/ingest-plan.js';
 import { MINUTE_GRAIN, MINUTE_MS, type Resolution } from '../rollup/grains.js';
 
-/** Raw rows deleted per transaction, so a first prune of a large backlog never holds the write lock long. */
+/**
+ * Rows deleted per transaction, so a first prune of a large backlog never holds the write lock long (and
+ * on PostgreSQL never becomes one table-wide DELETE: each slice is bounded through an index).
+ */
 const PRUNE_SLICE = 20_000;
 /** Retention is enforced at most this often (after a flush). */
 const PRUNE_EVERY_MS = 60_000;
+/** Idempotency keys are pruned at most this often: without an index on their time, each prune scans them. */
+const KEY_PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * How long raw events and minute rollups are kept: what reads may trust to be complete (the resolution),
@@ -15,12 +20,15 @@ const PRUNE_EVERY_MS = 60_000;
  */
 export class Retention {
   private lastPrune = 0;
+  private lastKeyPrune = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly runner: Runner,
     private readonly rawRetentionMs: number | null,
     private readonly minuteRetentionMs: number,
+    /** How long idempotency keys are kept (their own window, independent of the raw retention). */
+    private readonly dedupeWindowMs: number,
   ) {}
 
   /** Where raw events and minute rollups are complete at `now`. */
@@ -37,7 +45,7 @@ export class Retention {
     return { now, keepRawFrom: resolution.rawFrom, resolution, backendIds };
   }
 
-  /** Deletes raw events and minute rollups past their retention, at most once a minute. */
+  /** Deletes raw events, idempotency keys and minute rollups past their retention, at most once a minute. */
   async pruneIfDue(now: number): Promise<void> {
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
@@ -52,6 +60,28 @@ export class Retention {
           for (const row of ids) maxId = Math.max(maxId, Number(row.id));
           if (ids.length > 0) yield* exec(db.deleteFrom('events').where('id', '<=', maxId).where('ts', '<', rawCutoff));
           return ids.length;
+        });
+      }
+    }
+    if (now - this.lastKeyPrune >= KEY_PRUNE_EVERY_MS || now < this.lastKeyPrune) {
+      this.lastKeyPrune = now;
+      const keyCutoff = now - this.dedupeWindowMs;
+      for (let deleted = PRUNE_SLICE; deleted >= PRUNE_SLICE; ) {
+        deleted = await this.runner.write(function* () {
+          // A slice of expired keys by primary key, so no transaction deletes more than PRUNE_SLICE rows.
+          const expired = db
+            .selectFrom('event_keys')
+            .select(['backend_id', 'key'])
+            .where('ts', '<', keyCutoff)
+            .limit(PRUNE_SLICE)
+            .$asTuple('backend_id', 'key');
+          const result = yield* exec(
+            db
+              .deleteFrom('event_keys')
+              .where((eb) => eb(eb.refTuple('backend_id', 'key'), 'in', expired))
+              .returning('ts'),
+          );
+          return result.length;
         });
       }
     }
