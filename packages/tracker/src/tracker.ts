@@ -98,6 +98,7 @@ export class ResourceTracker implements UsageRecorder {
       },
     );
     this.backends.absorb(file.storedBackends);
+    if (!syncRunner) this.backends.expectStored();
     // PostgreSQL cannot answer before the migration: its backends are read then, before any write runs
     // (every write and read waits for `ready`).
     this.ready = syncRunner

@@ -10,6 +10,7 @@ import {
   type RefEvent,
   snappedEdge,
 } from './support/reference-model.js';
+import { countStoreRows, describeEachDialect, newStore } from './support/stores.js';
 import { fixedClock, tempDbPaths } from './support/temp-db.js';
 import { isoInZone, periodBounds } from './support/zone-reference.js';
 
@@ -53,105 +54,108 @@ function backdatedEvents(n: number): RefEvent[] {
   return events;
 }
 
-describe('data older than the raw retention', { timeout: 30_000 }, () => {
-  const events = backdatedEvents(4000);
+describeEachDialect('retention', () => {
+  describe('data older than the raw retention', { timeout: 30_000 }, () => {
+    const events = backdatedEvents(4000);
 
-  async function open() {
-    const path = dbPath('old.db');
-    const tracker = openResourceTracker({
-      path,
-      clock: () => NOW,
-      rawRetentionMs: RAW_RETENTION,
-      minuteRetentionMs: MINUTE_RETENTION,
-      flushOnExit: false,
-    });
-    for (const e of events) recordRef(tracker, e);
-    const flushed = await tracker.flush();
-    expect(flushed).toEqual({ written: events.length, duplicates: 0 });
-    return { tracker, path };
-  }
+    async function open() {
+      const path = await newStore('old');
+      const tracker = openResourceTracker({
+        ...path,
+        clock: () => NOW,
+        rawRetentionMs: RAW_RETENTION,
+        minuteRetentionMs: MINUTE_RETENTION,
+        flushOnExit: false,
+      });
+      for (const e of events) recordRef(tracker, e);
+      const flushed = await tracker.flush();
+      expect(flushed).toEqual({ written: events.length, duplicates: 0 });
+      return { tracker, path };
+    }
 
-  it('keeps raw rows only inside the retention, yet calendar periods in any zone stay exact', async () => {
-    const { tracker, path } = await open();
-    try {
-      expect(countRows(path, 'events')).toBe(events.filter((e) => e.ts >= NOW - RAW_RETENTION).length);
-      for (const zone of ['UTC', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Adelaide']) {
-        for (const period of ['hour', 'day', 'week', 'month'] as Period[]) {
-          for (const age of [2 * HOUR, 5 * DAY, 26 * DAY, 40 * DAY, 60 * DAY]) {
-            const at = NOW - age;
-            const { start, end } = periodBounds(at, period, zone);
-            const s = await tracker.getResourceSummary({ period, at: new Date(at), timezone: zone });
-            expect(s.periodStart).toBe(isoInZone(start, zone));
-            expect(s.periodEnd).toBe(isoInZone(end, zone));
-            expect(comparableSummary(s.backends)).toEqual(expectedSummary(events, start, end));
+    it('keeps raw rows only inside the retention, yet calendar periods in any zone stay exact', async () => {
+      const { tracker, path } = await open();
+      try {
+        expect(await countStoreRows(path, 'events')).toBe(events.filter((e) => e.ts >= NOW - RAW_RETENTION).length);
+        for (const zone of ['UTC', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Adelaide']) {
+          for (const period of ['hour', 'day', 'week', 'month'] as Period[]) {
+            for (const age of [2 * HOUR, 5 * DAY, 26 * DAY, 40 * DAY, 60 * DAY]) {
+              const at = NOW - age;
+              const { start, end } = periodBounds(at, period, zone);
+              const s = await tracker.getResourceSummary({ period, at: new Date(at), timezone: zone });
+              expect(s.periodStart).toBe(isoInZone(start, zone));
+              expect(s.periodEnd).toBe(isoInZone(end, zone));
+              expect(comparableSummary(s.backends)).toEqual(expectedSummary(events, start, end));
+            }
           }
         }
+      } finally {
+        await tracker.close();
       }
-    } finally {
-      await tracker.close();
-    }
-  });
+    });
 
-  it('snaps explicit edges inside old data to the minute, then the quarter hour, and sums that range', async () => {
-    const { tracker } = await open();
-    const rawFrom = NOW - RAW_RETENTION;
-    const minuteFrom = NOW - MINUTE_RETENTION;
-    try {
-      const cases: [number, number][] = [
-        [NOW - 2 * DAY - 17_777, NOW - 5 * HOUR - 31_001], // both inside minute rollups: snap to minutes
-        [NOW - 20 * DAY - 7 * 60_000 - 5_555, NOW - 2 * DAY - 3_333], // from past minute rollups: quarter
-        [NOW - 50 * DAY - 1, NOW - 40 * DAY + 1], // both past: quarters
-        [NOW - 3 * HOUR - 1_234, NOW - 10 * 60_000 - 77], // to inside the raw retention: exact
-      ];
-      for (const [from, to] of cases) {
-        const sFrom = snappedEdge(from, rawFrom, minuteFrom);
-        const sTo = snappedEdge(to, rawFrom, minuteFrom);
-        expect(sFrom).toBeLessThanOrEqual(from);
-        for (const zone of ['UTC', 'Asia/Kathmandu']) {
-          const s = await tracker.getResourceSummary({ from: new Date(from), to: new Date(to), timezone: zone });
-          expect(s.periodStart).toBe(isoInZone(sFrom, zone));
-          expect(s.periodEnd).toBe(isoInZone(sTo, zone));
-          expect(comparableSummary(s.backends)).toEqual(expectedSummary(events, sFrom, sTo));
+    it('snaps explicit edges inside old data to the minute, then the quarter hour, and sums that range', async () => {
+      const { tracker } = await open();
+      const rawFrom = NOW - RAW_RETENTION;
+      const minuteFrom = NOW - MINUTE_RETENTION;
+      try {
+        const cases: [number, number][] = [
+          [NOW - 2 * DAY - 17_777, NOW - 5 * HOUR - 31_001], // both inside minute rollups: snap to minutes
+          [NOW - 20 * DAY - 7 * 60_000 - 5_555, NOW - 2 * DAY - 3_333], // from past minute rollups: quarter
+          [NOW - 50 * DAY - 1, NOW - 40 * DAY + 1], // both past: quarters
+          [NOW - 3 * HOUR - 1_234, NOW - 10 * 60_000 - 77], // to inside the raw retention: exact
+        ];
+        for (const [from, to] of cases) {
+          const sFrom = snappedEdge(from, rawFrom, minuteFrom);
+          const sTo = snappedEdge(to, rawFrom, minuteFrom);
+          expect(sFrom).toBeLessThanOrEqual(from);
+          for (const zone of ['UTC', 'Asia/Kathmandu']) {
+            const s = await tracker.getResourceSummary({ from: new Date(from), to: new Date(to), timezone: zone });
+            expect(s.periodStart).toBe(isoInZone(sFrom, zone));
+            expect(s.periodEnd).toBe(isoInZone(sTo, zone));
+            expect(comparableSummary(s.backends)).toEqual(expectedSummary(events, sFrom, sTo));
+          }
         }
+        // The snapping is real: the first case moved both edges, the last kept its raw-retained end.
+        expect(snappedEdge(cases[0]![0], rawFrom, minuteFrom) % 60_000).toBe(0);
+        expect(snappedEdge(cases[1]![0], rawFrom, minuteFrom) % 900_000).toBe(0);
+        expect(snappedEdge(cases[3]![1], rawFrom, minuteFrom)).toBe(cases[3]![1]);
+      } finally {
+        await tracker.close();
       }
-      // The snapping is real: the first case moved both edges, the last kept its raw-retained end.
-      expect(snappedEdge(cases[0]![0], rawFrom, minuteFrom) % 60_000).toBe(0);
-      expect(snappedEdge(cases[1]![0], rawFrom, minuteFrom) % 900_000).toBe(0);
-      expect(snappedEdge(cases[3]![1], rawFrom, minuteFrom)).toBe(cases[3]![1]);
-    } finally {
-      await tracker.close();
-    }
-  });
+    });
 
-  it('hour and day series over old data in a +05:45 zone are exact', async () => {
-    const { tracker } = await open();
-    try {
-      const from = NOW - 45 * DAY;
-      const to = NOW - 30 * DAY;
-      // Edges on quarter marks, as calendar buckets are: no snapping.
-      const qFrom = Math.floor(from / 900_000) * 900_000;
-      const qTo = Math.floor(to / 900_000) * 900_000;
-      for (const granularity of ['hour', 'day'] as const) {
-        const points = await tracker.getTimeSeries({
-          resourceType: 'bandwidth_upload',
-          granularity,
-          from: new Date(qFrom),
-          to: new Date(qTo),
-          timezone: 'Asia/Kathmandu',
-        });
-        const expected = expectedSeries(events, 'bandwidth_upload', granularity, qFrom, qTo, 'Asia/Kathmandu');
-        expect(expected.length).toBeGreaterThan(0);
-        expect(points.map((p) => [Date.parse(p.bucketStart), p.backend, p.totalAmount, p.operationCount])).toEqual(
-          expected.map((p) => [p.bucketStart, p.backend, p.totalAmount, p.operationCount]),
-        );
+    it('hour and day series over old data in a +05:45 zone are exact', async () => {
+      const { tracker } = await open();
+      try {
+        const from = NOW - 45 * DAY;
+        const to = NOW - 30 * DAY;
+        // Edges on quarter marks, as calendar buckets are: no snapping.
+        const qFrom = Math.floor(from / 900_000) * 900_000;
+        const qTo = Math.floor(to / 900_000) * 900_000;
+        for (const granularity of ['hour', 'day'] as const) {
+          const points = await tracker.getTimeSeries({
+            resourceType: 'bandwidth_upload',
+            granularity,
+            from: new Date(qFrom),
+            to: new Date(qTo),
+            timezone: 'Asia/Kathmandu',
+          });
+          const expected = expectedSeries(events, 'bandwidth_upload', granularity, qFrom, qTo, 'Asia/Kathmandu');
+          expect(expected.length).toBeGreaterThan(0);
+          expect(points.map((p) => [Date.parse(p.bucketStart), p.backend, p.totalAmount, p.operationCount])).toEqual(
+            expected.map((p) => [p.bucketStart, p.backend, p.totalAmount, p.operationCount]),
+          );
+        }
+      } finally {
+        await tracker.close();
       }
-    } finally {
-      await tracker.close();
-    }
+    });
   });
 });
 
-describe('a retention prune that fails', () => {
+// SQLite only: the failure is a trigger written into the file through a second connection.
+describe('a retention prune that fails (sqlite)', () => {
   it('leaves the batch it follows written once: the write is not retried, the failure is reported', async () => {
     const path = dbPath('prune-fails.db');
     const clock = fixedClock(NOW);

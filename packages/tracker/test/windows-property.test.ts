@@ -19,6 +19,7 @@ import {
   type RefFilter,
   snappedEdge,
 } from './support/reference-model.js';
+import { describeEachDialect, newStore } from './support/stores.js';
 import { isoInZone, periodBounds } from './support/zone-reference.js';
 
 // Every summary and series point must equal what the generated events add up to, computed here with
@@ -218,129 +219,142 @@ async function seriesMatches(
   expect(comparablePoints(summed, q.zone)).toEqual([...byBucket.values()]);
 }
 
-describe('summaries and series equal the sum of the events they cover', () => {
-  it('holds for random events, ranges, zones, periods and granularities', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(rawEvent, { minLength: 0, maxLength: 120 }),
-        fc.constantFrom(...ZONES),
-        rangeArb,
-        filterArb,
-        instant,
-        fc.constantFrom<Period>('hour', 'day', 'week', 'month'),
-        fc.constantFrom(...RESOURCES),
-        fc.constantFrom<Granularity>('hour', 'day', 'week', 'month'),
-        fc.integer({ min: 1, max: 6 * 60 }),
-        fc.constantFrom(...RETENTIONS),
-        // Flush every k events (0: once, at the first read), so rollup rows are also merged across batches.
-        fc.constantFrom(0, 0, 5, 30),
-        async (
-          rows,
-          zone,
-          [a, b],
-          filter,
-          at,
-          period,
-          resourceType,
-          granularity,
-          minuteSpan,
-          retention,
-          flushEvery,
-        ) => {
-          const events = toEvents(rows);
-          const tracker = openResourceTracker({ path: ':memory:', clock: () => NOW, ...retention, flushOnExit: false });
-          const rawFrom = retention.rawRetentionMs === null ? Number.NEGATIVE_INFINITY : NOW - retention.rawRetentionMs;
-          const minuteFrom = NOW - retention.minuteRetentionMs;
-          try {
-            for (const [i, e] of events.entries()) {
-              recordRef(tracker, e, e.generic ? 'generic' : 'method');
-              if (flushEvery > 0 && i % flushEvery === flushEvery - 1)
-                expect((await tracker.flush()).error).toBeUndefined();
-            }
-            // Edges inside pruned data come back snapped (and say so); the sums are over the snapped range.
-            const from = snappedEdge(Math.min(a, b), rawFrom, minuteFrom);
-            const to = snappedEdge(Math.max(a, b), rawFrom, minuteFrom);
-
-            const explicit = await tracker.getResourceSummary({
-              from: new Date(Math.min(a, b)),
-              to: new Date(Math.max(a, b)),
-              timezone: zone,
-              ...filter,
+describeEachDialect('windows-property', () => {
+  describe('summaries and series equal the sum of the events they cover', () => {
+    it('holds for random events, ranges, zones, periods and granularities', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(rawEvent, { minLength: 0, maxLength: 120 }),
+          fc.constantFrom(...ZONES),
+          rangeArb,
+          filterArb,
+          instant,
+          fc.constantFrom<Period>('hour', 'day', 'week', 'month'),
+          fc.constantFrom(...RESOURCES),
+          fc.constantFrom<Granularity>('hour', 'day', 'week', 'month'),
+          fc.integer({ min: 1, max: 6 * 60 }),
+          fc.constantFrom(...RETENTIONS),
+          // Flush every k events (0: once, at the first read), so rollup rows are also merged across batches.
+          fc.constantFrom(0, 0, 5, 30),
+          async (
+            rows,
+            zone,
+            [a, b],
+            filter,
+            at,
+            period,
+            resourceType,
+            granularity,
+            minuteSpan,
+            retention,
+            flushEvery,
+          ) => {
+            const events = toEvents(rows);
+            const tracker = openResourceTracker({
+              ...(await newStore()),
+              clock: () => NOW,
+              ...retention,
+              flushOnExit: false,
             });
-            expect(explicit.period).toBeNull();
-            expectSummaryMatches(explicit, events, from, to, zone, filter);
+            const rawFrom =
+              retention.rawRetentionMs === null ? Number.NEGATIVE_INFINITY : NOW - retention.rawRetentionMs;
+            const minuteFrom = NOW - retention.minuteRetentionMs;
+            try {
+              for (const [i, e] of events.entries()) {
+                recordRef(tracker, e, e.generic ? 'generic' : 'method');
+                if (flushEvery > 0 && i % flushEvery === flushEvery - 1)
+                  expect((await tracker.flush()).error).toBeUndefined();
+              }
+              // Edges inside pruned data come back snapped (and say so); the sums are over the snapped range.
+              const from = snappedEdge(Math.min(a, b), rawFrom, minuteFrom);
+              const to = snappedEdge(Math.max(a, b), rawFrom, minuteFrom);
 
-            // Drill-down counts the raw events of the range, where they are all still kept.
-            if (Math.min(a, b) >= rawFrom) {
-              const page = await tracker.getResourceUsage({
+              const explicit = await tracker.getResourceSummary({
                 from: new Date(Math.min(a, b)),
                 to: new Date(Math.max(a, b)),
-                limit: 1,
+                timezone: zone,
                 ...filter,
               });
-              const inRange = events.filter(
-                (e) =>
-                  e.ts >= Math.min(a, b) &&
-                  e.ts < Math.max(a, b) &&
-                  (filter.backend === undefined || e.backend === filter.backend) &&
-                  (filter.backendType === undefined || e.backendType === filter.backendType),
-              );
-              expect(page.totalCount).toBe(inRange.length);
-            }
+              expect(explicit.period).toBeNull();
+              expectSummaryMatches(explicit, events, from, to, zone, filter);
 
-            const bounds = periodBounds(at, period, zone);
-            const calendar = await tracker.getResourceSummary({ period, at: new Date(at), timezone: zone, ...filter });
-            expect(calendar.period).toBe(period);
-            expectSummaryMatches(calendar, events, bounds.start, bounds.end, zone, filter);
+              // Drill-down counts the raw events of the range, where they are all still kept.
+              if (Math.min(a, b) >= rawFrom) {
+                const page = await tracker.getResourceUsage({
+                  from: new Date(Math.min(a, b)),
+                  to: new Date(Math.max(a, b)),
+                  limit: 1,
+                  ...filter,
+                });
+                const inRange = events.filter(
+                  (e) =>
+                    e.ts >= Math.min(a, b) &&
+                    e.ts < Math.max(a, b) &&
+                    (filter.backend === undefined || e.backend === filter.backend) &&
+                    (filter.backendType === undefined || e.backendType === filter.backendType),
+                );
+                expect(page.totalCount).toBe(inRange.length);
+              }
 
-            await seriesMatches(
-              tracker,
-              events,
-              { resourceType, granularity, from, to, zone, filter },
-              { from: Math.min(a, b), to: Math.max(a, b) },
-            );
-            // Minute series over a few hours (a long range would pass the bucket limit) where minutes are still
-            // known (older data is kept only by the quarter hour, which a minute series cannot split).
-            const minuteStart = Math.min(a, b);
-            if (Math.floor(minuteStart / 900_000) * 900_000 >= Math.min(minuteFrom, rawFrom)) {
-              const minuteEnd = Math.min(NOW, minuteStart + minuteSpan * 60_000 + (Math.max(a, b) % 60_000));
+              const bounds = periodBounds(at, period, zone);
+              const calendar = await tracker.getResourceSummary({
+                period,
+                at: new Date(at),
+                timezone: zone,
+                ...filter,
+              });
+              expect(calendar.period).toBe(period);
+              expectSummaryMatches(calendar, events, bounds.start, bounds.end, zone, filter);
+
               await seriesMatches(
                 tracker,
                 events,
-                {
-                  resourceType,
-                  granularity: 'minute',
-                  from: snappedEdge(minuteStart, rawFrom, minuteFrom),
-                  to: snappedEdge(minuteEnd, rawFrom, minuteFrom),
-                  zone,
-                  filter,
-                },
-                { from: minuteStart, to: minuteEnd },
+                { resourceType, granularity, from, to, zone, filter },
+                { from: Math.min(a, b), to: Math.max(a, b) },
               );
+              // Minute series over a few hours (a long range would pass the bucket limit) where minutes are still
+              // known (older data is kept only by the quarter hour, which a minute series cannot split).
+              const minuteStart = Math.min(a, b);
+              if (Math.floor(minuteStart / 900_000) * 900_000 >= Math.min(minuteFrom, rawFrom)) {
+                const minuteEnd = Math.min(NOW, minuteStart + minuteSpan * 60_000 + (Math.max(a, b) % 60_000));
+                await seriesMatches(
+                  tracker,
+                  events,
+                  {
+                    resourceType,
+                    granularity: 'minute',
+                    from: snappedEdge(minuteStart, rawFrom, minuteFrom),
+                    to: snappedEdge(minuteEnd, rawFrom, minuteFrom),
+                    zone,
+                    filter,
+                  },
+                  { from: minuteStart, to: minuteEnd },
+                );
+              }
+            } finally {
+              await tracker.close();
             }
-          } finally {
-            await tracker.close();
-          }
-        },
-      ),
-      { numRuns: 50 },
-    );
-  }, 60_000);
+          },
+        ),
+        { numRuns: 50 },
+      );
+    }, 60_000);
 
-  it('the default period is the day holding the injected clock, in UTC', async () => {
-    const events = toEvents(
-      fc.sample(rawEvent, { numRuns: 200, seed: 7 }).map((r) => ({ ...r, ts: NOW - DAY + (r.ts % (2 * DAY)) })),
-    );
-    const tracker = openResourceTracker({ path: ':memory:', clock: () => NOW, flushOnExit: false });
-    try {
-      for (const e of events) recordRef(tracker, e);
-      const summary = await tracker.getResourceSummary();
-      const bounds = periodBounds(NOW, 'day', 'UTC');
-      expect(summary.period).toBe('day');
-      expectSummaryMatches(summary, events, bounds.start, bounds.end, 'UTC', {});
-      expect(Object.keys(summary.backends).length).toBeGreaterThan(0);
-    } finally {
-      await tracker.close();
-    }
+    it('the default period is the day holding the injected clock, in UTC', async () => {
+      const events = toEvents(
+        fc.sample(rawEvent, { numRuns: 200, seed: 7 }).map((r) => ({ ...r, ts: NOW - DAY + (r.ts % (2 * DAY)) })),
+      );
+      const tracker = openResourceTracker({ ...(await newStore()), clock: () => NOW, flushOnExit: false });
+      try {
+        for (const e of events) recordRef(tracker, e);
+        const summary = await tracker.getResourceSummary();
+        const bounds = periodBounds(NOW, 'day', 'UTC');
+        expect(summary.period).toBe('day');
+        expectSummaryMatches(summary, events, bounds.start, bounds.end, 'UTC', {});
+        expect(Object.keys(summary.backends).length).toBeGreaterThan(0);
+      } finally {
+        await tracker.close();
+      }
+    });
   });
 });

@@ -28,6 +28,11 @@ export class BackendCache {
   private readonly newestAt = new Map<string, number>();
   /** The change each pending storage event made to the level here, replayed on top of a write's levels. */
   private readonly applied = new WeakMap<PendingEvent, number>();
+  /**
+   * Stored backends are not read yet (PostgreSQL reads them once migrated): a backend not known here may
+   * exist with a level, so its level is unknown (NaN) rather than 0, and the write judges its deltas.
+   */
+  private storedUnread = false;
 
   /**
    * @param storedSince Stored storage change of a backend dated at or after `ts` (0 while the schema is
@@ -41,6 +46,11 @@ export class BackendCache {
     private readonly storedSince: (backendId: number, ts: number) => number,
     private readonly storedReportFrom: (backendId: number, ts: number) => boolean | null,
   ) {}
+
+  /** Until absorbStored, backends this process has not seen have an unknown level (see storedUnread). */
+  expectStored(): void {
+    this.storedUnread = true;
+  }
 
   /** Takes in backends read from the database. */
   absorb(rows: readonly BackendRow[]): void {
@@ -57,6 +67,7 @@ export class BackendCache {
    * what is known here from recording stays, and stored levels get the pending events replayed on top.
    */
   absorbStored(rows: readonly BackendRow[], pending: readonly PendingEvent[]): void {
+    this.storedUnread = false;
     for (const b of rows) {
       if (!this.types.has(b.name)) this.types.set(b.name, b.type);
       this.ids.set(b.name, b.id);
@@ -75,7 +86,7 @@ export class BackendCache {
     if (known !== undefined && known !== e.backendType)
       throw new BackendTypeConflictError(e.backend, known, e.backendType);
     if (e.resource === STORAGE) {
-      const level = this.storageLevels.get(e.backend) ?? 0;
+      const level = this.storageLevels.get(e.backend) ?? (this.storedUnread ? Number.NaN : 0);
       let next = level + e.amount;
       if (e.isLevelReport) {
         // The level reported at the latest time wins: one dated before another report leaves today's alone.

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { beforeAll, describe } from 'vitest';
 import type { TrackerOptions } from '../../src/index.js';
 import { createTestDatabase } from './postgres.js';
 import { tempDbPaths } from './temp-db.js';
@@ -69,4 +70,50 @@ export async function snapshotStore(store: StoreOptions): Promise<string> {
     parts.push(`${table}:\n${text.join('\n')}`);
   }
   return parts.join('\n');
+}
+
+let currentStores: ((name: string) => Promise<StoreOptions>) | null = null;
+let currentScratch: (() => Promise<StoreOptions>) | null = null;
+
+/**
+ * Runs a file's suites once per dialect (describe.each over DIALECTS); inside, newStore() gives a store of
+ * the dialect being run, also to helpers defined outside the describe blocks.
+ * @example describeEachDialect('retention', () => { it('…', async () => { const t = openResourceTracker({ ...(await newStore()) }) }) })
+ */
+export function describeEachDialect(title: string, body: (dialect: Dialect) => void): void {
+  describe.each(DIALECTS)(`${title} (%s)`, (dialect) => {
+    const stores = testStores(dialect, title);
+    let scratch: StoreOptions | null = null;
+    const emptyScratch = async (): Promise<StoreOptions> => {
+      if (dialect === 'sqlite') return { path: ':memory:' };
+      if (!scratch) scratch = { databaseUrl: await createTestDatabase(title) };
+      else await emptyStore(scratch);
+      return scratch;
+    };
+    beforeAll(() => {
+      currentStores = stores;
+      currentScratch = emptyScratch;
+    });
+    body(dialect);
+  });
+}
+
+/**
+ * A store of the dialect the enclosing describeEachDialect is running. With a name: a new one, to reopen
+ * by its options. Without: an empty private one (SQLite ':memory:'; on PostgreSQL the file's scratch
+ * database, emptied: only for tests that close their tracker before the next one opens).
+ */
+export function newStore(name?: string): Promise<StoreOptions> {
+  if (!currentStores || !currentScratch) throw new Error('newStore() runs only inside describeEachDialect.');
+  return name === undefined ? currentScratch() : currentStores(name);
+}
+
+/** Deletes every usage row of a PostgreSQL store (the schema stays), ids restarting from 1. */
+async function emptyStore(store: StoreOptions): Promise<void> {
+  const [row] = await queryStore<{ t: string | null }>(store, "select to_regclass('event_keys')::text as t");
+  if (!row?.t) return;
+  await queryStore(
+    store,
+    'truncate table backends, events, rollups, backend_state, resource_totals, event_keys, api_tokens restart identity',
+  );
 }
