@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ValidationError } from '@bytemeter/core';
 import { instrumentFetch } from '@bytemeter/core/fetch';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventsOf, MODES, openSink, type Sink, tally } from '../support/sink.js';
+import { byOperation, eventsOf, MODES, openSink, type Sink, tally } from '../support/sink.js';
 
 // The adapter's tests, run once into a local tracker and once through a RemoteTracker to a real API
 // process, with the same exact expectations: the adapter does not know or care where it records.
@@ -160,6 +160,9 @@ describe.each(MODES)('recording into a %s tracker', (mode) => {
       ]);
       expect(events[1]!.metadata).toEqual({ method: 'GET', status: 200, error: 'AbortError' });
       expect(events[2]!.metadata).toEqual({ method: 'GET', status: null, error: 'AbortError' });
+      // The partial download belongs to the failed call (one operation id), so a reader groups them and
+      // shows one failed operation; the bytes event itself stays a record of what moved.
+      expect(byOperation(events).map((o) => o.resources)).toEqual([['bandwidth_download', 'api_calls'], ['api_calls']]);
     });
 
     it('records a cancelled body as a successful call with the bytes read before cancelling', async () => {

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '@bytemeter/core';
 import { instrumentFs } from '@bytemeter/core/fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventsOf, MODES, openSink, type Sink, tally } from '../support/sink.js';
+import { byOperation, eventsOf, MODES, openSink, type Sink, tally } from '../support/sink.js';
 
 // The adapter's tests, run once into a local tracker and once through a RemoteTracker to a real API
 // process, with the same exact expectations: the adapter does not know or care where it records.
@@ -51,6 +51,12 @@ describe.each(MODES)('recording into a %s tracker', (mode) => {
       expect(tally(events).api_calls).toEqual({ amount: 5, count: 5, failed: 0 });
       expect(await level()).toBe(100);
       expect(events.at(-1)).toMatchObject({ path: file, metadata: { operation: 'readFile' } });
+      // One operation per call: each write's bytes, storage change and call share an id.
+      expect(byOperation(events).map((o) => o.resources)).toEqual([
+        ...Array(3).fill(['bandwidth_upload', 'storage_used', 'api_calls']),
+        ['bandwidth_download', 'api_calls'],
+        ['bandwidth_download', 'api_calls'],
+      ]);
     });
 
     it('streams: bytes counted when the stream closes, storage from the size on disk', async () => {

@@ -17,7 +17,7 @@ import type { ResourceType } from '@bytemeter/core';
 import { instrumentS3Client } from '@bytemeter/core/s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventsOf, MODES, openSink, type Sink, tally } from '../support/sink.js';
+import { byOperation, eventsOf, MODES, openSink, type Sink, tally } from '../support/sink.js';
 import { startCountingProxy } from './counting-proxy.js';
 
 // The adapter's tests, run once into a local tracker and once through a RemoteTracker to a real API
@@ -101,6 +101,17 @@ describe.each(MODES)('recording into a %s tracker', (mode) => {
       const [call] = (await eventsOf(sink, 'minio-like')).filter((e) => e.resourceType === 'api_calls');
       expect(call).toMatchObject({ path: 'big.bin', success: true, metadata: { command: 'PutObject', status: 200 } });
       expect(call!.durationMs).not.toBeNull();
+      // The put's bytes, stored-bytes change and call are one operation: one compact id on all three.
+      const put = byOperation(await eventsOf(sink, 'minio-like'));
+      expect(put.map((o) => o.resources.sort())).toEqual([
+        [
+          'api_calls',
+          'bandwidth_upload',
+          'storage_used',
+          ...(proxy.counts.down > 0 ? ['bandwidth_download'] : []),
+        ].sort(),
+      ]);
+      expect(put[0]!.operationId).toMatch(/^[0-9a-f]{32}$/);
     });
 
     it('a get: the streamed body is the download, byte for byte', async () => {
@@ -112,6 +123,9 @@ describe.each(MODES)('recording into a %s tracker', (mode) => {
         api_calls: { amount: 1, count: 1, failed: 0 },
         bandwidth_download: { amount: 5 * MiB, count: 1, failed: 0 },
       });
+      const [put, get] = byOperation(await eventsOf(sink, 'minio-like'));
+      expect(get!.resources).toEqual(['bandwidth_download', 'api_calls']);
+      expect(get!.operationId).not.toBe(put!.operationId);
     });
 
     it('a multipart upload: every part uploaded, one HeadObject to learn the size, and the object stored once', async () => {

@@ -98,3 +98,20 @@ export function tally(
   }
   return out;
 }
+
+/**
+ * The events grouped by operationId, in the order each operation first appears: the resource types of
+ * each operation's events. An event without an operationId is a group of its own under `null`.
+ */
+export function byOperation(
+  events: readonly UsageEvent[],
+): { operationId: string | null; resources: ResourceType[] }[] {
+  const groups = new Map<string, { operationId: string | null; resources: ResourceType[] }>();
+  events.forEach((e, i) => {
+    const key = e.operationId ?? `#${i}`;
+    const group = groups.get(key) ?? { operationId: e.operationId, resources: [] };
+    groups.set(key, group);
+    group.resources.push(e.resourceType);
+  });
+  return [...groups.values()];
+}
