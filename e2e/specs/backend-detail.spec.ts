@@ -2,6 +2,8 @@ import { expect, test } from '../support/fixtures';
 
 test('backend page shows its series, storage level and failed operations as the API has them', async ({
   page,
+  browser,
+  baseURL,
   api,
   traffic,
   backendName,
@@ -34,10 +36,42 @@ test('backend page shows its series, storage level and failed operations as the 
   await expect(page.locator('[data-series="BANDWIDTH_UPLOAD"] figure')).toHaveAttribute('data-total', '150000');
   await expect(page.locator('[aria-label="Storage level"] figure')).toHaveAttribute('data-last', '140000');
 
-  const failed = page.getByTestId('events-table').locator('tr.failed');
+  // Recent operations: one row per operation id (20 events are 8 calls), named, with its failure's reason.
+  const operations = page.getByTestId('operations-table').locator('tbody tr');
+  await expect(operations).toHaveCount(8);
+  await expect(operations.locator('[data-col="operation"] [data-name]')).toHaveText([
+    'readFile',
+    'rm',
+    'readFile',
+    ...Array(5).fill('writeFile'),
+  ]);
+  const failed = page.getByTestId('operations-table').locator('tr.failed');
   await expect(failed).toHaveCount(1);
-  await expect(failed.getByText('failed')).toBeVisible();
+  await expect(failed.locator('[data-col="result"]')).toHaveText('failed ENOENT');
+  // The newest write: its upload and stored bytes on one line, its three events listed when opened.
+  const write = operations.nth(3);
+  await expect(write.locator('[data-col="up"]')).toHaveAttribute('data-amount', '50000');
+  await expect(write.locator('[data-col="stored"]')).toHaveAttribute('data-amount', '50000');
+  await expect(operations.nth(1).locator('[data-col="stored"]')).toHaveAttribute('data-amount', '-10000');
+  const parts = write.locator('ul.parts li');
+  await expect(parts.first()).toBeHidden();
+  await write.locator('summary').click();
+  await expect(parts).toHaveText([/^bandwidth_upload /, /^storage_used /, /^api_calls /]);
   await snap(page, 'backend-detail');
+
+  // Without JavaScript the operations are the same rows, and a row's events still open (native <details>).
+  const noJs = await browser.newContext({ javaScriptEnabled: false, baseURL });
+  try {
+    const plain = await noJs.newPage();
+    await plain.goto(`/backends/${backendName}?range=24h`);
+    const rows = plain.getByTestId('operations-table').locator('tbody tr');
+    await expect(rows).toHaveCount(8);
+    await rows.nth(3).locator('summary').click();
+    await expect(rows.nth(3).locator('ul.parts li')).toHaveCount(3);
+    await expect(rows.nth(3).locator('ul.parts li').first()).toBeVisible();
+  } finally {
+    await noJs.close();
+  }
 
   // A longer range switches to day buckets.
   await page.getByLabel('Range').selectOption('30d');

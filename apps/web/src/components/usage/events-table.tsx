@@ -1,8 +1,9 @@
 import Link from 'next/link';
 import { formatInstant } from '@/lib/format';
+import { operationNameOf } from '@/lib/operations';
 import type { UsageEvent } from '@/lib/types';
 
-/** Events newest first; a failed operation is marked in words and colour. */
+/** Events newest first, each with its operation's name; a failed event is marked in words and colour. */
 export function EventsTable({ events, timeZone }: { events: UsageEvent[]; timeZone: string }) {
   return (
     <div className="table-wrap">
@@ -11,6 +12,7 @@ export function EventsTable({ events, timeZone }: { events: UsageEvent[]; timeZo
           <tr>
             <th scope="col">Time ({timeZone})</th>
             <th scope="col">Backend</th>
+            <th scope="col">Operation</th>
             <th scope="col">Resource</th>
             <th scope="col" className="num">
               Amount
@@ -28,6 +30,10 @@ export function EventsTable({ events, timeZone }: { events: UsageEvent[]; timeZo
               <td>{formatInstant(e.timestamp, timeZone, true)}</td>
               <td>
                 <Link href={`/backends/${encodeURIComponent(e.backend)}`}>{e.backend}</Link>
+              </td>
+              {/* The call's name; its events share an operation id, its tooltip (the backend page groups them). */}
+              <td data-col="operation" title={e.operationId ? `operation ${e.operationId}` : undefined}>
+                {operationNameOf(e)}
               </td>
               <td>{e.resourceType}</td>
               <td className="num" data-col="amount" data-amount={e.amount}>

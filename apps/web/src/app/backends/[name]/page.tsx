@@ -5,10 +5,11 @@ import { ApiDown } from '@/components/api-down';
 import { AutoSubmitSelect } from '@/components/auto-submit-select';
 import { BucketChart } from '@/components/charts/bucket-chart';
 import { HealthBadge } from '@/components/health-badge';
-import { EventsTable } from '@/components/usage/events-table';
+import { OperationsTable } from '@/components/usage/operations-table';
 import { ZonePicker } from '@/components/zone-picker';
 import { barModel, unitOf } from '@/lib/chart-model';
 import { formatBytes, formatMbps } from '@/lib/format';
+import { groupOperations } from '@/lib/operations';
 import { customRange, parseRangeKey, RANGES, rangeFor } from '@/lib/ranges';
 import { getBackendStatus, getTimeSeries, getUsagePage, getUsageSummary, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
@@ -57,7 +58,8 @@ export default async function BackendPage({ params, searchParams }: Props) {
     Promise.all([
       getBackendStatus(name),
       getTimeSeries({ resourceType: 'STORAGE_USED', granularity, range, timezone, backend: name }),
-      getUsagePage({ backend: name, hoursBack: 24 * 90, first: 25 }),
+      // Enough events for about 20 operations (a write is 3 events); the oldest one may be cut at the page's edge.
+      getUsagePage({ backend: name, hoursBack: 24 * 90, first: 60 }),
       endsBefore
         ? getUsageSummary({ timezone, range: { from: to, to: new Date(now + 60_000).toISOString() }, backend: name })
         : null,
@@ -186,7 +188,7 @@ export default async function BackendPage({ params, searchParams }: Props) {
       </div>
       <section className="panel" aria-labelledby="recent-title">
         <h2 id="recent-title">Recent operations</h2>
-        <EventsTable events={recent.nodes} timeZone={timezone} />
+        <OperationsTable operations={groupOperations(recent.nodes)} timeZone={timezone} />
         <p className="muted">
           <Link href={`/usage?backend=${encodeURIComponent(name)}`}>All events of {name} →</Link>
         </p>
