@@ -133,6 +133,31 @@ describeEachDialect('backend-status', () => {
       }
     });
 
+    it('counts failures in a row per operation: a failing call\'s bytes (same operationId) neither reset nor repeat it', async () => {
+      const t = await open();
+      try {
+        // Five GETs as the adapters record them: a partial download that succeeded as bytes, then the failed
+        // call, both under the call's operationId. The bytes must not reset the run, nor a failed bytes event
+        // count the failure twice.
+        for (let i = 0; i < 5; i++) {
+          const ts = NOW - (10 - i) * SEC;
+          const operationId = `op-${i}`;
+          t.trackBandwidthDownload('b', 's3', 100, { timestamp: ts, operationId });
+          t.trackBandwidthUpload('b', 's3', 10, { timestamp: ts, operationId, success: i !== 4 });
+          t.trackApiCall('b', 's3', { timestamp: ts, operationId, success: false });
+        }
+        let s = await status(t, 'b');
+        expect(s.consecutiveFailures).toBe(5);
+        expect(s.healthStatus).toBe('unhealthy');
+        // An event recorded on its own is an operation: a successful one ends the run.
+        t.trackBandwidthDownload('b', 's3', 1, { timestamp: NOW - 4 * SEC });
+        s = await status(t, 'b');
+        expect(s.consecutiveFailures).toBe(0);
+      } finally {
+        await t.close();
+      }
+    });
+
     it('counts each event as an operation where no call succeeded (wrappers record only failures as calls)', async () => {
       const t = await open();
       try {

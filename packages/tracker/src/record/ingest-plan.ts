@@ -14,6 +14,7 @@ import { MinuteCells, ROLLUP_COLUMNS, rollupUpsertSuffix } from './rollup-rows.j
 import { RunningTotals } from './running-totals.js';
 
 const STORAGE = RESOURCE_CODE.storage_used;
+const API_CALLS = RESOURCE_CODE.api_calls;
 const IN_CHUNK = 500;
 const EVENT_COLUMNS = [
   'ts',
@@ -253,7 +254,13 @@ export function* ingestPlan(
     }
     if (state.lastEventAt === null || e.ts >= state.lastEventAt) {
       state.lastEventAt = e.ts;
-      state.failuresInRow = e.success ? 0 : state.failuresInRow + 1;
+      // The run counts operations, not events: an instrumented call records its bytes and storage under the
+      // call's operationId beside one API_CALLS event, which alone carries the call's outcome. A bytes event
+      // of a failing call must neither reset the run nor count the same failure twice; an event recorded on
+      // its own (no operationId) is an operation by itself.
+      if (e.resource === API_CALLS || e.operationId == null) {
+        state.failuresInRow = e.success ? 0 : state.failuresInRow + 1;
+      }
       state.changed = true;
     }
     rows.push(eventRow(e, state.backendId, amount, keys.get(e) ?? null));
