@@ -22,6 +22,8 @@ export {
   type WrapperKind,
   type WrapperOptions,
 } from '@bytemeter/core/instrument';
+export { CopyError, type CopyErrorCode } from './copy/copy-error.js';
+export { type CopyProgress, type CopyResult, type CopyStoreOptions, copyStore } from './copy/copy-store.js';
 export { migrateToLatest } from './db/migrate.js';
 export type { Database } from './db/schema.js';
 export {

@@ -1,0 +1,92 @@
+import type { Database } from '../db/schema.js';
+
+/** How a value of a key column is kept in the progress marker (JSON): blobs as hex. */
+export type KeyKind = 'int' | 'blob';
+
+export interface CopiedTable {
+  name: keyof Database;
+  /** The primary key: rows are read in its order, chunk after chunk, and upserted on it. */
+  key: readonly { column: string; kind: KeyKind }[];
+  /**
+   * SQL aggregates (the same text on SQLite and PostgreSQL) whose values must be equal on both stores once
+   * the table is copied; every one stays inside a 64-bit integer on any data the tracker can write (no
+   * sum of times, which could pass 2^63 over a few billion rows).
+   */
+  digest: readonly string[];
+}
+
+/**
+ * Every table a read, a write or the API uses, in copy order. Events, rollups and idempotency keys are
+ * copied as stored, not derived again: rollups outlive the raw retention (re-deriving them from the raw
+ * rows left would lose history) and keys keep a resend from counting twice after the move. The small
+ * tables whose rows change with every write (backend_state, resource_totals) come last.
+ */
+export const COPIED_TABLES: readonly CopiedTable[] = [
+  { name: 'backends', key: [{ column: 'id', kind: 'int' }], digest: ['count(*)', 'max(id)', 'max(created_at)'] },
+  {
+    name: 'api_tokens',
+    key: [{ column: 'id', kind: 'int' }],
+    digest: ['count(*)', 'max(id)', 'count(revoked_at)'],
+  },
+  {
+    name: 'events',
+    key: [{ column: 'id', kind: 'int' }],
+    digest: ['count(*)', 'min(id)', 'max(id)', 'sum(amount)', 'sum(success)', 'count(key)', 'max(ts)'],
+  },
+  {
+    name: 'rollups',
+    key: [
+      { column: 'level', kind: 'int' },
+      { column: 'bucket', kind: 'int' },
+      { column: 'backend_id', kind: 'int' },
+      { column: 'resource', kind: 'int' },
+    ],
+    digest: ['count(*)', 'sum(total)', 'sum(count)', 'sum(failures)', 'max(bucket)'],
+  },
+  {
+    name: 'event_keys',
+    key: [
+      { column: 'backend_id', kind: 'int' },
+      { column: 'key', kind: 'blob' },
+    ],
+    digest: ['count(*)', 'max(ts)'],
+  },
+  {
+    name: 'backend_state',
+    key: [{ column: 'backend_id', kind: 'int' }],
+    digest: ['count(*)', 'sum(storage_level)', 'sum(consecutive_failures)', 'max(last_event_at)'],
+  },
+  { name: 'resource_totals', key: [{ column: 'resource', kind: 'int' }], digest: ['count(*)', 'sum(total)'] },
+];
+
+/** Tables with a serial id on PostgreSQL: their sequences must continue after the copied ids. */
+export const SERIAL_TABLES = ['backends', 'api_tokens', 'events'] as const;
+
+/** A table's aggregates as exact decimal strings ('null' for an empty max), in `digest` order. */
+export type TableDigest = string[];
+/** Every table's digest, by name: what must be equal on both stores. */
+export type StoreDigest = Record<string, TableDigest>;
+
+/** The row count in a table's digest. */
+export function rowsOf(digest: TableDigest | undefined): number {
+  return digest ? Number(digest[0]) : 0;
+}
+
+/** A progress marker as stored: the last copied key, JSON (blobs as hex). */
+export function encodeKey(table: CopiedTable, values: readonly unknown[]): string {
+  return JSON.stringify(
+    table.key.map((k, i) => {
+      const v = values[i];
+      if (k.kind === 'blob') return Buffer.from(v as Uint8Array).toString('hex');
+      return typeof v === 'bigint' ? v.toString() : v;
+    }),
+  );
+}
+
+/** The key values of a stored marker, as the SQLite source compares them (ints as BigInt, blobs as Buffers). */
+export function decodeKey(table: CopiedTable, text: string): unknown[] {
+  const values = JSON.parse(text) as (string | number)[];
+  return table.key.map((k, i) =>
+    k.kind === 'blob' ? Buffer.from(String(values[i]), 'hex') : BigInt(values[i] as string | number),
+  );
+}
