@@ -28,6 +28,13 @@ export const TOKEN_HELP = `  bytemeter token create --scopes read,ingest,admin [
   bytemeter token list [--json]
   bytemeter token revoke <id>`;
 
+export const COPY_HELP = `  bytemeter copy --to postgres://USER@HOST:5432/DB [--db PATH] [--progress|--no-progress] [--json]
+      moves the SQLite file (--db, default $BYTEMETER_DB, else ~/.bytemeter/tracker.db) into an empty
+      PostgreSQL database: backends, raw events still kept, rollups of all history, storage levels,
+      idempotency keys and API tokens (their hashes: the same secrets keep working). Resumable: run it
+      again after a stop (Ctrl-C, a crash) to continue; a finished copy run again only checks it. Stop the
+      writers of the file first; it ends by checking counts and sums of every table on both stores`;
+
 export const HELP = `bytemeter — what your application spends on storage backends
 
 Usage:
@@ -38,6 +45,7 @@ ${LIVE_HELP}
 ${EXPORT_HELP}
 ${TRACK_HELP}
 ${TOKEN_HELP}
+${COPY_HELP}
 
 Global flags:
   --db PATH        local SQLite file (default $BYTEMETER_DB, else ~/.bytemeter/tracker.db)
@@ -60,4 +68,5 @@ export const COMMAND_HELP: Record<string, string> = {
   export: EXPORT_HELP,
   track: TRACK_HELP,
   token: TOKEN_HELP,
+  copy: COPY_HELP,
 };

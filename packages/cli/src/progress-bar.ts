@@ -20,10 +20,12 @@ export class ProgressBar {
     private readonly total: number,
     private readonly intervalMs = 100,
     private readonly clock: () => number = Date.now,
+    /** What is counted: events (an export), rows (a copy). */
+    private readonly unit = 'events',
   ) {}
 
-  /** Draws the bar if the interval has passed since the last draw. */
-  update(done: number, bytes: number): void {
+  /** Draws the bar if the interval has passed since the last draw; `bytes` when there is a size to show. */
+  update(done: number, bytes?: number): void {
     const now = this.clock();
     if (now - this.lastDraw < this.intervalMs) return;
     this.lastDraw = now;
@@ -31,18 +33,18 @@ export class ProgressBar {
   }
 
   /** Draws the final state and ends the line. */
-  finish(done: number, bytes: number): void {
+  finish(done: number, bytes?: number): void {
     this.draw(done, bytes);
     if (this.drawn) this.out.write('\n');
   }
 
-  private draw(done: number, bytes: number) {
+  private draw(done: number, bytes: number | undefined) {
     const fraction = this.total > 0 ? Math.min(1, done / this.total) : 1;
     const filled = Math.round(fraction * WIDTH);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}`;
     const pct = `${Math.floor(fraction * 100)}%`.padStart(4);
     this.out.write(
-      `\r${bar} ${pct} ${formatCount(Math.min(done, this.total))}/${formatCount(this.total)} events · ${formatBytes(bytes)}\u001b[K`,
+      `\r${bar} ${pct} ${formatCount(Math.min(done, this.total))}/${formatCount(this.total)} ${this.unit}${bytes === undefined ? '' : ` · ${formatBytes(bytes)}`}\u001b[K`,
     );
     this.drawn = true;
   }

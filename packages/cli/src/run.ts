@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { assertTimeZone } from '@bytemeter/tracker';
+import { assertTimeZone, defaultDatabasePath } from '@bytemeter/tracker';
 import { parseCommandArgs, resolveTarget, type Target } from './args.js';
 import { CliError, EXIT, type ExitCode } from './cli-error.js';
 import { COMMAND_HELP, HELP } from './help.js';
@@ -72,6 +72,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
       print(await tokenCommand([...args]));
       return EXIT.OK;
     }
+    if (command === 'copy') return await copy(args, io, print);
     const readerOptions = {
       usage: {
         period: { type: 'string' },
@@ -279,11 +280,60 @@ async function untilInterrupted(io: RunIo, view: (signal: AbortSignal) => Promis
   }
 }
 
+/**
+ * `bytemeter copy`: the local SQLite file (--db, $BYTEMETER_DB, the default file; never a server) into the
+ * PostgreSQL database of --to. Ctrl-C stops it after the chunk being written; a new run resumes.
+ */
+async function copy(args: readonly string[], io: RunIo, print: (text: Output) => void): Promise<ExitCode> {
+  const { values } = parseCommandArgs('copy', args, {
+    to: { type: 'string' },
+    progress: { type: 'boolean' },
+    'no-progress': { type: 'boolean' },
+  });
+  if (values.endpoint !== undefined || values.token !== undefined) {
+    throw new CliError(
+      'bytemeter copy reads a local SQLite file (--db PATH): run it where the file is, not with --endpoint.',
+    );
+  }
+  const to = str(values.to);
+  if (!to) throw new CliError('--to postgres://USER@HOST:5432/DB is required: the PostgreSQL database to copy into.');
+  const from = str(values.db) || io.env.BYTEMETER_DB || defaultDatabasePath();
+  const progress = values.progress ? true : values['no-progress'] ? false : undefined;
+  const { copyCommand } = await import('./commands/copy.js');
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    print(
+      await copyCommand(
+        { from, to, json: values.json ?? false, signal: stop.signal, ...(progress !== undefined ? { progress } : {}) },
+        io,
+      ),
+    );
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  return EXIT.OK;
+}
+
+/** Exit codes of a copy's refusals (see CopyError in @bytemeter/tracker): all but the last two changed nothing. */
+const COPY_EXIT: Record<string, ExitCode> = {
+  COPY_SOURCE_MISSING: EXIT.USAGE,
+  COPY_SOURCE_NOT_BYTEMETER: EXIT.USAGE,
+  COPY_TARGET_NOT_EMPTY: EXIT.USAGE,
+  COPY_IN_PROGRESS: EXIT.USAGE,
+  COPY_SOURCE_CHANGED: EXIT.USAGE,
+  COPY_TARGET_UNREACHABLE: EXIT.UNREACHABLE,
+  COPY_STOPPED: EXIT.FAILURE,
+  COPY_MISMATCH: EXIT.FAILURE,
+};
+
 /** The message and exit code for an error, with what to do about it. */
 export function explain(error: unknown, target: Target | undefined): { message: string; code: ExitCode } {
   const e = error as { name?: string; message?: string; code?: string; graphqlCode?: string; exitCode?: ExitCode };
   const message = e?.message ?? String(error);
   if (error instanceof CliError) return { message, code: error.exitCode };
+  if (e?.name === 'CopyError' && e.code !== undefined) return { message, code: COPY_EXIT[e.code] ?? EXIT.FAILURE };
   if (e?.name === 'NetworkError') {
     return {
       message: `${message} Without --endpoint and BYTEMETER_ENDPOINT the local database is used.`,
