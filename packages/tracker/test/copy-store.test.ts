@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BackendType, CopyError, copyStore, openResourceTracker, ValidationError } from '../src/index.js';
 import { MONTH_END, monthReader, readEverything, writeMonthOfUsage } from './support/month-of-usage.js';
@@ -254,6 +255,24 @@ describe('copyStore: a SQLite file into PostgreSQL', { timeout: 180_000 }, () =>
     );
     expect(tables.map((t) => t.table_name)).toEqual(['events']);
     expect(fileHash(source)).toBe(hash);
+  });
+
+  it('refuses to run beside another copy into the same database', async () => {
+    const url = await createTestDatabase('copy_locked');
+    // What a running copy holds for its whole run: the session lock on the target.
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      await other.query(`select pg_advisory_lock(hashtext('bytemeter copy'))`);
+      await expectCopyError(copyStore({ from: source, to: url }), 'COPY_IN_PROGRESS');
+    } finally {
+      await other.end();
+    }
+    const tables = await queryStore(
+      { databaseUrl: url },
+      "select 1 from information_schema.tables where table_schema = 'public'",
+    );
+    expect(tables).toEqual([]);
   });
 
   it('refuses to resume from a file that changed since the copy began', async () => {
