@@ -31,7 +31,7 @@ export const TOKEN_HELP = `  bytemeter token create --scopes read,ingest,admin [
 export const COPY_HELP = `  bytemeter copy --to postgres://USER@HOST:5432/DB [--db PATH] [--progress|--no-progress] [--json]
       moves the SQLite file (--db, default $BYTEMETER_DB, else ~/.bytemeter/tracker.db) into an empty
       PostgreSQL database: backends, raw events still kept, rollups of all history, storage levels,
-      idempotency keys and API tokens (their hashes: the same secrets keep working). Resumable: run it
+      idempotency keys and API tokens (hashes, scopes, revocations; secrets are never stored). Resumable: run it
       again after a stop (Ctrl-C, a crash) to continue; a finished copy run again only checks it. Stop the
       writers of the file first; it ends by checking counts and sums of every table on both stores`;
 
