@@ -1,7 +1,15 @@
 // The rules every recorded event obeys, in one place: the local tracker checks them before buffering, the
 // remote tracker before sending, and the API gets the same answer from the tracker behind it.
 import { ValidationError } from './errors.js';
-import { BACKEND_TYPES, type BackendType, DAY_MS, RESOURCE_TYPES, type ResourceType } from './vocabulary.js';
+import {
+  API_CALL_CLASSES,
+  type ApiCallClass,
+  BACKEND_TYPES,
+  type BackendType,
+  DAY_MS,
+  RESOURCE_TYPES,
+  type ResourceType,
+} from './vocabulary.js';
 
 export const MAX_NAME_LENGTH = 256;
 export const MAX_ID_LENGTH = 256;
@@ -29,6 +37,8 @@ export interface TrackOptions {
   success?: boolean;
   /** Milliseconds; a fraction is rounded to the nearest millisecond. */
   durationMs?: number;
+  /** API_CALLS only: the call's price class ('a', 'b' or 'free'); absent prices it at a plan's unclassified rate. */
+  apiClass?: ApiCallClass | null;
 }
 
 export interface TrackEvent extends TrackOptions {
@@ -54,6 +64,8 @@ export interface CheckedEvent {
   metadata: string | null;
   /** The idempotency key (`id`), if one was given. */
   key: string | null;
+  /** The price class of an API_CALLS event, if one was given. */
+  apiClass: ApiCallClass | null;
 }
 
 const backendTypes = new Set<string>(BACKEND_TYPES);
@@ -277,7 +289,28 @@ export function checkEvent(
     path: optionalText(opts?.path, MAX_PATH_LENGTH, 'path'),
     metadata: serializeMetadata(opts?.metadata),
     key: optionalText(opts?.id, MAX_ID_LENGTH, 'id'),
+    apiClass: checkApiClass(opts?.apiClass, resourceType),
   };
+}
+
+/** An API call's price class: one of API_CALL_CLASSES, and only on API_CALLS events (nothing else is priced by class). */
+function checkApiClass(value: unknown, resourceType: ResourceType): ApiCallClass | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !(API_CALL_CLASSES as readonly string[]).includes(value)) {
+    throw new ValidationError(
+      'INVALID_OPTION',
+      `apiClass must be one of ${API_CALL_CLASSES.join(', ')}; got ${describe(value)}.`,
+      'apiClass',
+    );
+  }
+  if (resourceType !== 'api_calls') {
+    throw new ValidationError(
+      'INVALID_OPTION',
+      `apiClass applies to api_calls events only, not ${resourceType}.`,
+      'apiClass',
+    );
+  }
+  return value as ApiCallClass;
 }
 
 /** A short, printable description of a refused value for an error message. */

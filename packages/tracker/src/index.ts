@@ -39,9 +39,11 @@ export {
 } from './default-tracker.js';
 export * from './errors.js';
 export { formatAmount, formatBytes, formatCalls, formatCount, formatDollars, formatMbps } from './format/format.js';
+export type { PricePlanTemplateView, StoredPricePlan } from './pricing/plan-store.js';
 export type { EventMatch } from './query/event-match.js';
 export { EXPORT_CONTENT_TYPES, type ExportQuery } from './query/export-usage.js';
 export type { BackendTotals } from './query/get-backend-totals.js';
+export type { BackendCost, CostQuery, CostReport, ResourceCost } from './query/get-costs.js';
 export type {
   BandwidthDelta,
   BandwidthFeedQuery,

@@ -1,9 +1,19 @@
 import type { UsageRecorder } from '@bytemeter/core';
+import type { PricePlanInput } from '@bytemeter/core/pricing';
 import { redactUrl } from './db/open-postgres.js';
 import { TrackerClosedError, ValidationError } from './errors.js';
 import { loadBackends } from './query/backends.js';
+import {
+  checkPricePlan,
+  type PricePlanTemplateView,
+  pricePlanTemplates,
+  removePricePlans,
+  type StoredPricePlan,
+  storePricePlan,
+} from './pricing/plan-store.js';
 import type { ExportQuery } from './query/export-usage.js';
 import type { BackendTotals } from './query/get-backend-totals.js';
+import type { CostQuery, CostReport } from './query/get-costs.js';
 import type { BandwidthDelta, BandwidthFeedQuery, EventFeedPage, EventFeedQuery } from './query/get-event-feed.js';
 import type { SummaryQuery } from './query/get-resource-summary.js';
 import type { UsagePage, UsageQuery } from './query/get-resource-usage.js';
@@ -13,7 +23,13 @@ import type { BatchResult } from './record/ingest-batch.js';
 import { ingestPlan } from './record/ingest-plan.js';
 import { laterStoredReport } from './record/later-report.js';
 import type { PendingEvent } from './record/pending-event.js';
-import { assertAmount, assertResourceType, centsToMicros, toPendingEvent } from './record/validate.js';
+import {
+  assertAmount,
+  assertBackendName,
+  assertResourceType,
+  centsToMicros,
+  toPendingEvent,
+} from './record/validate.js';
 import { assertSupportedNode } from './runtime/require-node.js';
 import { BackendCache } from './tracker/backend-cache.js';
 import { ingestBatchAtomically } from './tracker/batch-ingest.js';
@@ -321,6 +337,49 @@ export class ResourceTracker implements UsageRecorder {
    */
   getBackendTotals(): Promise<BackendTotals[]> {
     return this.reads.backendTotals();
+  }
+
+  // ---- pricing (issue 11): plans stored in the database, costs computed from rollups ----
+
+  /**
+   * Stores a price plan (checked first: bad input throws a typed ValidationError and changes nothing). The
+   * same backend and effectiveFrom replace a stored plan; another effectiveFrom adds a later one.
+   * @example await tracker.setPricePlan({ backend: 'photos', template: 'aws-s3-standard-us-east-1' })
+   */
+  async setPricePlan(input: PricePlanInput): Promise<StoredPricePlan> {
+    const plan = checkPricePlan(input);
+    await this.settleForRead();
+    const { db, runner } = this.file;
+    const now = this.clock();
+    return runner.write(() => storePricePlan(db, plan, now));
+  }
+
+  /** Removes every plan of a backend; true when one was removed. */
+  async deletePricePlan(backend: string): Promise<boolean> {
+    assertBackendName(backend);
+    await this.settleForRead();
+    const { db, runner } = this.file;
+    return runner.write(() => removePricePlans(db, backend));
+  }
+
+  /** Every stored plan, by backend then effectiveFrom. */
+  getPricePlans(): Promise<StoredPricePlan[]> {
+    return this.reads.pricePlans();
+  }
+
+  /** The published templates a plan can start from (`template`), prices in checked form. */
+  getPricePlanTemplates(): PricePlanTemplateView[] {
+    return pricePlanTemplates();
+  }
+
+  /**
+   * Computed cost (each backend's usage priced by its plans) beside the cost the application reported, per
+   * backend, over a calendar period in a zone (default this month in UTC) or an explicit range, with the
+   * month-end forecast. From rollups only (raw events at sub-minute range ends).
+   * @example const { computedTotalMicros, forecast } = await tracker.getCosts({ period: 'month' })
+   */
+  getCosts(q: CostQuery = {}): Promise<CostReport> {
+    return this.reads.costs(q);
   }
 
   /** Every known backend with the time it was first seen. */

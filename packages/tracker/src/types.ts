@@ -1,6 +1,6 @@
 // The vocabulary is @bytemeter/core's (one definition for every package); what follows it is the
 // tracker's own: database codes and the shapes its reads return.
-import type { BackendType, HealthStatus, Period, ResourceType } from '@bytemeter/core';
+import type { ApiCallClass, BackendType, HealthStatus, Period, ResourceType } from '@bytemeter/core';
 
 export type {
   ExportFormat,
@@ -11,6 +11,7 @@ export type {
   TrackOptions,
 } from '@bytemeter/core';
 export {
+  API_CALL_CLASSES,
   BACKEND_TYPES,
   BackendType,
   EXPORT_FORMATS,
@@ -36,6 +37,19 @@ export const RESOURCE_BY_CODE: readonly (ResourceType | undefined)[] = [
   'api_calls',
   'operation_cost',
 ];
+
+/** Stable codes of an API call's price class in `events.api_class`; never renumber. */
+export const API_CALL_CLASS_CODE: Readonly<Record<ApiCallClass, number>> = { a: 1, b: 2, free: 3 };
+
+/**
+ * Rollup rows that count the API calls of one price class, beside the api_calls row that counts them all
+ * (the unclassified calls are the difference). Resource codes no event has, so reads by resource type
+ * never see them.
+ */
+export const CLASS_ROLLUP_CODE: Readonly<Record<ApiCallClass, number>> = { a: 6, b: 7, free: 8 };
+
+/** Resource codes per (backend, bucket) slot in packed cell keys: the event resources and the class rows. */
+export const RESOURCE_SLOTS = 16;
 
 export interface ResourceStats {
   totalAmount: number;

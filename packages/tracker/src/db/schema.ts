@@ -26,6 +26,8 @@ export interface EventsTable {
   metadata: string | null;
   key: Uint8Array | null;
   reported_level: number | null;
+  /** API_CALL_CLASS_CODE of an api_calls event's price class; null when it has none. */
+  api_class: number | null;
 }
 
 /**
@@ -43,6 +45,13 @@ export interface RollupsTable {
   failures: number;
   min: number;
   max: number;
+  /**
+   * Σ delta × (ts − bucket) of storage_used rows in byte-ms, as delta_time_hi × 2^32 + delta_time_lo (each
+   * event adds floor(x / 2^32) and x mod 2^32: one 2^53-byte change late in a day bucket is a 2^80 product).
+   * With `total` it gives the byte-time of the bucket's changes (core's storageByteMs); see pricing/delta-time.ts.
+   */
+  delta_time_lo: number;
+  delta_time_hi: number;
 }
 
 /** What a backend's status needs in O(1): its storage level and the run of failures, as of the newest event. */
@@ -79,7 +88,17 @@ export interface ResourceTotalsTable {
   total: number;
 }
 
+/** Price plans (issue 11): the checked plan as JSON, one per backend and start. */
+export interface PricePlansTable {
+  backend: string;
+  /** The plan's effectiveFrom in ms, -1 when it prices all usage before the next plan. */
+  starts_at: number;
+  plan: string;
+  updated_at: number;
+}
+
 export interface Database {
+  price_plans: PricePlansTable;
   api_tokens: ApiTokensTable;
   backends: BackendsTable;
   events: EventsTable;

@@ -10,7 +10,18 @@ import {
   type Resolution,
   snapEdge,
 } from '../rollup/grains.js';
+import { API_CALL_CLASS_CODE, API_CALL_CLASSES, CLASS_ROLLUP_CODE, RESOURCE_CODE, RESOURCE_SLOTS } from '../types.js';
 import { shapedQuery } from './query-shapes.js';
+
+/** The class rollup code of each events.api_class code (raw edges count class calls as the rollups do). */
+const CLASS_ROW_OF_EVENT = new Map(API_CALL_CLASSES.map((c) => [API_CALL_CLASS_CODE[c], CLASS_ROLLUP_CODE[c]]));
+const CLASS_ROWS = new Set(CLASS_ROW_OF_EVENT.values());
+const EVENT_RESOURCES: readonly number[] = Object.values(RESOURCE_CODE);
+
+/** A filter without resources reads the event resources only: class rows count calls already counted. */
+function eventResourcesUnlessAsked(filter: AggregateFilter): AggregateFilter {
+  return filter.resources ? filter : { ...filter, resources: EVENT_RESOURCES };
+}
 
 /** Totals of one (backend, resource) in one range. */
 export interface Cell {
@@ -32,9 +43,9 @@ export interface Range {
 }
 
 /** Cells are keyed by backend id and resource code packed into one number. */
-export const cellKey = (backendId: number, resource: number): number => backendId * 8 + resource;
-export const cellBackend = (key: number): number => Math.floor(key / 8);
-export const cellResource = (key: number): number => key % 8;
+export const cellKey = (backendId: number, resource: number): number => backendId * RESOURCE_SLOTS + resource;
+export const cellBackend = (key: number): number => Math.floor(key / RESOURCE_SLOTS);
+export const cellResource = (key: number): number => key % RESOURCE_SLOTS;
 
 const SPANS_PER_QUERY = 100;
 
@@ -51,9 +62,10 @@ interface Span extends Range {
 export function* aggregateRanges(
   db: Kysely<Database>,
   ranges: readonly Range[],
-  filter: AggregateFilter,
+  asked: AggregateFilter,
   res: Resolution,
 ): Plan<{ cells: Map<number, Cell>[]; covered: Range[] }> {
+  const filter = eventResourcesUnlessAsked(asked);
   const cells = ranges.map(() => new Map<number, Cell>());
   const { covered, byGrain } = coverRanges(ranges, res);
 
@@ -66,15 +78,21 @@ export function* aggregateRanges(
         for (const row of rows) {
           const range = locate(chunk, row.ts);
           if (range < 0) continue;
-          add(
-            cells[range]!,
-            cellKey(row.backend_id, row.resource),
-            row.amount,
-            1,
-            row.success ? 0 : 1,
-            row.amount,
-            row.amount,
-          );
+          if (!filter.resources || filter.resources.includes(row.resource))
+            add(
+              cells[range]!,
+              cellKey(row.backend_id, row.resource),
+              row.amount,
+              1,
+              row.success ? 0 : 1,
+              row.amount,
+              row.amount,
+            );
+          const classRow = row.api_class === null ? undefined : CLASS_ROW_OF_EVENT.get(Number(row.api_class));
+          if (classRow !== undefined && (!filter.resources || filter.resources.includes(classRow))) {
+            const key = cellKey(row.backend_id, classRow);
+            add(cells[range]!, key, row.amount, 1, row.success ? 0 : 1, row.amount, row.amount);
+          }
         }
       } else if (singleRange(chunk) >= 0 && bucketsIn(chunk, grain) > GROUP_IN_SQL_FROM) {
         // Every part feeds one range (a summary, a status window): let SQLite sum the buckets, so a month
@@ -174,12 +192,18 @@ function filterSlots(spans: readonly Span[], filter: AggregateFilter, v: (index:
   return { edges, backendIds, resources };
 }
 
-function rawQuery(db: Kysely<Database>, spans: readonly Span[], filter: AggregateFilter) {
+function rawQuery(db: Kysely<Database>, spans: readonly Span[], wanted: AggregateFilter) {
+  // Class rows are counted from api_calls events: asked for one, the raw edge reads api_calls too (the caller
+  // keeps only the cells it asked for).
+  const filter =
+    wanted.resources?.some((r) => CLASS_ROWS.has(r)) && !wanted.resources.includes(RESOURCE_CODE.api_calls)
+      ? { ...wanted, resources: [...wanted.resources, RESOURCE_CODE.api_calls] }
+      : wanted;
   return shapedQuery(db, `aggregate-raw:${shapeOf(spans, filter)}`, filterValues(spans, filter), (v) => {
     const { edges, backendIds, resources } = filterSlots(spans, filter, v, 0);
     let q = db
       .selectFrom('events')
-      .select(['ts', 'backend_id', 'resource', 'amount', 'success'])
+      .select(['ts', 'backend_id', 'resource', 'amount', 'success', 'api_class'])
       .where((eb) => eb.or(edges.map((s) => eb.and([eb('ts', '>=', s.from), eb('ts', '<', s.to)]))));
     if (backendIds) q = q.where('backend_id', 'in', backendIds);
     if (resources) q = q.where('resource', 'in', resources);
@@ -231,9 +255,10 @@ function rollupTotalsQuery(db: Kysely<Database>, grain: number, spans: readonly 
 export function* countInRange(
   db: Kysely<Database>,
   range: Range,
-  filter: AggregateFilter,
+  asked: AggregateFilter,
   res: Resolution,
 ): Plan<number> {
+  const filter = eventResourcesUnlessAsked(asked);
   let count = 0;
   for (const [grain, parts] of coverRanges([range], res).byGrain) {
     const spans = mergeSpans(parts);

@@ -7,7 +7,7 @@ import { BackendTypeConflictError, StorageLevelError, TotalLimitError } from '..
 import { encodeEventKey, eventKeyHex } from '../ids/event-key.js';
 import { storageSince } from '../query/storage-since.js';
 import type { Resolution } from '../rollup/grains.js';
-import { RESOURCE_BY_CODE, RESOURCE_CODE } from '../types.js';
+import { API_CALL_CLASS_CODE, CLASS_ROLLUP_CODE, RESOURCE_BY_CODE, RESOURCE_CODE } from '../types.js';
 import { laterStoredReport, type StoredReport, takeFromStoredReport } from './later-report.js';
 import type { PendingEvent } from './pending-event.js';
 import { MinuteCells, ROLLUP_COLUMNS, rollupUpsertSuffix } from './rollup-rows.js';
@@ -28,6 +28,7 @@ const EVENT_COLUMNS = [
   'metadata',
   'key',
   'reported_level',
+  'api_class',
 ] as const;
 const KEY_COLUMNS = ['backend_id', 'key', 'ts'] as const;
 
@@ -265,6 +266,7 @@ export function* ingestPlan(
     }
     rows.push(eventRow(e, state.backendId, amount, keys.get(e) ?? null));
     minuteCells.add(e.ts, state.backendId, e.resource, amount, e.success);
+    if (e.apiClass) minuteCells.add(e.ts, state.backendId, CLASS_ROLLUP_CODE[e.apiClass], amount, e.success);
   }
 
   for (const [backendId, key] of refusedKeys) {
@@ -306,6 +308,7 @@ function eventRow(e: PendingEvent, backendId: number, amount: number, key: Uint8
     e.metadata,
     key,
     e.isLevelReport ? e.amount : null,
+    e.apiClass ? API_CALL_CLASS_CODE[e.apiClass] : null,
   ];
 }
 

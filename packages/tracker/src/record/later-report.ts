@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
+import { toLimbs } from '../pricing/delta-time.js';
 import { GRAINS } from '../rollup/grains.js';
 import { RESOURCE_CODE } from '../types.js';
 
@@ -57,6 +58,9 @@ export function* takeFromStoredReport(
   const least = isPostgres(db) ? sql.raw('least') : sql.raw('min');
   const greatest = isPostgres(db) ? sql.raw('greatest') : sql.raw('max');
   for (const grain of GRAINS) {
+    const bucket = Math.floor(report.ts / grain.size) * grain.size;
+    // The byte-time sum moves with the change, at the report's offset in the bucket.
+    const [hi, lo] = toLimbs(BigInt(change) * BigInt(report.ts - bucket));
     yield* exec(
       db
         .updateTable('rollups')
@@ -64,9 +68,11 @@ export function* takeFromStoredReport(
           total: sql<number>`total - ${change}`,
           min: sql<number>`${least}(min, ${now})`,
           max: sql<number>`${greatest}(max, ${now})`,
+          delta_time_lo: sql<number>`delta_time_lo - ${lo}`,
+          delta_time_hi: sql<number>`delta_time_hi - ${hi}`,
         })
         .where('level', '=', grain.code)
-        .where('bucket', '=', Math.floor(report.ts / grain.size) * grain.size)
+        .where('bucket', '=', bucket)
         .where('backend_id', '=', backendId)
         .where('resource', '=', STORAGE),
     );

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
+import { toLimbs } from '../pricing/delta-time.js';
 import { GRAINS, MINUTE_MS } from '../rollup/grains.js';
+import { RESOURCE_CODE, RESOURCE_SLOTS } from '../types.js';
 
 /** Column order of the rows `grainRows` returns. */
 export const ROLLUP_COLUMNS = [
@@ -14,7 +16,11 @@ export const ROLLUP_COLUMNS = [
   'failures',
   'min',
   'max',
+  'delta_time_lo',
+  'delta_time_hi',
 ] as const;
+
+const STORAGE = RESOURCE_CODE.storage_used;
 
 interface MinuteCell {
   bucket: number;
@@ -25,12 +31,14 @@ interface MinuteCell {
   failures: number;
   min: number;
   max: number;
+  /** storage_used: Σ amount × (ts − bucket), exact (byte-ms pass 2^53 quickly). */
+  deltaTime: bigint;
 }
 
 /**
  * One batch's totals per minute, backend and resource: each event costs one map update, and every coarser
- * grain is derived from these cells afterwards. Keyed by number (minute index * 8 + resource) per backend
- * id, so no string is built per event.
+ * grain is derived from these cells afterwards. Keyed by number (minute index * RESOURCE_SLOTS + resource)
+ * per backend id, so no string is built per event.
  */
 export class MinuteCells {
   private readonly byBackend = new Map<number, Map<number, MinuteCell>>();
@@ -42,7 +50,9 @@ export class MinuteCells {
       backendCells = new Map();
       this.byBackend.set(backendId, backendCells);
     }
-    const cellId = minuteIndex * 8 + resource;
+    const cellId = minuteIndex * RESOURCE_SLOTS + resource;
+    const bucket = minuteIndex * MINUTE_MS;
+    const deltaTime = resource === STORAGE ? BigInt(amount) * BigInt(ts - bucket) : 0n;
     const cell = backendCells.get(cellId);
     const failed = success ? 0 : 1;
     if (cell) {
@@ -51,9 +61,10 @@ export class MinuteCells {
       cell.failures += failed;
       if (amount < cell.min) cell.min = amount;
       if (amount > cell.max) cell.max = amount;
+      cell.deltaTime += deltaTime;
     } else {
       backendCells.set(cellId, {
-        bucket: minuteIndex * MINUTE_MS,
+        bucket,
         backendId,
         resource,
         total: amount,
@@ -61,6 +72,7 @@ export class MinuteCells {
         failures: failed,
         min: amount,
         max: amount,
+        deltaTime,
       });
     }
   }
@@ -70,9 +82,10 @@ export class MinuteCells {
    * earlier-dated one is in); min and max widen to take in the event's new amount.
    */
   adjust(ts: number, backendId: number, resource: number, change: number, newAmount: number): void {
-    const cell = this.byBackend.get(backendId)?.get(Math.floor(ts / MINUTE_MS) * 8 + resource);
+    const cell = this.byBackend.get(backendId)?.get(Math.floor(ts / MINUTE_MS) * RESOURCE_SLOTS + resource);
     if (!cell) return;
     cell.total += change;
+    if (resource === STORAGE) cell.deltaTime += BigInt(change) * BigInt(ts - cell.bucket);
     if (newAmount < cell.min) cell.min = newAmount;
     if (newAmount > cell.max) cell.max = newAmount;
   }
@@ -81,18 +94,22 @@ export class MinuteCells {
   grainRows(): unknown[][] {
     const out: unknown[][] = [];
     for (const backendCells of this.byBackend.values()) {
-      // One map per grain for this backend, keyed by bucket index * 8 + resource.
+      // One map per grain for this backend, keyed by bucket index * RESOURCE_SLOTS + resource.
       const byGrain = GRAINS.map(() => new Map<number, unknown[]>());
       for (const cell of backendCells.values()) {
         for (let g = 0; g < GRAINS.length; g++) {
           const grain = GRAINS[g]!;
           const bucketIndex = Math.floor(cell.bucket / grain.size);
-          const id = bucketIndex * 8 + cell.resource;
+          const id = bucketIndex * RESOURCE_SLOTS + cell.resource;
+          const start = bucketIndex * grain.size;
+          // Relative to this grain's bucket: the minute's own sum plus its offset times its total.
+          const deltaTime =
+            cell.resource === STORAGE ? cell.deltaTime + BigInt(cell.bucket - start) * BigInt(cell.total) : 0n;
           const row = byGrain[g]!.get(id);
           if (!row) {
             const created = [
               grain.code,
-              bucketIndex * grain.size,
+              start,
               cell.backendId,
               cell.resource,
               cell.total,
@@ -100,6 +117,7 @@ export class MinuteCells {
               cell.failures,
               cell.min,
               cell.max,
+              deltaTime,
             ];
             byGrain[g]!.set(id, created);
             out.push(created);
@@ -109,9 +127,15 @@ export class MinuteCells {
             row[6] = (row[6] as number) + cell.failures;
             row[7] = Math.min(row[7] as number, cell.min);
             row[8] = Math.max(row[8] as number, cell.max);
+            row[9] = (row[9] as bigint) + deltaTime;
           }
         }
       }
+    }
+    for (const row of out) {
+      const [hi, lo] = toLimbs(row[9] as bigint);
+      row[9] = lo;
+      row[10] = hi;
     }
     return out;
   }
@@ -126,6 +150,8 @@ export function rollupUpsertSuffix(db: Kysely<Database>): string {
     ' on conflict (level, bucket, backend_id, resource) do update set' +
     ' total = rollups.total + excluded.total, count = rollups.count + excluded.count,' +
     ' failures = rollups.failures + excluded.failures,' +
-    ` min = ${least}(rollups.min, excluded.min), max = ${greatest}(rollups.max, excluded.max)`
+    ` min = ${least}(rollups.min, excluded.min), max = ${greatest}(rollups.max, excluded.max),` +
+    ' delta_time_lo = rollups.delta_time_lo + excluded.delta_time_lo,' +
+    ' delta_time_hi = rollups.delta_time_hi + excluded.delta_time_hi'
   );
 }

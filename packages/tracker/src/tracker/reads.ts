@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Plan, Runner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
+import { loadPricePlans, type StoredPricePlan } from '../pricing/plan-store.js';
 import { withBackend } from '../query/backend-filter.js';
 import { loadBackends } from '../query/backends.js';
 import { type ExportQuery, exportUsageStream, resolveExport } from '../query/export-usage.js';
 import { getBackendStatusPlan } from '../query/get-backend-status.js';
 import { type BackendTotals, getBackendTotalsPlan } from '../query/get-backend-totals.js';
+import { type CostQuery, type CostReport, getCostsPlan, resolveCostRange } from '../query/get-costs.js';
 import {
   type BandwidthDelta,
   type BandwidthFeedQuery,
@@ -101,6 +103,18 @@ export class TrackerReads {
   async bandwidthFeed(query: BandwidthFeedQuery): Promise<BandwidthDelta> {
     const q = withBackend(query);
     return this.read(() => getBandwidthFeedPlan(this.parts.db, q));
+  }
+
+  async costs(query: CostQuery): Promise<CostReport> {
+    const q = withBackend(query ?? {});
+    const now = this.parts.clock();
+    const range = resolveCostRange(q, now);
+    const { db, retention } = this.parts;
+    return this.read(() => getCostsPlan(db, q, range, now, retention.resolution(now)));
+  }
+
+  pricePlans(): Promise<StoredPricePlan[]> {
+    return this.read(() => loadPricePlans(this.parts.db));
   }
 
   backendTotals(): Promise<BackendTotals[]> {

@@ -1,0 +1,150 @@
+// Computed and reported cost per backend over a calendar period or an explicit range (GraphQL `costs`):
+// core's pricing engine over usage read from rollups (pricing/usage-ledger.ts), with the month-end forecast.
+
+import {
+  computeBackendCost,
+  forecastMonthEnd,
+  type PricedResource,
+  type PricePlan,
+  toNumber,
+  type UsageSource,
+} from '@bytemeter/core/pricing';
+import type { Kysely } from 'kysely';
+import type { Plan } from '../db/runner.js';
+import type { Database } from '../db/schema.js';
+import { BytemeterError } from '../errors.js';
+import { loadPricePlans } from '../pricing/plan-store.js';
+import { readUsageLedger, recordingSource, type UsageRequest } from '../pricing/usage-ledger.js';
+import { type Resolution, snapEdge } from '../rollup/grains.js';
+import { toIsoInZone } from '../time/zone.js';
+import { type BackendType, type Period, RESOURCE_CODE } from '../types.js';
+import type { BackendFilter } from './backend-filter.js';
+import { loadBackends, selectBackends } from './backends.js';
+import { resolveSummaryRange } from './get-resource-summary.js';
+
+export interface CostQuery extends BackendFilter {
+  /** A calendar period in `timezone` holding `at` (default now); default 'month'. */
+  period?: Period;
+  timezone?: string;
+  at?: Date;
+  /** An explicit range instead of a period (both needed). */
+  from?: Date;
+  to?: Date;
+}
+
+export interface ResourceCost {
+  resource: PricedResource;
+  /** Units used in the range (GiB, GiB-months, calls, months). */
+  units: number;
+  /** The exact cost rounded once to the nearest micro (half away from zero). */
+  costMicros: number;
+}
+
+export interface BackendCost {
+  backend: string;
+  backendType: BackendType;
+  /** Σ costMicros of the resources; 0 without a plan. */
+  computedCostMicros: number;
+  /** OPERATION_COST events recorded in the range (what the application reported itself). */
+  reportedCostMicros: number;
+  resources: ResourceCost[];
+  hasPlan: boolean;
+}
+
+export interface CostReport {
+  period: Period | null;
+  periodStart: string;
+  periodEnd: string;
+  timezone: string;
+  backends: BackendCost[];
+  computedTotalMicros: number;
+  reportedTotalMicros: number;
+  /** The billing month holding the report's end (or now, if sooner), projected to its end. */
+  forecast: { monthEndMicros: number; method: string };
+}
+
+/** Validates a cost query and turns it into a range (the period defaults to the month); throws ValidationError. */
+export function resolveCostRange(q: CostQuery, now: number) {
+  return resolveSummaryRange({ ...q, period: q.period ?? 'month' }, now);
+}
+
+function safeSum(values: readonly number[], what: string): number {
+  const sum = values.reduce((a, b) => a + b, 0);
+  if (!Number.isSafeInteger(sum)) {
+    throw new BytemeterError('TOTAL_TOO_LARGE', `The ${what} of all backends passes 2^53 − 1 micros; ask per backend.`);
+  }
+  return sum;
+}
+
+/**
+ * The cost report: each known backend (or the one named) priced by its plans over the range up to now, the
+ * application's reported cost beside it, and a forecast of the month holding min(now, the range's end).
+ * Reads rollups only, plus raw events at sub-minute range ends.
+ */
+export function* getCostsPlan(
+  db: Kysely<Database>,
+  q: CostQuery,
+  range: ReturnType<typeof resolveCostRange>,
+  now: number,
+  res: Resolution,
+): Plan<CostReport> {
+  const backends = selectBackends(yield* loadBackends(db), q.backend);
+  const plans = yield* loadPricePlans(db);
+  const from = snapEdge(range.from, res);
+  const end = snapEdge(range.to, res);
+  // Usage is priced up to now: the rest of a period still running is the forecast's (a stored level or
+  // the monthly fee would otherwise be charged for time that has not passed).
+  const to = Math.max(from, Math.min(end, snapEdge(now, res)));
+  const at = Math.max(from, Math.min(now, end - 1));
+  const lines: BackendCost[] = [];
+  const methods: string[] = [];
+  let forecastMicros = 0;
+  for (const backend of backends) {
+    const mine: PricePlan[] = plans.filter((p) => p.backend === backend.name);
+    const price = (usage: UsageSource, storageLevel: bigint) => ({
+      cost: computeBackendCost({ plans: mine, from, to, usage }),
+      forecast: forecastMonthEnd({ plans: mine, at, usage, storageLevel }),
+    });
+    const requests: UsageRequest[] = [];
+    price(recordingSource(requests), 0n);
+    const instants = [from, to, at, ...requests.flatMap((r) => [r.from, r.to])];
+    const ledger = yield* readUsageLedger(db, backend.id, instants, res);
+    const { cost, forecast } = price(ledger.source, ledger.levelAt(at));
+    lines.push({
+      backend: backend.name,
+      backendType: backend.type,
+      computedCostMicros: cost.computedCostMicros,
+      reportedCostMicros: ledger.total(RESOURCE_CODE.operation_cost, from, to),
+      resources: cost.resources.map((line) => ({
+        resource: line.resource,
+        units: toNumber(line.units),
+        costMicros: line.costMicros,
+      })),
+      hasPlan: cost.hasPlan,
+    });
+    forecastMicros += forecast.monthEndMicros;
+    if (forecast.monthStart !== null) methods.push(`${backend.name}: ${forecast.method}`);
+  }
+  return {
+    period: range.period,
+    periodStart: toIsoInZone(from, range.timezone),
+    periodEnd: toIsoInZone(end, range.timezone),
+    timezone: range.timezone,
+    backends: lines,
+    computedTotalMicros: safeSum(
+      lines.map((l) => l.computedCostMicros),
+      'computed cost',
+    ),
+    reportedTotalMicros: safeSum(
+      lines.map((l) => l.reportedCostMicros),
+      'reported cost',
+    ),
+    forecast: {
+      monthEndMicros: safeSum([forecastMicros], 'forecast'),
+      method:
+        methods.length > 0
+          ? methods.join(' ')
+          : 'No price plan is in force at the forecast instant, so nothing is projected.',
+    },
+  };
+}
