@@ -1,4 +1,6 @@
 import {
+  API_CALL_CLASSES,
+  type ApiCallClass,
   BACKEND_TYPES,
   EXPORT_FORMATS,
   GRANULARITIES,
@@ -63,3 +65,12 @@ export const HealthStatusEnum = builder.enumType('HealthStatus', {
 });
 
 export const ExportFormatEnum = builder.enumType('ExportFormat', { values: enumValues(EXPORT_FORMATS) });
+
+export const ApiCallClassEnum = builder.enumType('ApiCallClass', {
+  description: 'The price class of an API call, as S3 and R2 bill them.',
+  values: enumValues<ApiCallClass>(API_CALL_CLASSES, {
+    a: "Writes and listings: PUT, COPY, POST, LIST, multipart create/upload/complete (S3 and R2 'Class A').",
+    b: "Reads and the rest: GET, HEAD, SELECT (S3 and R2 'Class B').",
+    free: 'Calls the provider does not charge for: DELETE, abort multipart.',
+  }),
+});

@@ -8,5 +8,6 @@ import './backends.js';
 import './time-series.js';
 import './export.js';
 import './live-bandwidth.js';
+import './pricing.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,6 +1,6 @@
 import { MAX_BATCH_EVENTS, type UsageEvent, type UsagePage } from '@bytemeter/tracker';
 import { builder } from '../builder.js';
-import { BackendTypeEnum, ResourceTypeEnum } from './enums.js';
+import { ApiCallClassEnum, BackendTypeEnum, ResourceTypeEnum } from './enums.js';
 import { TimeRange } from './scalars.js';
 import { ResourceUsageRef } from './usage-summary.js';
 
@@ -124,6 +124,10 @@ const UsageEventInput = builder.inputType('UsageEventInput', {
     success: t.boolean({ defaultValue: true }),
     durationMs: t.int(),
     metadata: t.field({ type: 'JSON' }),
+    apiClass: t.field({
+      type: ApiCallClassEnum,
+      description: "For API_CALLS events: the call's price class; null prices it at the plan's unclassified rate.",
+    }),
   }),
 });
 
@@ -172,6 +176,7 @@ builder.mutationField('trackUsage', (t) =>
           ...(e.success != null ? { success: e.success } : {}),
           ...(e.durationMs != null ? { durationMs: e.durationMs } : {}),
           ...(e.metadata != null ? { metadata: e.metadata as Record<string, unknown> } : {}),
+          ...(e.apiClass != null ? { apiClass: e.apiClass } : {}),
         })),
       ),
   }),
