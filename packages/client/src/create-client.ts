@@ -1,6 +1,13 @@
 import type { ResultOf, TadaDocumentNode, VariablesOf } from 'gql.tada';
 import { SetStorageLevelMutation, TrackUsageMutation } from './documents/mutations.js';
 import {
+  CostsQuery,
+  DeletePricePlanMutation,
+  PricePlansQuery,
+  PricePlanTemplatesQuery,
+  SetPricePlanMutation,
+} from './documents/pricing.js';
+import {
   BackendQuery,
   BackendStatusQuery,
   BackendsQuery,
@@ -46,6 +53,12 @@ export type TrackUsagePayload = ResultOf<typeof TrackUsageMutation>['trackUsage'
 export type UsageEventInput = VariablesOf<typeof TrackUsageMutation>['events'][number];
 export type BandwidthSample = ResultOf<typeof LiveBandwidthSubscription>['liveBandwidth'];
 
+export type PricePlan = ResultOf<typeof PricePlansQuery>['pricePlans'][number];
+export type PricePlanTemplate = ResultOf<typeof PricePlanTemplatesQuery>['pricePlanTemplates'][number];
+export type PricePlanInput = VariablesOf<typeof SetPricePlanMutation>['plan'];
+export type CostReport = ResultOf<typeof CostsQuery>['costs'];
+export type CostsVariables = VariablesOf<typeof CostsQuery>;
+
 export type UsageSummaryVariables = VariablesOf<typeof UsageSummaryQuery>;
 export type UsageVariables = Omit<VariablesOf<typeof UsageQuery>, 'after' | 'first'> & {
   /** Events per request, 1 to 1000 (default 500). */
@@ -78,6 +91,16 @@ export interface BytemeterClient {
   /** Stores a batch atomically (at most 1000 events); prefer createRemoteTracker() for recording. */
   trackUsage(events: UsageEventInput[]): Promise<TrackUsagePayload>;
   setStorageLevel(variables: VariablesOf<typeof SetStorageLevelMutation>): Promise<BackendStatus>;
+  /** Every stored price plan, by backend then effectiveFrom. */
+  getPricePlans(): Promise<PricePlan[]>;
+  /** The published templates a plan can start from. */
+  getPricePlanTemplates(): Promise<PricePlanTemplate[]>;
+  /** Computed and reported cost per backend for a period (default: this month in UTC) or a range, with the forecast. */
+  getCosts(variables?: CostsVariables): Promise<CostReport>;
+  /** Stores a plan (admin scope); the same backend and effectiveFrom replace a stored one. */
+  setPricePlan(plan: PricePlanInput): Promise<PricePlan>;
+  /** Removes every plan of a backend (admin scope); true when one was removed. */
+  deletePricePlan(backend: string): Promise<boolean>;
   subscribeLiveBandwidth(
     variables?: VariablesOf<typeof LiveBandwidthSubscription>,
     options?: SubscribeOptions,
@@ -161,6 +184,21 @@ export function createBytemeterClient(options: BytemeterClientOptions): Bytemete
     },
     async setStorageLevel(variables) {
       return (await run(SetStorageLevelMutation, variables)).setStorageLevel;
+    },
+    async getPricePlans() {
+      return (await run(PricePlansQuery, {})).pricePlans;
+    },
+    async getPricePlanTemplates() {
+      return (await run(PricePlanTemplatesQuery, {})).pricePlanTemplates;
+    },
+    async getCosts(variables = {}) {
+      return (await run(CostsQuery, variables)).costs;
+    },
+    async setPricePlan(plan) {
+      return (await run(SetPricePlanMutation, { plan })).setPricePlan;
+    },
+    async deletePricePlan(backend) {
+      return (await run(DeletePricePlanMutation, { backend })).deletePricePlan;
     },
     subscribeLiveBandwidth(variables = {}, subscribe = {}) {
       return subscriptions.iterate(LiveBandwidthSubscription, variables, 'liveBandwidth', subscribe.transport);

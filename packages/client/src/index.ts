@@ -2,6 +2,8 @@
 
 // The vocabulary and recording types are @bytemeter/core's; re-exported so a client user needs one import.
 export {
+  API_CALL_CLASSES,
+  ApiCallClass,
   BACKEND_TYPES,
   BackendType,
   RESOURCE_TYPES,
@@ -17,8 +19,13 @@ export {
   type BandwidthSample,
   type BytemeterClient,
   type BytemeterClientOptions,
+  type CostReport,
+  type CostsVariables,
   createBytemeterClient,
   type ExportDocument,
+  type PricePlan,
+  type PricePlanInput,
+  type PricePlanTemplate,
   type SeriesPoint,
   type SubscribeOptions,
   type TimeSeriesVariables,
@@ -32,6 +39,15 @@ export {
 } from './create-client.js';
 export { BackendStatusFields, UsageEventFields } from './documents/fragments.js';
 export { SetStorageLevelMutation, TrackUsageMutation } from './documents/mutations.js';
+export {
+  CostsQuery,
+  DeletePricePlanMutation,
+  PriceFields,
+  PricePlanFields,
+  PricePlansQuery,
+  PricePlanTemplatesQuery,
+  SetPricePlanMutation,
+} from './documents/pricing.js';
 export {
   BackendQuery,
   BackendStatusQuery,

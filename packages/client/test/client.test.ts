@@ -242,6 +242,36 @@ describe('the client against a real API process', () => {
     await counting.checkHealth();
     expect(urls).toEqual([`${api.url}/graphql`, `${api.url}/healthz`]);
   });
+
+  it('sets, lists, prices with and deletes a plan; costs match the tracker on the same file', async () => {
+    const templates = await client.getPricePlanTemplates();
+    expect(templates.map((t) => t.name)).toEqual(['aws-s3-standard-us-east-1', 'cloudflare-r2-standard']);
+    const plan = await client.setPricePlan({
+      backend: 'photos',
+      prices: [
+        { resource: 'UPLOAD', tiers: [{ pricePerUnit: '1000' }] },
+        { resource: 'DOWNLOAD', tiers: [{ pricePerUnit: '2000' }] },
+        { resource: 'API_CALLS_UNCLASSIFIED', tiers: [{ pricePerUnit: '0.001' }] },
+      ],
+    });
+    expect(plan).toMatchObject({ backend: 'photos', timezone: 'UTC', template: null, effectiveFrom: null });
+    expect(await client.getPricePlans()).toEqual([plan]);
+    const costs = await client.getCosts({ range });
+    const direct = await tracker.getCosts({ from: new Date(range.from), to: new Date(range.to) });
+    const photos = costs.backends.find((b) => b.backend === 'photos')!;
+    const directPhotos = direct.backends.find((b) => b.backend === 'photos')!;
+    expect(photos.hasPlan).toBe(true);
+    expect(photos.computedCostMicros).toBe(directPhotos.computedCostMicros);
+    expect(photos.computedCostMicros).toBeGreaterThan(0);
+    expect(photos.resources.map((r) => r.resource)).toEqual(['UPLOAD', 'DOWNLOAD', 'API_CALLS_UNCLASSIFIED']);
+    expect(costs.backends.find((b) => b.backend === 'pins')).toMatchObject({ hasPlan: false, computedCostMicros: 0 });
+    expect(await client.deletePricePlan('photos')).toBe(true);
+    expect(await client.getPricePlans()).toEqual([]);
+    await expect(
+      client.setPricePlan({ backend: 'photos', prices: [{ resource: 'STORAGE', tiers: [{ pricePerUnit: '1e-3' }] }] }),
+    ).rejects.toBeInstanceOf(GraphQLRequestError);
+    expect(await client.getPricePlans()).toEqual([]);
+  });
 });
 
 describe('the client with API tokens', () => {

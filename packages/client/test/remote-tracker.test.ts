@@ -162,7 +162,7 @@ describe('remote tracker', () => {
     tracker.trackStorageUsage('units', 'huggingface', -1000);
     tracker.setStorageLevel('units', 'huggingface', 10_000);
     tracker.trackStorageUsage('units', 'huggingface', 24);
-    tracker.trackApiCall('units', 'huggingface', { success: false, operationId: 'op' });
+    tracker.trackApiCall('units', 'huggingface', { success: false, operationId: 'op', apiClass: 'b' });
     tracker.trackCost('units', 'huggingface', 2.5);
     tracker.trackResourceUsage({
       backend: 'units',
@@ -188,6 +188,16 @@ describe('remote tracker', () => {
     const upload = events.find((e) => e.resourceType === 'BANDWIDTH_UPLOAD');
     expect(upload).toMatchObject({ timestamp: new Date(at).toISOString(), durationMs: 12, metadata: { k: 1 } });
     expect(events.find((e) => e.resourceType === 'API_CALLS')).toMatchObject({ success: false, operationId: 'op' });
+    // The call's class arrived: a plan pricing class B alone prices it.
+    await direct.setPricePlan({
+      backend: 'units',
+      prices: [{ resource: 'API_CALLS_CLASS_B', tiers: [{ pricePerUnit: '1' }] }],
+    });
+    const costs = await direct.getCosts({
+      backend: 'units',
+      range: { from: new Date(at - 60_000).toISOString(), to: new Date().toISOString() },
+    });
+    expect(costs.backends[0]?.resources).toEqual([{ resource: 'API_CALLS_CLASS_B', units: 1, costMicros: 1_000_000 }]);
   });
 
   it('splits a batch the server finds too large (413) instead of dropping it', async () => {

@@ -35,6 +35,24 @@ const introspection = {
     },
     types: [
       {
+        kind: 'ENUM',
+        name: 'ApiCallClass',
+        enumValues: [
+          {
+            name: 'A',
+            isDeprecated: false,
+          },
+          {
+            name: 'B',
+            isDeprecated: false,
+          },
+          {
+            name: 'FREE',
+            isDeprecated: false,
+          },
+        ],
+      },
+      {
         kind: 'OBJECT',
         name: 'Backend',
         fields: [
@@ -81,6 +99,91 @@ const introspection = {
               ofType: {
                 kind: 'ENUM',
                 name: 'BackendType',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+        ],
+        interfaces: [],
+      },
+      {
+        kind: 'OBJECT',
+        name: 'BackendCost',
+        fields: [
+          {
+            name: 'backend',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'backendType',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'ENUM',
+                name: 'BackendType',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'computedCostMicros',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'SafeInt',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'hasPlan',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'Boolean',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'reportedCostMicros',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'SafeInt',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'resources',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'OBJECT',
+                    name: 'ResourceCost',
+                  },
+                },
               },
             },
             args: [],
@@ -425,6 +528,143 @@ const introspection = {
         name: 'Boolean',
       },
       {
+        kind: 'OBJECT',
+        name: 'CostForecast',
+        fields: [
+          {
+            name: 'method',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'monthEndMicros',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'SafeInt',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+        ],
+        interfaces: [],
+      },
+      {
+        kind: 'OBJECT',
+        name: 'CostReport',
+        fields: [
+          {
+            name: 'backends',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'OBJECT',
+                    name: 'BackendCost',
+                  },
+                },
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'computedTotalMicros',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'SafeInt',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'forecast',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'OBJECT',
+                name: 'CostForecast',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'period',
+            type: {
+              kind: 'ENUM',
+              name: 'Period',
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'periodEnd',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'DateTime',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'periodStart',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'DateTime',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'reportedTotalMicros',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'SafeInt',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'timezone',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+        ],
+        interfaces: [],
+      },
+      {
         kind: 'SCALAR',
         name: 'DateTime',
       },
@@ -581,6 +821,52 @@ const introspection = {
         kind: 'OBJECT',
         name: 'Mutation',
         fields: [
+          {
+            name: 'deletePricePlan',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'Boolean',
+              },
+            },
+            args: [
+              {
+                name: 'backend',
+                type: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'SCALAR',
+                    name: 'String',
+                  },
+                },
+              },
+            ],
+            isDeprecated: false,
+          },
+          {
+            name: 'setPricePlan',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'OBJECT',
+                name: 'PricePlan',
+              },
+            },
+            args: [
+              {
+                name: 'plan',
+                type: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'INPUT_OBJECT',
+                    name: 'PricePlanInput',
+                  },
+                },
+              },
+            ],
+            isDeprecated: false,
+          },
           {
             name: 'setStorageLevel',
             type: {
@@ -743,6 +1029,285 @@ const introspection = {
       },
       {
         kind: 'OBJECT',
+        name: 'PricePlan',
+        fields: [
+          {
+            name: 'backend',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'effectiveFrom',
+            type: {
+              kind: 'SCALAR',
+              name: 'DateTime',
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'prices',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'OBJECT',
+                    name: 'ResourcePrice',
+                  },
+                },
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'template',
+            type: {
+              kind: 'SCALAR',
+              name: 'String',
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'timezone',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'updatedAt',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'DateTime',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+        ],
+        interfaces: [],
+      },
+      {
+        kind: 'INPUT_OBJECT',
+        name: 'PricePlanInput',
+        inputFields: [
+          {
+            name: 'backend',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+          },
+          {
+            name: 'timezone',
+            type: {
+              kind: 'SCALAR',
+              name: 'String',
+            },
+            defaultValue: '"UTC"',
+          },
+          {
+            name: 'template',
+            type: {
+              kind: 'SCALAR',
+              name: 'String',
+            },
+          },
+          {
+            name: 'prices',
+            type: {
+              kind: 'LIST',
+              ofType: {
+                kind: 'NON_NULL',
+                ofType: {
+                  kind: 'INPUT_OBJECT',
+                  name: 'ResourcePriceInput',
+                },
+              },
+            },
+            defaultValue: '[]',
+          },
+          {
+            name: 'effectiveFrom',
+            type: {
+              kind: 'SCALAR',
+              name: 'DateTime',
+            },
+          },
+        ],
+        isOneOf: false,
+      },
+      {
+        kind: 'OBJECT',
+        name: 'PricePlanTemplate',
+        fields: [
+          {
+            name: 'description',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'name',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'prices',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'OBJECT',
+                    name: 'ResourcePrice',
+                  },
+                },
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'source',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+        ],
+        interfaces: [],
+      },
+      {
+        kind: 'OBJECT',
+        name: 'PriceTier',
+        fields: [
+          {
+            name: 'pricePerUnit',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'upTo',
+            type: {
+              kind: 'SCALAR',
+              name: 'SafeInt',
+            },
+            args: [],
+            isDeprecated: false,
+          },
+        ],
+        interfaces: [],
+      },
+      {
+        kind: 'INPUT_OBJECT',
+        name: 'PriceTierInput',
+        inputFields: [
+          {
+            name: 'upTo',
+            type: {
+              kind: 'SCALAR',
+              name: 'SafeInt',
+            },
+          },
+          {
+            name: 'pricePerUnit',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+          },
+        ],
+        isOneOf: false,
+      },
+      {
+        kind: 'ENUM',
+        name: 'PricedResource',
+        enumValues: [
+          {
+            name: 'UPLOAD',
+            isDeprecated: false,
+          },
+          {
+            name: 'DOWNLOAD',
+            isDeprecated: false,
+          },
+          {
+            name: 'STORAGE',
+            isDeprecated: false,
+          },
+          {
+            name: 'API_CALLS_CLASS_A',
+            isDeprecated: false,
+          },
+          {
+            name: 'API_CALLS_CLASS_B',
+            isDeprecated: false,
+          },
+          {
+            name: 'API_CALLS_UNCLASSIFIED',
+            isDeprecated: false,
+          },
+          {
+            name: 'MONTHLY_FEE',
+            isDeprecated: false,
+          },
+        ],
+      },
+      {
+        kind: 'OBJECT',
         name: 'Query',
         fields: [
           {
@@ -807,6 +1372,56 @@ const introspection = {
               },
             },
             args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'costs',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'OBJECT',
+                name: 'CostReport',
+              },
+            },
+            args: [
+              {
+                name: 'at',
+                type: {
+                  kind: 'SCALAR',
+                  name: 'DateTime',
+                },
+              },
+              {
+                name: 'backend',
+                type: {
+                  kind: 'SCALAR',
+                  name: 'String',
+                },
+              },
+              {
+                name: 'period',
+                type: {
+                  kind: 'ENUM',
+                  name: 'Period',
+                },
+                defaultValue: 'MONTH',
+              },
+              {
+                name: 'range',
+                type: {
+                  kind: 'INPUT_OBJECT',
+                  name: 'TimeRange',
+                },
+              },
+              {
+                name: 'timezone',
+                type: {
+                  kind: 'SCALAR',
+                  name: 'String',
+                },
+                defaultValue: '"UTC"',
+              },
+            ],
             isDeprecated: false,
           },
           {
@@ -878,6 +1493,42 @@ const introspection = {
                 },
               },
             ],
+            isDeprecated: false,
+          },
+          {
+            name: 'pricePlanTemplates',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'OBJECT',
+                    name: 'PricePlanTemplate',
+                  },
+                },
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'pricePlans',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'OBJECT',
+                    name: 'PricePlan',
+                  },
+                },
+              },
+            },
+            args: [],
             isDeprecated: false,
           },
           {
@@ -1145,6 +1796,119 @@ const introspection = {
           },
         ],
         interfaces: [],
+      },
+      {
+        kind: 'OBJECT',
+        name: 'ResourceCost',
+        fields: [
+          {
+            name: 'costMicros',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'SafeInt',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'resource',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'ENUM',
+                name: 'PricedResource',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'units',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'Float',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+        ],
+        interfaces: [],
+      },
+      {
+        kind: 'OBJECT',
+        name: 'ResourcePrice',
+        fields: [
+          {
+            name: 'resource',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'ENUM',
+                name: 'PricedResource',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'tiers',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'OBJECT',
+                    name: 'PriceTier',
+                  },
+                },
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+        ],
+        interfaces: [],
+      },
+      {
+        kind: 'INPUT_OBJECT',
+        name: 'ResourcePriceInput',
+        inputFields: [
+          {
+            name: 'resource',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'ENUM',
+                name: 'PricedResource',
+              },
+            },
+          },
+          {
+            name: 'tiers',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'INPUT_OBJECT',
+                    name: 'PriceTierInput',
+                  },
+                },
+              },
+            },
+          },
+        ],
+        isOneOf: false,
       },
       {
         kind: 'ENUM',
@@ -1794,6 +2558,13 @@ const introspection = {
             type: {
               kind: 'SCALAR',
               name: 'JSON',
+            },
+          },
+          {
+            name: 'apiClass',
+            type: {
+              kind: 'ENUM',
+              name: 'ApiCallClass',
             },
           },
         ],

@@ -79,6 +79,7 @@ export function toEventInput(
     ...(e.durationMs !== null ? { durationMs: e.durationMs } : {}),
     // The serialized copy, so a caller changing its object after the call changes nothing that is sent.
     ...(e.metadata !== null ? { metadata: JSON.parse(e.metadata) as Record<string, unknown> } : {}),
+    ...(e.apiClass !== null ? { apiClass: e.apiClass.toUpperCase() as Uppercase<typeof e.apiClass> } : {}),
   };
   return { input, size };
 }
