@@ -251,6 +251,42 @@ describe.each(MODES)('recording into a %s tracker', (mode) => {
       }
     });
 
+    it('tags every command with its S3/R2 price class, so a plan prices each class', async () => {
+      const classed = instrumentS3Client(
+        new S3Client({
+          endpoint: proxy.url,
+          region: 'us-east-1',
+          forcePathStyle: true,
+          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        }),
+        { backend: 'classed', tracker: sink.recorder },
+      );
+      const from = new Date(Date.now() - 1000);
+      try {
+        await classed.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'c.bin', Body: new Uint8Array(10) })); // A
+        await (await classed.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'c.bin' }))).Body?.transformToByteArray(); // B
+        await classed.send(new ListObjectsV2Command({ Bucket: BUCKET })); // A
+        await classed.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'c.bin' })); // HEAD (B) for the size, then free
+      } finally {
+        classed.destroy();
+      }
+      const reader = await sink.settled();
+      await reader.setPricePlan({
+        backend: 'classed',
+        prices: ['api_calls_class_a', 'api_calls_class_b', 'api_calls_unclassified'].map((resource) => ({
+          resource: resource as 'api_calls_class_a',
+          tiers: [{ pricePerUnit: '1' }],
+        })),
+      });
+      const costs = await reader.getCosts({ backend: 'classed', from, to: new Date(Date.now() + 1) });
+      expect(costs.backends[0]?.resources.map((r) => [r.resource, r.units])).toEqual([
+        ['api_calls_class_a', 2],
+        ['api_calls_class_b', 2],
+        ['api_calls_unclassified', 0],
+      ]);
+      expect(tally(await eventsOf(sink, 'classed')).api_calls?.count).toBe(5);
+    });
+
     it('refuses to instrument a client twice', () => {
       expect(() => instrumentS3Client(s3, { backend: 'minio-like', tracker: sink.recorder })).toThrow(
         /already instrumented/,

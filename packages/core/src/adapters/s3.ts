@@ -5,6 +5,7 @@ import { assertBackendName, assertBackendType } from '../event-rules.js';
 import { byteLengthOf } from '../instrument/byte-length.js';
 import { type InstrumentErrorHandler, safely, warnOnce } from '../instrument/observe-call.js';
 import { recordCall } from '../instrument/record-call.js';
+import { s3CallClass } from '../pricing/call-class.js';
 import type { UsageRecorder } from '../recorder.js';
 import { getDefaultRecorder } from '../recorder.js';
 import type { BackendType } from '../vocabulary.js';
@@ -136,6 +137,8 @@ export function instrumentS3Client<C extends S3Client>(client: C, options: S3Ins
   // Outermost: one API call per command, its outcome and latency, and storage deltas.
   const command: Middleware = (next, context) => async (args) => {
     const name = String(context.commandName ?? 'Command').replace(/Command$/, '');
+    // Every call is billed by its S3/R2 class, failed ones too (the provider bills the request).
+    const apiClass = s3CallClass(name);
     const input = (args.input ?? {}) as ObjectRef & { Delete?: { Objects?: ObjectRef[] } };
     // Our own size lookups: a 404 there is an answer ("nothing to subtract"), not a failing backend.
     const lookup = lookups.has(input);
@@ -156,7 +159,7 @@ export function instrumentS3Client<C extends S3Client>(client: C, options: S3Ins
         ? { command: name, status: 404, purpose: 'size' }
         : { command: name, status: io.status ?? null, error: (error as Error)?.name ?? typeof error };
       safely(() => {
-        const call = { path: input.Key, durationMs, up: io.up, down: io.down, success: sizeAnswer, metadata };
+        const call = { path: input.Key, durationMs, up: io.up, down: io.down, success: sizeAnswer, metadata, apiClass };
         recordCall(tracker(), backend, type, call, onError);
       }, onError);
       throw error;
@@ -166,7 +169,16 @@ export function instrumentS3Client<C extends S3Client>(client: C, options: S3Ins
     safely(() => {
       const metadata = { command: name, status: io.status ?? null, ...(lookup ? { purpose: 'size' } : {}) };
       const storage = name === 'PutObject' ? [{ bytes: stored }] : [];
-      const call = { path: input.Key, durationMs, up: io.up, down: io.down, storage, success: true, metadata };
+      const call = {
+        path: input.Key,
+        durationMs,
+        up: io.up,
+        down: io.down,
+        storage,
+        success: true,
+        metadata,
+        apiClass,
+      };
       recordCall(tracker(), backend, type, call, onError);
     }, onError);
     if (name === 'CopyObject' || name === 'CompleteMultipartUpload') {

@@ -1,5 +1,5 @@
 import type { UsageRecorder } from '../recorder.js';
-import type { BackendType } from '../vocabulary.js';
+import type { ApiCallClass, BackendType } from '../vocabulary.js';
 import { type InstrumentErrorHandler, safely } from './observe-call.js';
 import { newOperationId } from './operation-id.js';
 
@@ -25,6 +25,8 @@ export interface CallOutcome {
   metadata: Record<string, unknown>;
   /** The id every event of the call carries; default a fresh one (see newOperationId). */
   operationId?: string;
+  /** The call's price class (S3/R2 class A, B or free); absent or null: unclassified. */
+  apiClass?: ApiCallClass | null;
 }
 
 /**
@@ -58,6 +60,7 @@ export function recordCall(
       onError,
     );
   }
+  const apiClass = call.apiClass ?? undefined;
   safely(
     () =>
       tracker.trackApiCall(backend, type, {
@@ -66,6 +69,7 @@ export function recordCall(
         operationId,
         success: call.success,
         metadata: call.metadata,
+        ...(apiClass ? { apiClass } : {}),
       }),
     onError,
   );
