@@ -133,7 +133,7 @@ describeEachDialect('backend-status', () => {
       }
     });
 
-    it('counts failures in a row per operation: a failing call\'s bytes (same operationId) neither reset nor repeat it', async () => {
+    it("counts failures in a row per operation: a failing call's bytes (same operationId) neither reset nor repeat it", async () => {
       const t = await open();
       try {
         // Five GETs as the adapters record them: a partial download that succeeded as bytes, then the failed

@@ -114,6 +114,6 @@ async function emptyStore(store: StoreOptions): Promise<void> {
   if (!row?.t) return;
   await queryStore(
     store,
-    'truncate table backends, events, rollups, backend_state, resource_totals, event_keys, api_tokens restart identity',
+    'truncate table backends, events, rollups, backend_state, resource_totals, event_keys, api_tokens, price_plans restart identity',
   );
 }
