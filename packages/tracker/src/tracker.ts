@@ -2,7 +2,6 @@ import type { UsageRecorder } from '@bytemeter/core';
 import type { PricePlanInput } from '@bytemeter/core/pricing';
 import { redactUrl } from './db/open-postgres.js';
 import { TrackerClosedError, ValidationError } from './errors.js';
-import { loadBackends } from './query/backends.js';
 import {
   checkPricePlan,
   type PricePlanTemplateView,
@@ -11,6 +10,7 @@ import {
   type StoredPricePlan,
   storePricePlan,
 } from './pricing/plan-store.js';
+import { loadBackends } from './query/backends.js';
 import type { ExportQuery } from './query/export-usage.js';
 import type { BackendTotals } from './query/get-backend-totals.js';
 import type { CostQuery, CostReport } from './query/get-costs.js';

@@ -1,7 +1,7 @@
 import type { Database } from '../db/schema.js';
 
 /** How a value of a key column is kept in the progress marker (JSON): blobs as hex. */
-export type KeyKind = 'int' | 'blob';
+export type KeyKind = 'int' | 'blob' | 'text';
 
 export interface CopiedTable {
   name: keyof Database;
@@ -57,6 +57,15 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
     digest: ['count(*)', 'sum(storage_level)', 'sum(consecutive_failures)', 'max(last_event_at)'],
   },
   { name: 'resource_totals', key: [{ column: 'resource', kind: 'int' }], digest: ['count(*)', 'sum(total)'] },
+  // Price plans are keyed by backend name (a plan may exist before its backend's first event).
+  {
+    name: 'price_plans',
+    key: [
+      { column: 'backend', kind: 'text' },
+      { column: 'starts_at', kind: 'int' },
+    ],
+    digest: ['count(*)', 'max(starts_at)', 'max(updated_at)'],
+  },
 ];
 
 /** Tables with a serial id on PostgreSQL: their sequences must continue after the copied ids. */
@@ -78,6 +87,7 @@ export function encodeKey(table: CopiedTable, values: readonly unknown[]): strin
     table.key.map((k, i) => {
       const v = values[i];
       if (k.kind === 'blob') return Buffer.from(v as Uint8Array).toString('hex');
+      if (k.kind === 'text') return String(v);
       return typeof v === 'bigint' ? v.toString() : v;
     }),
   );
@@ -86,7 +96,9 @@ export function encodeKey(table: CopiedTable, values: readonly unknown[]): strin
 /** The key values of a stored marker, as the SQLite source compares them (ints as BigInt, blobs as Buffers). */
 export function decodeKey(table: CopiedTable, text: string): unknown[] {
   const values = JSON.parse(text) as (string | number)[];
-  return table.key.map((k, i) =>
-    k.kind === 'blob' ? Buffer.from(String(values[i]), 'hex') : BigInt(values[i] as string | number),
-  );
+  return table.key.map((k, i) => {
+    if (k.kind === 'blob') return Buffer.from(String(values[i]), 'hex');
+    if (k.kind === 'text') return String(values[i]);
+    return BigInt(values[i] as string | number);
+  });
 }

@@ -61,7 +61,9 @@ export async function writeMonthOfUsage(path: string, eventsPerHour: number): Pr
       const kind = rnd();
       if (kind < 0.3) tracker.trackBandwidthUpload(backend, type, 1 + Math.floor(rnd() * 50_000_000), opts);
       else if (kind < 0.55) tracker.trackBandwidthDownload(backend, type, 1 + Math.floor(rnd() * 80_000_000), opts);
-      else if (kind < 0.75) tracker.trackApiCall(backend, type, opts);
+      else if (kind < 0.75)
+        // Price classes (issue 11): a class rolls up into rows of its own, which the copy must carry too.
+        tracker.trackApiCall(backend, type, { ...opts, ...(kind < 0.65 ? { apiClass: kind < 0.6 ? 'a' : 'b' } : {}) });
       else if (kind < 0.85) tracker.trackCost(backend, type, Math.floor(rnd() * 5000) / 100, opts);
       else if (kind < 0.95) {
         const delta = Math.floor((rnd() - 0.3) * 10_000_000);
@@ -88,6 +90,14 @@ export async function writeMonthOfUsage(path: string, eventsPerHour: number): Pr
       if (error) throw error;
     }
   }
+  // Price plans: one from a template, a later one taking over mid-month, so costs read from both.
+  const priced = BACKENDS[0]![0];
+  await tracker.setPricePlan({ backend: priced, template: 'aws-s3-standard-us-east-1', timezone: 'America/St_Johns' });
+  await tracker.setPricePlan({
+    backend: priced,
+    template: 'cloudflare-r2-standard',
+    effectiveFrom: MONTH_END - 10 * DAY,
+  });
   await tracker.close();
   const tokens = await openTokenStore({ path, clock: () => MONTH_END - DAY });
   tokens.create({ scopes: 'read,ingest', name: 'app' });
@@ -159,5 +169,13 @@ export async function readEverything(t: ResourceTracker): Promise<Record<string,
   for await (const chunk of t.exportUsage({ hoursBack: 31 * 24, format: 'ndjson' })) exported += chunk;
   out.export = exported;
   out.feed = await t.getEventFeed({});
+  out.plans = await t.getPricePlans();
+  for (const timezone of ['UTC', 'America/St_Johns']) {
+    out[`costs ${timezone}`] = await t.getCosts({
+      from: new Date(MONTH_END - 31 * DAY),
+      to: new Date(MONTH_END),
+      timezone,
+    });
+  }
   return out;
 }
