@@ -38,9 +38,12 @@ describe('/metrics', () => {
   };
   /** The value of the one sample of a family matching the labels. */
   const sampleOf = (families: MetricFamily[], name: string, labels: Record<string, string>) => {
-    const sample = family(families, name).metrics.find((m) =>
-      Object.entries(labels).every(([k, v]) => m.labels?.[k] === v),
-    );
+    family(families, name);
+    // Every family of that name: without its TYPE line a histogram's series come as one family per label set.
+    const sample = families
+      .filter((f) => f.name === name)
+      .flatMap((f) => f.metrics)
+      .find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
     return sample === undefined ? undefined : Number(sample.value);
   };
   const sumOf = (families: MetricFamily[], name: string) =>
@@ -108,6 +111,37 @@ describe('/metrics', () => {
     ]) {
       expect(sumOf(again, name), name).toBe(sumOf(families, name));
     }
+  });
+
+  it("shows this month's computed cost per priced backend and its month-end forecast, as `costs` says", async () => {
+    const plan = {
+      backend: 'photos',
+      prices: [{ resource: 'DOWNLOAD', tiers: [{ pricePerUnit: '1000' }] }],
+    };
+    const set = await post('mutation($p: PricePlanInput!) { setPricePlan(plan: $p) { backend } }', { p: plan });
+    expect(set.errors).toBeUndefined();
+    expect(
+      await post(TRACK, {
+        e: [{ backend: 'photos', backendType: 'S3', resourceType: 'BANDWIDTH_DOWNLOAD', amount: 3 << 20 }],
+      }),
+    ).toEqual({ data: { trackUsage: { accepted: 1 } } });
+    const costs = (
+      await post(
+        `{ costs(period: MONTH, timezone: "UTC") {
+          backends { backend computedCostMicros hasPlan } forecast { monthEndMicros } } }`,
+      )
+    ).data?.costs as { backends: { backend: string; computedCostMicros: number; hasPlan: boolean }[] };
+    const photos = costs.backends.find((b) => b.backend === 'photos')!;
+    expect(photos.hasPlan).toBe(true);
+    expect(photos.computedCostMicros).toBeGreaterThan(0);
+    const families = await scrape();
+    const name = 'bytemeter_backend_computed_cost_this_month_micros';
+    expect(family(families, name).type).toBe('GAUGE');
+    expect(sampleOf(families, name, { backend: 'photos', type: 's3' })).toBe(photos.computedCostMicros);
+    // Backends without a plan have no computed cost to show (0 would read as "free").
+    expect(sampleOf(families, name, { backend: 'models' })).toBeUndefined();
+    const forecast = sumOf(families, 'bytemeter_computed_cost_month_end_forecast_micros');
+    expect(forecast).toBeGreaterThanOrEqual(photos.computedCostMicros);
   });
 
   it("counts and times the API's own requests by operation", async () => {

@@ -6,8 +6,8 @@ const LABELS = ['backend', 'type'] as const;
 
 /**
  * Per-backend metrics, refreshed from the database at each scrape: counters from day rollups (so they are
- * right across restarts and whichever process recorded), gauges from backend state and health. Two reads
- * per scrape, each O(backends).
+ * right across restarts and whichever process recorded), gauges from backend state, health and this month's
+ * computed cost. Three reads per scrape, each O(backends) from rollups.
  * @example const refresh = backendMetrics(registry, tracker); await refresh(); await registry.metrics()
  */
 export function backendMetrics(registry: Registry, tracker: ResourceTracker): () => Promise<void> {
@@ -48,10 +48,26 @@ export function backendMetrics(registry: Registry, tracker: ResourceTracker): ()
     labelNames: LABELS,
     registers,
   });
-  const all = [upload, download, calls, failed, cost, storage, health, errorRate, lastOperation];
+  // Issue 11's computed cost: a gauge (it restarts at 0 each billing month), only for backends with a plan.
+  const computed = new Gauge({
+    name: 'bytemeter_backend_computed_cost_this_month_micros',
+    help: "Cost computed from the backend's price plan for this month so far (UTC month), in millionths of a dollar.",
+    labelNames: LABELS,
+    registers,
+  });
+  const forecast = new Gauge({
+    name: 'bytemeter_computed_cost_month_end_forecast_micros',
+    help: 'Projected computed cost of every priced backend for the whole month (UTC), in millionths of a dollar.',
+    registers,
+  });
+  const all = [upload, download, calls, failed, cost, storage, health, errorRate, lastOperation, computed, forecast];
 
   return async () => {
-    const [totals, statuses] = await Promise.all([tracker.getBackendTotals(), tracker.getBackendStatus()]);
+    const [totals, statuses, costs] = await Promise.all([
+      tracker.getBackendTotals(),
+      tracker.getBackendStatus(),
+      tracker.getCosts({ period: 'month', timezone: 'UTC' }),
+    ]);
     // Counters are set from the database's totals rather than counted here: reset, then add the total.
     for (const metric of all) metric.reset();
     for (const t of totals) {
@@ -69,5 +85,9 @@ export function backendMetrics(registry: Registry, tracker: ResourceTracker): ()
       for (const status of HEALTH_STATES) health.set({ ...labels, status }, s.healthStatus === status ? 1 : 0);
       if (s.lastOperationAt !== null) lastOperation.set(labels, Date.parse(s.lastOperationAt) / 1000);
     }
+    for (const b of costs.backends) {
+      if (b.hasPlan) computed.set({ backend: b.backend, type: b.backendType }, b.computedCostMicros);
+    }
+    forecast.set(costs.forecast.monthEndMicros);
   };
 }
