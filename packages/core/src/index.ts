@@ -67,3 +67,4 @@ export {
   SECOND_MS,
   toGraphQLEnum,
 } from './vocabulary.js';
+export { wallClockAt } from './zone-wall.js';

@@ -1,23 +1,13 @@
 // Wall-clock times in a time zone ↔ instants, for the date fields (a datetime-local value has no zone:
 // it is read in the viewer's chosen zone, never silently as UTC).
 
+import { wallClockAt } from '@bytemeter/core';
+
 const LOCAL = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/;
 
 /** The zone's offset from UTC at `instant`, in ms (Kolkata: +19,800,000). */
 function offsetAt(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wall - Math.floor(instant / 1000) * 1000;
+  return wallClockAt(instant, timeZone) - Math.floor(instant / 1000) * 1000;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { ValidationError } from '../errors.js';
 import { describe } from '../event-rules.js';
 import { DAY_MS } from '../vocabulary.js';
+import { wallClockAt, zoneFormatter } from '../zone-wall.js';
 
 /** The billing month holding an instant: [start, end) in ms since the epoch, and its length in ms. */
 export interface BillingMonth {
@@ -20,28 +21,6 @@ export interface BillingMonth {
 /** Earliest and latest instant priced: 1970 through the year 9999 (years Intl prints without an era). */
 export const MIN_PRICED_INSTANT = 0;
 export const MAX_PRICED_INSTANT = Date.UTC(9999, 11, 1);
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    // Bounded: names come from users, and every spelling of a link ("asia/kolkata") is a key of its own.
-    if (formatters.size >= 1000) formatters.clear();
-    formatters.set(zone, f);
-  }
-  return f;
-}
 
 let zoneSpellings: Map<string, string> | undefined;
 
@@ -66,7 +45,7 @@ export function assertTimeZone(zone: unknown, field = 'timezone'): string {
     );
   }
   try {
-    formatter(zone);
+    zoneFormatter(zone);
   } catch {
     throw new ValidationError(
       'INVALID_TIMEZONE',
@@ -77,18 +56,9 @@ export function assertTimeZone(zone: unknown, field = 'timezone'): string {
   return listedSpelling(zone) ?? zone;
 }
 
-/** Local wall clock at an instant, read as if it were UTC (whole seconds: Intl prints no more). */
-function localWall(t: number, zone: string): number {
-  const p: Record<string, number> = {};
-  for (const part of formatter(zone).formatToParts(t)) {
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  }
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-}
-
 /** Local date at an instant, as days since 1970-01-01. */
 function localDay(t: number, zone: string): number {
-  return Math.floor(localWall(t, zone) / DAY_MS);
+  return Math.floor(wallClockAt(t, zone) / DAY_MS);
 }
 
 /** The first instant whose local date is `day` (days since the epoch) or later. */
@@ -97,7 +67,7 @@ function startOfLocalDay(day: number, zone: string): number {
   // Fast path: local midnight with the offset in force a day before or after (the two sides of any DST
   // change that night), accepted only when it is provably the day's first instant.
   for (const probe of [wall - DAY_MS, wall + DAY_MS]) {
-    const offset = localWall(probe, zone) - Math.floor(probe / 1000) * 1000;
+    const offset = wallClockAt(probe, zone) - Math.floor(probe / 1000) * 1000;
     const t = wall - offset;
     if (localDay(t, zone) >= day && localDay(t - 1, zone) < day) return t;
   }
@@ -130,7 +100,7 @@ export function assertInstant(t: unknown, field: string): asserts t is number {
 export function billingMonth(t: number, zone: string): BillingMonth {
   assertInstant(t, 'at');
   zone = assertTimeZone(zone);
-  const local = new Date(localWall(t, zone));
+  const local = new Date(wallClockAt(t, zone));
   const year = local.getUTCFullYear();
   const month = local.getUTCMonth() + 1;
   const start = startOfLocalDay(Date.UTC(year, month - 1, 1) / DAY_MS, zone);
