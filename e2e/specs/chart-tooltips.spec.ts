@@ -1,24 +1,8 @@
-import type { BytemeterClient } from '@bytemeter/client';
 import { formatBytes, formatCalls } from '@bytemeter/core';
-import type { Locator, Page } from '@playwright/test';
+import { askedOf, chartRows, hoverAt } from '../support/charts';
 import { expect, test } from '../support/fixtures';
 
 const HOUR = 3_600_000;
-type Granularity = Parameters<BytemeterClient['getTimeSeries']>[0]['granularity'];
-
-/** Moves the mouse over instant `ms` of a drawn chart (its x axis runs from data-x-min to data-x-max). */
-async function hoverAt(page: Page, figure: Locator, ms: number): Promise<Locator> {
-  const [min, max] = await figure.evaluate((f) => [Number(f.dataset.xMin), Number(f.dataset.xMax)]);
-  await figure.locator('.u-over').scrollIntoViewIfNeeded();
-  const box = (await figure.locator('.u-over').boundingBox())!;
-  await page.mouse.move(box.x + ((ms - min!) / (max! - min!)) * box.width, box.y + box.height / 2);
-  return figure.locator('.chart-tooltip');
-}
-
-async function askedOf(figure: Locator) {
-  const d = await figure.evaluate((f) => ({ ...(f as HTMLElement).dataset }));
-  return { range: { from: d.from!, to: d.to! }, granularity: d.granularity as Granularity, timezone: d.timezone! };
-}
 
 test('hovering a bar shows the API bucket and its exact value; the current bucket is called partial', async ({
   page,
@@ -102,9 +86,7 @@ test('the overview trend stacks the API buckets by backend, with each backend ex
   const series = await api.getTimeSeries({ resourceType: 'BANDWIDTH_UPLOAD', ...asked });
   const starts = [...new Set(series.map((p) => p.bucketStart))].sort((a, b) => Date.parse(a) - Date.parse(b));
   await expect(figure.locator('.chart-numbers tr[data-t]')).toHaveCount(starts.length);
-  expect(await figure.locator('.chart-numbers tr[data-t]').evaluateAll((r) => r.map((x) => x.dataset.t))).toEqual(
-    starts,
-  );
+  expect((await chartRows(figure)).map((r) => r.t)).toEqual(starts);
   // The current hour: both backends, each with its own exact amount, and the bucket is partial.
   const current = series.filter((p) => p.bucketStart === starts.at(-1));
   const tip = await hoverAt(page, figure, now - 5_000);

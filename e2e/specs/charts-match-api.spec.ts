@@ -1,10 +1,9 @@
-import type { BytemeterClient } from '@bytemeter/client';
+import { askedOf, chartRows } from '../support/charts';
 import { expect, test } from '../support/fixtures';
 
 const ZONES = ['UTC', 'Asia/Kolkata', 'America/New_York'];
 const RANGES = ['24h', '30d', '90d'];
 const HOUR = 3_600_000;
-type Granularity = Parameters<BytemeterClient['getTimeSeries']>[0]['granularity'];
 
 test('every backend chart draws exactly the buckets timeSeries returns, in every zone and range', async ({
   page,
@@ -28,21 +27,11 @@ test('every backend chart draws exactly the buckets timeSeries returns, in every
       await page.goto(`/backends/${backendName}?range=${range}&tz=${encodeURIComponent(tz)}`);
       for (const resourceType of ['BANDWIDTH_UPLOAD', 'API_CALLS'] as const) {
         const figure = page.locator(`[data-series="${resourceType}"] figure`);
-        const asked = await figure.evaluate((f) => ({ ...(f as HTMLElement).dataset }));
+        const asked = await askedOf(figure);
         expect(asked.timezone).toBe(tz);
-        const series = await api.getTimeSeries({
-          resourceType,
-          granularity: asked.granularity as Granularity,
-          range: { from: asked.from!, to: asked.to! },
-          timezone: tz,
-          backend: backendName,
-        });
+        const series = await api.getTimeSeries({ resourceType, ...asked, backend: backendName });
         // The chart's buckets: the rows it hands to uPlot, also its numbers table.
-        const bars = await figure
-          .locator('.chart-numbers tr[data-t]')
-          .evaluateAll((rows) =>
-            rows.map((r) => ({ t: r.getAttribute('data-t'), v: Number(r.getAttribute('data-v')) })),
-          );
+        const bars = (await chartRows(figure)).map(({ t, v }) => ({ t, v }));
         expect(bars, `${resourceType} ${range} ${tz}`).toEqual(
           series.map((p) => ({ t: p.bucketStart, v: p.totalAmount })),
         );
@@ -50,26 +39,19 @@ test('every backend chart draws exactly the buckets timeSeries returns, in every
       }
       // The storage level has one point per API bucket of storage changes, at the same bucket starts.
       const storageFigure = page.locator('[aria-label="Storage level"] figure');
-      const asked = await storageFigure.evaluate((f) => ({ ...(f as HTMLElement).dataset }));
       const storage = await api.getTimeSeries({
         resourceType: 'STORAGE_USED',
-        granularity: asked.granularity as Granularity,
-        range: { from: asked.from!, to: asked.to! },
-        timezone: tz,
+        ...(await askedOf(storageFigure)),
         backend: backendName,
       });
-      const dots = await storageFigure
-        .locator('.chart-numbers tr[data-t]')
-        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-t')));
+      const dots = (await chartRows(storageFigure)).map((r) => r.t);
       expect(dots).toEqual(storage.map((p) => p.bucketStart));
     }
   }
 
   // What the issue saw, checked directly: 90-day bars are ISO weeks starting on Monday in the zone.
   await page.goto(`/backends/${backendName}?range=90d&tz=Asia%2FKolkata`);
-  const starts = await page
-    .locator('[data-series="BANDWIDTH_UPLOAD"] .chart-numbers tr[data-t]')
-    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-t')!));
+  const starts = (await chartRows(page.locator('[data-series="BANDWIDTH_UPLOAD"] figure'))).map((r) => r.t);
   for (const t of starts.slice(1)) expect(t, t).toMatch(/T00:00:00(\.000)?\+05:30$/);
   for (const t of starts.slice(1)) expect(new Date(`${t.slice(0, 10)}T12:00:00Z`).getUTCDay(), t).toBe(1);
   // The last (current) bucket is still filling and marked so.

@@ -46,7 +46,7 @@ test('each card compares with the previous period as two API reads say, and the 
   // Step back one day: the period and its totals are the API's for that day; Next and Now come back.
   await page.getByRole('link', { name: '← Previous' }).click();
   await expect(page.getByTestId('period-range')).toContainText(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(dayStart - DAY),
+    `${new Date(dayStart - DAY).toISOString().slice(0, 10)} 00:00 – ${new Date(dayStart).toISOString().slice(0, 10)} 00:00`,
   );
   await expect(page.getByTestId('total-upload')).toHaveAttribute('data-value', String(before.totals.bandwidthUpload));
   await page.getByRole('link', { name: 'Next →' }).click();

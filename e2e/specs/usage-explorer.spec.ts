@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { fieldValue } from '../support/dates';
 import { expect, test } from '../support/fixtures';
 
 test('explorer filters by backend, resource and time, and pages through 25 at a time', async ({
@@ -68,9 +69,8 @@ test('explorer filters by backend, resource and time, and pages through 25 at a 
   await page.getByLabel('Time range').selectOption('168');
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page.getByTestId('total-count')).toHaveText('66');
-  const minute = (d: Date) => d.toISOString().slice(0, 16);
-  await page.getByLabel('From (UTC, optional)').fill(minute(new Date(threeDaysAgo.getTime() - 60_000)));
-  await page.getByLabel('To (UTC, optional)').fill(minute(new Date(threeDaysAgo.getTime() + 10 * 60_000)));
+  await page.getByLabel('From (UTC, optional)').fill(fieldValue(new Date(threeDaysAgo.getTime() - 60_000)));
+  await page.getByLabel('To (UTC, optional)').fill(fieldValue(new Date(threeDaysAgo.getTime() + 10 * 60_000)));
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page.getByTestId('total-count')).toHaveText('4');
   await expect(rows.locator('[data-amount]')).toHaveText(['13 B', '12 B', '11 B', '10 B']); // newest first
@@ -81,7 +81,7 @@ test('explorer filters by backend, resource and time, and pages through 25 at a 
   await expect(page.getByText('No events match these filters.')).toBeVisible();
 
   // Dates are entered in the viewer's zone: the same four events between the Kolkata wall times.
-  const kolkata = (d: Date) => new Date(d.getTime() + 330 * 60_000).toISOString().slice(0, 16);
+  const kolkata = (d: Date) => fieldValue(d, 330 * 60_000);
   await page.goto(`/usage?tz=Asia%2FKolkata&backend=${encodeURIComponent(backendName)}&hours=168`);
   await page.getByLabel('From (Asia/Kolkata, optional)').fill(kolkata(new Date(threeDaysAgo.getTime() - 60_000)));
   await page.getByLabel('To (Asia/Kolkata, optional)').fill(kolkata(new Date(threeDaysAgo.getTime() + 10 * 60_000)));

@@ -1,5 +1,5 @@
 import type { Granularity } from './types';
-import { zonedLocalToIso } from './zoned-time';
+import { DATE_TIME_FORMAT, zonedLocalToIso } from './zoned-time';
 
 /** The ranges the backend page offers; each picks a granularity that gives a readable number of buckets. */
 export const RANGES = {
@@ -56,15 +56,15 @@ export function granularityFor(spanMs: number): Granularity {
 export type CustomRange = { from: string; to: string; granularity: Granularity } | { error: string };
 
 /**
- * A custom range from two datetime-local values ("YYYY-MM-DDTHH:mm"), read as wall times in `timeZone`;
+ * A custom range from two date fields ("YYYY-MM-DD HH:mm", 24-hour), read as wall times in `timeZone`;
  * an error (and no range) when either is missing or not a time, when `to` is not after `from`, or when the
  * span is longer than five years.
- * @example customRange('2026-12-01T00:00', '2026-12-03T00:00', 'Asia/Kolkata') // { from: '2026-11-30T18:30:00.000Z', to: '2026-12-02T18:30:00.000Z', granularity: 'DAY' }
+ * @example customRange('2026-12-01 00:00', '2026-12-03 00:00', 'Asia/Kolkata') // { from: '2026-11-30T18:30:00.000Z', to: '2026-12-02T18:30:00.000Z', granularity: 'HOUR' }
  */
 export function customRange(from: string | undefined, to: string | undefined, timeZone: string): CustomRange {
   const start = zonedLocalToIso(from, timeZone);
   const end = zonedLocalToIso(to, timeZone);
-  if (!start || !end) return { error: 'Enter both dates of the custom range as date and time.' };
+  if (!start || !end) return { error: `Enter both dates of the custom range as ${DATE_TIME_FORMAT} (24-hour).` };
   const span = Date.parse(end) - Date.parse(start);
   if (span <= 0) return { error: 'The custom range must end after it starts.' };
   if (span > MAX_CUSTOM_MS) return { error: 'The custom range can be at most five years long.' };

@@ -1,6 +1,7 @@
+import { DateTimeField } from '@/components/fields/date-time-field';
+import { SelectField } from '@/components/fields/select-field';
 import { BACKEND_TYPES, RESOURCE_TYPES } from '@/lib/types';
 import { HOURS_CHOICES, type UsageFilters } from '@/lib/usage-filters';
-import { isoToZonedLocal } from '@/lib/zoned-time';
 
 const HOURS_LABEL: Record<number, string> = {
   1: 'Last hour',
@@ -10,6 +11,8 @@ const HOURS_LABEL: Record<number, string> = {
   720: 'Last 30 days',
   2160: 'Last 90 days',
 };
+
+const RESULT_LABEL = { failed: 'Failed only', ok: 'Succeeded only' };
 
 /** The labelled filter controls shared by the explorer and the export form. */
 export function FilterFields({
@@ -24,51 +27,39 @@ export function FilterFields({
 }) {
   return (
     <>
-      <div className="field">
-        <label htmlFor="filter-backend">Backend</label>
-        <select id="filter-backend" name="backend" defaultValue={filters.backend ?? ''}>
-          <option value="">All backends</option>
-          {backends.map((b) => (
-            <option key={b} value={b}>
-              {b}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="filter-type">Backend type</label>
-        <select id="filter-type" name="type" defaultValue={filters.backendType ?? ''}>
-          <option value="">All types</option>
-          {BACKEND_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="filter-resource">Resource</label>
-        <select id="filter-resource" name="resource" defaultValue={filters.resourceType ?? ''}>
-          <option value="">All resources</option>
-          {RESOURCE_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="filter-result">Result</label>
-        <select
-          id="filter-result"
-          name="result"
-          defaultValue={filters.success === undefined ? '' : filters.success ? 'ok' : 'failed'}
-        >
-          <option value="">All results</option>
-          <option value="failed">Failed only</option>
-          <option value="ok">Succeeded only</option>
-        </select>
-      </div>
+      <SelectField
+        id="filter-backend"
+        name="backend"
+        label="Backend"
+        all="All backends"
+        choices={backends}
+        value={filters.backend}
+      />
+      <SelectField
+        id="filter-type"
+        name="type"
+        label="Backend type"
+        all="All types"
+        choices={BACKEND_TYPES}
+        value={filters.backendType}
+      />
+      <SelectField
+        id="filter-resource"
+        name="resource"
+        label="Resource"
+        all="All resources"
+        choices={RESOURCE_TYPES}
+        value={filters.resourceType}
+      />
+      <SelectField
+        id="filter-result"
+        name="result"
+        label="Result"
+        all="All results"
+        choices={Object.keys(RESULT_LABEL)}
+        labels={RESULT_LABEL}
+        value={filters.success === undefined ? undefined : filters.success ? 'ok' : 'failed'}
+      />
       <div className="field">
         <label htmlFor="filter-path">Path starts with</label>
         <input
@@ -80,34 +71,28 @@ export function FilterFields({
           maxLength={4096}
         />
       </div>
-      <div className="field">
-        <label htmlFor="filter-hours">Time range</label>
-        <select id="filter-hours" name="hours" defaultValue={String(filters.hoursBack)}>
-          {HOURS_CHOICES.map((h) => (
-            <option key={h} value={h}>
-              {HOURS_LABEL[h]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="filter-from">From ({timeZone}, optional)</label>
-        <input
-          id="filter-from"
-          type="datetime-local"
-          name="from"
-          defaultValue={filters.range ? isoToZonedLocal(filters.range.from, timeZone) : ''}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="filter-to">To ({timeZone}, optional)</label>
-        <input
-          id="filter-to"
-          type="datetime-local"
-          name="to"
-          defaultValue={filters.range ? isoToZonedLocal(filters.range.to, timeZone) : ''}
-        />
-      </div>
+      <SelectField
+        id="filter-hours"
+        name="hours"
+        label="Time range"
+        choices={HOURS_CHOICES}
+        labels={HOURS_LABEL}
+        value={filters.hoursBack}
+      />
+      <DateTimeField
+        id="filter-from"
+        name="from"
+        label={`From (${timeZone}, optional)`}
+        timeZone={timeZone}
+        instant={filters.range?.from}
+      />
+      <DateTimeField
+        id="filter-to"
+        name="to"
+        label={`To (${timeZone}, optional)`}
+        timeZone={timeZone}
+        instant={filters.range?.to}
+      />
     </>
   );
 }

@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ApiDown } from '@/components/api-down';
-import { AutoSubmitSelect } from '@/components/auto-submit-select';
 import { BucketChart } from '@/components/charts/bucket-chart';
+import { CUSTOM_RANGE, DateRangePicker } from '@/components/fields/date-range-picker';
 import { HealthBadge } from '@/components/health-badge';
 import { OperationsTable } from '@/components/usage/operations-table';
 import { ZonePicker } from '@/components/zone-picker';
@@ -15,7 +15,6 @@ import { getBackendStatus, getTimeSeries, getUsagePage, getUsageSummary, loadOrD
 import { chosenZone } from '@/lib/server/zone';
 import { first } from '@/lib/time-zones';
 import type { ResourceType, SeriesPoint } from '@/lib/types';
-import { isoToZonedLocal } from '@/lib/zoned-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -48,7 +47,7 @@ export default async function BackendPage({ params, searchParams }: Props) {
   const timezone = await chosenZone(first(sp.tz));
   const now = Date.now();
   // ?range=custom&from=…&to=…: wall times in the page's zone. A bad pair says why and draws the default range.
-  const custom = rangeParam === 'custom' ? customRange(first(sp.from), first(sp.to), timezone) : null;
+  const custom = rangeParam === CUSTOM_RANGE ? customRange(first(sp.from), first(sp.to), timezone) : null;
   const customError = custom && 'error' in custom ? custom.error : null;
   const { from, to, granularity } = custom && !('error' in custom) ? custom : rangeFor(rangeKey, now);
   const range = { from, to };
@@ -111,31 +110,16 @@ export default async function BackendPage({ params, searchParams }: Props) {
         </div>
       </dl>
       <form className="toolbar" method="get" aria-label="Chart options">
-        <AutoSubmitSelect name="range" label="Range" defaultValue={custom ? 'custom' : rangeKey}>
-          {Object.entries(RANGES).map(([key, r]) => (
-            <option key={key} value={key}>
-              {r.label}
-            </option>
-          ))}
-          <option value="custom">Custom (from – to)</option>
-        </AutoSubmitSelect>
-        {/* The range's bounds as wall times in the page's zone; they apply when Range is Custom. */}
-        <label>
-          From
-          <input
-            type="datetime-local"
-            name="from"
-            defaultValue={customError ? first(sp.from) : isoToZonedLocal(from, timezone)}
-          />
-        </label>
-        <label>
-          To
-          <input
-            type="datetime-local"
-            name="to"
-            defaultValue={customError ? first(sp.to) : isoToZonedLocal(to, timezone)}
-          />
-        </label>
+        {/* The range's bounds as 24-hour wall times in the page's zone; they apply when Range is Custom. */}
+        <DateRangePicker
+          name="range"
+          label="Range"
+          choices={Object.entries(RANGES).map(([value, r]) => ({ value, label: r.label }))}
+          selected={custom ? CUSTOM_RANGE : rangeKey}
+          range={range}
+          typed={customError ? { from: first(sp.from), to: first(sp.to) } : undefined}
+          timeZone={timezone}
+        />
         <ZonePicker value={timezone} />
         <button type="submit">Show</button>
         <p className="muted" style={{ margin: 0 }}>
