@@ -35,7 +35,7 @@ test('every page is server-rendered, keyboard-navigable and fits a phone', async
 }) => {
   traffic.tracker.trackBandwidthUpload(backendName, 's3', 2048, { path: 'a/b' });
   await traffic.tracker.flush();
-  const pages = ['/', `/backends/${backendName}`, '/usage', '/export'];
+  const pages = ['/', `/backends/${backendName}`, '/cost', '/usage', '/export'];
   // Server-rendered first paint: the HTML itself carries the data, before any script runs.
   for (const path of pages) {
     const html = await (await page.request.get(path)).text();
@@ -47,6 +47,8 @@ test('every page is server-rendered, keyboard-navigable and fits a phone', async
   await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Cost', exact: true })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Usage explorer' })).toBeFocused();
   await page.keyboard.press('Enter');
@@ -61,7 +63,7 @@ test('every page is server-rendered, keyboard-navigable and fits a phone', async
       // Wide tables scroll inside their panel; the page itself never scrolls sideways.
       const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${path} overflows by ${overflow}px`).toBeLessThanOrEqual(0);
-      await snap(small, `phone-${['overview', 'backend', 'usage', 'export'][i]}`);
+      await snap(small, `phone-${['overview', 'backend', 'cost', 'usage', 'export'][i]}`);
     }
   } finally {
     await phone.close();

@@ -14,6 +14,7 @@ test('every page weighs at most 200 KB compressed on a first visit', async ({
   for (const [name, path] of [
     ['overview', '/'],
     ['backend', `/backends/${backendName}?range=30d`],
+    ['cost', '/cost'],
     ['usage', '/usage'],
     ['export', '/export'],
   ] as const) {

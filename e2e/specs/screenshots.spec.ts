@@ -1,6 +1,6 @@
 import { expect, test } from '../support/fixtures';
 
-const PAGES = { overview: '/', backend: '', usage: '/usage', export: '/export' };
+const PAGES = { overview: '/', backend: '', cost: '/cost', usage: '/usage', export: '/export' };
 
 test('every page in light and dark (prefers-color-scheme), screenshots kept as artifacts', async ({
   browser,

@@ -3,7 +3,9 @@ import { ApiDown } from '@/components/api-down';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { AutoSubmitSelect } from '@/components/auto-submit-select';
 import { BucketChart } from '@/components/charts/bucket-chart';
+import { MonthCostCards } from '@/components/cost/month-cost-cards';
 import { EmptyState } from '@/components/empty-state';
+import { CUSTOM_RANGE, DateRangePicker } from '@/components/fields/date-range-picker';
 import { LiveBandwidthChart } from '@/components/live-bandwidth-chart';
 import { BackendsTable } from '@/components/overview/backends-table';
 import { TotalsCards } from '@/components/overview/totals-cards';
@@ -11,10 +13,12 @@ import { BytemeterUrqlProvider } from '@/components/urql-provider';
 import { ZonePicker } from '@/components/zone-picker';
 import { stackedModel, unitOf } from '@/lib/chart-model';
 import { formatInstant } from '@/lib/format';
-import { getBackendStatus, getTimeSeries, getUsageSummary, loadOrDown } from '@/lib/server/bytemeter';
+import { customRange } from '@/lib/ranges';
+import { getBackendStatus, getCosts, getTimeSeries, getUsageSummary, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
 import { first } from '@/lib/time-zones';
 import { type Granularity, PERIODS, type Period, type ResourceType } from '@/lib/types';
+import { isoToZonedLocal } from '@/lib/zoned-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -33,13 +37,14 @@ const ROLLING = {
 } as const;
 type Rolling = keyof typeof ROLLING;
 
-const PREVIOUS_LABEL: Record<Period | Rolling, string> = {
+const PREVIOUS_LABEL: Record<Period | Rolling | typeof CUSTOM_RANGE, string> = {
   HOUR: 'the hour before',
   DAY: 'the day before',
   WEEK: 'the week before',
   MONTH: 'the month before',
   ...Object.fromEntries(Object.entries(ROLLING).map(([k, r]) => [k, r.before])),
-} as Record<Period | Rolling, string>;
+  custom: 'the same span before',
+} as Record<Period | Rolling | typeof CUSTOM_RANGE, string>;
 
 /** What the trend chart can show (?trend=), each stacked by backend. */
 const TRENDS = {
@@ -73,45 +78,54 @@ export default async function OverviewPage({
 }) {
   const params = await searchParams;
   const periodParam = first(params.period)?.toUpperCase();
+  const timezone = await chosenZone(first(params.tz));
+  // ?period=custom&from=…&to=…: wall times in the zone, as on the backend page. A bad pair says why and
+  // shows today instead.
+  const custom =
+    first(params.period) === CUSTOM_RANGE ? customRange(first(params.from), first(params.to), timezone) : null;
+  const customError = custom && 'error' in custom ? custom.error : null;
+  const customOk = custom && !('error' in custom) ? custom : null;
   const rolling = periodParam && periodParam in ROLLING ? (periodParam as Rolling) : null;
   const period: Period = PERIODS.includes(periodParam as Period) ? (periodParam as Period) : 'DAY';
-  const choice = rolling ?? period;
+  const choice = customOk ? CUSTOM_RANGE : (rolling ?? period);
+  const granularity = customOk ? customOk.granularity : TREND_GRANULARITY[rolling ?? period];
   const trendParam = first(params.trend);
   const trend: Trend = trendParam && trendParam in TRENDS ? (trendParam as Trend) : 'upload';
-  const timezone = await chosenZone(first(params.tz));
   const atParam = first(params.at);
   const at = atParam && !Number.isNaN(Date.parse(atParam)) ? new Date(atParam).toISOString() : undefined;
-  // A rolling window ends at the next minute after `at` (default now); the one before it ends where it starts.
-  const windowEnd = Math.ceil(((at ? Date.parse(at) : Date.now()) + 1) / 60_000) * 60_000;
+  // A rolling window ends at the next minute after `at` (default now), a custom one where it was asked to;
+  // the window before either ends where it starts.
+  const windowEnd = customOk
+    ? Date.parse(customOk.to)
+    : Math.ceil(((at ? Date.parse(at) : Date.now()) + 1) / 60_000) * 60_000;
+  const len = customOk ? windowEnd - Date.parse(customOk.from) : rolling ? ROLLING[rolling].ms : 0;
   const trendOf = (range: { from: string; to: string }) =>
-    getTimeSeries({
-      resourceType: TRENDS[trend].resourceType,
-      granularity: TREND_GRANULARITY[choice],
-      range,
-      timezone,
-    });
+    getTimeSeries({ resourceType: TRENDS[trend].resourceType, granularity, range, timezone });
   const data = await loadOrDown(async () => {
-    if (rolling) {
-      const len = ROLLING[rolling].ms;
+    // This month's computed cost and forecast, whatever period the cards show.
+    const monthCost = getCosts({ period: 'MONTH', timezone });
+    if (len > 0) {
       const range = { from: iso(windowEnd - len), to: iso(windowEnd) };
-      const [summary, previous, statuses, trendSeries] = await Promise.all([
+      const [summary, previous, statuses, trendSeries, cost] = await Promise.all([
         getUsageSummary({ timezone, range }),
         getUsageSummary({ timezone, range: { from: iso(windowEnd - 2 * len), to: iso(windowEnd - len) } }),
         getBackendStatus(),
         trendOf(range),
+        monthCost,
       ]);
-      return [summary, previous, statuses, trendSeries, range] as const;
+      return [summary, previous, statuses, trendSeries, range, cost] as const;
     }
     const summary = await getUsageSummary({ period, timezone, ...(at ? { at } : {}) });
     // The period before this one: the API's own period that holds the instant just before this start.
     const previousAt = new Date(Date.parse(summary.periodStart) - 1).toISOString();
     const range = { from: summary.periodStart, to: summary.periodEnd };
-    const [previous, statuses, trendSeries] = await Promise.all([
+    const [previous, statuses, trendSeries, cost] = await Promise.all([
       getUsageSummary({ period, timezone, at: previousAt }),
       getBackendStatus(),
       trendOf(range),
+      monthCost,
     ]);
-    return [summary, previous, statuses, trendSeries, range] as const;
+    return [summary, previous, statuses, trendSeries, range, cost] as const;
   });
   if ('down' in data) {
     return (
@@ -121,38 +135,45 @@ export default async function OverviewPage({
       </>
     );
   }
-  const [summary, previous, statuses, trendSeries, trendRange] = data.value;
+  const [summary, previous, statuses, trendSeries, trendRange, monthCost] = data.value;
   const step = (instant: string | null) => {
     // No tz: the zone cookie carries it. A tz here made every prefetch of these links re-set the cookie to
     // the zone of the render that drew them (UTC before the browser's zone was known).
     const q = new URLSearchParams({ period: choice });
     if (trend !== 'upload') q.set('trend', trend);
-    if (instant) q.set('at', instant);
+    if (customOk) {
+      // A custom range steps by its own length: the window ending at `instant` (Now: at the next minute).
+      const end = instant ? Date.parse(instant) : Math.ceil((Date.now() + 1) / 60_000) * 60_000;
+      q.set('from', isoToZonedLocal(iso(end - len), timezone));
+      q.set('to', isoToZonedLocal(iso(end), timezone));
+    } else if (instant) q.set('at', instant);
     return `/?${q}`;
   };
-  // Calendar periods step to an instant inside the neighbour period; rolling windows to the neighbour's end.
-  const len = rolling ? ROLLING[rolling].ms : 0;
-  const prevAt = rolling ? iso(windowEnd - len - 60_000) : previous.periodStart;
-  const nextAt = rolling ? iso(windowEnd + len - 60_000) : summary.periodEnd;
-  const isCurrent = rolling ? windowEnd >= Date.now() : Date.parse(summary.periodEnd) > Date.now();
+  // Calendar periods step to an instant inside the neighbour period; rolling windows to the neighbour's end
+  // (less a minute, which the window rounds up again); custom windows to the neighbour's exact end.
+  const slack = customOk ? 0 : 60_000;
+  const prevAt = len > 0 ? iso(windowEnd - len - slack) : previous.periodStart;
+  const nextAt = len > 0 ? iso(windowEnd + len - slack) : summary.periodEnd;
+  const isCurrent = len > 0 ? windowEnd >= Date.now() : Date.parse(summary.periodEnd) > Date.now();
   const storedNow = statuses.reduce((s, b) => s + b.currentStorageUsageBytes, 0);
   const mbpsNow = statuses.reduce((s, b) => s + b.currentBandwidthUsageMbps, 0);
   return (
     <>
       <h1>Overview</h1>
       <form className="toolbar" method="get" aria-label="Display options">
-        <AutoSubmitSelect name="period" label="Period" defaultValue={choice}>
-          {PERIODS.map((p) => (
-            <option key={p} value={p}>
-              {PERIOD_LABEL[p]}
-            </option>
-          ))}
-          {Object.entries(ROLLING).map(([key, r]) => (
-            <option key={key} value={key}>
-              {r.label}
-            </option>
-          ))}
-        </AutoSubmitSelect>
+        {/* The same range chooser as the backend page: calendar periods, rolling windows, or From – To. */}
+        <DateRangePicker
+          name="period"
+          label="Period"
+          choices={[
+            ...PERIODS.map((p) => ({ value: p, label: PERIOD_LABEL[p] })),
+            ...Object.entries(ROLLING).map(([value, r]) => ({ value, label: r.label })),
+          ]}
+          selected={custom ? CUSTOM_RANGE : choice}
+          range={trendRange}
+          typed={customError ? { from: first(params.from), to: first(params.to) } : undefined}
+          timeZone={timezone}
+        />
         <AutoSubmitSelect name="trend" label="Trend of" defaultValue={trend}>
           {Object.entries(TRENDS).map(([key, t]) => (
             <option key={key} value={key}>
@@ -166,10 +187,10 @@ export default async function OverviewPage({
           className="muted"
           style={{ margin: 0 }}
           data-testid="period-range"
-          data-from={rolling ? iso(windowEnd - len) : summary.periodStart}
-          data-to={rolling ? iso(windowEnd) : summary.periodEnd}
+          data-from={trendRange.from}
+          data-to={trendRange.to}
         >
-          {formatInstant(summary.periodStart, timezone)} – {formatInstant(summary.periodEnd, timezone)} ({timezone})
+          {formatInstant(trendRange.from, timezone)} – {formatInstant(trendRange.to, timezone)} ({timezone})
         </p>
         <nav className="pager" aria-label="Step back and forward in time">
           <Link className="button secondary" href={step(prevAt)} rel="prev" prefetch={false}>
@@ -188,6 +209,11 @@ export default async function OverviewPage({
         </nav>
         {at ? <input type="hidden" name="at" value={at} /> : null}
       </form>
+      {customError ? (
+        <p className="error" role="alert" data-testid="range-error">
+          {customError} Showing {PERIOD_LABEL.DAY.toLowerCase()} instead.
+        </p>
+      ) : null}
       {statuses.length === 0 ? (
         <>
           {/* Looks again every 3 s, so the page fills in when the first event lands (as it promises). */}
@@ -204,11 +230,12 @@ export default async function OverviewPage({
             storedNow={storedNow}
             mbpsNow={mbpsNow}
           />
+          <MonthCostCards report={monthCost} />
           <section className="panel" aria-labelledby="trend-title" data-testid="trend">
             <h2 id="trend-title">
               {TRENDS[trend].label} by backend{' '}
               <span className="muted" style={{ fontSize: '0.9rem', fontWeight: 400 }}>
-                one bar per {TREND_GRANULARITY[choice].toLowerCase()} ({timezone})
+                one bar per {granularity.toLowerCase()} ({timezone})
               </span>
             </h2>
             <BucketChart
@@ -218,7 +245,7 @@ export default async function OverviewPage({
                 colors: BACKEND_COLORS,
                 unit: unitOf(TRENDS[trend].resourceType),
                 range: trendRange,
-                granularity: TREND_GRANULARITY[choice],
+                granularity,
                 timeZone: timezone,
                 now: Date.now(),
               })}

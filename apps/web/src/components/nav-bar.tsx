@@ -4,6 +4,7 @@ import { usePathname } from 'next/navigation';
 
 const LINKS = [
   { href: '/', label: 'Overview' },
+  { href: '/cost', label: 'Cost' },
   { href: '/usage', label: 'Usage explorer' },
   { href: '/export', label: 'Export' },
 ];

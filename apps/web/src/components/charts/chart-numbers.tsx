@@ -36,6 +36,7 @@ export function ChartNumbers({ title, model, open }: { title: string; model: Cha
                 key={b.t}
                 data-t={b.t}
                 data-v={single?.values[i]}
+                data-total={series.reduce((sum, s) => sum + s.values[i]!, 0)}
                 data-partial={b.partial ? 'true' : undefined}
                 className={b.partial ? 'partial' : undefined}
               >

@@ -4,11 +4,16 @@ import 'server-only';
 import {
   type BytemeterClient,
   BytemeterClientError,
+  type CostReport,
+  type CostsVariables,
   createBytemeterClient,
   GraphQLRequestError,
+  type PricePlanTemplate,
 } from '@bytemeter/client';
+import { gql } from '@urql/core';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { DAYS_PER_REQUEST, type DayCost, type DayRange, dailyCostsQuery, dailyCostsVariables } from '../cost-days';
 import type {
   BackendStatus,
   BackendType,
@@ -144,4 +149,39 @@ export function getTimeSeries(args: {
   backend?: string;
 }): Promise<SeriesPoint[]> {
   return read((c) => c.getTimeSeries(args));
+}
+
+/**
+ * Computed and reported cost per backend for a calendar period (default this month) or a range, with the
+ * month-end forecast.
+ * @example await getCosts({ period: 'MONTH', timezone: 'Europe/Berlin' })
+ */
+export function getCosts(args: CostsVariables): Promise<CostReport> {
+  return read((c) => c.getCosts(args));
+}
+
+/**
+ * The cost of each day (see lib/cost-days.ts): day i is `costs(range: days[i])`, 16 days to a request (the
+ * API refuses more than 20 aliases in one query by default), so a month is two requests, sent together.
+ * @example await getDailyCosts(daysOf(report, 'UTC', Date.now()), 'UTC')
+ */
+export async function getDailyCosts(days: readonly DayRange[], timezone: string): Promise<DayCost[]> {
+  const chunks: DayRange[][] = [];
+  for (let i = 0; i < days.length; i += DAYS_PER_REQUEST) chunks.push(days.slice(i, i + DAYS_PER_REQUEST));
+  const answers = await Promise.all(
+    chunks.map(async (chunk) => {
+      const document = gql<Record<string, DayCost>, Record<string, string | DayRange>>(dailyCostsQuery(chunk.length));
+      const data = await read((c) => c.execute(document, dailyCostsVariables(chunk, timezone)));
+      return chunk.map((_, i) => data[`d${i}`]!);
+    }),
+  );
+  return answers.flat();
+}
+
+/**
+ * The published templates a plan can start from (for the hint beside a backend without a plan).
+ * @example (await getPricePlanTemplates()).map((t) => t.name)
+ */
+export function getPricePlanTemplates(): Promise<PricePlanTemplate[]> {
+  return read((c) => c.getPricePlanTemplates());
 }
