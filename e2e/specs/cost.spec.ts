@@ -114,6 +114,7 @@ test('the Cost page shows the API’s costs: by backend and resource, per day, f
   await page.getByRole('link', { name: 'This month' }).click();
   await expect(page.getByTestId('period-range')).toHaveAttribute('data-from', thisMonth.periodStart);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
   await expect(async () => {
     await page.reload();
     const now = await api.getCosts({ period: 'MONTH', timezone: ZONE });

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { exactValue } from '@/lib/chart-model';
 import { formatDollars } from '@/lib/format';
 import { type CostReport, PRICED_RESOURCES, type PricedResource } from '@/lib/types';
 import { RESOURCE_STYLE } from './resources';
@@ -12,8 +13,9 @@ function costOf(b: BackendCost, resource: PricedResource): number {
 
 /**
  * Computed cost per backend as bars stacked by resource (drawn in CSS, so they need no JavaScript), the
- * application's reported cost beside it, and a column per priced resource. Backends are ordered by
- * computed cost; one without a plan says so instead of showing $0.00 as if it were free.
+ * application's reported cost beside it, and a column per priced resource (the exact micros in each
+ * cell's tooltip: $0.01 is $0.0115). Backends are ordered by computed cost; one without a plan says so
+ * instead of showing $0.00 as if it were free.
  */
 export function BackendCosts({ report }: { report: CostReport }) {
   const backends = [...report.backends].sort(
@@ -91,14 +93,20 @@ export function BackendCosts({ report }: { report: CostReport }) {
                     </span>
                   )}
                 </td>
-                <td className="num" data-testid="computed">
+                <td className="num" data-testid="computed" title={exactValue('DOLLARS', b.computedCostMicros)}>
                   {b.hasPlan ? formatDollars(b.computedCostMicros) : '—'}
                 </td>
                 <td className="num" data-testid="reported">
                   {formatDollars(b.reportedCostMicros)}
                 </td>
                 {shown.map((r) => (
-                  <td key={r} className="num" data-resource={r} data-value={costOf(b, r)}>
+                  <td
+                    key={r}
+                    className="num"
+                    data-resource={r}
+                    data-value={costOf(b, r)}
+                    title={exactValue('DOLLARS', costOf(b, r))}
+                  >
                     {b.resources.some((x) => x.resource === r) ? formatDollars(costOf(b, r)) : '—'}
                   </td>
                 ))}

@@ -17,7 +17,16 @@ export function NoPlanHint({ backends, templates }: { backends: string[]; templa
         <code>bytemeter plan templates{'\n'}bytemeter plan set --help</code>
       </pre>
       {templates.length > 0 ? (
-        <p className="muted">Published templates: {templates.map((t) => `${t.name} (${t.source})`).join('; ')}.</p>
+        <p className="muted">
+          Published templates:{' '}
+          {templates.map((t, i) => (
+            <span key={t.name}>
+              {i > 0 ? ', ' : ''}
+              <code title={`${t.description} Source: ${t.source}`}>{t.name}</code>
+            </span>
+          ))}
+          .
+        </p>
       ) : null}
     </div>
   );
