@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { ApiDown } from '@/components/api-down';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { AutoSubmitSelect } from '@/components/auto-submit-select';
@@ -9,10 +8,11 @@ import { CUSTOM_RANGE, DateRangePicker } from '@/components/fields/date-range-pi
 import { LiveBandwidthChart } from '@/components/live-bandwidth-chart';
 import { BackendsTable } from '@/components/overview/backends-table';
 import { TotalsCards } from '@/components/overview/totals-cards';
+import { PeriodRange } from '@/components/period-range';
+import { TimeStepper } from '@/components/time-stepper';
 import { BytemeterUrqlProvider } from '@/components/urql-provider';
 import { ZonePicker } from '@/components/zone-picker';
 import { stackedModel, unitOf } from '@/lib/chart-model';
-import { formatInstant } from '@/lib/format';
 import { customRange } from '@/lib/ranges';
 import { getBackendStatus, getCosts, getTimeSeries, getUsageSummary, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
@@ -183,30 +183,8 @@ export default async function OverviewPage({
         </AutoSubmitSelect>
         <ZonePicker value={timezone} />
         <button type="submit">Show</button>
-        <p
-          className="muted"
-          style={{ margin: 0 }}
-          data-testid="period-range"
-          data-from={trendRange.from}
-          data-to={trendRange.to}
-        >
-          {formatInstant(trendRange.from, timezone)} – {formatInstant(trendRange.to, timezone)} ({timezone})
-        </p>
-        <nav className="pager" aria-label="Step back and forward in time">
-          <Link className="button secondary" href={step(prevAt)} rel="prev" prefetch={false}>
-            ← Previous
-          </Link>
-          {isCurrent ? null : (
-            <>
-              <Link className="button secondary" href={step(nextAt)} rel="next" prefetch={false}>
-                Next →
-              </Link>
-              <Link className="button secondary" href={step(null)} prefetch={false}>
-                Now
-              </Link>
-            </>
-          )}
-        </nav>
+        <PeriodRange range={trendRange} timeZone={timezone} />
+        <TimeStepper prev={step(prevAt)} next={step(nextAt)} now={step(null)} isCurrent={isCurrent} />
         {at ? <input type="hidden" name="at" value={at} /> : null}
       </form>
       {customError ? (

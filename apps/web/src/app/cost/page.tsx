@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { ApiDown } from '@/components/api-down';
 import { BucketChart } from '@/components/charts/bucket-chart';
 import { BackendCosts } from '@/components/cost/backend-costs';
 import { NoPlanHint } from '@/components/cost/no-plan-hint';
+import { PeriodRange } from '@/components/period-range';
+import { TimeStepper } from '@/components/time-stepper';
 import { ZonePicker } from '@/components/zone-picker';
 import { stackedModel } from '@/lib/chart-model';
 import { daysOf } from '@/lib/cost-days';
@@ -76,36 +77,15 @@ export default async function CostPage({
       <form className="toolbar" method="get" aria-label="Display options">
         <ZonePicker value={timezone} />
         <button type="submit">Show</button>
-        <p
-          className="muted"
-          style={{ margin: 0 }}
-          data-testid="period-range"
-          data-from={report.periodStart}
-          data-to={report.periodEnd}
-        >
-          {monthName}: {formatInstant(report.periodStart, timezone)} – {formatInstant(report.periodEnd, timezone)} (
-          {timezone})
-        </p>
-        <nav className="pager" aria-label="Step back and forward by month">
-          <Link
-            className="button secondary"
-            href={step(new Date(Date.parse(report.periodStart) - 1).toISOString())}
-            rel="prev"
-            prefetch={false}
-          >
-            ← Previous month
-          </Link>
-          {isCurrent ? null : (
-            <>
-              <Link className="button secondary" href={step(report.periodEnd)} rel="next" prefetch={false}>
-                Next month →
-              </Link>
-              <Link className="button secondary" href={step(null)} prefetch={false}>
-                This month
-              </Link>
-            </>
-          )}
-        </nav>
+        <PeriodRange range={range} timeZone={timezone} label={monthName} />
+        <TimeStepper
+          prev={step(new Date(Date.parse(report.periodStart) - 1).toISOString())}
+          next={step(report.periodEnd)}
+          now={step(null)}
+          isCurrent={isCurrent}
+          unit="month"
+          nowLabel="This month"
+        />
         {at ? <input type="hidden" name="at" value={at} /> : null}
       </form>
       <dl className="cards" data-testid="cost-cards">
