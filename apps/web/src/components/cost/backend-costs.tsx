@@ -11,6 +11,11 @@ function costOf(b: BackendCost, resource: PricedResource): number {
   return b.resources.find((r) => r.resource === resource)?.costMicros ?? 0;
 }
 
+/** Whether the backend's plan prices the resource at all ("—" otherwise, never a $0.00 it did not compute). */
+function priced(b: BackendCost, resource: PricedResource): boolean {
+  return b.resources.some((r) => r.resource === resource);
+}
+
 /**
  * Computed cost per backend as bars stacked by resource (drawn in CSS, so they need no JavaScript), the
  * application's reported cost beside it, and a column per priced resource (the exact micros in each
@@ -26,7 +31,7 @@ export function BackendCosts({ report }: { report: CostReport }) {
   );
   const widest = Math.max(1, ...backends.map((b) => b.computedCostMicros));
   // Only the resources some plan prices get a column and a legend entry.
-  const shown = PRICED_RESOURCES.filter((r) => backends.some((b) => b.resources.some((x) => x.resource === r)));
+  const shown = PRICED_RESOURCES.filter((r) => backends.some((b) => priced(b, r)));
   return (
     <>
       <p className="legend">
@@ -93,7 +98,11 @@ export function BackendCosts({ report }: { report: CostReport }) {
                     </span>
                   )}
                 </td>
-                <td className="num" data-testid="computed" title={exactValue('DOLLARS', b.computedCostMicros)}>
+                <td
+                  className="num"
+                  data-testid="computed"
+                  title={b.hasPlan ? exactValue('DOLLARS', b.computedCostMicros) : undefined}
+                >
                   {b.hasPlan ? formatDollars(b.computedCostMicros) : '—'}
                 </td>
                 <td className="num" data-testid="reported">
@@ -105,9 +114,9 @@ export function BackendCosts({ report }: { report: CostReport }) {
                     className="num"
                     data-resource={r}
                     data-value={costOf(b, r)}
-                    title={exactValue('DOLLARS', costOf(b, r))}
+                    title={priced(b, r) ? exactValue('DOLLARS', costOf(b, r)) : undefined}
                   >
-                    {b.resources.some((x) => x.resource === r) ? formatDollars(costOf(b, r)) : '—'}
+                    {priced(b, r) ? formatDollars(costOf(b, r)) : '—'}
                   </td>
                 ))}
               </tr>
