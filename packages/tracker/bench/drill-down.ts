@@ -78,7 +78,7 @@ export async function benchDrillDown(
     await tracker.ready;
     const sqlite = new Database(path, { readonly: true });
     const page = sqlite.prepare(
-      `select id, ts, backend_id, resource, amount, success, duration_ms, operation_id, path, metadata, key, reported_level
+      `select id, ts, backend_id, resource, amount, success, duration_ms, operation_id, path, metadata, reported_level
          from events where ts >= ? and ts < ? order by ts desc, id desc limit 1001`,
     );
     let cursor: string | undefined;

@@ -86,7 +86,7 @@ async function trackerRun(path: string, batch: readonly TrackEvent[], events: nu
   return { total: end - start, record: recorded - start, flush: end - recorded };
 }
 
-/** The schema comes from a tracker (same table, same indexes); the rows go in with one prepared INSERT. */
+/** The schema comes from a tracker (same tables, same indexes); the rows go in with prepared INSERTs. */
 async function baselineRun(path: string, batch: readonly TrackEvent[]): Promise<number> {
   removeDb(path);
   const schema = openResourceTracker({ path, flushOnExit: false });
@@ -99,19 +99,28 @@ async function baselineRun(path: string, batch: readonly TrackEvent[]): Promise<
   const backendId = new Map(BACKENDS.map((b, i) => [b.name, i + 1]));
   const resourceCode = new Map(RESOURCE_TYPES.map((r, i) => [r as string, i + 1]));
   const insert = sqlite.prepare(
-    'insert into events (ts, backend_id, resource, amount, success, duration_ms, operation_id, path, metadata, key, reported_level) values (?, ?, ?, ?, ?, null, null, null, null, ?, null)',
+    'insert into events (ts, backend_id, resource, amount, success, duration_ms, operation_id, path, metadata, reported_level) values (?, ?, ?, ?, ?, null, null, null, null, null)',
   );
+  // An id goes where the tracker keeps it: its own row in event_keys, naming the raw row.
+  const insertKey = sqlite.prepare('insert into event_keys (backend_id, key, ts, event_id) values (?, ?, ?, ?)');
   const start = nowMs();
   sqlite.transaction(() => {
-    for (const e of batch)
-      insert.run(
+    for (const e of batch) {
+      const row = insert.run(
         e.timestamp as number,
         backendId.get(e.backend)!,
         resourceCode.get(e.resourceType)!,
         e.amount,
         e.success ? 1 : 0,
-        e.id === undefined ? null : Buffer.from(e.id.replaceAll('-', ''), 'hex'),
       );
+      if (e.id !== undefined)
+        insertKey.run(
+          backendId.get(e.backend)!,
+          Buffer.from(`00${e.id.replaceAll('-', '')}`, 'hex'),
+          ANCHOR,
+          row.lastInsertRowid,
+        );
+    }
   })();
   const elapsed = nowMs() - start;
   sqlite.close();

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openResourceTracker, type ResourceTracker } from '../src/index.js';
+import { RESOURCE_CODE } from '../src/types.js';
 import { countStoreRows, DIALECTS, queryStore, testStores } from './support/stores.js';
 
 // Several trackers (each with its own connections) flush into one store at the same time, on one hot
@@ -85,6 +86,13 @@ describe.each(DIALECTS)('concurrent writers on one store (%s)', (dialect) => {
     // Rollups of every grain equal the raw rows, and each id is stored once.
     expect(await countStoreRows(store, 'events')).toBe(written);
     expect(await countStoreRows(store, 'event_keys')).toBe(idsSeen.size);
+    // Each key names its own raw row (ids reserved by concurrent batches never collide).
+    const [link] = await queryStore<{ n: number | string; rows: number | string }>(
+      store,
+      `select count(*) as n, count(distinct e.id) as rows from event_keys k
+         join events e on e.id = k.event_id and e.backend_id = k.backend_id and e.resource = ${RESOURCE_CODE.bandwidth_upload}`,
+    );
+    expect([Number(link!.n), Number(link!.rows)]).toEqual([idsSeen.size, idsSeen.size]);
     const raw = await queryStore<{ resource: number; total: number; n: number }>(
       store,
       'select resource, sum(amount) as total, count(*) as n from events group by resource order by resource',

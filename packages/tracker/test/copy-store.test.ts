@@ -132,7 +132,8 @@ describe('copyStore: a SQLite file into PostgreSQL', { timeout: 180_000 }, () =>
       const page = await tracker.getResourceUsage({ hoursBack: 1, limit: 1 });
       expect(page.events[0]!.id).toBe(`bm:${max!.id}`);
       const [sourceMax] = await queryStore<{ id: number }>({ path: source }, 'select max(id) as id from events');
-      expect(Number(max!.id)).toBe(sourceMax!.id + 1);
+      // Past the copied ids (a batch with ids reserves one per event, so a duplicate can leave a gap).
+      expect(Number(max!.id)).toBeGreaterThan(sourceMax!.id);
     } finally {
       await tracker.close();
     }

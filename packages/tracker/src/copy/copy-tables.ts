@@ -31,7 +31,7 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   {
     name: 'events',
     key: [{ column: 'id', kind: 'int' }],
-    digest: ['count(*)', 'min(id)', 'max(id)', 'sum(amount)', 'sum(success)', 'count(key)', 'max(ts)'],
+    digest: ['count(*)', 'min(id)', 'max(id)', 'sum(amount)', 'sum(success)', 'max(ts)'],
   },
   {
     name: 'rollups',
@@ -49,7 +49,7 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
       { column: 'backend_id', kind: 'int' },
       { column: 'key', kind: 'blob' },
     ],
-    digest: ['count(*)', 'max(ts)'],
+    digest: ['count(*)', 'max(ts)', 'count(event_id)', 'sum(event_id)'],
   },
   {
     name: 'backend_state',

@@ -197,10 +197,15 @@ export class PostgresTarget {
     });
   }
 
-  /** Serial ids continue after the copied ones, so the first event written here gets a new id. */
+  /**
+   * Serial ids continue after the copied ones, so the first event written here gets a new id; for events,
+   * also after every raw-row id a copied key still names (its row may be past the raw retention).
+   */
   async advanceSequences(): Promise<void> {
     for (const table of SERIAL_TABLES) {
-      await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)`.execute(
+      const named =
+        table === 'events' ? sql`, (select max(event_id) from event_keys where event_id is not null)` : sql``;
+      await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(greatest((select max(id) from ${sql.table(table)})${named}), 0) + 1, false)`.execute(
         this.db,
       );
     }

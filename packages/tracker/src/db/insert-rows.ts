@@ -28,7 +28,7 @@ export function* insertRows(
   while (offset < rows.length) {
     const left = rows.length - offset;
     const n = ROW_CHUNKS.find((size) => size <= left)!;
-    const cacheKey = `${table}:${n}:${suffix}`;
+    const cacheKey = `${table}(${columns.join()}):${n}:${suffix}`;
     let text = cache.get(cacheKey);
     if (!text) {
       const template = Object.fromEntries(columns.map((c) => [c, 0]));

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-api-tokens.js';
 import * as m0003 from './migrations/0003-resource-totals.js';
 import * as m0004 from './migrations/0004-event-keys.js';
 import * as m0005 from './migrations/0005-pricing.js';
+import * as m0008 from './migrations/0008-keys-once.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-resource-totals': m0003,
   '0004-event-keys': m0004,
   '0005-pricing': m0005,
+  '0008-keys-once': m0008,
 };
 
 /** Names of every migration, oldest first: a database that recorded them all is at the newest schema. */

@@ -10,8 +10,8 @@ export interface BackendsTable {
 
 /**
  * Raw events, kept for the raw retention. Times are ms since the epoch; amounts are integers in the
- * resource's unit. `key` is the encoded idempotency key (see ids/event-key.ts), kept to answer the event's
- * id; duplicates are told by the event_keys table.
+ * resource's unit. An event recorded with an id has a row in event_keys (the key is stored there only),
+ * which answers the event's id while the key is kept.
  */
 export interface EventsTable {
   id: Generated<number>;
@@ -24,7 +24,6 @@ export interface EventsTable {
   operation_id: string | null;
   path: string | null;
   metadata: string | null;
-  key: Uint8Array | null;
   reported_level: number | null;
   /** API_CALL_CLASS_CODE of an api_calls event's price class; null when it has none. */
   api_class: number | null;
@@ -80,6 +79,8 @@ export interface EventKeysTable {
   backend_id: number;
   key: Uint8Array;
   ts: number;
+  /** The raw row stored with the key (events.id), so the event's id reads back; null when none was kept. */
+  event_id: number | null;
 }
 
 /** All-time total of each resource over every backend, but storage_used; kept at most 2^53 - 1 by ingest. */

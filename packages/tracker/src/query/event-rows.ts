@@ -1,4 +1,5 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { formatAmount } from '../format/format.js';
 import { decodeEventKey } from '../ids/event-key.js';
@@ -41,12 +42,63 @@ export function selectEventColumns(q: SelectQueryBuilder<Database, 'events', obj
     'operation_id',
     'path',
     'metadata',
-    'key',
     'reported_level',
   ]);
 }
 
-export type EventRow = Awaited<ReturnType<ReturnType<typeof selectEventColumns>['executeTakeFirstOrThrow']>>;
+/** A raw row as selected by selectEventColumns. */
+export type StoredEventRow = Awaited<ReturnType<ReturnType<typeof selectEventColumns>['executeTakeFirstOrThrow']>>;
+/** A raw row with the idempotency key it was recorded with, while event_keys keeps it. */
+export type EventRow = StoredEventRow & { key: Uint8Array | null };
+
+/** Ids per key lookup, and the list lengths a lookup is padded to, so only four statement texts exist. */
+const KEY_LOOKUP_SIZES = [1, 8, 64, 500];
+const MAX_LOOKUP = 500;
+const keyLookups = new WeakMap<Kysely<Database>, Map<number, string>>();
+
+/** The compiled text of a key lookup for `n` row ids (compiling a 500-id IN list per page costs more than running it). */
+function keyLookupText(db: Kysely<Database>, n: number): string {
+  const cache = keyLookups.get(db) ?? new Map<number, string>();
+  keyLookups.set(db, cache);
+  let text = cache.get(n);
+  if (!text) {
+    text = db
+      .selectFrom('event_keys')
+      .select(['event_id', 'key'])
+      .where('event_id', 'is not', null)
+      .where(
+        'event_id',
+        'in',
+        Array.from({ length: n }, () => 0),
+      )
+      .compile().sql;
+    cache.set(n, text);
+  }
+  return text;
+}
+
+/**
+ * The rows with their idempotency keys, read from event_keys by raw-row id (its partial index on event_id;
+ * `is not null` lets SQLite use it). A key pruned after the dedupe window leaves its event the id `bm:<n>`.
+ * The rows are completed in place.
+ */
+export function* withKeys(db: Kysely<Database>, rows: readonly StoredEventRow[]): Plan<EventRow[]> {
+  const keys = new Map<number, Uint8Array>();
+  for (let offset = 0; offset < rows.length; ) {
+    const size = KEY_LOOKUP_SIZES.find((s) => s >= rows.length - offset) ?? MAX_LOOKUP;
+    const ids = rows.slice(offset, offset + size).map((r) => r.id);
+    // Padded with the last id again: a repeat in an IN list changes nothing.
+    while (ids.length < size) ids.push(ids[ids.length - 1]!);
+    const found = yield* exec<{ event_id: number | null; key: Uint8Array }>(
+      CompiledQuery.raw(keyLookupText(db, size), ids),
+    );
+    for (const k of found) keys.set(Number(k.event_id), k.key);
+    offset += size;
+  }
+  const out = rows as EventRow[];
+  for (const r of out) r.key = keys.get(Number(r.id)) ?? null;
+  return out;
+}
 
 /** Maps a stored row to the public event shape. */
 export function toUsageEvent(row: EventRow, backends: ReadonlyMap<number, BackendRow>): UsageEvent {

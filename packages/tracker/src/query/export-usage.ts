@@ -18,7 +18,14 @@ import {
 import type { BackendFilter } from './backend-filter.js';
 import { type BackendRow, loadBackends, selectBackends } from './backends.js';
 import { type EventMatch, resolveEventMatch } from './event-match.js';
-import { type EventFilter, type EventRow, eventsQuery, selectEventColumns, toUsageEvent } from './event-rows.js';
+import {
+  type EventFilter,
+  type EventRow,
+  eventsQuery,
+  selectEventColumns,
+  toUsageEvent,
+  withKeys,
+} from './event-rows.js';
 import { type RangeQuery, resolveRange } from './range.js';
 
 export interface ExportQuery extends RangeQuery, BackendFilter, EventMatch {
@@ -120,7 +127,7 @@ function* pagePlan(
   let q = selectEventColumns(eventsQuery(db, after ? { ...filter, from: Math.max(filter.from, after.ts) } : filter));
   if (after)
     q = q.where((eb) => eb.or([eb('ts', '>', after.ts), eb.and([eb('ts', '=', after.ts), eb('id', '>', after.id)])]));
-  return yield* exec(q.orderBy('ts').orderBy('id').limit(PAGE));
+  return yield* withKeys(db, yield* exec(q.orderBy('ts').orderBy('id').limit(PAGE)));
 }
 
 const RESOURCE_JSON = RESOURCE_BY_CODE.map((r) => (r ? `"resourceType":"${r}"` : ''));

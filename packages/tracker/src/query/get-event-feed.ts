@@ -5,7 +5,7 @@ import { assertResourceType } from '../record/validate.js';
 import { RESOURCE_CODE, type ResourceType, type UsageEvent } from '../types.js';
 import type { BackendFilter } from './backend-filter.js';
 import { loadBackends } from './backends.js';
-import { selectEventColumns, toUsageEvent } from './event-rows.js';
+import { selectEventColumns, toUsageEvent, withKeys } from './event-rows.js';
 
 /**
  * A position in the stream of stored events: the row id of the last event seen. SQLite hands out row
@@ -72,7 +72,7 @@ export function* getEventFeedPlan(db: Kysely<Database>, q: EventFeedQuery): Plan
   );
   if (wanted.length === 0) return { events: [], cursor };
   const byId = new Map((yield* loadBackends(db)).map((b) => [b.id, b]));
-  return { events: wanted.map((r) => toUsageEvent(r, byId)), cursor };
+  return { events: (yield* withKeys(db, wanted)).map((r) => toUsageEvent(r, byId)), cursor };
 }
 
 /**

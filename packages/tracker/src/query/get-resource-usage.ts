@@ -18,7 +18,7 @@ import { aggregateRanges, cellResource } from './aggregate.js';
 import type { BackendFilter } from './backend-filter.js';
 import { loadBackends, selectBackends } from './backends.js';
 import { type EventMatch, resolveEventMatch } from './event-match.js';
-import { type EventFilter, eventsQuery, selectEventColumns, toUsageEvent } from './event-rows.js';
+import { type EventFilter, eventsQuery, selectEventColumns, toUsageEvent, withKeys } from './event-rows.js';
 import { shapedQuery } from './query-shapes.js';
 import { type RangeQuery, resolveRange } from './range.js';
 
@@ -133,7 +133,7 @@ export function* getResourceUsagePlan(
     : first !== undefined && r.after !== null && (yield* exists(db, filter, first, 'newer'));
   const byId = new Map(all.map((b) => [b.id, b]));
   return {
-    events: shown.map((row) => toUsageEvent(row, byId)),
+    events: (yield* withKeys(db, shown)).map((row) => toUsageEvent(row, byId)),
     nextCursor: hasOlder && last ? encodeCursor(Number(last.ts), Number(last.id)) : null,
     prevCursor: hasNewer && first ? encodeCursor(Number(first.ts), Number(first.id)) : null,
     totalCount,

@@ -8,6 +8,7 @@ import { encodeEventKey, eventKeyHex } from '../ids/event-key.js';
 import { storageSince } from '../query/storage-since.js';
 import type { Resolution } from '../rollup/grains.js';
 import { API_CALL_CLASS_CODE, CLASS_ROLLUP_CODE, RESOURCE_BY_CODE, RESOURCE_CODE } from '../types.js';
+import { reserveEventIds } from './event-ids.js';
 import { laterStoredReport, type StoredReport, takeFromStoredReport } from './later-report.js';
 import type { PendingEvent } from './pending-event.js';
 import { MinuteCells, ROLLUP_COLUMNS, rollupUpsertSuffix } from './rollup-rows.js';
@@ -26,11 +27,12 @@ const EVENT_COLUMNS = [
   'operation_id',
   'path',
   'metadata',
-  'key',
   'reported_level',
   'api_class',
 ] as const;
-const KEY_COLUMNS = ['backend_id', 'key', 'ts'] as const;
+/** A batch with idempotency keys gives its raw rows ids up front (see reserveEventIds), after the other columns. */
+const EVENT_COLUMNS_WITH_ID = [...EVENT_COLUMNS, 'id'] as const;
+const KEY_COLUMNS = ['backend_id', 'key', 'ts', 'event_id'] as const;
 
 /** The event each TotalLimitError refused, so a batch's refusals can name its index. */
 export const refusedEvents = new WeakMap<Error, PendingEvent>();
@@ -141,10 +143,24 @@ export function* ingestPlan(
     keyIds.set(e, `${ctx.backendIds.get(e.backend)!}:${eventKeyHex(key)}`);
     fresh.push(e);
   }
+  // The key is stored once, in event_keys, with the id of its raw row (reserved now, in batch order, for
+  // every row this batch may keep raw); the id a duplicate or a refused event was given stays unused.
+  const rawIds = new Map<PendingEvent, number>();
   if (keys.size > 0) {
+    const raw = fresh.filter((e) => e.ts >= ctx.keepRawFrom);
+    const reserved = yield* reserveEventIds(db, raw.length);
+    for (const [i, e] of raw.entries()) rawIds.set(e, reserved[i]!);
     const keyRows = fresh
       .filter((e) => keys.has(e))
-      .map((e) => [ctx.backendIds.get(e.backend)!, keys.get(e)!, ctx.now] as [number, Uint8Array, number])
+      .map(
+        (e) =>
+          [ctx.backendIds.get(e.backend)!, keys.get(e)!, ctx.now, rawIds.get(e) ?? null] as [
+            number,
+            Uint8Array,
+            number,
+            number | null,
+          ],
+      )
       .sort((a, b) => a[0] - b[0] || Buffer.compare(a[1], b[1]));
     const inserted = new Set<string>();
     const returned = yield* insertRows(
@@ -236,7 +252,7 @@ export function* ingestPlan(
             later.row[3] = (later.row[3] as number) - amount;
             minuteCells.adjust(later.ts, state.backendId, STORAGE, -amount, later.row[3] as number);
           } else yield* takeFromStoredReport(db, state.backendId, later.stored!, amount);
-          rows.push(eventRow(e, state.backendId, amount, keys.get(e) ?? null));
+          rows.push(eventRow(e, state.backendId, amount, rawIds.get(e)));
           minuteCells.add(e.ts, state.backendId, e.resource, amount, e.success);
           continue;
         }
@@ -264,7 +280,7 @@ export function* ingestPlan(
       }
       state.changed = true;
     }
-    rows.push(eventRow(e, state.backendId, amount, keys.get(e) ?? null));
+    rows.push(eventRow(e, state.backendId, amount, rawIds.get(e)));
     minuteCells.add(e.ts, state.backendId, e.resource, amount, e.success);
     if (e.apiClass) minuteCells.add(e.ts, state.backendId, CLASS_ROLLUP_CODE[e.apiClass], amount, e.success);
   }
@@ -273,7 +289,7 @@ export function* ingestPlan(
     yield* exec(db.deleteFrom('event_keys').where('backend_id', '=', backendId).where('key', '=', key));
   }
   const kept = rows.filter((row) => (row[0] as number) >= ctx.keepRawFrom);
-  yield* insertRows(db, 'events', EVENT_COLUMNS, kept, '');
+  yield* insertRows(db, 'events', rawIds.size > 0 ? EVENT_COLUMNS_WITH_ID : EVENT_COLUMNS, kept, '');
   yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db));
   yield* totals.save(db);
 
@@ -295,8 +311,9 @@ export function* ingestPlan(
   return { written: rows.length, duplicates, errors, storageLevels, types };
 }
 
-function eventRow(e: PendingEvent, backendId: number, amount: number, key: Uint8Array | null): unknown[] {
-  return [
+/** A raw row's values in EVENT_COLUMNS order, then its reserved id when the batch reserved ids. */
+function eventRow(e: PendingEvent, backendId: number, amount: number, id: number | undefined): unknown[] {
+  const row = [
     e.ts,
     backendId,
     e.resource,
@@ -306,10 +323,11 @@ function eventRow(e: PendingEvent, backendId: number, amount: number, key: Uint8
     e.operationId,
     e.path,
     e.metadata,
-    key,
     e.isLevelReport ? e.amount : null,
     e.apiClass ? API_CALL_CLASS_CODE[e.apiClass] : null,
   ];
+  if (id !== undefined) row.push(id);
+  return row;
 }
 
 /** A level report dated at or after a backdated one: a row of this batch, or a stored one. */
@@ -329,7 +347,7 @@ function* earliestLaterReport(
   let found: LaterReport | null = null;
   for (const row of rows) {
     const ts = row[0] as number;
-    if (row[1] !== backendId || row[2] !== STORAGE || row[10] === null || ts < from) continue;
+    if (row[1] !== backendId || row[2] !== STORAGE || row[9] === null || ts < from) continue;
     if (!found || ts < found.ts) found = { ts, row };
   }
   const stored = yield* laterStoredReport(db, backendId, from);
