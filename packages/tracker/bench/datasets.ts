@@ -5,8 +5,8 @@ import { openResourceTracker } from '../src/index.js';
 import { nowMs } from './stats.js';
 import { SyntheticEvents } from './synthetic.js';
 
-/** Bump when the generator, the build or the schema changes (2: event_keys), so stale cached files are rebuilt. */
-const DATASET_VERSION = 2;
+/** Bump when the generator, the build or the schema changes (2: event_keys, 3: keys only there), so stale cached files are rebuilt. */
+const DATASET_VERSION = 3;
 const DAY = 86_400_000;
 /** The data ends here (a fixed instant, so cached files stay valid): 2026-10-25T12:00Z. */
 export const ANCHOR = Date.UTC(2026, 9, 25, 12, 0, 0);

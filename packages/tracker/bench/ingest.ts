@@ -72,6 +72,8 @@ async function trackerRun(path: string, batch: readonly TrackEvent[], events: nu
     path,
     clock: () => ANCHOR,
     maxBatchSize: events * 2,
+    // The whole batch stays pending until the timed flush (the buffer's bound would drop the excess).
+    maxPendingEvents: events * 2,
     flushOnExit: false,
     rawRetentionMs: null,
   });

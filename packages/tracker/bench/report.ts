@@ -264,13 +264,13 @@ export function renderReport(r: BenchResults): string {
   );
   out.push('');
   out.push(
-    '| file | events | file | bytes/event | events table | events_ts index | events_key index | rollups (rows) |',
+    '| file | events | file | bytes/event | events table | events_ts index | event_keys (table + event_id index) | rollups (rows) |',
   );
   out.push('|---|---|---|---|---|---|---|---|');
   for (const d of [...r.datasets, r.withKeys, r.rollupsOnly]) {
     const o = d.objects;
     out.push(
-      `| ${d.mode}${d.keys ? ', UUIDv7 ids' : ', no ids'} | ${n(d.events)} (${n(d.rawRows)} raw kept) | ${mib(d.fileBytes)} | ${fmt(perEvent(d))} | ${mib(o.events ?? 0)} | ${mib(o.events_ts ?? 0)} | ${mib(o.events_key ?? 0)} | ${mib(o.rollups ?? 0)} (${n(d.rollupRows)}) |`,
+      `| ${d.mode}${d.keys ? ', UUIDv7 ids' : ', no ids'} | ${n(d.events)} (${n(d.rawRows)} raw kept) | ${mib(d.fileBytes)} | ${fmt(perEvent(d))} | ${mib(o.events ?? 0)} | ${mib(o.events_ts ?? 0)} | ${mib((o.event_keys ?? 0) + (o.event_keys_event ?? 0))} | ${mib(o.rollups ?? 0)} (${n(d.rollupRows)}) |`,
     );
   }
   out.push('');
@@ -324,8 +324,9 @@ export function renderReport(r: BenchResults): string {
         `into the same table reach ${n(Math.round(r.ingest.baselinePerSec))} events/s here, so the raw row and its ` +
         '`ts` index alone take a large share of the budget on this shared machine; on top the tracker validates each ' +
         'event, upserts its minute cell into four rollup grains and updates backend state, all in the same transaction. ' +
-        'With ids, every key is also encoded, checked against stored keys (one `IN` lookup per 500) and inserted into ' +
-        'the unique key index. A backfill is the worst case: nearly one rollup upsert per grain per event.',
+        'With ids, every key is also encoded and inserted, sorted, into `event_keys` with the id reserved for its raw ' +
+        'row (`ON CONFLICT DO NOTHING RETURNING` tells duplicates apart). A backfill is the worst case: nearly one ' +
+        'rollup upsert per grain per event.',
     );
   }
   if (!queriesMet)
@@ -354,12 +355,13 @@ export function renderReport(r: BenchResults): string {
     const big = r.datasets[r.datasets.length - 1]!;
     misses.push(
       `**bytes per event with ids** (${fmt(perEvent(r.withKeys))} at ${n(r.withKeys.events)} events): the events table ` +
-        `takes ${per(o.events)} bytes/event (the row with its 17-byte tagged key), the \`events_ts\` index ${per(o.events_ts)}, ` +
-        `the unique \`events_key\` index ${per(o.events_key)} (the key again plus the rowid) and the rollups ${per(o.rollups)}. ` +
-        `Rollups amortise with volume (${fmt((big.objects.rollups ?? 0) / big.events)} bytes/event at ${n(big.events)} events), ` +
-        'but the key is stored twice and the time index duplicates `ts`, so a raw event with an id cannot fit in 64 bytes ' +
-        'with this schema. Fixing it needs a migration, e.g. events clustered by time (an integer primary key built from ' +
-        '`ts`, so `events_ts` goes away) and the unique key kept only as long as duplicates are expected. Without ids, ' +
+        `takes ${per(o.events)} bytes/event (no key on the row since migration 0008), the \`events_ts\` index ${per(o.events_ts)}, ` +
+        `\`event_keys\` ${per(o.event_keys)} and its \`event_id\` index ${per(o.event_keys_event)} and the rollups ${per(o.rollups)}. ` +
+        'A key is stored once, in `event_keys`, and only for the dedupe window (7 days by default; the file spans 60 days ' +
+        'recorded with a moving clock, so about 7/60 of the keys are left): inside the window a keyed event costs the ' +
+        'key row and its index entry on top of the raw row, after it nothing. ' +
+        `Rollups amortise with volume (${fmt((big.objects.rollups ?? 0) / big.events)} bytes/event at ${n(big.events)} events); ` +
+        'the time index duplicates `ts` (events clustered by time would remove it). Without ids, ' +
         `a raw event is ${fmt(perEvent(noKeys))} bytes at ${n(noKeys.events)} events and ${fmt(perEvent(big))} at ${n(big.events)}; ` +
         `rollups-only mode stores ${fmt(perEvent(r.rollupsOnly))}.`,
     );

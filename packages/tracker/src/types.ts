@@ -77,7 +77,10 @@ export interface ResourceSummary {
 }
 
 export interface UsageEvent {
-  /** The idempotency key the event was recorded with, else a stable id of the form `bm:<n>`. */
+  /**
+   * The idempotency key the event was recorded with, while the key is remembered (the dedupe window: keys
+   * are stored once, in event_keys); else `bm:<n>`, the raw row's number.
+   */
   id: string;
   timestamp: string;
   backend: string;
