@@ -139,6 +139,42 @@ describe('copyStore: a SQLite file into PostgreSQL', { timeout: 180_000 }, () =>
     }
   });
 
+  it('new events on the copy never take a row id a copied key still names (its raw row past retention)', async () => {
+    const from = paths('key-past-raw.db');
+    const now = MONTH_END;
+    let clock = now;
+    const options = {
+      clock: () => clock,
+      rawRetentionMs: 3_600_000,
+      dedupeWindowMs: 2 * 86_400_000,
+      flushOnExit: false,
+    };
+    const writer = openResourceTracker({ path: from, ...options });
+    writer.trackBandwidthUpload('b', 's3', 10, { id: 'kept-key', timestamp: now - 1000 });
+    await writer.flush();
+    clock += 5 * 3_600_000;
+    writer.trackApiCall('b', 's3', { timestamp: now - 1000 }); // not kept raw; its flush prunes the raw row
+    await writer.flush();
+    await writer.close();
+    expect(await queryStore({ path: from }, 'select id from events')).toEqual([]);
+    const [key] = await queryStore<{ event_id: number }>({ path: from }, 'select event_id from event_keys');
+    expect(key!.event_id).toBeGreaterThan(0);
+
+    const url = await createTestDatabase('copy_key_past_raw');
+    await copyStore({ from, to: url });
+    const tracker = openResourceTracker({ databaseUrl: url, ...options });
+    try {
+      tracker.trackBandwidthUpload('b', 's3', 3);
+      tracker.trackBandwidthUpload('b', 's3', 10, { id: 'kept-key', timestamp: now - 1000 });
+      expect(await tracker.flush()).toEqual({ written: 1, duplicates: 1 });
+      const [event] = (await tracker.getResourceUsage({ hoursBack: 1 })).events;
+      expect(event!.id).toMatch(/^bm:\d+$/);
+      expect(Number(event!.id.slice(3))).toBeGreaterThan(key!.event_id);
+    } finally {
+      await tracker.close();
+    }
+  });
+
   it('resumes after its process is killed with SIGKILL half way', async () => {
     const url = await createTestDatabase('copy_kill');
     const child = spawn(
