@@ -38,6 +38,7 @@ export {
 export { formatAmount, formatBytes, formatCalls, formatCount, formatDollars, formatMbps, mbpsOf } from './format.js';
 export { getDefaultRecorder, provideDefaultRecorder, setDefaultRecorder, type UsageRecorder } from './recorder.js';
 export { parseRfc3339, type Rfc3339Options } from './rfc3339.js';
+export { assertTimeZone } from './time-zone.js';
 export {
   API_CALL_CLASSES,
   ApiCallClass,
@@ -67,4 +68,4 @@ export {
   SECOND_MS,
   toGraphQLEnum,
 } from './vocabulary.js';
-export { wallClockAt } from './zone-wall.js';
+export { fixedOffsetMs, wallClockAt } from './zone-wall.js';

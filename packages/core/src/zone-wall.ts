@@ -1,6 +1,22 @@
 // Wall clocks in IANA time zones on Intl alone (core has no runtime dependencies and runs in browsers):
 // the one reader behind billing months and the dashboard's zoned date fields.
 
+/** ±HH, ±HHMM or ±HH:MM, hours 00–23 and minutes 00–59 (Temporal refuses seconds in a zone's offset). */
+const OFFSET = /^([+-])([01]\d|2[0-3])(?::?([0-5]\d))?$/;
+
+/**
+ * The offset of a fixed-offset zone in ms (east of UTC positive), or undefined for any other string.
+ * @example fixedOffsetMs('+05:30') // 19_800_000
+ * @example fixedOffsetMs('Europe/Berlin') // undefined
+ */
+export function fixedOffsetMs(zone: string): number | undefined {
+  if (zone[0] !== '+' && zone[0] !== '-') return undefined;
+  const m = OFFSET.exec(zone);
+  if (!m) return undefined;
+  const ms = (Number(m[2]) * 60 + Number(m[3] ?? 0)) * 60_000;
+  return m[1] === '-' ? -ms : ms;
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /**
@@ -33,6 +49,9 @@ export function zoneFormatter(zone: string): Intl.DateTimeFormat {
  * @example wallClockAt(Date.UTC(2026, 11, 3, 4, 30), 'Asia/Kolkata') // Date.UTC(2026, 11, 3, 10, 0)
  */
 export function wallClockAt(t: number, zone: string): number {
+  // A fixed offset is arithmetic (and works where Intl predates offset zones).
+  const offset = fixedOffsetMs(zone);
+  if (offset !== undefined) return Math.floor(t / 1000) * 1000 + offset;
   const p: Record<string, number> = {};
   for (const part of zoneFormatter(zone).formatToParts(t)) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);

@@ -1,9 +1,11 @@
 // `pnpm bench` (add `--quick` for a 100k-event smoke run): measures the tracker against same-run baselines
 // and writes BENCHMARKS.md at the repository root (a quick run writes .bench/BENCHMARKS-quick.md instead).
+// `--only costs` measures only `getCosts` on the cached query files and rewrites only its section.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSection } from '../../../scripts/bench-sections.mjs';
+import { benchCosts, renderCosts } from './costs.js';
 import { ensureDataset } from './datasets.js';
 import { benchExport } from './export-stream.js';
 import { benchIngest } from './ingest.js';
@@ -28,6 +30,24 @@ if (reportOnly) {
   log(`wrote ${reportPath} from ${resultsPath}`);
   process.exit(0);
 }
+const querySizes = quick ? [100_000] : [1_000_000, 10_000_000];
+const costRounds = quick ? 3 : 6;
+const costsPerRound = quick ? 20 : 40;
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (only !== undefined) {
+  if (only !== 'costs') {
+    log(`--only takes "costs"; got ${JSON.stringify(only)}`);
+    process.exit(2);
+  }
+  const metas = [];
+  for (const events of querySizes) metas.push(await ensureDataset(cacheDir, { events, mode: 'full', keys: false }, log));
+  log(`costs at ${querySizes.map((x) => x.toLocaleString('en-US')).join(' and ')} events`);
+  const markdown = renderCosts(await benchCosts(metas, costRounds, costsPerRound));
+  writeSection(reportPath, 'costs', markdown);
+  process.stdout.write(`${markdown}\n`);
+  log(`wrote the costs section of ${reportPath}`);
+  process.exit(0);
+}
 rmSync(scratch, { recursive: true, force: true });
 mkdirSync(scratch, { recursive: true });
 // A quick run's report stands alone; the full report keeps the sections other benchmarks wrote.
@@ -36,7 +56,6 @@ const started = Date.now();
 const machine = machineInfo();
 log(`bytemeter bench (${quick ? 'quick' : 'full'}) on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
 
-const querySizes = quick ? [100_000] : [1_000_000, 10_000_000];
 const diskSize = quick ? 100_000 : 1_000_000;
 
 log('recording call cost');
@@ -58,6 +77,9 @@ const rollupsOnly = await ensureDataset(cacheDir, { events: diskSize, mode: 'rol
 
 log(`queries at ${querySizes.map((x) => x.toLocaleString('en-US')).join(' and ')} events, interleaved`);
 const queries = await benchQueries(datasets, quick ? 4 : 6, quick ? 40 : 50);
+
+log('costs');
+const costs = await benchCosts(datasets, costRounds, costsPerRound);
 
 log('export');
 const exportMeta = datasets.find((d) => d.events === diskSize) ?? datasets[0]!;
@@ -81,6 +103,7 @@ const results: BenchResults = {
 };
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
 writeSection(reportPath, 'tracker', renderReport(results));
+writeSection(reportPath, 'costs', renderCosts(costs));
 log('instrumentation overhead');
 writeSection(reportPath, 'instrument', await runInstrumentBench({ quick }));
 rmSync(scratch, { recursive: true, force: true });

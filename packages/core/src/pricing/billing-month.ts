@@ -1,11 +1,12 @@
-// Billing months in an IANA time zone, on Intl alone (core has no runtime dependencies and runs in
-// browsers). A month starts at the first instant whose local date is its 1st: local midnight, or the end
+// Billing months in a time zone (an IANA name or a fixed offset, checked by ../time-zone.ts), on Intl
+// alone (core has no runtime dependencies and runs in browsers). A month starts at the first instant whose local date is its 1st: local midnight, or the end
 // of the DST gap in zones that spring forward at midnight (America/Santiago, America/Havana, …).
 
 import { ValidationError } from '../errors.js';
 import { describe } from '../event-rules.js';
+import { assertTimeZone } from '../time-zone.js';
 import { DAY_MS } from '../vocabulary.js';
-import { wallClockAt, zoneFormatter } from '../zone-wall.js';
+import { wallClockAt } from '../zone-wall.js';
 
 /** The billing month holding an instant: [start, end) in ms since the epoch, and its length in ms. */
 export interface BillingMonth {
@@ -21,40 +22,6 @@ export interface BillingMonth {
 /** Earliest and latest instant priced: 1970 through the year 9999 (years Intl prints without an era). */
 export const MIN_PRICED_INSTANT = 0;
 export const MAX_PRICED_INSTANT = Date.UTC(9999, 11, 1);
-
-let zoneSpellings: Map<string, string> | undefined;
-
-/** The listed spelling of a zone name typed in another case ("europe/berlin" → "Europe/Berlin"). */
-function listedSpelling(zone: string): string | undefined {
-  zoneSpellings ??= new Map(['UTC', ...Intl.supportedValuesOf('timeZone')].map((z) => [z.toLowerCase(), z]));
-  return zoneSpellings.get(zone.toLowerCase());
-}
-
-/**
- * Checks a time zone name; INVALID_TIMEZONE when Intl does not know it. Returns the name as given (links
- * such as "Asia/Kolkata" stay as written, as Temporal keeps them, rather than ICU's "Asia/Calcutta"), in
- * the case Intl lists it when it is listed.
- * @example assertTimeZone('europe/berlin') // 'Europe/Berlin'
- */
-export function assertTimeZone(zone: unknown, field = 'timezone'): string {
-  if (typeof zone !== 'string' || zone.length === 0 || zone.length > 64 || zone.trim() !== zone) {
-    throw new ValidationError(
-      'INVALID_TIMEZONE',
-      `Time zone must be an IANA name such as "Europe/Berlin"; got ${describe(zone)}.`,
-      field,
-    );
-  }
-  try {
-    zoneFormatter(zone);
-  } catch {
-    throw new ValidationError(
-      'INVALID_TIMEZONE',
-      `Unknown time zone ${describe(zone)}; use an IANA name such as "Europe/Berlin".`,
-      field,
-    );
-  }
-  return listedSpelling(zone) ?? zone;
-}
 
 /** Local date at an instant, as days since 1970-01-01. */
 function localDay(t: number, zone: string): number {

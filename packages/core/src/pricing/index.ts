@@ -2,9 +2,9 @@
 // months in IANA zones, storage byte-time from rollup sums, month-end forecasts, published templates and
 // the S3/R2 call classes. Pure and dependency-free: the tracker, API, CLI and dashboard share it.
 
+export { assertTimeZone } from '../time-zone.js';
 export { API_CALL_CLASSES, ApiCallClass, GIB_BYTES, PRICED_RESOURCES, PricedResource } from '../vocabulary.js';
 export {
-  assertTimeZone,
   type BillingMonth,
   billingMonth,
   MAX_PRICED_INSTANT,

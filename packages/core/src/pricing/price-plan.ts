@@ -5,8 +5,9 @@
 import { ValidationError } from '../errors.js';
 import { assertBackendName, describe } from '../event-rules.js';
 import { parseRfc3339 } from '../rfc3339.js';
+import { assertTimeZone } from '../time-zone.js';
 import { fromGraphQLEnum, PRICED_RESOURCES, type PricedResource } from '../vocabulary.js';
-import { assertTimeZone, MAX_PRICED_INSTANT, MIN_PRICED_INSTANT } from './billing-month.js';
+import { MAX_PRICED_INSTANT, MIN_PRICED_INSTANT } from './billing-month.js';
 import { formatPrice, parsePrice } from './decimal-price.js';
 import { findPricePlanTemplate, PRICE_PLAN_TEMPLATES } from './templates.js';
 import type { CompiledTier } from './tiers.js';

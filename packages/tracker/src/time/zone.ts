@@ -1,31 +1,12 @@
+import { assertTimeZone } from '@bytemeter/core';
 import { Temporal } from 'temporal-polyfill';
-import { ValidationError } from '../errors.js';
 import type { Granularity, Period } from '../types.js';
 
-const validZones = new Map<string, string>();
-
 /**
- * Checks an IANA zone name (or a fixed offset such as "+05:30") and returns its canonical form.
- * @example assertTimeZone('Asia/Kolkata') // 'Asia/Kolkata'
+ * Checks a zone (an IANA name or a fixed offset such as "+05:30") and returns its canonical form: core's
+ * check, the one the pricing engine, the API and the CLI use, so every place accepts the same zones.
  */
-export function assertTimeZone(zone: string): string {
-  const known = validZones.get(zone);
-  if (known) return known;
-  if (typeof zone !== 'string' || zone.length === 0 || zone.length > 64) {
-    throw new ValidationError('INVALID_TIMEZONE', `Time zone must be an IANA name such as "Europe/Berlin".`);
-  }
-  let canonical: string;
-  try {
-    canonical = Temporal.Now.zonedDateTimeISO(zone).timeZoneId;
-  } catch {
-    throw new ValidationError(
-      'INVALID_TIMEZONE',
-      `Unknown time zone "${zone}"; use an IANA name such as "Europe/Berlin".`,
-    );
-  }
-  validZones.set(zone, canonical);
-  return canonical;
-}
+export { assertTimeZone };
 
 function zoned(ms: number, zone: string): Temporal.ZonedDateTime {
   return Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone);
