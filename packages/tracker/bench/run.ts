@@ -40,7 +40,8 @@ if (only !== undefined) {
     process.exit(2);
   }
   const metas = [];
-  for (const events of querySizes) metas.push(await ensureDataset(cacheDir, { events, mode: 'full', keys: false }, log));
+  for (const events of querySizes)
+    metas.push(await ensureDataset(cacheDir, { events, mode: 'full', keys: false }, log));
   log(`costs at ${querySizes.map((x) => x.toLocaleString('en-US')).join(' and ')} events`);
   const markdown = renderCosts(await benchCosts(metas, costRounds, costsPerRound));
   writeSection(reportPath, 'costs', markdown);

@@ -60,6 +60,9 @@ export function assertInstant(t: unknown, field: string): asserts t is number {
   }
 }
 
+/** Months already computed, per zone (a cost report asks for the same few months many times). */
+const knownMonths = new Map<string, BillingMonth[]>();
+
 /**
  * The calendar month holding `t` in `zone` (checked with assertTimeZone).
  * @example billingMonth(Date.UTC(2026, 2, 15), 'America/New_York').lengthMs // 2_674_800_000 (31 days − 1 h)
@@ -67,12 +70,23 @@ export function assertInstant(t: unknown, field: string): asserts t is number {
 export function billingMonth(t: number, zone: string): BillingMonth {
   assertInstant(t, 'at');
   zone = assertTimeZone(zone);
+  let months = knownMonths.get(zone);
+  const known = months?.find((m) => m.start <= t && t < m.end);
+  if (known) return { ...known };
   const local = new Date(wallClockAt(t, zone));
   const year = local.getUTCFullYear();
   const month = local.getUTCMonth() + 1;
   const start = startOfLocalDay(Date.UTC(year, month - 1, 1) / DAY_MS, zone);
   const end = startOfLocalDay(Date.UTC(year, month, 1) / DAY_MS, zone);
-  return { year, month, start, end, lengthMs: end - start };
+  const result = { year, month, start, end, lengthMs: end - start };
+  // Bounded: a few dozen months per zone and a few hundred zones cover any report; past that, start over.
+  if (!months || months.length >= 64) {
+    if (knownMonths.size >= 256) knownMonths.clear();
+    months = [];
+    knownMonths.set(zone, months);
+  }
+  months.push(result);
+  return { ...result };
 }
 
 /** A piece of a range inside one billing month. */

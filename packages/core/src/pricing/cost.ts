@@ -12,8 +12,8 @@ import { GIB_BYTES, PRICED_RESOURCES, type PricedResource } from '../vocabulary.
 import { type BillingMonth, splitByMonth } from './billing-month.js';
 import { NANOS_PER_MICRO } from './decimal-price.js';
 import { type CompiledPlan, compilePlan, type PricePlan } from './price-plan.js';
-import { add, type Rational, ratio, roundHalfAwayFromZero, sub, ZERO } from './rational.js';
-import { tierCost } from './tiers.js';
+import { add, type Rational, ratio, roundHalfAwayFromZero, ZERO } from './rational.js';
+import { tierNanosOver } from './tiers.js';
 
 /** Resources whose usage is measured (the monthly fee is a function of time alone). */
 export type MeteredResource = Exclude<PricedResource, 'monthly_fee'>;
@@ -115,7 +115,7 @@ export function pieceCost(
   const divisor = unitDivisor(resource, month);
   const before = rawUsage(resource, month.start, from, usage);
   const used = rawUsage(resource, from, to, usage);
-  const nanos = sub(tierCost(tiers, ratio(before + used, divisor)), tierCost(tiers, ratio(before, divisor)));
+  const nanos = ratio(tierNanosOver(tiers, before + used, divisor) - tierNanosOver(tiers, before, divisor), divisor);
   return { units: ratio(used, divisor), nanos };
 }
 

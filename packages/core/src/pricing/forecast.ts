@@ -9,6 +9,7 @@ import { describe } from '../event-rules.js';
 import { DAY_MS, GIB_BYTES, PRICED_RESOURCES, type PricedResource } from '../vocabulary.js';
 import { assertInstant, billingMonth } from './billing-month.js';
 import {
+  type BackendCostBreakdown,
   computeBackendCost,
   type MeteredResource,
   planSpans,
@@ -74,6 +75,11 @@ export function forecastMonthEnd(options: {
   usage: UsageSource;
   storageLevel: bigint | number;
   rateWindowMs?: number;
+  /**
+   * A cost the caller already computed with the same plans and usage; used as the month to date when its
+   * range is exactly [start of the month holding `at`, at), instead of pricing that range again.
+   */
+  monthToDate?: { from: number; to: number; cost: BackendCostBreakdown };
 }): MonthEndForecast {
   const { plans, at, usage } = options;
   assertInstant(at, 'at');
@@ -98,7 +104,11 @@ export function forecastMonthEnd(options: {
     };
   }
   const month = billingMonth(at, current.plan.timezone);
-  const soFar = computeBackendCost({ plans, from: month.start, to: at, usage });
+  const given = options.monthToDate;
+  const soFar =
+    given && given.from === month.start && given.to === at
+      ? given.cost
+      : computeBackendCost({ plans, from: month.start, to: at, usage });
   const left = BigInt(month.end - at);
   const windowStart = Math.max(0, at - windowMs);
   const window = BigInt(at - windowStart);

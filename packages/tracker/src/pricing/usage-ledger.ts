@@ -13,7 +13,8 @@ import { type MeteredResource, type StorageBucket, storageByteMs, type UsageSour
 import { type Kysely, sql } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { aggregateRanges, cellResource } from '../query/aggregate.js';
+import { aggregateRanges, cellBackend, cellResource } from '../query/aggregate.js';
+import { shapedQuery } from '../query/query-shapes.js';
 import { cover, grainSize, MINUTE_GRAIN, RAW_GRAIN, type Resolution, snapEdge } from '../rollup/grains.js';
 import { CLASS_ROLLUP_CODE, RESOURCE_CODE } from '../types.js';
 import { fromLimbs } from './delta-time.js';
@@ -109,63 +110,80 @@ export class UsageLedger {
 }
 
 /**
- * Reads one backend's usage between every pair of consecutive edges among `instants` (snapped to the
- * resolution still kept): transfer, calls by class and reported cost from aggregateRanges, storage as
- * buckets for storageByteMs and the level at the first edge.
+ * Reads the usage of every backend in `backendIds` between every pair of consecutive edges among `instants`
+ * (snapped to the resolution still kept), in one set of queries for all of them: transfer, calls by class
+ * and reported cost from aggregateRanges, storage as buckets for storageByteMs and the level at the first
+ * edge. A backend's own instants are a subset of the edges, so its ledger answers every range it asked.
  */
-export function* readUsageLedger(
+export function* readUsageLedgers(
   db: Kysely<Database>,
-  backendId: number,
+  backendIds: readonly number[],
   instants: readonly number[],
   res: Resolution,
-): Plan<UsageLedger> {
+): Plan<Map<number, UsageLedger>> {
   const edges = [...new Set(instants.map((t) => snapEdge(t, res)))].sort((a, b) => a - b);
   const intervals = edges.slice(1).map((to, i) => ({ from: edges[i]!, to }));
-
-  const prefix = new Map<number, number[]>(FLOW_CODES.map((code) => [code, [0]]));
-  const { cells } = intervals.length
-    ? yield* aggregateRanges(db, intervals, { backendIds: [backendId], resources: [...FLOW_CODES] }, res)
-    : { cells: [] };
-  for (const code of FLOW_CODES) {
-    const sums = prefix.get(code)!;
+  const ids = [...backendIds];
+  // totals[backend][code][i]: Σ of that rollup code in interval i, then turned into prefix sums in place.
+  const totals = new Map(
+    ids.map((id) => [
+      id,
+      new Map<number, number[]>(FLOW_CODES.map((code) => [code, new Array<number>(Math.max(1, edges.length)).fill(0)])),
+    ]),
+  );
+  if (intervals.length > 0 && ids.length > 0) {
+    const { cells } = yield* aggregateRanges(db, intervals, { backendIds: ids, resources: [...FLOW_CODES] }, res);
     for (const [i, interval] of cells.entries()) {
-      let total = 0;
-      for (const [key, cell] of interval) if (cellResource(key) === code) total += cell.total;
-      sums.push(sums[i]! + total);
+      for (const [key, cell] of interval) {
+        const list = totals.get(cellBackend(key))?.get(cellResource(key));
+        if (list) list[i + 1]! += cell.total;
+      }
+    }
+    for (const sums of totals.values()) {
+      for (const list of sums.values()) for (let i = 1; i < list.length; i++) list[i]! += list[i - 1]!;
     }
   }
 
   // Level at the first edge: every storage change dated before it (day rollups reach back to the start).
-  let level = 0n;
-  if (edges.length > 0 && edges[0]! > 0) {
+  const levelAtFirst = new Map(ids.map((id) => [id, 0n]));
+  if (edges.length > 0 && edges[0]! > 0 && ids.length > 0) {
     const before = yield* aggregateRanges(
       db,
       [{ from: 0, to: edges[0]! }],
-      { backendIds: [backendId], resources: [STORAGE] },
+      { backendIds: ids, resources: [STORAGE] },
       res,
     );
-    for (const cell of before.cells[0]!.values()) level += BigInt(cell.total);
+    for (const [key, cell] of before.cells[0]!) {
+      const id = cellBackend(key);
+      levelAtFirst.set(id, levelAtFirst.get(id)! + BigInt(cell.total));
+    }
   }
-  const buckets = yield* storageBuckets(db, backendId, intervals, res);
-  const levels = [level];
-  for (const list of buckets) {
-    for (const b of list) level += BigInt(b.sumDelta);
-    levels.push(level);
+  const buckets = ids.length > 0 ? yield* storageBuckets(db, ids, intervals, res) : new Map();
+  const ledgers = new Map<number, UsageLedger>();
+  for (const id of ids) {
+    const own = buckets.get(id) ?? intervals.map(() => []);
+    let level = levelAtFirst.get(id)!;
+    const levels = [level];
+    for (const list of own) {
+      for (const b of list) level += BigInt(b.sumDelta);
+      levels.push(level);
+    }
+    ledgers.set(id, new UsageLedger(edges, res, totals.get(id)!, levels, own));
   }
-  return new UsageLedger(edges, res, prefix, levels, buckets);
+  return ledgers;
 }
 
 /**
- * The storage buckets of each interval: rollups of the coarsest grain that fits, raw events for sub-minute
- * ends (and minute ends older than the minute rollups, where raw events are what is kept).
+ * The storage buckets of each interval, per backend: rollups of the coarsest grain that fits, raw events
+ * for sub-minute ends (and minute ends older than the minute rollups, where raw events are what is kept).
  */
 function* storageBuckets(
   db: Kysely<Database>,
-  backendId: number,
+  backendIds: readonly number[],
   intervals: readonly { from: number; to: number }[],
   res: Resolution,
-): Plan<StorageBucket[][]> {
-  const out: StorageBucket[][] = intervals.map(() => []);
+): Plan<Map<number, StorageBucket[][]>> {
+  const out = new Map<number, StorageBucket[][]>(backendIds.map((id) => [id, intervals.map(() => [])]));
   const parts = new Map<number, { from: number; to: number; interval: number }[]>();
   intervals.forEach((interval, i) => {
     for (const cut of cover(interval.from, interval.to)) {
@@ -176,54 +194,105 @@ function* storageBuckets(
       parts.set(grain, list);
     }
   });
+  const push = (backendId: number, interval: number, bucket: StorageBucket) => {
+    if (interval >= 0) out.get(backendId)?.[interval]?.push(bucket);
+  };
   for (const [grain, list] of parts) {
-    for (let k = 0; k < list.length; k += 100) {
-      const chunk = list.slice(k, k + 100);
-      const within = (t: number) => chunk.find((p) => p.from <= t && t < p.to)?.interval ?? -1;
+    list.sort((a, b) => a.from - b.from);
+    for (let k = 0; k < list.length; k += 64) {
+      const chunk = list.slice(k, k + 64);
+      const within = (t: number) => {
+        // The parts of a grain are disjoint and sorted: binary search for the one holding t.
+        let lo = 0;
+        let hi = chunk.length - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          const p = chunk[mid]!;
+          if (t < p.from) hi = mid - 1;
+          else if (t >= p.to) lo = mid + 1;
+          else return p.interval;
+        }
+        return -1;
+      };
       if (grain === RAW_GRAIN) {
         const rows = yield* exec(
           db
             .selectFrom('events')
-            .select(['ts', 'amount'])
-            .where('backend_id', '=', backendId)
+            .select(['backend_id', 'ts', 'amount'])
+            .where('backend_id', 'in', backendIds)
             .where('resource', '=', STORAGE)
             .where((eb) => eb.or(chunk.map((p) => eb.and([eb('ts', '>=', p.from), eb('ts', '<', p.to)])))),
         );
         for (const row of rows) {
           const ts = Number(row.ts);
-          const i = within(ts);
-          if (i >= 0) out[i]!.push({ start: ts, end: ts + 1, sumDelta: Number(row.amount), sumDeltaTime: 0 });
+          push(Number(row.backend_id), within(ts), {
+            start: ts,
+            end: ts + 1,
+            sumDelta: Number(row.amount),
+            sumDeltaTime: 0,
+          });
         }
       } else {
+        // One bucket per (part, backend): a part's rollups summed in SQL are a bucket of the part's extent, its
+        // Σ delta × (t − part start) being Σ Sτ + Σ (bucket − part start) × Sδ. The second sum is taken as
+        // bucket index × Sδ (index below 100 in any part: a day, an hour, a quarter or a minute part), so it
+        // stays far inside 64 bits, times the grain size in BigInt here.
         const size = grainSize(grain);
-        const rows = yield* exec(
-          db
-            .selectFrom('rollups')
-            .select([
-              'bucket',
-              'total',
-              sql<string>`cast(delta_time_hi as text)`.as('hi'),
-              sql<string>`cast(delta_time_lo as text)`.as('lo'),
-            ])
-            .where('level', '=', grain)
-            .where('backend_id', '=', backendId)
-            .where('resource', '=', STORAGE)
-            .where((eb) => eb.or(chunk.map((p) => eb.and([eb('bucket', '>=', p.from), eb('bucket', '<', p.to)])))),
-        );
+        const rows = yield* exec(storagePartsQuery(db, grain, size, chunk, backendIds));
         for (const row of rows) {
-          const start = Number(row.bucket);
-          const i = within(start);
-          if (i >= 0) {
-            out[i]!.push({
-              start,
-              end: start + size,
-              sumDelta: Number(row.total),
-              sumDeltaTime: fromLimbs(row.hi, row.lo),
-            });
-          }
+          const part = chunk[Number(row.part)]!;
+          push(Number(row.backend_id), part.interval, {
+            start: part.from,
+            end: part.to,
+            sumDelta: BigInt(row.total),
+            sumDeltaTime: fromLimbs(row.hi, row.lo) + BigInt(size) * BigInt(row.steps),
+          });
         }
       }
     }
   }
   return out;
+}
+
+/**
+ * Per (part, backend): Σ delta, the byte-time limbs and Σ bucket index × delta of the storage rollups of each
+ * part, `part` its ordinal. One grouped SELECT per part joined by UNION ALL: each member is one primary-key
+ * range, where an OR of the ranges made SQLite merge them through a temporary B-tree first.
+ */
+function storagePartsQuery(
+  db: Kysely<Database>,
+  grain: number,
+  size: number,
+  parts: readonly { from: number; to: number }[],
+  backendIds: readonly number[],
+) {
+  const values: unknown[] = [grain, size, ...parts.flatMap((p) => [p.from, p.to]), ...backendIds];
+  const backendAt = 2 + 2 * parts.length;
+  return shapedQuery(db, `storage-parts:${parts.length}:${backendIds.length}`, values, (v) => {
+    const member = (i: number) =>
+      db
+        .selectFrom('rollups')
+        .select([
+          sql.lit(i).as('part'),
+          'backend_id',
+          sql<string>`cast(sum(total) as text)`.as('total'),
+          sql<string>`cast(sum(delta_time_hi) as text)`.as('hi'),
+          sql<string>`cast(sum(delta_time_lo) as text)`.as('lo'),
+          // The bucket's index in its part; cast, as SQLite may bind the edges as floating-point numbers.
+          sql<string>`cast(sum(cast((bucket - ${v(2 + 2 * i)}) / ${v(1)} as integer) * total) as text)`.as('steps'),
+        ])
+        .where('level', '=', v(0))
+        .where('bucket', '>=', v(2 + 2 * i))
+        .where('bucket', '<', v(3 + 2 * i))
+        .where(
+          'backend_id',
+          'in',
+          backendIds.map((_, k) => v(backendAt + k)),
+        )
+        .where('resource', '=', STORAGE)
+        .groupBy('backend_id');
+    let q = member(0);
+    for (let i = 1; i < parts.length; i++) q = q.unionAll(member(i));
+    return q;
+  });
 }

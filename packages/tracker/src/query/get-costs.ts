@@ -13,8 +13,8 @@ import type { Kysely } from 'kysely';
 import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { BytemeterError } from '../errors.js';
-import { loadPricePlans } from '../pricing/plan-store.js';
-import { readUsageLedger, recordingSource, type UsageRequest } from '../pricing/usage-ledger.js';
+import { loadPlansToPrice } from '../pricing/plan-store.js';
+import { readUsageLedgers, recordingSource, type UsageRequest } from '../pricing/usage-ledger.js';
 import { type Resolution, snapEdge } from '../rollup/grains.js';
 import { toIsoInZone } from '../time/zone.js';
 import { type BackendType, type Period, RESOURCE_CODE } from '../types.js';
@@ -89,7 +89,7 @@ export function* getCostsPlan(
   res: Resolution,
 ): Plan<CostReport> {
   const backends = selectBackends(yield* loadBackends(db), q.backend);
-  const plans = yield* loadPricePlans(db);
+  const plans = yield* loadPlansToPrice(db);
   const from = snapEdge(range.from, res);
   const end = snapEdge(range.to, res);
   // Usage is priced up to now: the rest of a period still running is the forecast's (a stored level or
@@ -99,17 +99,28 @@ export function* getCostsPlan(
   const lines: BackendCost[] = [];
   const methods: string[] = [];
   let forecastMicros = 0;
+  const price = (mine: readonly PricePlan[], usage: UsageSource, storageLevel: bigint) => {
+    const cost = computeBackendCost({ plans: mine, from, to, usage });
+    // The forecast's month to date is often the report itself (a month in the plan's zone, up to now):
+    // handed over, it is not priced a second time.
+    const forecast = forecastMonthEnd({ plans: mine, at, usage, storageLevel, monthToDate: { from, to, cost } });
+    return { cost, forecast };
+  };
+  // First pass, every backend: the ranges the engine will ask (they depend on plans and instants only).
+  const plansOf = new Map(backends.map((b) => [b.id, plans.filter((p) => p.backend === b.name)]));
+  const requests: UsageRequest[] = [];
+  for (const backend of backends) price(plansOf.get(backend.id)!, recordingSource(requests), 0n);
+  const instants = [from, to, at, ...requests.flatMap((r) => [r.from, r.to])];
+  // One read for all backends: every backend's ranges are answered from the union of the edges.
+  const ledgers = yield* readUsageLedgers(
+    db,
+    backends.map((b) => b.id),
+    instants,
+    res,
+  );
   for (const backend of backends) {
-    const mine: PricePlan[] = plans.filter((p) => p.backend === backend.name);
-    const price = (usage: UsageSource, storageLevel: bigint) => ({
-      cost: computeBackendCost({ plans: mine, from, to, usage }),
-      forecast: forecastMonthEnd({ plans: mine, at, usage, storageLevel }),
-    });
-    const requests: UsageRequest[] = [];
-    price(recordingSource(requests), 0n);
-    const instants = [from, to, at, ...requests.flatMap((r) => [r.from, r.to])];
-    const ledger = yield* readUsageLedger(db, backend.id, instants, res);
-    const { cost, forecast } = price(ledger.source, ledger.levelAt(at));
+    const ledger = ledgers.get(backend.id)!;
+    const { cost, forecast } = price(plansOf.get(backend.id)!, ledger.source, ledger.levelAt(at));
     lines.push({
       backend: backend.name,
       backendType: backend.type,
