@@ -24,6 +24,21 @@ export const TRACK_HELP = `  bytemeter track upload|download <backend> <type> <b
   bytemeter track cost <backend> <type> <cents>                  e.g. track cost photos s3 0.25
       options: [--path P] [--operation-id ID] [--id KEY] [--at TIME] [--failed] [--duration-ms N] [--metadata JSON]`;
 
+export const COST_HELP = `  bytemeter cost [--period hour|day|week|month] [--at TIME | --from TIME [--to TIME]] [--backend N] [--timezone Z] [--json]
+      each backend's usage priced by its price plan, per resource (units, cost), beside the cost the
+      application reported itself (trackCost); totals and the month-end forecast with its method. Default:
+      this month in the zone (default: this machine's); usage is priced up to now`;
+
+export const PLAN_HELP = `  bytemeter plan set <backend> (--file plan.json|plan.yaml | --template NAME) [--timezone Z] [--effective-from TIME]
+      stores a price plan (admin scope through --endpoint). The file holds timezone, template, effectiveFrom
+      and prices: [{ resource: download, tiers: [{ upTo: 1, pricePerUnit: 0 }, { pricePerUnit: 0.09 }] }];
+      resources upload, download (per GiB), storage (per GiB-month), api_calls_class_a|b|unclassified (per
+      call), monthly_fee; a template's resources not listed keep its prices. Flags override the file; the
+      billing month is the calendar month in --timezone (default UTC); --effective-from starts a later plan
+  bytemeter plan show [backend] [--json]
+  bytemeter plan templates [--json]      published price tables (AWS S3, Cloudflare R2) with their sources
+  bytemeter plan delete <backend>        every plan of the backend`;
+
 export const TOKEN_HELP = `  bytemeter token create --scopes read,ingest,admin [--name N] [--json]
   bytemeter token list [--json]
   bytemeter token revoke <id>`;
@@ -43,6 +58,8 @@ ${DETAILS_HELP}
 ${STATUS_HELP}
 ${LIVE_HELP}
 ${EXPORT_HELP}
+${COST_HELP}
+${PLAN_HELP}
 ${TRACK_HELP}
 ${TOKEN_HELP}
 ${COPY_HELP}
@@ -66,6 +83,8 @@ export const COMMAND_HELP: Record<string, string> = {
   status: STATUS_HELP,
   live: LIVE_HELP,
   export: EXPORT_HELP,
+  cost: COST_HELP,
+  plan: PLAN_HELP,
   track: TRACK_HELP,
   token: TOKEN_HELP,
   copy: COPY_HELP,

@@ -16,7 +16,7 @@ import {
 import { colorsFor, type Output } from './paint.js';
 import { openReader, openWriter } from './source/open-target.js';
 import type { UsageReader } from './source/usage-reader.js';
-import { parseRange } from './time-flags.js';
+import { parseRange, parseTime } from './time-flags.js';
 import { writeLine } from './write-line.js';
 
 export interface RunIo {
@@ -111,6 +111,20 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         to: { type: 'string' },
         timezone: { type: 'string' },
       },
+      cost: {
+        period: { type: 'string' },
+        at: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        timezone: { type: 'string' },
+        backend: { type: 'string' },
+      },
+      plan: {
+        file: { type: 'string' },
+        template: { type: 'string' },
+        timezone: { type: 'string' },
+        'effective-from': { type: 'string' },
+      },
       track: {
         path: { type: 'string' },
         'operation-id': { type: 'string' },
@@ -126,7 +140,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
       command,
       args,
       readerOptions[command as keyof typeof readerOptions],
-      command === 'track',
+      command === 'track' || command === 'plan',
     );
     const values = v as Record<string, string | boolean | undefined>;
     target = resolveTarget(values, io.env);
@@ -229,6 +243,40 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
           ),
         );
       };
+    } else if (command === 'cost') {
+      const range = parseRange(rangeFlags, zone, now);
+      if (range && (values.period !== undefined || values.at !== undefined)) {
+        throw new CliError('Give either --period/--at (a calendar period) or --from/--to (a range), not both.');
+      }
+      const timezone = assertTimeZone(zone);
+      const at = str(values.at);
+      const flags = {
+        ...only,
+        ...(range ?? {
+          period: parsePeriod(str(values.period)) ?? 'month',
+          at: at !== undefined ? parseTime('at', at, timezone, now) : new Date(now),
+        }),
+        timezone,
+        json,
+      };
+      action = async (reader) => {
+        const { costCommand } = await import('./commands/cost.js');
+        print(await costCommand(reader, flags));
+      };
+    } else if (command === 'plan') {
+      const { planAction } = await import('./plan-args.js');
+      const plan = planAction(
+        positionals,
+        {
+          file: str(values.file),
+          template: str(values.template),
+          timezone: str(values.timezone),
+          'effective-from': str(values['effective-from']),
+          json,
+        },
+        now,
+      );
+      action = async (reader) => print(await plan(reader));
     } else {
       const output = str(values.output);
       const progress = values.progress ? true : values['no-progress'] ? false : undefined;
@@ -255,7 +303,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
       await opened.close();
     }
   } catch (error) {
-    const { message, code } = explain(error, target);
+    const { message, code } = explain(error, target, command);
     writeLine(io.stderr, `bytemeter ${command}: ${message}`);
     return code;
   }
@@ -329,7 +377,11 @@ const COPY_EXIT: Record<string, ExitCode> = {
 };
 
 /** The message and exit code for an error, with what to do about it. */
-export function explain(error: unknown, target: Target | undefined): { message: string; code: ExitCode } {
+export function explain(
+  error: unknown,
+  target: Target | undefined,
+  command?: string,
+): { message: string; code: ExitCode } {
   const e = error as { name?: string; message?: string; code?: string; graphqlCode?: string; exitCode?: ExitCode };
   const message = e?.message ?? String(error);
   if (error instanceof CliError) return { message, code: error.exitCode };
@@ -347,8 +399,16 @@ export function explain(error: unknown, target: Target | undefined): { message: 
     };
   }
   if (e?.graphqlCode === 'FORBIDDEN') {
+    const refused = message.replace(/^FORBIDDEN: /, '');
+    // A mutation is checked for ingest before its own scope: plans need admin whatever the server names first.
+    if (command === 'plan') {
+      return {
+        message: `${refused} \`bytemeter plan set\` and \`plan delete\` need the admin scope: use a token with it (\`bytemeter token create --scopes read,admin\`).`,
+        code: EXIT.AUTH,
+      };
+    }
     return {
-      message: `${message.replace(/^FORBIDDEN: /, '')} Use a token with that scope (\`bytemeter token create --scopes read,ingest\`).`,
+      message: `${refused} Use a token with that scope (\`bytemeter token create --scopes read,ingest\`).`,
       code: EXIT.AUTH,
     };
   }

@@ -1,3 +1,4 @@
+import { COSTS_TARGET_P50_MS, type CostsBench } from './costs.js';
 import type { DatasetMeta } from './datasets.js';
 import type { ExportResult } from './export-stream.js';
 import type { IngestResult } from './ingest.js';
@@ -19,6 +20,8 @@ export interface BenchResults {
   withKeys: DatasetMeta;
   rollupsOnly: DatasetMeta;
   queries: QueryResult[];
+  /** `getCosts` for a month (issue 11); absent in results saved before it was measured. */
+  costs?: CostsBench;
   exported: ExportResult;
   maxRssBytes: number;
 }
@@ -115,6 +118,12 @@ export function renderReport(r: BenchResults): string {
   if (r.queries.length > 1) {
     out.push(
       `| … flat from ${n(smallest.events)} to ${n(largest.events)} | p50 within ${FLAT_FACTOR}× | ${QUERY_NAMES.map((q) => times(flat(q))).join(' / ')} | ${yes(flatMet)} |`,
+    );
+  }
+  const costs = r.costs?.results.at(-1);
+  if (costs) {
+    out.push(
+      `| \`costs\` for a month at ${n(costs.events)} events (issue 11) | ≤ ${COSTS_TARGET_P50_MS} ms p50, rollups only | ${ms(costs.costs.p50)} p50, ${times(costs.costs.p50 / costs.summaryMonth.p50)} the month's summary in the same rounds (see "Costs") | ${yes(costs.costs.p50 <= COSTS_TARGET_P50_MS)} |`,
     );
   }
   out.push(

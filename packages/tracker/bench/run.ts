@@ -99,6 +99,7 @@ const results: BenchResults = {
   withKeys,
   rollupsOnly,
   queries,
+  costs,
   exported,
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
 };

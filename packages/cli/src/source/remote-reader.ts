@@ -14,6 +14,7 @@ import type {
   UsagePage,
   UsageQuery,
 } from '@bytemeter/tracker';
+import { remotePricing } from './remote-pricing.js';
 import type { UsageReader } from './usage-reader.js';
 
 // The API speaks core's words in upper case (GraphQL enums); core's converters are the one mapping.
@@ -59,6 +60,8 @@ function toTrackerStatus(s: RemoteStatus): BackendStatus {
  */
 export function remoteReader(client: BytemeterClient, clock: () => number = Date.now): UsageReader {
   return {
+    ...remotePricing(client, clock),
+
     async getResourceSummary(q: SummaryQuery = {}): Promise<ResourceSummary> {
       const r = range(q, clock());
       const s = await client.getUsageSummary({
