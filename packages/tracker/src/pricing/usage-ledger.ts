@@ -1,22 +1,22 @@
-// What the pricing engine asks of one backend's usage, answered from rollups. The engine calls a
+// What the pricing engine asks of each backend's usage, answered from rollups. The engine calls a
 // synchronous UsageSource(resource, from, to) for ranges it decides itself, and a plan may only yield
-// queries; so the cost is computed twice: a first pass records the ranges asked (they depend on the plans
-// and instants, never on the answers), one read then sums the rollups between every pair of consecutive
-// edges, and the second pass answers each range from those sums exactly.
+// queries; so the cost is computed twice: a first pass over every backend records the ranges asked (they
+// depend on the plans and instants, never on the answers), one read for all backends then sums the rollups
+// between every pair of consecutive edges, and the second pass answers each range from those sums exactly.
 //
 // Storage byte-time over [a, b) is core's storageByteMs: the level at a (the sum of every change dated
 // before it), then each bucket's Σ delta and Σ delta × (t − start) (pricing/delta-time.ts). Buckets are the
-// rollups of the coarsest grain that fits, as for every read, and raw events for sub-minute edges, so no
-// raw event is scanned but at a range's ragged ends.
+// rollups of the coarsest grain that fits, as for every read (summed per part by the database), and raw
+// events for sub-minute edges, so no raw event is scanned but at a range's ragged ends.
 
 import { type MeteredResource, type StorageBucket, storageByteMs, type UsageSource } from '@bytemeter/core/pricing';
 import { type Kysely, sql } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { aggregateRanges, cellBackend, cellResource } from '../query/aggregate.js';
+import { aggregateRanges, cellBackend } from '../query/aggregate.js';
 import { shapedQuery } from '../query/query-shapes.js';
 import { cover, grainSize, MINUTE_GRAIN, RAW_GRAIN, type Resolution, snapEdge } from '../rollup/grains.js';
-import { CLASS_ROLLUP_CODE, RESOURCE_CODE } from '../types.js';
+import { API_CALL_CLASS_CODE, API_CALL_CLASSES, CLASS_ROLLUP_CODE, RESOURCE_CODE } from '../types.js';
 import { fromLimbs } from './delta-time.js';
 
 const STORAGE = RESOURCE_CODE.storage_used;
@@ -30,6 +30,15 @@ const FLOW_CODES = [
   CLASS_ROLLUP_CODE.b,
   CLASS_ROLLUP_CODE.free,
 ] as const;
+/** The event resources among FLOW_CODES (the others are class rows, counted from api_calls events). */
+const EVENT_FLOW_CODES = [
+  RESOURCE_CODE.bandwidth_upload,
+  RESOURCE_CODE.bandwidth_download,
+  RESOURCE_CODE.api_calls,
+  RESOURCE_CODE.operation_cost,
+] as const;
+/** The class rollup code of each events.api_class code. */
+const CLASS_ROW_OF_EVENT = new Map(API_CALL_CLASSES.map((c) => [API_CALL_CLASS_CODE[c], CLASS_ROLLUP_CODE[c]]));
 const FLOW_OF: Record<Exclude<MeteredResource, 'storage' | 'api_calls_unclassified'>, number> = {
   upload: RESOURCE_CODE.bandwidth_upload,
   download: RESOURCE_CODE.bandwidth_download,
@@ -111,9 +120,9 @@ export class UsageLedger {
 
 /**
  * Reads the usage of every backend in `backendIds` between every pair of consecutive edges among `instants`
- * (snapped to the resolution still kept), in one set of queries for all of them: transfer, calls by class
- * and reported cost from aggregateRanges, storage as buckets for storageByteMs and the level at the first
- * edge. A backend's own instants are a subset of the edges, so its ledger answers every range it asked.
+ * (snapped to the resolution still kept), in one set of queries for all of them (readIntervals): transfer,
+ * calls by class, reported cost and storage buckets for storageByteMs, and the level at the first edge. A
+ * backend's own instants are a subset of the edges, so its ledger answers every range it asked.
  */
 export function* readUsageLedgers(
   db: Kysely<Database>,
@@ -124,23 +133,22 @@ export function* readUsageLedgers(
   const edges = [...new Set(instants.map((t) => snapEdge(t, res)))].sort((a, b) => a - b);
   const intervals = edges.slice(1).map((to, i) => ({ from: edges[i]!, to }));
   const ids = [...backendIds];
-  // totals[backend][code][i]: Σ of that rollup code in interval i, then turned into prefix sums in place.
+  // totals[backend][code][i]: Σ of that rollup code from the first edge to edges[i] (prefix sums).
   const totals = new Map(
     ids.map((id) => [
       id,
       new Map<number, number[]>(FLOW_CODES.map((code) => [code, new Array<number>(Math.max(1, edges.length)).fill(0)])),
     ]),
   );
-  if (intervals.length > 0 && ids.length > 0) {
-    const { cells } = yield* aggregateRanges(db, intervals, { backendIds: ids, resources: [...FLOW_CODES] }, res);
-    for (const [i, interval] of cells.entries()) {
-      for (const [key, cell] of interval) {
-        const list = totals.get(cellBackend(key))?.get(cellResource(key));
-        if (list) list[i + 1]! += cell.total;
-      }
-    }
-    for (const sums of totals.values()) {
-      for (const list of sums.values()) for (let i = 1; i < list.length; i++) list[i]! += list[i - 1]!;
+  const read =
+    intervals.length > 0 && ids.length > 0
+      ? yield* readIntervals(db, ids, intervals, res)
+      : { flow: new Map<number, Map<number, number[]>>(), storage: new Map<number, StorageBucket[][]>() };
+  for (const [id, byCode] of read.flow) {
+    for (const [code, perInterval] of byCode) {
+      const list = totals.get(id)?.get(code);
+      if (!list) continue;
+      for (let i = 0; i < perInterval.length; i++) list[i + 1] = list[i]! + perInterval[i]!;
     }
   }
 
@@ -158,7 +166,7 @@ export function* readUsageLedgers(
       levelAtFirst.set(id, levelAtFirst.get(id)! + BigInt(cell.total));
     }
   }
-  const buckets = ids.length > 0 ? yield* storageBuckets(db, ids, intervals, res) : new Map();
+  const buckets = read.storage;
   const ledgers = new Map<number, UsageLedger>();
   for (const id of ids) {
     const own = buckets.get(id) ?? intervals.map(() => []);
@@ -173,17 +181,33 @@ export function* readUsageLedgers(
   return ledgers;
 }
 
+/** Rollup codes read per interval: FLOW_CODES and storage. */
+const LEDGER_CODES: readonly number[] = [...FLOW_CODES, STORAGE];
+/** Event resources read at raw edges (class rows are counted from api_calls events' class). */
+const RAW_CODES: readonly number[] = [...EVENT_FLOW_CODES, STORAGE];
+
 /**
- * The storage buckets of each interval, per backend: rollups of the coarsest grain that fits, raw events
- * for sub-minute ends (and minute ends older than the minute rollups, where raw events are what is kept).
+ * Each interval's usage per backend in one pass over the rows: Σ of every FLOW_CODES code, and the storage
+ * buckets for storageByteMs. Rollups of the coarsest grain that fits, raw events for sub-minute ends (and
+ * minute ends older than the minute rollups, where raw events are what is kept), as aggregateRanges reads.
  */
-function* storageBuckets(
+function* readIntervals(
   db: Kysely<Database>,
   backendIds: readonly number[],
   intervals: readonly { from: number; to: number }[],
   res: Resolution,
-): Plan<Map<number, StorageBucket[][]>> {
-  const out = new Map<number, StorageBucket[][]>(backendIds.map((id) => [id, intervals.map(() => [])]));
+): Plan<{ flow: Map<number, Map<number, number[]>>; storage: Map<number, StorageBucket[][]> }> {
+  const flow = new Map(
+    backendIds.map((id) => [id, new Map(FLOW_CODES.map((code) => [code as number, intervals.map(() => 0)]))]),
+  );
+  const storage = new Map<number, StorageBucket[][]>(backendIds.map((id) => [id, intervals.map(() => [])]));
+  const addFlow = (backendId: number, code: number, interval: number, amount: number) => {
+    const list = flow.get(backendId)?.get(code);
+    if (list && interval >= 0) list[interval]! += amount;
+  };
+  const addBucket = (backendId: number, interval: number, bucket: StorageBucket) => {
+    if (interval >= 0) storage.get(backendId)?.[interval]?.push(bucket);
+  };
   const parts = new Map<number, { from: number; to: number; interval: number }[]>();
   intervals.forEach((interval, i) => {
     for (const cut of cover(interval.from, interval.to)) {
@@ -194,54 +218,62 @@ function* storageBuckets(
       parts.set(grain, list);
     }
   });
-  const push = (backendId: number, interval: number, bucket: StorageBucket) => {
-    if (interval >= 0) out.get(backendId)?.[interval]?.push(bucket);
-  };
   for (const [grain, list] of parts) {
     list.sort((a, b) => a.from - b.from);
     for (let k = 0; k < list.length; k += 64) {
       const chunk = list.slice(k, k + 64);
-      const within = (t: number) => {
-        // The parts of a grain are disjoint and sorted: binary search for the one holding t.
-        let lo = 0;
-        let hi = chunk.length - 1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1;
-          const p = chunk[mid]!;
-          if (t < p.from) hi = mid - 1;
-          else if (t >= p.to) lo = mid + 1;
-          else return p.interval;
-        }
-        return -1;
-      };
       if (grain === RAW_GRAIN) {
+        const within = (t: number) => {
+          // The parts of a grain are disjoint and sorted: binary search for the one holding t.
+          let lo = 0;
+          let hi = chunk.length - 1;
+          while (lo <= hi) {
+            const mid = (lo + hi) >> 1;
+            const p = chunk[mid]!;
+            if (t < p.from) hi = mid - 1;
+            else if (t >= p.to) lo = mid + 1;
+            else return p.interval;
+          }
+          return -1;
+        };
         const rows = yield* exec(
           db
             .selectFrom('events')
-            .select(['backend_id', 'ts', 'amount'])
+            .select(['backend_id', 'ts', 'resource', 'amount', 'api_class'])
             .where('backend_id', 'in', backendIds)
-            .where('resource', '=', STORAGE)
+            .where('resource', 'in', RAW_CODES)
             .where((eb) => eb.or(chunk.map((p) => eb.and([eb('ts', '>=', p.from), eb('ts', '<', p.to)])))),
         );
         for (const row of rows) {
           const ts = Number(row.ts);
-          push(Number(row.backend_id), within(ts), {
-            start: ts,
-            end: ts + 1,
-            sumDelta: Number(row.amount),
-            sumDeltaTime: 0,
-          });
+          const id = Number(row.backend_id);
+          const resource = Number(row.resource);
+          const amount = Number(row.amount);
+          const interval = within(ts);
+          if (resource === STORAGE) {
+            addBucket(id, interval, { start: ts, end: ts + 1, sumDelta: amount, sumDeltaTime: 0 });
+            continue;
+          }
+          addFlow(id, resource, interval, amount);
+          const classRow = row.api_class === null ? undefined : CLASS_ROW_OF_EVENT.get(Number(row.api_class));
+          if (classRow !== undefined) addFlow(id, classRow, interval, amount);
         }
       } else {
-        // One bucket per (part, backend): a part's rollups summed in SQL are a bucket of the part's extent, its
-        // Σ delta × (t − part start) being Σ Sτ + Σ (bucket − part start) × Sδ. The second sum is taken as
-        // bucket index × Sδ (index below 100 in any part: a day, an hour, a quarter or a minute part), so it
-        // stays far inside 64 bits, times the grain size in BigInt here.
+        // One row per (part, backend, resource), summed by the database. A part's storage rollups are one
+        // bucket of the part's extent: its Σ delta × (t − part start) is Σ Sτ + Σ (bucket − part start) × Sδ,
+        // the second sum taken as bucket index × Sδ (index below 100 in any part: a day, an hour, a quarter
+        // or a minute part), so it stays far inside 64 bits, times the grain size in BigInt here.
         const size = grainSize(grain);
-        const rows = yield* exec(storagePartsQuery(db, grain, size, chunk, backendIds));
+        const rows = yield* exec(intervalPartsQuery(db, grain, size, chunk, backendIds));
         for (const row of rows) {
           const part = chunk[Number(row.part)]!;
-          push(Number(row.backend_id), part.interval, {
+          const id = Number(row.backend_id);
+          const resource = Number(row.resource);
+          if (resource !== STORAGE) {
+            addFlow(id, resource, part.interval, Number(row.total));
+            continue;
+          }
+          addBucket(id, part.interval, {
             start: part.from,
             end: part.to,
             sumDelta: BigInt(row.total),
@@ -251,35 +283,41 @@ function* storageBuckets(
       }
     }
   }
-  return out;
+  return { flow, storage };
 }
 
 /**
- * Per (part, backend): Σ delta, the byte-time limbs and Σ bucket index × delta of the storage rollups of each
- * part, `part` its ordinal. One grouped SELECT per part joined by UNION ALL: each member is one primary-key
- * range, where an OR of the ranges made SQLite merge them through a temporary B-tree first.
+ * Per (part, backend, resource) sums of the rollups of each part, `part` its ordinal: Σ total, and for
+ * storage the byte-time limbs and Σ bucket index × delta. One grouped SELECT per part joined by UNION ALL:
+ * each member is one primary-key range, where an OR of the ranges made SQLite merge them through a
+ * temporary B-tree first.
  */
-function storagePartsQuery(
+function intervalPartsQuery(
   db: Kysely<Database>,
   grain: number,
   size: number,
   parts: readonly { from: number; to: number }[],
   backendIds: readonly number[],
 ) {
-  const values: unknown[] = [grain, size, ...parts.flatMap((p) => [p.from, p.to]), ...backendIds];
+  const values: unknown[] = [grain, size, ...parts.flatMap((p) => [p.from, p.to]), ...backendIds, ...LEDGER_CODES];
   const backendAt = 2 + 2 * parts.length;
-  return shapedQuery(db, `storage-parts:${parts.length}:${backendIds.length}`, values, (v) => {
+  const codeAt = backendAt + backendIds.length;
+  return shapedQuery(db, `ledger-parts:${parts.length}:${backendIds.length}`, values, (v) => {
     const member = (i: number) =>
       db
         .selectFrom('rollups')
         .select([
           sql.lit(i).as('part'),
           'backend_id',
+          'resource',
           sql<string>`cast(sum(total) as text)`.as('total'),
           sql<string>`cast(sum(delta_time_hi) as text)`.as('hi'),
           sql<string>`cast(sum(delta_time_lo) as text)`.as('lo'),
-          // The bucket's index in its part; cast, as SQLite may bind the edges as floating-point numbers.
-          sql<string>`cast(sum(cast((bucket - ${v(2 + 2 * i)}) / ${v(1)} as integer) * total) as text)`.as('steps'),
+          // The bucket's index in its part, for storage rows only (transfer totals times an index could
+          // pass 64 bits); cast, as SQLite may bind the edges as floating-point numbers.
+          sql<string>`cast(sum(case when resource = ${sql.lit(STORAGE)} then cast((bucket - ${v(2 + 2 * i)}) / ${v(1)} as integer) * total else 0 end) as text)`.as(
+            'steps',
+          ),
         ])
         .where('level', '=', v(0))
         .where('bucket', '>=', v(2 + 2 * i))
@@ -289,8 +327,12 @@ function storagePartsQuery(
           'in',
           backendIds.map((_, k) => v(backendAt + k)),
         )
-        .where('resource', '=', STORAGE)
-        .groupBy('backend_id');
+        .where(
+          'resource',
+          'in',
+          LEDGER_CODES.map((_, k) => v(codeAt + k)),
+        )
+        .groupBy(['backend_id', 'resource']);
     let q = member(0);
     for (let i = 1; i < parts.length; i++) q = q.unionAll(member(i));
     return q;

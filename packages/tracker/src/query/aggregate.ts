@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import {
@@ -102,25 +102,6 @@ export function* aggregateRanges(
         for (const row of rows) {
           add(
             target,
-            cellKey(Number(row.backend_id), Number(row.resource)),
-            Number(row.total),
-            Number(row.count),
-            Number(row.failures),
-            Number(row.min),
-            Number(row.max),
-          );
-        }
-      } else if (
-        partCount(chunk) <= MAX_PART_QUERIES &&
-        bucketsIn(chunk, grain) > GROUP_IN_SQL_FROM * partCount(chunk)
-      ) {
-        // Several ranges with many buckets each (a cost report's intervals over a month): SQLite sums each
-        // part's buckets, so a part reads back one row per (backend, resource) instead of one per bucket.
-        const ranges = chunk.flatMap((span) => span.parts.map((part) => part.range));
-        const rows = yield* exec(rollupPartTotalsQuery(db, grain, chunk, filter));
-        for (const row of rows) {
-          add(
-            cells[ranges[Number(row.part)]!]!,
             cellKey(Number(row.backend_id), Number(row.resource)),
             Number(row.total),
             Number(row.count),
@@ -265,63 +246,6 @@ function rollupTotalsQuery(db: Kysely<Database>, grain: number, spans: readonly 
       ])
       .groupBy(['backend_id', 'resource']),
   );
-}
-
-const partCount = (spans: readonly Span[]): number => spans.reduce((n, span) => n + span.parts.length, 0);
-
-/** Parts past which one query per part (a compound SELECT) is not worth it; SQLite allows 500 members. */
-const MAX_PART_QUERIES = 64;
-
-/**
- * Per (part, backend, resource) sums of the rollups of the spans, `part` the part's ordinal in the spans'
- * order: one grouped SELECT per part, joined by UNION ALL. Each member is one primary-key range; an OR of the
- * ranges would make SQLite merge them through a temporary B-tree first (measured 3-4× slower).
- */
-function rollupPartTotalsQuery(db: Kysely<Database>, grain: number, spans: readonly Span[], filter: AggregateFilter) {
-  const parts = spans.flatMap((span) =>
-    span.parts.map((part, i) => ({ from: part.from, to: span.parts[i + 1]?.from ?? span.to })),
-  );
-  const values: unknown[] = [grain, ...parts.flatMap((p) => [p.from, p.to])];
-  const backendAt = values.length;
-  if (filter.backendIds) values.push(...filter.backendIds);
-  const resourceAt = values.length;
-  if (filter.resources) values.push(...filter.resources);
-  const key = `aggregate-part-totals:${parts.length}:${filter.backendIds?.length ?? '-'}:${filter.resources?.length ?? '-'}`;
-  return shapedQuery(db, key, values, (v) => {
-    const member = (i: number) => {
-      let q = db
-        .selectFrom('rollups')
-        .select((eb) => [
-          sql.lit(i).as('part'),
-          'backend_id',
-          'resource',
-          eb.fn.sum<number>('total').as('total'),
-          eb.fn.sum<number>('count').as('count'),
-          eb.fn.sum<number>('failures').as('failures'),
-          eb.fn.min<number>('min').as('min'),
-          eb.fn.max<number>('max').as('max'),
-        ])
-        .where('level', '=', v(0))
-        .where('bucket', '>=', v(1 + 2 * i))
-        .where('bucket', '<', v(2 + 2 * i));
-      if (filter.backendIds)
-        q = q.where(
-          'backend_id',
-          'in',
-          filter.backendIds.map((_, k) => v(backendAt + k)),
-        );
-      if (filter.resources)
-        q = q.where(
-          'resource',
-          'in',
-          filter.resources.map((_, k) => v(resourceAt + k)),
-        );
-      return q.groupBy(['backend_id', 'resource']);
-    };
-    let q = member(0);
-    for (let i = 1; i < parts.length; i++) q = q.unionAll(member(i));
-    return q;
-  });
 }
 
 /**
