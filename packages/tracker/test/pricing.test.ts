@@ -177,6 +177,44 @@ describeEachDialect('pricing', (dialect) => {
       await t.close();
     });
 
+    it('every backend priced in one read answers as each backend read alone, ragged edges and zones included', async () => {
+      const t = open(await newStore('many'), () => Date.UTC(2026, 3, 20, 7, 31, 13, 7));
+      const names = ['a', 'b', 'c', 'd'];
+      for (const [i, backend] of names.entries()) {
+        await t.setPricePlan({
+          backend,
+          timezone: ['UTC', 'America/New_York', '+05:30', 'Asia/Kathmandu'][i]!,
+          template: i % 2 === 0 ? 'aws-s3-standard-us-east-1' : 'cloudflare-r2-standard',
+          prices: [{ resource: 'monthly_fee', tiers: [{ pricePerUnit: String(i + 1) }] }],
+        });
+        for (let k = 0; k < 40; k++) {
+          const ts = MARCH + k * 29 * 3_600_000 + i * 61_001 + k * 7;
+          t.trackBandwidthDownload(backend, 's3', Math.round((k + 1) * 0.3 * GIB), { timestamp: ts });
+          t.trackStorageUsage(backend, 's3', (k % 3 === 2 ? -1 : 1) * Math.round((k + 1) * 0.1 * GIB), {
+            timestamp: ts + 1_234,
+          });
+          t.trackApiCall(backend, 's3', { timestamp: ts + 5, apiClass: (['a', 'b', 'free'] as const)[k % 3] });
+          if (k % 4 === 0) t.trackApiCall(backend, 's3', { timestamp: ts + 9 });
+          if (k % 5 === 0) t.trackCost(backend, 's3', 0.25, { timestamp: ts });
+        }
+      }
+      const ranges = [
+        {},
+        { period: 'month' as const, at: new Date(MARCH + 9 * DAY), timezone: 'Asia/Kolkata' },
+        { from: new Date(MARCH + 3 * DAY + 17_017), to: new Date(APRIL + 2 * DAY + 59_999) },
+      ];
+      for (const range of ranges) {
+        const all = await t.getCosts(range);
+        expect(all.backends.map((b) => b.backend)).toEqual(names);
+        for (const backend of names) {
+          const alone = await t.getCosts({ ...range, backend });
+          expect(alone.backends).toEqual([all.backends.find((b) => b.backend === backend)]);
+        }
+        expect(all.computedTotalMicros).toBeGreaterThan(0);
+      }
+      await t.close();
+    });
+
     it('plans are stored in the database: a second tracker on the same file sees, prices with and deletes them', async () => {
       const path = await newStore('shared');
       const now = () => Date.UTC(2026, 2, 20);

@@ -129,6 +129,8 @@ export function* readUsageLedgers(
   backendIds: readonly number[],
   instants: readonly number[],
   res: Resolution,
+  /** backendIds are every known backend: the rollup reads then need no backend filter. */
+  everyBackend = false,
 ): Plan<Map<number, UsageLedger>> {
   const edges = [...new Set(instants.map((t) => snapEdge(t, res)))].sort((a, b) => a - b);
   const intervals = edges.slice(1).map((to, i) => ({ from: edges[i]!, to }));
@@ -142,7 +144,7 @@ export function* readUsageLedgers(
   );
   const read =
     intervals.length > 0 && ids.length > 0
-      ? yield* readIntervals(db, ids, intervals, res)
+      ? yield* readIntervals(db, ids, intervals, res, everyBackend)
       : { flow: new Map<number, Map<number, number[]>>(), storage: new Map<number, StorageBucket[][]>() };
   for (const [id, byCode] of read.flow) {
     for (const [code, perInterval] of byCode) {
@@ -181,8 +183,6 @@ export function* readUsageLedgers(
   return ledgers;
 }
 
-/** Rollup codes read per interval: FLOW_CODES and storage. */
-const LEDGER_CODES: readonly number[] = [...FLOW_CODES, STORAGE];
 /** Event resources read at raw edges (class rows are counted from api_calls events' class). */
 const RAW_CODES: readonly number[] = [...EVENT_FLOW_CODES, STORAGE];
 
@@ -196,7 +196,10 @@ function* readIntervals(
   backendIds: readonly number[],
   intervals: readonly { from: number; to: number }[],
   res: Resolution,
+  everyBackend: boolean,
 ): Plan<{ flow: Map<number, Map<number, number[]>>; storage: Map<number, StorageBucket[][]> }> {
+  // Rollups of every backend when every backend is asked: a filter listing them all only costs.
+  const only = everyBackend ? null : backendIds;
   const flow = new Map(
     backendIds.map((id) => [id, new Map(FLOW_CODES.map((code) => [code as number, intervals.map(() => 0)]))]),
   );
@@ -259,21 +262,17 @@ function* readIntervals(
           if (classRow !== undefined) addFlow(id, classRow, interval, amount);
         }
       } else {
-        // One row per (part, backend, resource), summed by the database. A part's storage rollups are one
-        // bucket of the part's extent: its Σ delta × (t − part start) is Σ Sτ + Σ (bucket − part start) × Sδ,
-        // the second sum taken as bucket index × Sδ (index below 100 in any part: a day, an hour, a quarter
-        // or a minute part), so it stays far inside 64 bits, times the grain size in BigInt here.
+        // Sums per (part, backend, resource) from the database. A part's storage rollups are one bucket of
+        // the part's extent: its Σ delta × (t − part start) is Σ Sτ + Σ (bucket − part start) × Sδ, the
+        // second sum taken as bucket index × Sδ (index below 100 in any part: a day, an hour, a quarter or
+        // a minute part), so it stays far inside 64 bits, times the grain size in BigInt here.
         const size = grainSize(grain);
-        const rows = yield* exec(intervalPartsQuery(db, grain, size, chunk, backendIds));
-        for (const row of rows) {
+        for (const row of yield* exec(flowPartsQuery(db, grain, chunk, only))) {
+          addFlow(Number(row.backend_id), Number(row.resource), chunk[Number(row.part)]!.interval, Number(row.total));
+        }
+        for (const row of yield* exec(storagePartsQuery(db, grain, size, chunk, only))) {
           const part = chunk[Number(row.part)]!;
-          const id = Number(row.backend_id);
-          const resource = Number(row.resource);
-          if (resource !== STORAGE) {
-            addFlow(id, resource, part.interval, Number(row.total));
-            continue;
-          }
-          addBucket(id, part.interval, {
+          addBucket(Number(row.backend_id), part.interval, {
             start: part.from,
             end: part.to,
             sumDelta: BigInt(row.total),
@@ -286,53 +285,87 @@ function* readIntervals(
   return { flow, storage };
 }
 
-/**
- * Per (part, backend, resource) sums of the rollups of each part, `part` its ordinal: Σ total, and for
- * storage the byte-time limbs and Σ bucket index × delta. One grouped SELECT per part joined by UNION ALL:
- * each member is one primary-key range, where an OR of the ranges made SQLite merge them through a
- * temporary B-tree first.
- */
-function intervalPartsQuery(
+// Both queries below are one grouped SELECT per part joined by UNION ALL: each member is one primary-key
+// range (level, bucket), where an OR of the ranges made SQLite merge them through a temporary B-tree first.
+// Grouping is what costs: the flow query sums every resource of every backend read (no resource filter,
+// unwanted codes are dropped in JS, which measured cheaper than filtering), and only the storage query
+// carries the byte-time sums, over its own few rows.
+
+/** Slots of a parts query: grain, then each part's from and to, then the backend ids (if any). */
+function partValues(grain: number, parts: readonly { from: number; to: number }[], only: readonly number[] | null) {
+  return [grain, ...parts.flatMap((p) => [p.from, p.to]), ...(only ?? [])];
+}
+
+/** Per (part, backend, resource): Σ total of the rollups of each part, `part` its ordinal. */
+function flowPartsQuery(
+  db: Kysely<Database>,
+  grain: number,
+  parts: readonly { from: number; to: number }[],
+  only: readonly number[] | null,
+) {
+  const backendAt = 1 + 2 * parts.length;
+  const key = `ledger-flow:${parts.length}:${only?.length ?? '-'}`;
+  return shapedQuery(db, key, partValues(grain, parts, only), (v) => {
+    const member = (i: number) => {
+      let q = db
+        .selectFrom('rollups')
+        .select((eb) => [sql.lit(i).as('part'), 'backend_id', 'resource', eb.fn.sum<number>('total').as('total')])
+        .where('level', '=', v(0))
+        .where('bucket', '>=', v(1 + 2 * i))
+        .where('bucket', '<', v(2 + 2 * i));
+      if (only)
+        q = q.where(
+          'backend_id',
+          'in',
+          only.map((_, k) => v(backendAt + k)),
+        );
+      return q.groupBy(['backend_id', 'resource']);
+    };
+    let q = member(0);
+    for (let i = 1; i < parts.length; i++) q = q.unionAll(member(i));
+    return q;
+  });
+}
+
+/** Per (part, backend): Σ delta, the byte-time limbs and Σ bucket index × delta of the storage rollups. */
+function storagePartsQuery(
   db: Kysely<Database>,
   grain: number,
   size: number,
   parts: readonly { from: number; to: number }[],
-  backendIds: readonly number[],
+  only: readonly number[] | null,
 ) {
-  const values: unknown[] = [grain, size, ...parts.flatMap((p) => [p.from, p.to]), ...backendIds, ...LEDGER_CODES];
-  const backendAt = 2 + 2 * parts.length;
-  const codeAt = backendAt + backendIds.length;
-  return shapedQuery(db, `ledger-parts:${parts.length}:${backendIds.length}`, values, (v) => {
-    const member = (i: number) =>
-      db
+  const values = [...partValues(grain, parts, only), size];
+  const backendAt = 1 + 2 * parts.length;
+  const sizeAt = values.length - 1;
+  const key = `ledger-storage:${parts.length}:${only?.length ?? '-'}`;
+  return shapedQuery(db, key, values, (v) => {
+    const member = (i: number) => {
+      let q = db
         .selectFrom('rollups')
         .select([
           sql.lit(i).as('part'),
           'backend_id',
-          'resource',
           sql<string>`cast(sum(total) as text)`.as('total'),
           sql<string>`cast(sum(delta_time_hi) as text)`.as('hi'),
           sql<string>`cast(sum(delta_time_lo) as text)`.as('lo'),
-          // The bucket's index in its part, for storage rows only (transfer totals times an index could
-          // pass 64 bits); cast, as SQLite may bind the edges as floating-point numbers.
-          sql<string>`cast(sum(case when resource = ${sql.lit(STORAGE)} then cast((bucket - ${v(2 + 2 * i)}) / ${v(1)} as integer) * total else 0 end) as text)`.as(
+          // The bucket's index in its part; cast, as SQLite may bind the edges as floating-point numbers.
+          sql<string>`cast(sum(cast((bucket - ${v(1 + 2 * i)}) / ${v(sizeAt)} as integer) * total) as text)`.as(
             'steps',
           ),
         ])
         .where('level', '=', v(0))
-        .where('bucket', '>=', v(2 + 2 * i))
-        .where('bucket', '<', v(3 + 2 * i))
-        .where(
+        .where('bucket', '>=', v(1 + 2 * i))
+        .where('bucket', '<', v(2 + 2 * i))
+        .where('resource', '=', STORAGE);
+      if (only)
+        q = q.where(
           'backend_id',
           'in',
-          backendIds.map((_, k) => v(backendAt + k)),
-        )
-        .where(
-          'resource',
-          'in',
-          LEDGER_CODES.map((_, k) => v(codeAt + k)),
-        )
-        .groupBy(['backend_id', 'resource']);
+          only.map((_, k) => v(backendAt + k)),
+        );
+      return q.groupBy('backend_id');
+    };
     let q = member(0);
     for (let i = 1; i < parts.length; i++) q = q.unionAll(member(i));
     return q;

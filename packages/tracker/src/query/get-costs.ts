@@ -117,6 +117,7 @@ export function* getCostsPlan(
     backends.map((b) => b.id),
     instants,
     res,
+    q.backend === undefined,
   );
   for (const backend of backends) {
     const ledger = ledgers.get(backend.id)!;
