@@ -1,5 +1,5 @@
 import { formatDollars, type PricedResource } from '@bytemeter/core';
-import type { CostReport, Period } from '@bytemeter/tracker';
+import type { Period } from '@bytemeter/tracker';
 import { CliError } from '../cli-error.js';
 import type { Output } from '../paint.js';
 import type { UsageReader } from '../source/usage-reader.js';
@@ -41,46 +41,21 @@ export interface CostFlags {
   json?: boolean;
 }
 
-/** The report with its fields in one fixed order, so --json reads the same from a file or a server. */
-function ordered(r: CostReport): CostReport {
-  return {
-    period: r.period,
-    periodStart: r.periodStart,
-    periodEnd: r.periodEnd,
-    timezone: r.timezone,
-    backends: r.backends.map((b) => ({
-      backend: b.backend,
-      backendType: b.backendType,
-      computedCostMicros: b.computedCostMicros,
-      reportedCostMicros: b.reportedCostMicros,
-      resources: b.resources.map((line) => ({
-        resource: line.resource,
-        units: line.units,
-        costMicros: line.costMicros,
-      })),
-      hasPlan: b.hasPlan,
-    })),
-    computedTotalMicros: r.computedTotalMicros,
-    reportedTotalMicros: r.reportedTotalMicros,
-    forecast: { monthEndMicros: r.forecast.monthEndMicros, method: r.forecast.method },
-  };
-}
-
 /**
  * `bytemeter cost`: each backend's usage priced by its plans (one row per priced resource and a total row
  * with the cost the application reported beside it), the totals and the month-end forecast.
  * @example await costCommand(tracker, { period: 'month', timezone: 'UTC' })
  */
 export async function costCommand(reader: Pick<UsageReader, 'getCosts'>, flags: CostFlags): Promise<Output> {
-  const report = ordered(
-    await reader.getCosts({
-      timezone: flags.timezone,
-      ...(flags.from !== undefined && flags.to !== undefined
-        ? { from: flags.from, to: flags.to }
-        : { period: flags.period ?? 'month', ...(flags.at !== undefined ? { at: flags.at } : {}) }),
-      ...(flags.backend !== undefined ? { backend: flags.backend } : {}),
-    }),
-  );
+  // The tracker and the remote reader build the report with its fields in the same order, so --json reads
+  // the same from a file or a server (the parity test compares them).
+  const report = await reader.getCosts({
+    timezone: flags.timezone,
+    ...(flags.from !== undefined && flags.to !== undefined
+      ? { from: flags.from, to: flags.to }
+      : { period: flags.period ?? 'month', ...(flags.at !== undefined ? { at: flags.at } : {}) }),
+    ...(flags.backend !== undefined ? { backend: flags.backend } : {}),
+  });
   if (flags.backend !== undefined && report.backends.length === 0) {
     throw new CliError(`No backend named "${flags.backend}" has recorded usage.`);
   }
