@@ -8,6 +8,7 @@ import { cachedTokenLookup, sqliteChangeProbe } from './auth/token-cache.js';
 import type { ApiContext } from './context.js';
 import { maskError, toClosedCode } from './errors.js';
 import { useCompiledExecution } from './execution/use-compiled-execution.js';
+import { useResponseCache } from './execution/use-response-cache.js';
 import { EXPORT_INLINE_CAP } from './export-file.js';
 import { exportResponse } from './http/export-route.js';
 import { useOfflineGraphiQL } from './http/graphiql-page.js';
@@ -237,6 +238,8 @@ export function createApi(options: ApiOptions): {
       useClosedErrorCodes(),
       ...(cors.length > 0 ? [useVaryOrigin()] : []),
       useEndOnRevoke(revocations),
+      // After auth, scopes and limits (which run for every request), before execution it may skip.
+      useResponseCache(),
       useCompiledExecution(),
       // Last, so it wraps whichever request parser was chosen (where Yoga puts its own limit).
       useStreamBodyLimit(),

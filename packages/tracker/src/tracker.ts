@@ -291,6 +291,19 @@ export class ResourceTracker implements UsageRecorder {
   }
 
   /**
+   * A string that is equal for two calls only when getResourceSummary(q) would give the same answer: it
+   * changes with any commit to the database (from any connection or process) and with everything else the
+   * answer depends on (period, zone, the clock's day). Null when that cannot be told cheaply (PostgreSQL,
+   * `memoizeSummaries: false`). For callers that keep something derived from a summary (a serialised
+   * response): read the version first, then the summary, and serve the kept form only while the version is
+   * unchanged.
+   * @example const v = await tracker.getSummaryVersion({ period: 'day' }); if (v !== null && v === kept.version) use(kept)
+   */
+  getSummaryVersion(q: SummaryQuery = {}): Promise<string | null> {
+    return this.reads.summaryVersion(q);
+  }
+
+  /**
    * Raw events newest first, a page at a time: the last `hoursBack` hours (default 24) or [from, to).
    * @example for (let c = undefined; ; ) { const p = await t.getResourceUsage({ cursor: c }); if (!p.nextCursor) break; c = p.nextCursor }
    */

@@ -162,25 +162,32 @@ builder.mutationField('trackUsage', (t) =>
     type: TrackUsagePayloadRef,
     description: `Stores a batch atomically: every event, or none when any is invalid. At most ${MAX_BATCH_EVENTS} events per call.`,
     args: { events: t.arg({ type: [UsageEventInput], required: true }) },
-    resolve: (_root, { events }, ctx) =>
-      ctx.tracker.ingestBatch(
-        events.map((e) => ({
-          backend: e.backend,
-          backendType: e.backendType,
-          resourceType: e.resourceType,
-          amount: e.amount,
-          ...(e.id != null ? { id: String(e.id) } : {}),
-          ...(e.timestamp != null ? { timestamp: e.timestamp } : {}),
-          ...(e.operationId != null ? { operationId: e.operationId } : {}),
-          ...(e.path != null ? { path: e.path } : {}),
-          ...(e.success != null ? { success: e.success } : {}),
-          ...(e.durationMs != null ? { durationMs: e.durationMs } : {}),
-          ...(e.metadata != null ? { metadata: e.metadata as Record<string, unknown> } : {}),
-          ...(e.apiClass != null ? { apiClass: e.apiClass } : {}),
-        })),
-      ),
+    resolve: (_root, { events }, ctx) => ctx.tracker.ingestBatch(events.map(toTrackerEvent)),
   }),
 );
+
+/**
+ * A coerced UsageEventInput as the tracker takes it: explicit nulls dropped (the tracker's defaults apply),
+ * the id as a string. Properties are set one by one: the former conditional spreads built eight throwaway
+ * objects per event, a visible cost at 1,000 events per call.
+ */
+function toTrackerEvent(e: typeof UsageEventInput.$inferInput): Record<string, unknown> {
+  const event: Record<string, unknown> = {
+    backend: e.backend,
+    backendType: e.backendType,
+    resourceType: e.resourceType,
+    amount: e.amount,
+  };
+  if (e.id != null) event.id = String(e.id);
+  if (e.timestamp != null) event.timestamp = e.timestamp;
+  if (e.operationId != null) event.operationId = e.operationId;
+  if (e.path != null) event.path = e.path;
+  if (e.success != null) event.success = e.success;
+  if (e.durationMs != null) event.durationMs = e.durationMs;
+  if (e.metadata != null) event.metadata = e.metadata;
+  if (e.apiClass != null) event.apiClass = e.apiClass;
+  return event;
+}
 
 builder.subscriptionField('usageEvents', (t) =>
   t.field({

@@ -74,6 +74,21 @@ export class TrackerReads {
     );
   }
 
+  /**
+   * A string equal for two calls only when summary(query) would answer the same (the data version and
+   * everything else the memo keys on), or null when that cannot be told cheaply; read like summary(), after
+   * what is pending is written.
+   */
+  async summaryVersion(query: SummaryQuery): Promise<string | null> {
+    const q = withBackend(query);
+    const now = this.parts.clock();
+    const range = resolveSummaryRange(q, now);
+    const res = this.parts.retention.resolution(now);
+    await this.parts.beforeRead();
+    const version = this.parts.dataVersion?.() ?? null;
+    return version === null ? null : `${version}|${summaryKey(q, range, res)}`;
+  }
+
   async usage(query: UsageQuery): Promise<UsagePage> {
     const q = withBackend(query);
     const now = this.parts.clock();

@@ -1,0 +1,133 @@
+import type { ResourceTracker, SummaryQuery } from '@bytemeter/tracker';
+import { type DocumentNode, type ExecutionResult, getOperationAST } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { ApiContext } from '../context.js';
+
+/** Variable sets (and callers) remembered per document; the map starts over when full. */
+const MAX_ENTRIES_PER_DOCUMENT = 64;
+
+/** A summary the kept answer was computed from, with its version read just before it was. */
+interface Dependency {
+  query: SummaryQuery;
+  version: string;
+}
+
+interface Entry {
+  dependencies: readonly Dependency[];
+  /** The result as executed, with `stringify` answering its JSON from memory. */
+  result: ExecutionResult;
+}
+
+/** What one execution read: summaries with their versions, or `cacheable: false` once it read anything else. */
+interface Reads {
+  cacheable: boolean;
+  dependencies: Dependency[];
+}
+
+/**
+ * The context a recorded execution sees: getResourceSummary notes the summary's version (read before the
+ * summary, so a commit in between only makes the entry stale sooner); touching anything else of the tracker,
+ * the backend statuses or the live hub marks the answer as not cacheable, since nothing tells when it changes.
+ */
+function recordingContext(ctx: ApiContext, reads: Reads): Partial<ApiContext> {
+  const tracker = ctx.tracker;
+  const getResourceSummary = async (query: SummaryQuery = {}) => {
+    const version = await tracker.getSummaryVersion(query);
+    if (version === null) reads.cacheable = false;
+    else reads.dependencies.push({ query, version });
+    return tracker.getResourceSummary(query);
+  };
+  const opaque = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(t, prop) {
+        if (prop === 'getResourceSummary' && t === (tracker as object)) return getResourceSummary;
+        reads.cacheable = false;
+        const value = Reflect.get(t, prop, t) as unknown;
+        return typeof value === 'function' ? value.bind(t) : value;
+      },
+    });
+  const allStatuses = ctx.allStatuses;
+  return {
+    tracker: opaque(tracker),
+    live: opaque(ctx.live),
+    allStatuses: () => {
+      reads.cacheable = false;
+      return allStatuses();
+    },
+  };
+}
+
+/** The same result with its JSON computed once (Yoga serialises through `result.stringify` when present). */
+function withKeptJson(result: ExecutionResult & { stringify?: (r: unknown) => string }): ExecutionResult {
+  const stringify = result.stringify ?? JSON.stringify;
+  let json: string | undefined;
+  return Object.assign({}, result, {
+    stringify: (r: unknown) => {
+      json ??= stringify(r);
+      return json;
+    },
+  });
+}
+
+/**
+ * Query answers kept while nothing they were computed from changed: for dashboards where many viewers ask
+ * the same thing, a repeated query skips execution and serialisation. An answer is kept only when every
+ * tracker read of its execution was a summary (usageSummary); it is served again only to a caller with the
+ * same token and scopes, for the same document, operation and variables, and only when each of its
+ * summaries' versions (tracker.getSummaryVersion: any commit to the database, from any process, or the
+ * clock reaching another period) is still the one read before computing it. So a served total is never
+ * older than the last flush the caller could have seen, exactly as when executed. Auth, scopes and limits
+ * run as for any request (this runs at execution, after them); results with errors are never kept.
+ * Documents are keyed by identity: Yoga's parse cache hands back the same document for the same text.
+ * @example plugins: [..., useScopes(), useResponseCache(), useCompiledExecution()]
+ */
+export function useResponseCache(): Plugin<ApiContext> {
+  const kept = new WeakMap<DocumentNode, Map<string, Entry>>();
+  // A failed check (a closed tracker) serves nothing: the execution then fails as it would have.
+  const stillValid = async (entry: Entry, tracker: ResourceTracker) => {
+    try {
+      for (const d of entry.dependencies) {
+        if ((await tracker.getSummaryVersion(d.query)) !== d.version) return false;
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return {
+    async onExecute({ args, setResultAndStopExecution, extendContext }) {
+      const ctx = args.contextValue;
+      if (getOperationAST(args.document, args.operationName ?? undefined)?.operation !== 'query') return;
+      const key = JSON.stringify([
+        ctx.auth.tokenId,
+        ctx.auth.scopes,
+        args.operationName ?? null,
+        args.variableValues ?? null,
+      ]);
+      let entries = kept.get(args.document);
+      const entry = entries?.get(key);
+      if (entry && (await stillValid(entry, ctx.tracker))) {
+        setResultAndStopExecution(entry.result);
+        return;
+      }
+      const reads: Reads = { cacheable: true, dependencies: [] };
+      extendContext(recordingContext(ctx, reads));
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!reads.cacheable || Symbol.asyncIterator in result || result.errors?.length) {
+            entries?.delete(key);
+            return;
+          }
+          const keep = withKeptJson(result);
+          setResult(keep);
+          if (!entries) {
+            entries = new Map();
+            kept.set(args.document, entries);
+          }
+          if (entries.size >= MAX_ENTRIES_PER_DOCUMENT) entries.clear();
+          entries.set(key, { dependencies: reads.dependencies, result: keep });
+        },
+      };
+    },
+  };
+}
