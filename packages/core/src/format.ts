@@ -26,7 +26,15 @@ const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
  * @example formatCount(1234567) // '1,234,567'
  */
 export function formatCount(count: number): string {
-  return countFormat.format(count);
+  // Safe integers (every stored count and amount) by string arithmetic, the same text as Intl's: a drill-down
+  // page formats one amount per event, and Intl.NumberFormat#format was most of a page's formatting cost.
+  // -0 ("-0" in Intl) and anything else go through Intl.
+  if (!Number.isSafeInteger(count) || Object.is(count, -0)) return countFormat.format(count);
+  const digits = String(count < 0 ? -count : count);
+  const head = digits.length % 3 || 3;
+  let text = count < 0 ? `-${digits.slice(0, head)}` : digits.slice(0, head);
+  for (let i = head; i < digits.length; i += 3) text += `,${digits.slice(i, i + 3)}`;
+  return text;
 }
 
 /**
@@ -54,7 +62,7 @@ export function formatDollars(micros: number): string {
   const cents = Math.round(abs / 10_000);
   const whole = Math.floor(cents / 100);
   const rest = String(cents % 100).padStart(2, '0');
-  return `${sign}$${countFormat.format(whole)}.${rest}`;
+  return `${sign}$${formatCount(whole)}.${rest}`;
 }
 
 /**

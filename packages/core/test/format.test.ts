@@ -57,6 +57,25 @@ describe('formatCount', () => {
   ])('%d → %s', (n, text) => {
     expect(formatCount(n)).toBe(text);
   });
+
+  it('writes the same text as Intl.NumberFormat (en-US, no fractions) for any number', () => {
+    const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+    const edges = [-0, -1, -999, -1000, 999_999, 1_000_000, Number.MIN_SAFE_INTEGER, 2 ** 53, 1e21, 0.5, -1.5];
+    for (const n of edges) expect(formatCount(n)).toBe(intl.format(n));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+          fc.integer({ min: -100_000, max: 100_000 }),
+          fc.double({ noNaN: true }),
+        ),
+        (n) => {
+          expect(formatCount(n)).toBe(intl.format(n));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('formatDollars (from micro-dollars)', () => {
