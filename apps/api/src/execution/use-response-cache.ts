@@ -3,8 +3,8 @@ import { type DocumentNode, type ExecutionResult, getOperationAST } from 'graphq
 import type { Plugin } from 'graphql-yoga';
 import type { ApiContext } from '../context.js';
 
-/** Variable sets (and callers) remembered per document; the map starts over when full. */
-const MAX_ENTRIES_PER_DOCUMENT = 64;
+/** Answers kept at most, over all documents; the cache starts over when full (memory stays bounded). */
+const MAX_ENTRIES = 256;
 
 /** A summary the kept answer was computed from, with its version read just before it was. */
 interface Dependency {
@@ -82,7 +82,8 @@ function withKeptJson(result: ExecutionResult & { stringify?: (r: unknown) => st
  * @example plugins: [..., useScopes(), useResponseCache(), useCompiledExecution()]
  */
 export function useResponseCache(): Plugin<ApiContext> {
-  const kept = new WeakMap<DocumentNode, Map<string, Entry>>();
+  let kept = new WeakMap<DocumentNode, Map<string, Entry>>();
+  let count = 0;
   // A failed check (a closed tracker) serves nothing: the execution then fails as it would have.
   const stillValid = async (entry: Entry, tracker: ResourceTracker) => {
     try {
@@ -104,8 +105,7 @@ export function useResponseCache(): Plugin<ApiContext> {
         args.operationName ?? null,
         args.variableValues ?? null,
       ]);
-      let entries = kept.get(args.document);
-      const entry = entries?.get(key);
+      const entry = kept.get(args.document)?.get(key);
       if (entry && (await stillValid(entry, ctx.tracker))) {
         setResultAndStopExecution(entry.result);
         return;
@@ -114,17 +114,24 @@ export function useResponseCache(): Plugin<ApiContext> {
       extendContext(recordingContext(ctx, reads));
       return {
         onExecuteDone({ result, setResult }) {
+          // Looked up again: another request may have started the cache over meanwhile.
+          let entries = kept.get(args.document);
           if (!reads.cacheable || Symbol.asyncIterator in result || result.errors?.length) {
-            entries?.delete(key);
+            if (entries?.delete(key)) count--;
             return;
           }
           const keep = withKeptJson(result);
           setResult(keep);
+          if (count >= MAX_ENTRIES) {
+            kept = new WeakMap();
+            count = 0;
+            entries = undefined;
+          }
           if (!entries) {
             entries = new Map();
             kept.set(args.document, entries);
           }
-          if (entries.size >= MAX_ENTRIES_PER_DOCUMENT) entries.clear();
+          if (!entries.has(key)) count++;
           entries.set(key, { dependencies: reads.dependencies, result: keep });
         },
       };
