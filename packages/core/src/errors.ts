@@ -13,6 +13,7 @@ export type BytemeterErrorCode =
   | 'INVALID_FORMAT'
   | 'INVALID_PRICE'
   | 'INVALID_PRICE_PLAN'
+  | 'INVALID_BUDGET'
   | 'RANGE_TOO_LARGE'
   | 'BATCH_TOO_LARGE'
   | 'INVALID_SCOPE'

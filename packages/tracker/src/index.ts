@@ -1,6 +1,19 @@
 // The package's public face: what contract/tracker-api.md promises, plus formatting and schema helpers.
 
 export { escapeControlChars, parseRfc3339, type Rfc3339Options } from '@bytemeter/core';
+export {
+  ALERT_KINDS,
+  type AlertKind,
+  BUDGET_METRICS,
+  type BudgetAlert,
+  type BudgetAlertWebhookBody,
+  type BudgetInput,
+  type BudgetMetric,
+  type BudgetState,
+  DEFAULT_THRESHOLDS,
+  REARM_HYSTERESIS_PERCENT,
+  type WebhookAttempt,
+} from '@bytemeter/core/budgets';
 // Instrumentation lives in @bytemeter/core (it records into any UsageRecorder, local or remote); it is
 // re-exported so existing imports from @bytemeter/tracker keep working, with this package's local tracker
 // as the default recorder (registered by default-tracker.ts).
@@ -22,6 +35,7 @@ export {
   type WrapperKind,
   type WrapperOptions,
 } from '@bytemeter/core/instrument';
+export type { BudgetAlertListener, BudgetAlertQuery, SetBudgetResult } from './budgets/tracker-budgets.js';
 export { CopyError, type CopyErrorCode } from './copy/copy-error.js';
 export { type CopyProgress, type CopyResult, type CopyStoreOptions, copyStore } from './copy/copy-store.js';
 export { migrateToLatest } from './db/migrate.js';
@@ -64,6 +78,7 @@ export {
 export { assertTimeZone, toIsoInZone } from './time/zone.js';
 export { API_SCOPES, type ApiScope, type ApiToken, hasScope, parseScopes } from './tokens/api-token.js';
 export { openTokenStore, type TokenStore } from './tokens/token-store.js';
+export { DEFAULT_WEBHOOK_RETRY, type WebhookRetry } from './tracker/options.js';
 export type { WriteState } from './tracker/write-buffer.js';
 export { defaultDatabasePath, openResourceTracker, ResourceTracker, type TrackerOptions } from './tracker.js';
 export type {

@@ -1,5 +1,7 @@
 import type { UsageRecorder } from '@bytemeter/core';
+import type { BudgetAlert, BudgetInput, BudgetState, WebhookAttempt } from '@bytemeter/core/budgets';
 import type { PricePlanInput } from '@bytemeter/core/pricing';
+import type { BudgetAlertListener, BudgetAlertQuery, SetBudgetResult } from './budgets/tracker-budgets.js';
 import { redactUrl } from './db/open-postgres.js';
 import { TrackerClosedError, ValidationError } from './errors.js';
 import {
@@ -393,6 +395,65 @@ export class ResourceTracker implements UsageRecorder {
    */
   getCosts(q: CostQuery = {}): Promise<CostReport> {
     return this.reads.costs(q);
+  }
+
+  // ---- budgets (issue 12): stored in the database, evaluated after writes, alerts exactly once ----
+
+  /**
+   * Creates a budget, or replaces the one with `input.id`. Checked first: bad input throws a typed
+   * ValidationError (INVALID_BUDGET, INVALID_TIMEZONE, INVALID_BACKEND_NAME) and changes nothing. A budget
+   * given a webhookUrl for the first time gets a webhook secret, returned here once (`whsec_…`); later
+   * calls keep it and return null. Changing what a budget measures (metric, backend, limit, zone) starts
+   * its alerts afresh; the budget is evaluated at once, so a line already crossed alerts now.
+   * @example const { budget, webhookSecret } = await tracker.setBudget({ name: 'egress', backend: 's3', metric: 'bandwidth_download', limit: 100 * 2 ** 30 })
+   */
+  setBudget(input: BudgetInput): Promise<SetBudgetResult> {
+    void input;
+    return Promise.reject(new Error('setBudget: not implemented yet'));
+  }
+
+  /**
+   * Every budget with its value now (this billing month's total or the storage level), share of the
+   * limit, month-end forecast and, for storage quotas, the projected full date; from rollups.
+   * @example for (const b of await tracker.getBudgets()) console.log(b.name, b.percentUsed.toFixed(1))
+   */
+  getBudgets(): Promise<BudgetState[]> {
+    return Promise.reject(new Error('getBudgets: not implemented yet'));
+  }
+
+  /** Removes a budget (its alert history stays; pending webhooks of it are dropped); true when one was removed. */
+  deleteBudget(id: string): Promise<boolean> {
+    void id;
+    return Promise.reject(new Error('deleteBudget: not implemented yet'));
+  }
+
+  /**
+   * Alerts raised by any process, newest first: `first` (default 50) of them, or only those raised after
+   * `afterId` (a follower polls with the newest id it has seen).
+   * @example const [latest] = await tracker.getBudgetAlerts({ first: 1 })
+   */
+  getBudgetAlerts(q: BudgetAlertQuery = {}): Promise<BudgetAlert[]> {
+    void q;
+    return Promise.reject(new Error('getBudgetAlerts: not implemented yet'));
+  }
+
+  /**
+   * Calls `listener` with every alert this process raises (each alert is raised by exactly one process;
+   * other processes' alerts are read with getBudgetAlerts({ afterId })). Returns the unsubscribe function.
+   * @example const stop = tracker.onBudgetAlert((a) => console.log(a.budgetName, a.threshold))
+   */
+  onBudgetAlert(listener: BudgetAlertListener): () => void {
+    void listener;
+    return () => {};
+  }
+
+  /**
+   * Every attempt to POST an alert to its budget's webhook, oldest first (status, error, time).
+   * @example const attempts = await tracker.getWebhookAttempts(alert.id)
+   */
+  getWebhookAttempts(alertId: string): Promise<WebhookAttempt[]> {
+    void alertId;
+    return Promise.reject(new Error('getWebhookAttempts: not implemented yet'));
   }
 
   /** Every known backend with the time it was first seen. */

@@ -53,7 +53,53 @@ export interface TrackerOptions {
    * tracker/read-memo.ts). `false` reads the database every time, e.g. to benchmark the read itself.
    */
   memoizeSummaries?: boolean;
+  /**
+   * Budgets (issue 12) are evaluated after a flush or ingestBatch commits, at most once per this many ms
+   * per process (default 1000), from rollup totals: an alert is raised within about this bound plus one
+   * flush interval of the crossing event being recorded.
+   */
+  budgetCheckIntervalMs?: number;
+  /**
+   * Whether this process POSTs budget webhooks (default: $BYTEMETER_WEBHOOK_DELIVERY, else true). Any
+   * number of processes may deliver: each attempt is claimed with a lease, so none is sent twice at once,
+   * and a process that restarts resumes what is pending. Short-lived processes (a CLI command) may turn
+   * it off and leave delivery to a long-running one (the API).
+   */
+  deliverWebhooks?: boolean;
+  /** Retry schedule of webhook deliveries (defaults in tracker/options.ts; tests shorten it). */
+  webhookRetry?: Partial<WebhookRetry>;
+  /**
+   * Whether webhook URLs may point at loopback, private or link-local addresses (default:
+   * $BYTEMETER_WEBHOOK_ALLOW_PRIVATE, else true: self-hosted receivers are the common case). false refuses
+   * them when a budget is set and again when each delivery resolves the host.
+   */
+  allowPrivateWebhooks?: boolean;
 }
+
+/** When webhook attempts are retried: the delay doubles from `initialDelayMs` up to `maxDelayMs`. */
+export interface WebhookRetry {
+  /** Delay before the second attempt; default 5 s. */
+  initialDelayMs: number;
+  /** Longest delay between two attempts; default 10 min. */
+  maxDelayMs: number;
+  /** No attempt starts later than this after the alert was raised (default 24 h; at least an hour). */
+  giveUpAfterMs: number;
+  /** How long a claimed attempt is reserved for the process that claimed it; default 60 s. */
+  leaseMs: number;
+  /** Time allowed for one POST; default 10 s. */
+  timeoutMs: number;
+  /** How often a delivering process looks for due deliveries (also woken at once by its own alerts); default 1 s. */
+  pollIntervalMs: number;
+}
+
+export const DEFAULT_WEBHOOK_RETRY: WebhookRetry = {
+  initialDelayMs: 5_000,
+  maxDelayMs: 600_000,
+  giveUpAfterMs: 24 * HOUR,
+  leaseMs: 60_000,
+  timeoutMs: 10_000,
+  pollIntervalMs: 1_000,
+};
 
 /** Every option with its default applied and checked. */
 export interface ResolvedOptions {
@@ -71,6 +117,10 @@ export interface ResolvedOptions {
   clock: () => number;
   flushOnExit: boolean;
   memoizeSummaries: boolean;
+  budgetCheckIntervalMs: number;
+  deliverWebhooks: boolean;
+  webhookRetry: WebhookRetry;
+  allowPrivateWebhooks: boolean;
 }
 
 /**
@@ -111,7 +161,33 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
     clock: options.clock ?? Date.now,
     flushOnExit: options.flushOnExit ?? true,
     memoizeSummaries: options.memoizeSummaries ?? true,
+    budgetCheckIntervalMs: positive(options.budgetCheckIntervalMs ?? 1000, 'budgetCheckIntervalMs'),
+    deliverWebhooks: flag(options.deliverWebhooks, 'deliverWebhooks', 'BYTEMETER_WEBHOOK_DELIVERY'),
+    webhookRetry: resolveRetry(options.webhookRetry ?? {}),
+    allowPrivateWebhooks: flag(options.allowPrivateWebhooks, 'allowPrivateWebhooks', 'BYTEMETER_WEBHOOK_ALLOW_PRIVATE'),
   };
+}
+
+/** A boolean option, else its environment setting ('false' or '0' turn it off), else true. */
+function flag(value: boolean | undefined, what: string, env: string): boolean {
+  if (value === undefined) {
+    const text = process.env[env]?.trim().toLowerCase();
+    if (text === undefined || text === '') return true;
+    if (['false', '0', 'no', 'off'].includes(text)) return false;
+    if (['true', '1', 'yes', 'on'].includes(text)) return true;
+    throw new ValidationError('INVALID_OPTION', `${env} must be true or false; got "${text}".`);
+  }
+  if (typeof value !== 'boolean') throw new ValidationError('INVALID_OPTION', `${what} must be a boolean.`);
+  return value;
+}
+
+function resolveRetry(retry: Partial<WebhookRetry>): WebhookRetry {
+  const r = { ...DEFAULT_WEBHOOK_RETRY, ...retry };
+  for (const [key, value] of Object.entries(r)) positive(value, `webhookRetry.${key}`);
+  if (r.maxDelayMs < r.initialDelayMs) {
+    throw new ValidationError('INVALID_OPTION', 'webhookRetry.maxDelayMs must be ≥ webhookRetry.initialDelayMs.');
+  }
+  return r;
 }
 
 function positive(value: number, what: string): number {

@@ -1,0 +1,17 @@
+// @bytemeter/core/budgets: budget and alert shapes, the checks of a budget's input, and the pure rules of
+// crossing, re-arming and projecting that the tracker applies to values read from rollups.
+
+export {
+  ALERT_KINDS,
+  type AlertKind,
+  BUDGET_METRICS,
+  type BudgetAlert,
+  type BudgetAlertWebhookBody,
+  type BudgetDefinition,
+  type BudgetInput,
+  type BudgetMetric,
+  type BudgetState,
+  DEFAULT_THRESHOLDS,
+  REARM_HYSTERESIS_PERCENT,
+  type WebhookAttempt,
+} from './budget.js';
