@@ -1,7 +1,12 @@
 import type { UsageRecorder } from '@bytemeter/core';
 import type { BudgetAlert, BudgetInput, BudgetState, WebhookAttempt } from '@bytemeter/core/budgets';
 import type { PricePlanInput } from '@bytemeter/core/pricing';
-import type { BudgetAlertListener, BudgetAlertQuery, SetBudgetResult } from './budgets/tracker-budgets.js';
+import {
+  type BudgetAlertListener,
+  type BudgetAlertQuery,
+  type SetBudgetResult,
+  TrackerBudgets,
+} from './budgets/tracker-budgets.js';
 import { redactUrl } from './db/open-postgres.js';
 import { TrackerClosedError, ValidationError } from './errors.js';
 import {
@@ -77,6 +82,7 @@ export class ResourceTracker implements UsageRecorder {
   private readonly backends: BackendCache;
   private readonly buffer: WriteBuffer;
   private readonly reads: TrackerReads;
+  private readonly budgets: TrackerBudgets;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
@@ -125,16 +131,40 @@ export class ResourceTracker implements UsageRecorder {
           .then(() => runner.read(() => loadBackends(db)))
           .then((rows) => this.backends.absorbStored(rows, this.buffer.pending));
     this.ready.catch(() => {});
+    const warn = (message: string, code: string) => process.emitWarning(message, { code });
+    this.budgets = new TrackerBudgets({
+      db,
+      runner,
+      ready: this.ready,
+      clock: o.clock,
+      resolution: (now) => retention.resolution(now),
+      beforeRead: () => this.settleForRead(),
+      checkIntervalMs: o.budgetCheckIntervalMs,
+      deliverWebhooks: o.deliverWebhooks,
+      webhookRetry: o.webhookRetry,
+      allowPrivateWebhooks: o.allowPrivateWebhooks,
+      warn,
+    });
+    // Earliest event time of the batches written since the last flush ended: budgets evaluate its months.
+    let flushedFrom = Number.POSITIVE_INFINITY;
     this.buffer = new WriteBuffer({
       runner,
       syncRunner,
       ready: this.ready,
       maxBatchSize: o.maxBatchSize,
       maxPendingEvents: o.maxPendingEvents,
-      plan: (batch) => ingestPlan(db, batch, retention.ingestContext(o.clock(), this.backends.ids)),
+      plan: (batch) => {
+        flushedFrom = Math.min(flushedFrom, earliest(batch));
+        return ingestPlan(db, batch, retention.ingestContext(o.clock(), this.backends.ids));
+      },
       written: (outcome) => this.backends.written(outcome, this.buffer.pending),
-      afterFlush: () => retention.pruneIfDue(o.clock()),
-      warn: (message, code) => process.emitWarning(message, { code }),
+      afterFlush: () => {
+        // Committed: budgets are evaluated off this path (throttled), never on the recording call.
+        this.budgets.written(flushedFrom);
+        flushedFrom = Number.POSITIVE_INFINITY;
+        return retention.pruneIfDue(o.clock());
+      },
+      warn,
     });
     this.reads = new TrackerReads({
       db,
@@ -225,7 +255,8 @@ export class ResourceTracker implements UsageRecorder {
   ingestBatch(events: readonly unknown[]): Promise<BatchResult> {
     if (this.closed) return Promise.reject(new TrackerClosedError());
     const { file, retention, backends, buffer, clock } = this;
-    return ingestBatchAtomically({ file, retention, backends, buffer, clock }, events);
+    const committed = (written: readonly PendingEvent[]) => this.budgets.written(earliest(written));
+    return ingestBatchAtomically({ file, retention, backends, buffer, clock, committed }, events);
   }
 
   /**
@@ -268,6 +299,8 @@ export class ResourceTracker implements UsageRecorder {
     this.closed = true;
     clearInterval(this.timer);
     forgetAtExit(this);
+    // A last budget evaluation for what this process wrote, and the webhook attempts in flight.
+    await this.budgets.close().catch(() => {});
     await this.file.close();
     if (unwritten) throw unwritten;
   }
@@ -408,8 +441,8 @@ export class ResourceTracker implements UsageRecorder {
    * @example const { budget, webhookSecret } = await tracker.setBudget({ name: 'egress', backend: 's3', metric: 'bandwidth_download', limit: 100 * 2 ** 30 })
    */
   setBudget(input: BudgetInput): Promise<SetBudgetResult> {
-    void input;
-    return Promise.reject(new Error('setBudget: not implemented yet'));
+    if (this.closed) return Promise.reject(new TrackerClosedError());
+    return this.budgets.set(input);
   }
 
   /**
@@ -418,23 +451,24 @@ export class ResourceTracker implements UsageRecorder {
    * @example for (const b of await tracker.getBudgets()) console.log(b.name, b.percentUsed.toFixed(1))
    */
   getBudgets(): Promise<BudgetState[]> {
-    return Promise.reject(new Error('getBudgets: not implemented yet'));
+    return this.budgets.list();
   }
 
   /** Removes a budget (its alert history stays; pending webhooks of it are dropped); true when one was removed. */
   deleteBudget(id: string): Promise<boolean> {
-    void id;
-    return Promise.reject(new Error('deleteBudget: not implemented yet'));
+    if (this.closed) return Promise.reject(new TrackerClosedError());
+    return this.budgets.delete(id);
   }
 
   /**
-   * Alerts raised by any process, newest first: `first` (default 50) of them, or only those raised after
-   * `afterId` (a follower polls with the newest id it has seen).
+   * Alerts raised by any process, newest first: the newest `first` (default 50, at most 1000), or the
+   * `first` raised right after `afterId` (a follower polls with the newest id it has seen; an unknown id
+   * is an INVALID_CURSOR ValidationError).
    * @example const [latest] = await tracker.getBudgetAlerts({ first: 1 })
    */
   getBudgetAlerts(q: BudgetAlertQuery = {}): Promise<BudgetAlert[]> {
-    void q;
-    return Promise.reject(new Error('getBudgetAlerts: not implemented yet'));
+    if (this.closed) return Promise.reject(new TrackerClosedError());
+    return this.budgets.alerts(q);
   }
 
   /**
@@ -443,8 +477,7 @@ export class ResourceTracker implements UsageRecorder {
    * @example const stop = tracker.onBudgetAlert((a) => console.log(a.budgetName, a.threshold))
    */
   onBudgetAlert(listener: BudgetAlertListener): () => void {
-    void listener;
-    return () => {};
+    return this.budgets.onAlert(listener);
   }
 
   /**
@@ -452,8 +485,8 @@ export class ResourceTracker implements UsageRecorder {
    * @example const attempts = await tracker.getWebhookAttempts(alert.id)
    */
   getWebhookAttempts(alertId: string): Promise<WebhookAttempt[]> {
-    void alertId;
-    return Promise.reject(new Error('getWebhookAttempts: not implemented yet'));
+    if (this.closed) return Promise.reject(new TrackerClosedError());
+    return this.budgets.attempts(alertId);
   }
 
   /** Every known backend with the time it was first seen. */
@@ -468,6 +501,13 @@ export class ResourceTracker implements UsageRecorder {
   exportUsage(q: ExportQuery): AsyncIterable<string> {
     return this.reads.exportUsage(q);
   }
+}
+
+/** The earliest event time of a batch (written events count for budgets from their own dates). */
+function earliest(events: readonly PendingEvent[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const e of events) if (e.ts < min) min = e.ts;
+  return min;
 }
 
 /**

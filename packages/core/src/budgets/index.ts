@@ -2,6 +2,14 @@
 // crossing, re-arming and projecting that the tracker applies to values read from rollups.
 
 export {
+  BUDGET_RATE_WINDOW_MS,
+  percentOf,
+  projectFullAt,
+  projectMonthEnd,
+  reachedThresholds,
+  rearms,
+} from './alert-rules.js';
+export {
   ALERT_KINDS,
   type AlertKind,
   BUDGET_METRICS,
@@ -15,3 +23,12 @@ export {
   REARM_HYSTERESIS_PERCENT,
   type WebhookAttempt,
 } from './budget.js';
+export {
+  type CheckedBudget,
+  checkBudgetInput,
+  checkWebhookUrl,
+  MAX_BUDGET_ID_LENGTH,
+  MAX_THRESHOLD_PERCENT,
+  MAX_THRESHOLDS,
+  MAX_WEBHOOK_URL_LENGTH,
+} from './budget-input.js';

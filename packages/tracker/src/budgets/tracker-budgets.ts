@@ -1,4 +1,27 @@
-import type { BudgetAlert, BudgetInput, BudgetState, WebhookAttempt } from '@bytemeter/core/budgets';
+// A tracker's budgets: the reads and writes ResourceTracker exposes, the evaluator that raises alerts after
+// writes, the listeners of this process's alerts, and (when this process delivers) the webhook worker.
+
+import {
+  type BudgetAlert,
+  type BudgetInput,
+  type BudgetState,
+  checkBudgetInput,
+  percentOf,
+  type WebhookAttempt,
+} from '@bytemeter/core/budgets';
+import type { Kysely } from 'kysely';
+import type { Runner } from '../db/runner.js';
+import type { Database } from '../db/schema.js';
+import { ValidationError } from '../errors.js';
+import type { Resolution } from '../rollup/grains.js';
+import { assertTimeZone, toIso } from '../time/zone.js';
+import type { WebhookRetry } from '../tracker/options.js';
+import { BudgetEvaluator } from './budget-evaluator.js';
+import { loadBudgetAlerts, loadBudgets, removeBudget, type StoredBudget, storeBudget } from './budget-store.js';
+import { type BudgetValue, readBudgetValues } from './budget-values.js';
+import { assertPublicWebhookUrl } from './webhook-address.js';
+import { loadAttempts } from './webhook-outbox.js';
+import { WebhookWorker } from './webhook-worker.js';
 
 /** What setBudget answers: the budget, and its webhook secret when one was created by this call. */
 export interface SetBudgetResult {
@@ -11,7 +34,10 @@ export interface SetBudgetResult {
 export interface BudgetAlertQuery {
   /** At most this many (default 50, at most 1000). */
   first?: number;
-  /** Only alerts raised after the one with this id (by any process): what a follower polls with. */
+  /**
+   * Only alerts raised after the one with this id (by any process): the `first` that follow it, still
+   * newest first. A follower polls with the newest id it has seen.
+   */
   afterId?: string;
 }
 
@@ -19,3 +45,166 @@ export interface BudgetAlertQuery {
 export type BudgetAlertListener = (alert: BudgetAlert) => void;
 
 export type { BudgetAlert, BudgetInput, BudgetState, WebhookAttempt };
+
+export interface BudgetParts {
+  db: Kysely<Database>;
+  runner: Runner;
+  ready: Promise<void>;
+  clock: () => number;
+  resolution(now: number): Resolution;
+  /** Writes what is pending first (a read sees what was recorded before it); throws when closed. */
+  beforeRead(): Promise<void>;
+  checkIntervalMs: number;
+  deliverWebhooks: boolean;
+  webhookRetry: WebhookRetry;
+  allowPrivateWebhooks: boolean;
+  warn(message: string, code: string): void;
+}
+
+const MAX_ALERTS_PAGE = 1000;
+
+export class TrackerBudgets {
+  private readonly listeners = new Set<BudgetAlertListener>();
+  private readonly evaluator: BudgetEvaluator;
+  private readonly worker: WebhookWorker | null;
+
+  constructor(private readonly parts: BudgetParts) {
+    const { db, runner, ready, clock } = parts;
+    this.worker = parts.deliverWebhooks
+      ? new WebhookWorker({
+          db,
+          runner,
+          ready,
+          retry: parts.webhookRetry,
+          allowPrivate: parts.allowPrivateWebhooks,
+          failed: (error) =>
+            parts.warn(`bytemeter: webhook delivery round failed: ${error.message}`, 'BYTEMETER_WEBHOOK'),
+        })
+      : null;
+    this.evaluator = new BudgetEvaluator({
+      db,
+      runner,
+      ready,
+      clock,
+      resolution: parts.resolution,
+      intervalMs: parts.checkIntervalMs,
+      raised: (alerts) => this.publish(alerts),
+      failed: (error) => parts.warn(`bytemeter: budget evaluation failed: ${error.message}`, 'BYTEMETER_BUDGETS'),
+    });
+  }
+
+  /** Events dated from `minTs` on were committed: evaluate soon (throttled). */
+  written(minTs: number): void {
+    this.evaluator.noteWritten(minTs);
+    this.evaluator.request();
+  }
+
+  async set(input: BudgetInput): Promise<SetBudgetResult> {
+    const checked = checkBudgetInput(input);
+    // The tracker's own zone check too: budgets and cost reads must agree on every zone name.
+    checked.timezone = assertTimeZone(checked.timezone);
+    if (checked.webhookUrl !== null && !this.parts.allowPrivateWebhooks) assertPublicWebhookUrl(checked.webhookUrl);
+    await this.parts.beforeRead();
+    const { db, runner } = this.parts;
+    const now = this.parts.clock();
+    const { budget, createdSecret } = await runner.write(() => storeBudget(db, checked, now));
+    // A line already crossed alerts now, not at the next write.
+    await this.evaluator.evaluateNow();
+    const [state] = await this.states([budget]);
+    return { budget: state!, webhookSecret: createdSecret };
+  }
+
+  async list(): Promise<BudgetState[]> {
+    await this.parts.beforeRead();
+    const { db, runner } = this.parts;
+    const budgets = await runner.read(() => loadBudgets(db));
+    return this.states(budgets);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (typeof id !== 'string' || id.length === 0)
+      throw new ValidationError('INVALID_BUDGET', 'A budget id is required.', 'id');
+    await this.parts.ready;
+    const { db, runner } = this.parts;
+    return runner.write(() => removeBudget(db, id));
+  }
+
+  async alerts(q: BudgetAlertQuery): Promise<BudgetAlert[]> {
+    const first = q.first ?? 50;
+    if (!Number.isSafeInteger(first) || first < 1 || first > MAX_ALERTS_PAGE) {
+      throw new ValidationError(
+        'INVALID_OPTION',
+        `first must be a whole number from 1 to ${MAX_ALERTS_PAGE}.`,
+        'first',
+      );
+    }
+    if (q.afterId !== undefined && (typeof q.afterId !== 'string' || q.afterId.length === 0)) {
+      throw new ValidationError('INVALID_CURSOR', 'afterId must be an alert id.', 'afterId');
+    }
+    await this.parts.ready;
+    const { db, runner } = this.parts;
+    const page = await runner.read(() => loadBudgetAlerts(db, first, q.afterId));
+    if (page === null)
+      throw new ValidationError('INVALID_CURSOR', `No alert has the id ${JSON.stringify(q.afterId)}.`, 'afterId');
+    return page;
+  }
+
+  onAlert(listener: BudgetAlertListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async attempts(alertId: string): Promise<WebhookAttempt[]> {
+    if (typeof alertId !== 'string' || alertId.length === 0)
+      throw new ValidationError('INVALID_OPTION', 'An alert id is required.', 'alertId');
+    await this.parts.ready;
+    const { db, runner } = this.parts;
+    return runner.read(() => loadAttempts(db, alertId));
+  }
+
+  /** Runs a last evaluation if one is due, waits for webhook attempts in flight, then stops both. */
+  async close(): Promise<void> {
+    await this.evaluator.close();
+    await this.worker?.close();
+  }
+
+  private async states(budgets: readonly StoredBudget[]): Promise<BudgetState[]> {
+    const { db, runner } = this.parts;
+    const now = this.parts.clock();
+    const res = this.parts.resolution(now);
+    const values = await runner.read(() => readBudgetValues(db, budgets, null, now, res));
+    return budgets.map((b) => toState(b, values.get(b.id)!));
+  }
+
+  private publish(alerts: readonly BudgetAlert[]): void {
+    this.worker?.wake();
+    for (const alert of alerts) {
+      for (const listener of this.listeners) {
+        try {
+          listener(alert);
+        } catch (error) {
+          this.parts.warn(`bytemeter: a budget alert listener threw: ${(error as Error).message}`, 'BYTEMETER_BUDGETS');
+        }
+      }
+    }
+  }
+}
+
+function toState(b: StoredBudget, v: BudgetValue): BudgetState {
+  return {
+    id: b.id,
+    name: b.name,
+    backend: b.backend,
+    metric: b.metric,
+    limit: b.limit,
+    timezone: b.timezone,
+    thresholds: b.thresholds,
+    alertOnForecast: b.alertOnForecast,
+    webhookUrl: b.webhookUrl,
+    current: v.current,
+    percentUsed: percentOf(v.current, b.limit),
+    forecast: v.forecast,
+    projectedFullAt: v.projectedFullAt === null ? null : toIso(v.projectedFullAt),
+    updatedAt: toIso(b.updatedAt),
+  };
+}

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-api-tokens.js';
 import * as m0003 from './migrations/0003-resource-totals.js';
 import * as m0004 from './migrations/0004-event-keys.js';
 import * as m0005 from './migrations/0005-pricing.js';
+import * as m0006 from './migrations/0006-budgets.js';
 import * as m0008 from './migrations/0008-keys-once.js';
 
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003-resource-totals': m0003,
   '0004-event-keys': m0004,
   '0005-pricing': m0005,
+  '0006-budgets': m0006,
   '0008-keys-once': m0008,
 };
 

@@ -98,7 +98,80 @@ export interface PricePlansTable {
   updated_at: number;
 }
 
+/** Budgets (issue 12): one row per budget; thresholds as a JSON array; the webhook secret as `whsec_…`. */
+export interface BudgetsTable {
+  id: string;
+  name: string;
+  backend: string | null;
+  metric: string;
+  limit_value: number;
+  timezone: string;
+  thresholds: string;
+  alert_on_forecast: number;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+  /** Bumped when what the budget measures changes: alerts are unique per revision. */
+  revision: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Alerts raised; unique on (budget_id, revision, period_key, threshold, kind): each is raised once. */
+export interface BudgetAlertsTable {
+  seq: Generated<number>;
+  id: string;
+  budget_id: string;
+  budget_name: string;
+  revision: number;
+  kind: string;
+  threshold: number;
+  value: number;
+  limit_value: number;
+  /** Billing month start (ms) for monthly metrics; the arm generation for storage quotas. */
+  period_key: number;
+  period_start: string | null;
+  raised_at: number;
+}
+
+/** Armed state of each storage-quota threshold (see budgets/evaluate-plan.ts). */
+export interface BudgetArmsTable {
+  budget_id: string;
+  revision: number;
+  threshold: number;
+  generation: number;
+  armed: number;
+}
+
+/** The webhook outbox: one row per alert of a budget with a webhook. */
+export interface WebhookDeliveriesTable {
+  alert_id: string;
+  budget_id: string;
+  url: string;
+  body: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number;
+  lease_owner: string | null;
+  created_at: number;
+}
+
+/** Every attempt to deliver a webhook. */
+export interface WebhookAttemptsTable {
+  alert_id: string;
+  attempt: number;
+  at: number;
+  status: number | null;
+  error: string | null;
+  delivered: number;
+}
+
 export interface Database {
+  budgets: BudgetsTable;
+  budget_alerts: BudgetAlertsTable;
+  budget_arms: BudgetArmsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   price_plans: PricePlansTable;
   api_tokens: ApiTokensTable;
   backends: BackendsTable;

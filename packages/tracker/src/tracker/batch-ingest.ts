@@ -5,6 +5,7 @@ import {
   type BatchResult,
   validateBatch,
 } from '../record/ingest-batch.js';
+import type { PendingEvent } from '../record/pending-event.js';
 import type { BackendCache } from './backend-cache.js';
 import type { Retention } from './retention.js';
 import type { TrackerStore } from './store.js';
@@ -16,6 +17,8 @@ export interface BatchIngestParts {
   backends: BackendCache;
   buffer: WriteBuffer;
   clock: () => number;
+  /** Called with the events a batch wrote, once its transaction committed. */
+  committed?(events: readonly PendingEvent[]): void;
 }
 
 /**
@@ -37,6 +40,7 @@ export async function ingestBatchAtomically(parts: BatchIngestParts, events: rea
     for (const [name, id] of ids) backends.ids.set(name, id);
     backends.written(outcome, buffer.pending);
     buffer.noteWrite(undefined);
+    if (outcome.written > 0) parts.committed?.(checked.events);
     return { accepted: outcome.written, duplicates: outcome.duplicates, rejected: [] };
   } catch (error) {
     buffer.noteWrite(error);

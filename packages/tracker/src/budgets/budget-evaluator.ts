@@ -1,0 +1,188 @@
+// When budgets are evaluated: after a flush or ingestBatch commits (and after setBudget), at most once per
+// `intervalMs` per process, from rollup totals, off the recording path. A request during an evaluation
+// runs one more after it, so the last write is always evaluated; close() runs what is still due.
+
+import type { BudgetAlert } from '@bytemeter/core/budgets';
+import type { Kysely } from 'kysely';
+import type { Runner } from '../db/runner.js';
+import type { Database } from '../db/schema.js';
+import type { Resolution } from '../rollup/grains.js';
+import { periodRange } from '../time/zone.js';
+import { loadBudgets, type StoredBudget } from './budget-store.js';
+import { type BudgetValue, readBudgetValues } from './budget-values.js';
+import {
+  type AlertCandidate,
+  alertKey,
+  evaluateStorage,
+  loadArms,
+  monthlyCandidates,
+  raiseAlerts,
+  storageLevels,
+  storageTransitions,
+  storedAlertKeys,
+} from './evaluate-plan.js';
+
+/** A backfill reaches back at most this many billing months (older months' alerts would be news to nobody). */
+export const MAX_BACKFILL_MONTHS = 12;
+
+export interface EvaluatorParts {
+  db: Kysely<Database>;
+  runner: Runner;
+  /** Resolves once the schema is migrated. */
+  ready: Promise<void>;
+  clock: () => number;
+  resolution(now: number): Resolution;
+  intervalMs: number;
+  /** Alerts this process raised, after their transaction committed. */
+  raised(alerts: readonly BudgetAlert[]): void;
+  /** An evaluation failed (reported, never thrown into recording). */
+  failed(error: Error): void;
+}
+
+export class BudgetEvaluator {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private lastRun = 0;
+  /** Earliest event time written since the last evaluation: months before the current one to look at. */
+  private dirtyFrom = Number.POSITIVE_INFINITY;
+  private closed = false;
+
+  constructor(private readonly parts: EvaluatorParts) {}
+
+  /** Events dated from `ts` on were written: their billing months are evaluated, not only the current one. */
+  noteWritten(ts: number): void {
+    if (ts < this.dirtyFrom) this.dirtyFrom = ts;
+  }
+
+  /** Asks for an evaluation: at once if none ran in the last interval, else when the interval ends. */
+  request(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) return;
+    const delay = Math.max(0, this.lastRun + this.parts.intervalMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.run();
+    }, delay);
+    this.timer.unref();
+  }
+
+  /** Runs an evaluation now (after the one running, if any); resolves with what it raised. */
+  async evaluateNow(): Promise<BudgetAlert[]> {
+    if (this.running) await this.running;
+    let raised: BudgetAlert[] = [];
+    await this.run((alerts) => {
+      raised = alerts;
+    });
+    return raised;
+  }
+
+  /** Runs what is still requested, then stops. */
+  async close(): Promise<void> {
+    const due = this.timer !== null || this.again;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.running) await this.running;
+    if (due) await this.run();
+    this.closed = true;
+  }
+
+  private run(report?: (alerts: BudgetAlert[]) => void): Promise<void> {
+    this.again = false;
+    this.lastRun = Date.now();
+    const from = this.dirtyFrom;
+    this.dirtyFrom = Number.POSITIVE_INFINITY;
+    const run = this.parts.ready
+      .then(() => this.evaluate(from))
+      .then(
+        (alerts) => {
+          if (alerts.length > 0) this.parts.raised(alerts);
+          report?.(alerts);
+        },
+        (error: unknown) => {
+          // The months to look at stay due for the next run.
+          if (from < this.dirtyFrom) this.dirtyFrom = from;
+          this.parts.failed(error as Error);
+        },
+      )
+      .finally(() => {
+        this.running = null;
+        if (this.again) this.request();
+      });
+    this.running = run;
+    return run;
+  }
+
+  /** One evaluation: values read in one snapshot; a write transaction only when something may be due. */
+  private async evaluate(dirtyFrom: number): Promise<BudgetAlert[]> {
+    const { db, runner } = this.parts;
+    const now = this.parts.clock();
+    const res = this.parts.resolution(now);
+    const read = await runner.read(function* () {
+      const budgets = yield* loadBudgets(db);
+      if (budgets.length === 0) return null;
+      const monthly = budgets.filter((b) => b.metric !== 'storage_level');
+      const storage = budgets.filter((b) => b.metric === 'storage_level');
+      const values: { budget: StoredBudget; value: BudgetValue }[] = [];
+      const current = yield* readBudgetValues(db, monthly, null, now, res);
+      for (const b of monthly) values.push({ budget: b, value: current.get(b.id)! });
+      // A backfill: the earlier billing months its events fell in are evaluated too (no forecasts there).
+      for (const at of backfilledMonths(monthly, dirtyFrom, now)) {
+        const past = yield* readBudgetValues(db, monthly, at, now, res);
+        for (const b of monthly) {
+          const value = past.get(b.id)!;
+          if (value.month && value.month.end <= periodRange(now, 'month', b.timezone).from) {
+            values.push({ budget: b, value });
+          }
+        }
+      }
+      const periodKeys = [...new Set(values.flatMap((v) => (v.value.month ? [v.value.month.start] : [])))];
+      const stored = yield* storedAlertKeys(
+        db,
+        monthly.map((b) => b.id),
+        periodKeys,
+      );
+      // A month read twice (a backfill in several zones) yields the same candidates: keep each key once.
+      const candidates = new Map<string, AlertCandidate>();
+      for (const { budget, value } of values) {
+        for (const c of monthlyCandidates(budget, value, stored)) {
+          candidates.set(alertKey(budget.id, budget.revision, c.periodKey, c.threshold, c.kind), c);
+        }
+      }
+      const arms = yield* loadArms(db, storage, false);
+      const levels = yield* storageLevels(db, storage);
+      const { fire, rearm } = storageTransitions(storage, levels, arms);
+      return { candidates: [...candidates.values()], storage: fire.length + rearm.length > 0 ? storage : [] };
+    });
+    if (read === null || (read.candidates.length === 0 && read.storage.length === 0)) return [];
+    const { candidates, storage } = read;
+    const raisedAt = this.parts.clock();
+    return runner.write(function* () {
+      const monthly = yield* raiseAlerts(db, candidates, raisedAt);
+      const quotas = yield* evaluateStorage(db, storage, raisedAt);
+      return [...monthly, ...quotas];
+    });
+  }
+}
+
+/**
+ * Instants inside each billing month, before the current one, that written events fell in (by the
+ * earliest event time written), in the zones of these budgets, at most MAX_BACKFILL_MONTHS back.
+ */
+function backfilledMonths(budgets: readonly StoredBudget[], dirtyFrom: number, now: number): number[] {
+  if (!Number.isFinite(dirtyFrom) || budgets.length === 0) return [];
+  const instants = new Set<number>();
+  for (const zone of new Set(budgets.map((b) => b.timezone))) {
+    let start = periodRange(now, 'month', zone).from;
+    for (let i = 0; i < MAX_BACKFILL_MONTHS && dirtyFrom < start; i++) {
+      const previous = periodRange(start - 1, 'month', zone);
+      instants.add(previous.from);
+      start = previous.from;
+    }
+  }
+  return [...instants];
+}

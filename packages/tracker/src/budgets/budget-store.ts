@@ -1,0 +1,139 @@
+// Budgets live in the database (table budgets), so every process and replica on the same file or server
+// evaluates the same ones. Rows map to core's BudgetDefinition here and never leave the package.
+
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { BudgetAlert, BudgetDefinition, BudgetMetric, CheckedBudget } from '@bytemeter/core/budgets';
+import type { Kysely, Selectable } from 'kysely';
+import { exec, type Plan } from '../db/runner.js';
+import type { BudgetAlertsTable, Database } from '../db/schema.js';
+
+/** A stored budget: its definition, what alerts are keyed by, and its webhook secret. */
+export interface StoredBudget extends BudgetDefinition {
+  revision: number;
+  webhookSecret: string | null;
+  updatedAt: number;
+}
+
+/** Every budget, oldest first (then by id). */
+export function* loadBudgets(db: Kysely<Database>): Plan<StoredBudget[]> {
+  const rows = yield* exec(db.selectFrom('budgets').selectAll().orderBy('created_at').orderBy('id'));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    backend: r.backend,
+    metric: r.metric as BudgetMetric,
+    limit: Number(r.limit_value),
+    timezone: r.timezone,
+    thresholds: JSON.parse(r.thresholds) as number[],
+    alertOnForecast: Number(r.alert_on_forecast) === 1,
+    webhookUrl: r.webhook_url,
+    revision: Number(r.revision),
+    webhookSecret: r.webhook_secret,
+    updatedAt: Number(r.updated_at),
+  }));
+}
+
+/** A new webhook secret in the form Standard Webhooks reads: `whsec_` and 32 random bytes in base64. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+/** What storing a budget did. */
+export interface StoreOutcome {
+  budget: StoredBudget;
+  /** The secret created by this call (the budget had none), to show once; else null. */
+  createdSecret: string | null;
+}
+
+/**
+ * Creates or replaces a budget. A replaced budget keeps its secret and revision unless what it measures
+ * changed (metric, backend, limit, zone: then the revision moves on and its alerts start afresh).
+ */
+export function* storeBudget(db: Kysely<Database>, input: CheckedBudget, now: number): Plan<StoreOutcome> {
+  const id = input.id ?? `bud_${randomUUID()}`;
+  const [old] = yield* exec(db.selectFrom('budgets').selectAll().where('id', '=', id));
+  const measuresSame =
+    old !== undefined &&
+    old.metric === input.metric &&
+    old.backend === input.backend &&
+    Number(old.limit_value) === input.limit &&
+    old.timezone === input.timezone;
+  const revision = old === undefined ? 1 : measuresSame ? Number(old.revision) : Number(old.revision) + 1;
+  const oldSecret = old?.webhook_secret ?? null;
+  const createdSecret = input.webhookUrl !== null && oldSecret === null ? newWebhookSecret() : null;
+  const secret = createdSecret ?? oldSecret;
+  const values = {
+    name: input.name,
+    backend: input.backend,
+    metric: input.metric,
+    limit_value: input.limit,
+    timezone: input.timezone,
+    thresholds: JSON.stringify(input.thresholds),
+    alert_on_forecast: input.alertOnForecast ? 1 : 0,
+    webhook_url: input.webhookUrl,
+    webhook_secret: secret,
+    revision,
+    updated_at: now,
+  };
+  if (old === undefined) {
+    yield* exec(db.insertInto('budgets').values({ id, ...values, created_at: now }));
+  } else {
+    yield* exec(db.updateTable('budgets').set(values).where('id', '=', id));
+    if (revision !== Number(old.revision)) yield* exec(db.deleteFrom('budget_arms').where('budget_id', '=', id));
+  }
+  const { id: _ignored, ...definition } = input;
+  return {
+    budget: { ...definition, id, revision, webhookSecret: secret, updatedAt: now },
+    createdSecret,
+  };
+}
+
+/** Removes a budget, its thresholds' armed state and its undelivered webhooks; true when it existed. */
+export function* removeBudget(db: Kysely<Database>, id: string): Plan<boolean> {
+  const rows = yield* exec(db.deleteFrom('budgets').where('id', '=', id).returning('id'));
+  if (rows.length === 0) return false;
+  yield* exec(db.deleteFrom('budget_arms').where('budget_id', '=', id));
+  yield* exec(
+    db
+      .updateTable('webhook_deliveries')
+      .set({ state: 'failed' })
+      .where('budget_id', '=', id)
+      .where('state', '=', 'pending'),
+  );
+  return true;
+}
+
+export function toBudgetAlert(r: Selectable<BudgetAlertsTable>): BudgetAlert {
+  return {
+    id: r.id,
+    budgetId: r.budget_id,
+    budgetName: r.budget_name,
+    kind: r.kind === 'forecast' ? 'forecast' : 'actual',
+    threshold: Number(r.threshold),
+    value: Number(r.value),
+    limit: Number(r.limit_value),
+    periodStart: r.period_start,
+    raisedAt: new Date(Number(r.raised_at)).toISOString(),
+  };
+}
+
+/**
+ * Alerts newest first: the newest `first`, or (after `afterId`) the `first` raised right after that one,
+ * so a follower paging with the newest id it has seen misses none. null when no alert has `afterId`.
+ */
+export function* loadBudgetAlerts(
+  db: Kysely<Database>,
+  first: number,
+  afterId: string | undefined,
+): Plan<BudgetAlert[] | null> {
+  if (afterId === undefined) {
+    const rows = yield* exec(db.selectFrom('budget_alerts').selectAll().orderBy('seq', 'desc').limit(first));
+    return rows.map(toBudgetAlert);
+  }
+  const [after] = yield* exec(db.selectFrom('budget_alerts').select('seq').where('id', '=', afterId));
+  if (!after) return null;
+  const rows = yield* exec(
+    db.selectFrom('budget_alerts').selectAll().where('seq', '>', Number(after.seq)).orderBy('seq').limit(first),
+  );
+  return rows.reverse().map(toBudgetAlert);
+}

@@ -1,0 +1,128 @@
+// A budget's value read from rollups: this billing month's total (costs through the same machinery as
+// getCosts) or the storage level, with the month-end projection and, for quotas, the projected full date.
+// Budgets that share a zone share one read, so 100 budgets cost a few queries, not 100.
+
+import { BUDGET_RATE_WINDOW_MS, projectFullAt, projectMonthEnd } from '@bytemeter/core/budgets';
+import type { Kysely } from 'kysely';
+import type { Plan } from '../db/runner.js';
+import type { Database } from '../db/schema.js';
+import { aggregateRanges, type Cell, cellKey } from '../query/aggregate.js';
+import { type BackendRow, loadBackends } from '../query/backends.js';
+import { type CostReport, getCostsPlan, resolveCostRange } from '../query/get-costs.js';
+import type { Resolution } from '../rollup/grains.js';
+import { periodRange } from '../time/zone.js';
+import { RESOURCE_CODE } from '../types.js';
+import type { StoredBudget } from './budget-store.js';
+
+/** Events may be dated up to a day ahead; a level counts every stored change. */
+const FUTURE_SLACK_MS = 2 * 86_400_000;
+
+export interface BudgetValue {
+  /** The month's total, or the storage level. */
+  current: number;
+  /** Month-end projection (the month holding now only); null for storage and past months. */
+  forecast: number | null;
+  /** Storage quotas: ms when the level reaches the limit at the recent rate; else null. */
+  projectedFullAt: number | null;
+  /** The billing month [start, end) the value covers; null for storage. */
+  month: { start: number; end: number } | null;
+}
+
+const MONTHLY_RESOURCE: Record<string, number> = {
+  bandwidth_upload: RESOURCE_CODE.bandwidth_upload,
+  bandwidth_download: RESOURCE_CODE.bandwidth_download,
+  api_calls: RESOURCE_CODE.api_calls,
+};
+
+/**
+ * The value of each budget for the billing month holding `at` in its zone (now when `at` is null: with
+ * forecasts), read in one snapshot. Storage budgets always read the level now.
+ */
+export function* readBudgetValues(
+  db: Kysely<Database>,
+  budgets: readonly StoredBudget[],
+  at: number | null,
+  now: number,
+  res: Resolution,
+): Plan<Map<string, BudgetValue>> {
+  const values = new Map<string, BudgetValue>();
+  if (budgets.length === 0) return values;
+  const backends = yield* loadBackends(db);
+  const byName = new Map(backends.map((b) => [b.name, b]));
+  const chosen = (b: StoredBudget): BackendRow[] => {
+    if (b.backend === null) return backends;
+    const row = byName.get(b.backend);
+    return row ? [row] : [];
+  };
+  const instant = at ?? now;
+  const current = at === null;
+
+  // Transfer and calls: one aggregate per zone over its month, and one over the recent window for forecasts.
+  const monthly = budgets.filter((b) => b.metric in MONTHLY_RESOURCE);
+  const resources = Object.values(MONTHLY_RESOURCE);
+  const monthCells = new Map<string, { range: { from: number; to: number }; cells: Map<number, Cell> }>();
+  for (const zone of new Set(monthly.map((b) => b.timezone))) {
+    const range = periodRange(instant, 'month', zone);
+    const { cells } = yield* aggregateRanges(db, [range], { resources }, res);
+    monthCells.set(zone, { range, cells: cells[0]! });
+  }
+  let recent: Map<number, Cell> | null = null;
+  if (current && monthly.length > 0) {
+    const { cells } = yield* aggregateRanges(db, [{ from: now - BUDGET_RATE_WINDOW_MS, to: now }], { resources }, res);
+    recent = cells[0]!;
+  }
+  const sum = (cells: Map<number, Cell>, rows: readonly BackendRow[], resource: number) =>
+    rows.reduce((total, row) => total + (cells.get(cellKey(row.id, resource))?.total ?? 0), 0);
+  for (const b of monthly) {
+    const { range, cells } = monthCells.get(b.timezone)!;
+    const resource = MONTHLY_RESOURCE[b.metric]!;
+    const rows = chosen(b);
+    const total = sum(cells, rows, resource);
+    const forecast =
+      recent === null
+        ? null
+        : projectMonthEnd({ monthToDate: total, recent: sum(recent, rows, resource), at: now, monthEnd: range.to });
+    values.set(b.id, { current: total, forecast, projectedFullAt: null, month: { start: range.from, end: range.to } });
+  }
+
+  // Cost: getCosts' own plan, once per zone, each backend's line (or the total) and its forecast share.
+  const costs = budgets.filter((b) => b.metric === 'cost');
+  const reports = new Map<string, CostReport>();
+  for (const zone of new Set(costs.map((b) => b.timezone))) {
+    const q = { period: 'month' as const, timezone: zone, at: new Date(instant) };
+    reports.set(zone, yield* getCostsPlan(db, q, resolveCostRange(q, now), now, res));
+  }
+  for (const b of costs) {
+    const report = reports.get(b.timezone)!;
+    const range = periodRange(instant, 'month', b.timezone);
+    const line = b.backend === null ? null : report.backends.find((l) => l.backend === b.backend);
+    const total = b.backend === null ? report.computedTotalMicros : (line?.computedCostMicros ?? 0);
+    const forecast = !current
+      ? null
+      : b.backend === null
+        ? report.forecast.monthEndMicros
+        : (line?.forecastMicros ?? 0);
+    values.set(b.id, { current: total, forecast, projectedFullAt: null, month: { start: range.from, end: range.to } });
+  }
+
+  // Storage: the level now, and its net change over the last 7 days as the growth rate (a straight line;
+  // a backend younger than that is averaged over the whole window, which projects a later date).
+  const storage = budgets.filter((b) => b.metric === 'storage_level');
+  if (storage.length > 0) {
+    const from = now - BUDGET_RATE_WINDOW_MS;
+    const { cells } = yield* aggregateRanges(
+      db,
+      [{ from, to: now + FUTURE_SLACK_MS }],
+      { resources: [RESOURCE_CODE.storage_used] },
+      res,
+    );
+    for (const b of storage) {
+      const rows = chosen(b);
+      const level = rows.reduce((total, row) => total + row.storageLevel, 0);
+      const change = sum(cells[0]!, rows, RESOURCE_CODE.storage_used);
+      const projected = projectFullAt({ level, change, windowMs: BUDGET_RATE_WINDOW_MS, at: now, limit: b.limit });
+      values.set(b.id, { current: level, forecast: null, projectedFullAt: projected, month: null });
+    }
+  }
+  return values;
+}

@@ -1,0 +1,136 @@
+// The webhook outbox: a delivery row per alert of a budget with a webhook, written in the alert's own
+// transaction, and every attempt kept. A process claims due deliveries with a lease, so two processes
+// never send the same attempt at once; a lease left by a process that died runs out and another takes over.
+
+import type { WebhookAttempt } from '@bytemeter/core/budgets';
+import type { Kysely } from 'kysely';
+import { exec, type Plan } from '../db/runner.js';
+import type { Database } from '../db/schema.js';
+import type { WebhookRetry } from '../tracker/options.js';
+
+/** A delivery claimed by this process: what to POST, where, and with which secret. */
+export interface ClaimedDelivery {
+  alertId: string;
+  url: string;
+  body: string;
+  secret: string | null;
+  /** The number of the attempt about to be made (1 for the first). */
+  attempt: number;
+  createdAt: number;
+}
+
+/** Claims up to `limit` due deliveries for `owner` until now + leaseMs. */
+export function* claimDeliveries(
+  db: Kysely<Database>,
+  owner: string,
+  now: number,
+  leaseMs: number,
+  limit: number,
+): Plan<ClaimedDelivery[]> {
+  const due = yield* exec(
+    db
+      .selectFrom('webhook_deliveries')
+      .select('alert_id')
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where('lease_until', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(limit),
+  );
+  const claimed: ClaimedDelivery[] = [];
+  for (const { alert_id } of due) {
+    // The conditions again on the row itself: of two processes that saw it due, only one updates it.
+    const [row] = yield* exec(
+      db
+        .updateTable('webhook_deliveries')
+        .set({ lease_until: now + leaseMs, lease_owner: owner })
+        .where('alert_id', '=', alert_id)
+        .where('state', '=', 'pending')
+        .where('lease_until', '<=', now)
+        .returning(['alert_id', 'url', 'body', 'attempts', 'budget_id', 'created_at']),
+    );
+    if (!row) continue;
+    const [budget] = yield* exec(db.selectFrom('budgets').select('webhook_secret').where('id', '=', row.budget_id));
+    claimed.push({
+      alertId: row.alert_id,
+      url: row.url,
+      body: row.body,
+      secret: budget?.webhook_secret ?? null,
+      attempt: Number(row.attempts) + 1,
+      createdAt: Number(row.created_at),
+    });
+  }
+  return claimed;
+}
+
+/** The outcome of one attempt. */
+export interface AttemptOutcome {
+  status: number | null;
+  error: string | null;
+  delivered: boolean;
+  /** No retry can help (the budget is gone, the address is refused). */
+  final?: boolean;
+}
+
+/** Delay before attempt n + 1 after n attempts failed: doubling from initialDelayMs, at most maxDelayMs. */
+export function retryDelay(failedAttempts: number, retry: WebhookRetry): number {
+  return Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** Math.min(40, failedAttempts - 1));
+}
+
+/**
+ * Records an attempt and releases the lease: delivered, retried later (backoff), or failed for good once
+ * the next attempt would start past giveUpAfterMs. Only the lease holder records (a lease taken over
+ * meanwhile leaves the row to its new holder).
+ */
+export function* recordAttempt(
+  db: Kysely<Database>,
+  claim: ClaimedDelivery,
+  owner: string,
+  outcome: AttemptOutcome,
+  at: number,
+  retry: WebhookRetry,
+): Plan<void> {
+  const next = at + retryDelay(claim.attempt, retry);
+  const state = outcome.delivered
+    ? 'delivered'
+    : outcome.final || next > claim.createdAt + retry.giveUpAfterMs
+      ? 'failed'
+      : 'pending';
+  const updated = yield* exec(
+    db
+      .updateTable('webhook_deliveries')
+      .set({ state, attempts: claim.attempt, next_attempt_at: next, lease_until: 0, lease_owner: null })
+      .where('alert_id', '=', claim.alertId)
+      .where('lease_owner', '=', owner)
+      .returning('alert_id'),
+  );
+  if (updated.length === 0) return;
+  yield* exec(
+    db
+      .insertInto('webhook_attempts')
+      .values({
+        alert_id: claim.alertId,
+        attempt: claim.attempt,
+        at,
+        status: outcome.status,
+        error: outcome.error,
+        delivered: outcome.delivered ? 1 : 0,
+      })
+      .onConflict((oc) => oc.columns(['alert_id', 'attempt']).doNothing()),
+  );
+}
+
+/** Every attempt of one alert's webhook, oldest first. */
+export function* loadAttempts(db: Kysely<Database>, alertId: string): Plan<WebhookAttempt[]> {
+  const rows = yield* exec(
+    db.selectFrom('webhook_attempts').selectAll().where('alert_id', '=', alertId).orderBy('attempt'),
+  );
+  return rows.map((r) => ({
+    alertId: r.alert_id,
+    attempt: Number(r.attempt),
+    at: new Date(Number(r.at)).toISOString(),
+    status: r.status === null ? null : Number(r.status),
+    error: r.error,
+    delivered: Number(r.delivered) === 1,
+  }));
+}
