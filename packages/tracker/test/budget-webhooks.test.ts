@@ -1,0 +1,238 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type BudgetAlertWebhookBody,
+  openResourceTracker,
+  type ResourceTracker,
+  type TrackerOptions,
+  ValidationError,
+} from '../src/index.js';
+import { countStoreRows, describeEachDialect, newStore, queryStore, type StoreOptions } from './support/stores.js';
+
+// Budget webhooks against a real HTTP receiver on 127.0.0.1 that verifies every request with the
+// standardwebhooks package's own verifier, as a receiver would.
+
+const FAST_RETRY = { initialDelayMs: 30, maxDelayMs: 100, pollIntervalMs: 50, leaseMs: 5000, timeoutMs: 2000 };
+
+interface Received {
+  id: string;
+  verified: boolean;
+  body: BudgetAlertWebhookBody | null;
+}
+
+/** A receiver answering 500 to the first `failFirst` requests, then 204; every request checked with Webhook.verify. */
+async function receiver(secret: () => string | null, failFirst = 0) {
+  const received: Received[] = [];
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => {
+      raw += c;
+    });
+    req.on('end', () => {
+      let body: BudgetAlertWebhookBody | null = null;
+      let verified = false;
+      const key = secret();
+      if (key) {
+        try {
+          body = new Webhook(key).verify(raw, req.headers as Record<string, string>) as BudgetAlertWebhookBody;
+          verified = true;
+        } catch {
+          verified = false;
+        }
+      }
+      received.push({ id: String(req.headers['webhook-id']), verified, body });
+      res.statusCode = received.length <= failFirst ? 500 : 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/bytemeter`;
+  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+async function eventually(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const open = (store: StoreOptions, extra: TrackerOptions = {}): ResourceTracker =>
+  openResourceTracker({ ...store, flushOnExit: false, webhookRetry: FAST_RETRY, budgetCheckIntervalMs: 20, ...extra });
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+describeEachDialect('budget webhooks', () => {
+  describe('delivery', () => {
+    it('signed per Standard Webhooks: a receiver failing the first 3 attempts gets the alert on the 4th; attempts recorded', async () => {
+      let secret: string | null = null;
+      const hook = await receiver(() => secret, 3);
+      cleanups.push(hook.close);
+      const t = open(await newStore('retry'));
+      cleanups.push(() => t.close());
+      const set = await t.setBudget({
+        name: 'egress',
+        metric: 'bandwidth_download',
+        limit: 1000,
+        thresholds: [100],
+        alertOnForecast: false,
+        webhookUrl: hook.url,
+      });
+      secret = set.webhookSecret;
+      expect(secret).toMatch(/^whsec_/);
+      // Shown once: setting the budget again keeps the secret and does not return it.
+      const again = await t.setBudget({
+        id: set.budget.id,
+        name: 'egress',
+        metric: 'bandwidth_download',
+        limit: 1000,
+        thresholds: [100],
+        alertOnForecast: false,
+        webhookUrl: hook.url,
+      });
+      expect(again.webhookSecret).toBeNull();
+
+      t.trackBandwidthDownload('photos', 's3', 1000);
+      await t.flush();
+      await eventually(() => hook.received.length >= 4);
+      const [alert] = await t.getBudgetAlerts();
+      expect(alert).toBeDefined();
+      // Every attempt carried the alert id and a valid signature; the 4th was accepted.
+      expect(hook.received.map((r) => [r.id, r.verified])).toEqual(Array.from({ length: 4 }, () => [alert!.id, true]));
+      expect(hook.received[3]!.body).toEqual({
+        type: 'budget.alert',
+        timestamp: alert!.raisedAt,
+        data: { ...alert, metric: 'bandwidth_download', backend: null },
+      });
+      await eventually(async () => (await t.getWebhookAttempts(alert!.id)).length === 4);
+      const attempts = await t.getWebhookAttempts(alert!.id);
+      expect(attempts.map((a) => [a.attempt, a.status, a.delivered, a.error])).toEqual([
+        [1, 500, false, 'HTTP 500'],
+        [2, 500, false, 'HTTP 500'],
+        [3, 500, false, 'HTTP 500'],
+        [4, 204, true, null],
+      ]);
+      // Backoff: each retry waited at least the doubling delay.
+      const at = attempts.map((a) => Date.parse(a.at));
+      expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(60);
+      // Delivered: nothing more is sent.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(hook.received).toHaveLength(4);
+    });
+
+    it('a signature made with another secret fails verification (the receiver check is real)', async () => {
+      const hook = await receiver(() => `whsec_${Buffer.alloc(32, 7).toString('base64')}`);
+      cleanups.push(hook.close);
+      const t = open(await newStore());
+      cleanups.push(() => t.close());
+      await t.setBudget({
+        name: 'n',
+        metric: 'api_calls',
+        limit: 1,
+        thresholds: [100],
+        alertOnForecast: false,
+        webhookUrl: hook.url,
+      });
+      t.trackApiCall('b', 's3');
+      await t.flush();
+      await eventually(() => hook.received.length >= 1);
+      expect(hook.received[0]!.verified).toBe(false);
+    });
+
+    it('pending deliveries survive the process: a tracker that does not deliver raises, another one delivers after', async () => {
+      let secret: string | null = null;
+      const hook = await receiver(() => secret);
+      cleanups.push(hook.close);
+      const store = await newStore('resume');
+      const quiet = open(store, { deliverWebhooks: false });
+      secret = (
+        await quiet.setBudget({
+          name: 'n',
+          metric: 'api_calls',
+          limit: 2,
+          thresholds: [50, 100],
+          alertOnForecast: false,
+          webhookUrl: hook.url,
+        })
+      ).webhookSecret;
+      quiet.trackApiCall('b', 's3');
+      quiet.trackApiCall('b', 's3');
+      await quiet.close();
+      expect(await countStoreRows(store, 'budget_alerts')).toBe(2);
+      expect(hook.received).toHaveLength(0);
+      const worker = open(store);
+      cleanups.push(() => worker.close());
+      await eventually(() => hook.received.length >= 2);
+      expect(hook.received.every((r) => r.verified)).toBe(true);
+      const rows = await queryStore<{ state: string }>(store, 'select state from webhook_deliveries');
+      await eventually(
+        async () =>
+          (await queryStore<{ state: string }>(store, "select state from webhook_deliveries where state = 'delivered'"))
+            .length === 2,
+      );
+      expect(rows).toHaveLength(2);
+    });
+
+    it('two delivering trackers on one store send each attempt once (leases)', async () => {
+      let secret: string | null = null;
+      const hook = await receiver(() => secret);
+      cleanups.push(hook.close);
+      const store = await newStore('leases');
+      const a = open(store);
+      const b = open(store);
+      cleanups.push(
+        () => a.close(),
+        () => b.close(),
+      );
+      secret = (
+        await a.setBudget({
+          name: 'n',
+          metric: 'api_calls',
+          limit: 10,
+          thresholds: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100],
+          alertOnForecast: false,
+          webhookUrl: hook.url,
+        })
+      ).webhookSecret;
+      for (let i = 0; i < 10; i++) (i % 2 ? a : b).trackApiCall('b', 's3');
+      await Promise.all([a.flush(), b.flush()]);
+      await eventually(
+        async () =>
+          (await queryStore(store, "select 1 from webhook_deliveries where state = 'delivered'")).length === 10,
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      expect(hook.received).toHaveLength(10);
+      expect(new Set(hook.received.map((r) => r.id)).size).toBe(10);
+    });
+
+    it('with private webhooks refused, a loopback URL is refused when set, and nothing is stored', async () => {
+      const t = open(await newStore(), { allowPrivateWebhooks: false, deliverWebhooks: false });
+      cleanups.push(() => t.close());
+      for (const url of [
+        'http://127.0.0.1:9/x',
+        'http://localhost/x',
+        'http://[::1]/x',
+        'http://10.1.2.3/',
+        'http://192.168.0.10/',
+      ]) {
+        const error = await t
+          .setBudget({ name: 'n', metric: 'api_calls', limit: 1, webhookUrl: url })
+          .catch((e: unknown) => e);
+        expect(error, url).toBeInstanceOf(ValidationError);
+        expect(error).toMatchObject({ code: 'INVALID_BUDGET', field: 'webhookUrl' });
+      }
+      expect(await t.getBudgets()).toEqual([]);
+      // A public address is fine (nothing is sent: this tracker does not deliver).
+      await t.setBudget({ name: 'n', metric: 'api_calls', limit: 1, webhookUrl: 'https://hooks.example.com/x' });
+      expect(await t.getBudgets()).toHaveLength(1);
+    });
+  });
+});
