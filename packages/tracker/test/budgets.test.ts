@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type BudgetAlert,
@@ -6,6 +7,7 @@ import {
   type TrackerOptions,
   ValidationError,
 } from '../src/index.js';
+import { FIXTURES, startFixture } from './support/spawn-worker.js';
 import { countStoreRows, describeEachDialect, newStore, type StoreOptions } from './support/stores.js';
 import { fixedClock } from './support/temp-db.js';
 
@@ -258,6 +260,24 @@ describeEachDialect('budgets', (dialect) => {
       expect(raised.map((x) => x.threshold).sort((x, y) => x - y)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
       expect(await countStoreRows(store, 'budget_alerts')).toBe(10);
     });
+
+    it('two OS processes ingesting into one store at once: each threshold alerts once, in one of them', async () => {
+      const store = await newStore('two-processes');
+      const t = open(store);
+      const thresholds = [5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+      await t.setBudget({ name: 'calls', metric: 'api_calls', limit: 400, thresholds, alertOnForecast: false });
+      const workers = [1, 2].map((worker) =>
+        startFixture(join(FIXTURES, 'budget-worker.ts'), { worker, store, batches: 40, perBatch: 5 }),
+      );
+      await Promise.all(workers.map((w) => w.waitFor('ready')));
+      for (const w of workers) w.child.stdin!.end('go\n');
+      const outputs = await Promise.all(workers.map((w) => w.done));
+      const raised = outputs.flatMap((lines) => (JSON.parse(lines[lines.length - 1]!) as { raised: number[] }).raised);
+      expect(raised.sort((a, b) => a - b)).toEqual(thresholds);
+      expect(await countStoreRows(store, 'budget_alerts')).toBe(thresholds.length);
+      expect((await t.getBudgets())[0]!.current).toBe(400);
+      await t.close();
+    }, 60_000);
 
     it('a storage level wobbling across 80% twenty times alerts once; below 75% and up again, a second time', async () => {
       const clock = fixedClock(APRIL + 20 * DAY);

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { WorkerPlan } from '../fixtures/record-worker.js';
 
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const WORKER = join(PACKAGE_DIR, 'test', 'fixtures', 'record-worker.ts');
+/** The fixture scripts' folder. */
+export const FIXTURES = join(PACKAGE_DIR, 'test', 'fixtures');
+const WORKER = join(FIXTURES, 'record-worker.ts');
 
 export interface Worker {
   child: ChildProcess;
@@ -19,7 +21,15 @@ export interface Worker {
  * @example const w = startWorker({ store: { path }, worker: 1, own: 10, shared: 0, anonymous: 0, mode: 'exit-natural' }); await w.done
  */
 export function startWorker(plan: WorkerPlan): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(plan)], {
+  return startFixture(WORKER, plan);
+}
+
+/**
+ * Starts another fixture of test/fixtures in its own Node process, its plan as the JSON argument.
+ * @example startFixture(join(FIXTURES, 'budget-worker.ts'), { worker: 1, store })
+ */
+export function startFixture(script: string, plan: { worker: number }): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(plan)], {
     cwd: PACKAGE_DIR,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
