@@ -28,7 +28,7 @@ export function startWorker(plan: WorkerPlan): Worker {
  * Starts another fixture of test/fixtures in its own Node process, its plan as the JSON argument.
  * @example startFixture(join(FIXTURES, 'budget-worker.ts'), { worker: 1, store })
  */
-export function startFixture(script: string, plan: { worker: number }): Worker {
+export function startFixture<T extends { worker: number }>(script: string, plan: T): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(plan)], {
     cwd: PACKAGE_DIR,
     stdio: ['pipe', 'pipe', 'pipe'],
