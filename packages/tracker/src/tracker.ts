@@ -145,8 +145,10 @@ export class ResourceTracker implements UsageRecorder {
       allowPrivateWebhooks: o.allowPrivateWebhooks,
       warn,
     });
-    // Earliest event time of the batches written since the last flush ended: budgets evaluate its months.
+    // Earliest event time and backends of the batches written since the last flush ended: budgets
+    // evaluate those backends' budgets, in those months.
     let flushedFrom = Number.POSITIVE_INFINITY;
+    let flushedBackends = new Set<string>();
     this.buffer = new WriteBuffer({
       runner,
       syncRunner,
@@ -154,14 +156,15 @@ export class ResourceTracker implements UsageRecorder {
       maxBatchSize: o.maxBatchSize,
       maxPendingEvents: o.maxPendingEvents,
       plan: (batch) => {
-        flushedFrom = Math.min(flushedFrom, earliest(batch));
+        flushedFrom = Math.min(flushedFrom, noteBatch(batch, flushedBackends));
         return ingestPlan(db, batch, retention.ingestContext(o.clock(), this.backends.ids));
       },
       written: (outcome) => this.backends.written(outcome, this.buffer.pending),
       afterFlush: () => {
         // Committed: budgets are evaluated off this path (throttled), never on the recording call.
-        this.budgets.written(flushedFrom);
+        this.budgets.written(flushedFrom, flushedBackends);
         flushedFrom = Number.POSITIVE_INFINITY;
+        flushedBackends = new Set();
         return retention.pruneIfDue(o.clock());
       },
       warn,
@@ -255,7 +258,10 @@ export class ResourceTracker implements UsageRecorder {
   ingestBatch(events: readonly unknown[]): Promise<BatchResult> {
     if (this.closed) return Promise.reject(new TrackerClosedError());
     const { file, retention, backends, buffer, clock } = this;
-    const committed = (written: readonly PendingEvent[]) => this.budgets.written(earliest(written));
+    const committed = (written: readonly PendingEvent[]) => {
+      const names = new Set<string>();
+      this.budgets.written(noteBatch(written, names), names);
+    };
     return ingestBatchAtomically({ file, retention, backends, buffer, clock, committed }, events);
   }
 
@@ -503,10 +509,17 @@ export class ResourceTracker implements UsageRecorder {
   }
 }
 
-/** The earliest event time of a batch (written events count for budgets from their own dates). */
-function earliest(events: readonly PendingEvent[]): number {
+/** Adds a batch's backend names to `backends`; returns its earliest event time (budgets count events by their own dates). */
+function noteBatch(events: readonly PendingEvent[], backends: Set<string>): number {
   let min = Number.POSITIVE_INFINITY;
-  for (const e of events) if (e.ts < min) min = e.ts;
+  let last = '';
+  for (const e of events) {
+    if (e.ts < min) min = e.ts;
+    if (e.backend !== last) {
+      last = e.backend;
+      backends.add(last);
+    }
+  }
   return min;
 }
 

@@ -22,6 +22,13 @@ import {
   storedAlertKeys,
 } from './evaluate-plan.js';
 
+/**
+ * After a write only the budgets it may have moved are evaluated (of the backends written, and those of
+ * every backend); all of them at most this often, so forecasts that move with time and other processes'
+ * plan changes are seen too.
+ */
+export const FULL_EVALUATION_MS = 60_000;
+
 /** A backfill reaches back at most this many billing months (older months' alerts would be news to nobody). */
 export const MAX_BACKFILL_MONTHS = 12;
 
@@ -46,13 +53,20 @@ export class BudgetEvaluator {
   private lastRun = 0;
   /** Earliest event time written since the last evaluation: months before the current one to look at. */
   private dirtyFrom = Number.POSITIVE_INFINITY;
+  /** Backends written since the last evaluation. */
+  private touched = new Set<string>();
+  private lastFull = 0;
   private closed = false;
 
   constructor(private readonly parts: EvaluatorParts) {}
 
-  /** Events dated from `ts` on were written: their billing months are evaluated, not only the current one. */
-  noteWritten(ts: number): void {
+  /**
+   * Events of these backends dated from `ts` on were written: their budgets are evaluated, in their
+   * billing months too, not only the current one.
+   */
+  noteWritten(ts: number, backends: Iterable<string>): void {
     if (ts < this.dirtyFrom) this.dirtyFrom = ts;
+    for (const name of backends) this.touched.add(name);
   }
 
   /** Asks for an evaluation: at once if none ran in the last interval, else when the interval ends. */
@@ -75,6 +89,7 @@ export class BudgetEvaluator {
   async evaluateNow(): Promise<BudgetAlert[]> {
     if (this.running) await this.running;
     let raised: BudgetAlert[] = [];
+    this.lastFull = 0;
     await this.run((alerts) => {
       raised = alerts;
     });
@@ -96,16 +111,21 @@ export class BudgetEvaluator {
     this.lastRun = Date.now();
     const from = this.dirtyFrom;
     this.dirtyFrom = Number.POSITIVE_INFINITY;
+    const full = Date.now() - this.lastFull >= FULL_EVALUATION_MS;
+    if (full) this.lastFull = Date.now();
+    const touched = full ? null : this.touched;
+    this.touched = new Set();
     const run = this.parts.ready
-      .then(() => this.evaluate(from))
+      .then(() => this.evaluate(from, touched))
       .then(
         (alerts) => {
           if (alerts.length > 0) this.parts.raised(alerts);
           report?.(alerts);
         },
         (error: unknown) => {
-          // The months to look at stay due for the next run.
+          // The months to look at stay due for the next run, of every budget.
           if (from < this.dirtyFrom) this.dirtyFrom = from;
+          this.lastFull = 0;
           this.parts.failed(error as Error);
         },
       )
@@ -118,12 +138,14 @@ export class BudgetEvaluator {
   }
 
   /** One evaluation: values read in one snapshot; a write transaction only when something may be due. */
-  private async evaluate(dirtyFrom: number): Promise<BudgetAlert[]> {
+  private async evaluate(dirtyFrom: number, touched: ReadonlySet<string> | null): Promise<BudgetAlert[]> {
     const { db, runner } = this.parts;
     const now = this.parts.clock();
     const res = this.parts.resolution(now);
     const read = await runner.read(function* () {
-      const budgets = yield* loadBudgets(db);
+      const budgets = (yield* loadBudgets(db)).filter(
+        (b) => touched === null || b.backend === null || touched.has(b.backend),
+      );
       if (budgets.length === 0) return null;
       const monthly = budgets.filter((b) => b.metric !== 'storage_level');
       const storage = budgets.filter((b) => b.metric === 'storage_level');

@@ -6,9 +6,10 @@ import { BUDGET_RATE_WINDOW_MS, projectFullAt, projectMonthEnd } from '@bytemete
 import type { Kysely } from 'kysely';
 import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
+import { loadPricePlans } from '../pricing/plan-store.js';
 import { aggregateRanges, type Cell, cellKey } from '../query/aggregate.js';
 import { type BackendRow, loadBackends } from '../query/backends.js';
-import { type CostReport, getCostsPlan, resolveCostRange } from '../query/get-costs.js';
+import { getCostsPlan, resolveCostRange } from '../query/get-costs.js';
 import type { Resolution } from '../rollup/grains.js';
 import { periodRange } from '../time/zone.js';
 import { RESOURCE_CODE } from '../types.js';
@@ -85,24 +86,43 @@ export function* readBudgetValues(
     values.set(b.id, { current: total, forecast, projectedFullAt: null, month: { start: range.from, end: range.to } });
   }
 
-  // Cost: getCosts' own plan, once per zone, each backend's line (or the total) and its forecast share.
+  // Cost: getCosts' own plan per backend with a price plan (a backend without one costs 0 and needs no
+  // read), once per zone; an all-backends budget sums them.
   const costs = budgets.filter((b) => b.metric === 'cost');
-  const reports = new Map<string, CostReport>();
-  for (const zone of new Set(costs.map((b) => b.timezone))) {
-    const q = { period: 'month' as const, timezone: zone, at: new Date(instant) };
-    reports.set(zone, yield* getCostsPlan(db, q, resolveCostRange(q, now), now, res));
-  }
-  for (const b of costs) {
-    const report = reports.get(b.timezone)!;
-    const range = periodRange(instant, 'month', b.timezone);
-    const line = b.backend === null ? null : report.backends.find((l) => l.backend === b.backend);
-    const total = b.backend === null ? report.computedTotalMicros : (line?.computedCostMicros ?? 0);
-    const forecast = !current
-      ? null
-      : b.backend === null
-        ? report.forecast.monthEndMicros
-        : (line?.forecastMicros ?? 0);
-    values.set(b.id, { current: total, forecast, projectedFullAt: null, month: { start: range.from, end: range.to } });
+  if (costs.length > 0) {
+    const priced = new Set((yield* loadPricePlans(db)).map((p) => p.backend));
+    const lines = new Map<string, { cost: number; forecast: number }>();
+    for (const zone of new Set(costs.map((b) => b.timezone))) {
+      const inZone = costs.filter((b) => b.timezone === zone);
+      const names = inZone.some((b) => b.backend === null)
+        ? [...priced]
+        : [...new Set(inZone.flatMap((b) => (b.backend !== null && priced.has(b.backend) ? [b.backend] : [])))];
+      for (const backend of names) {
+        if (!byName.has(backend)) continue;
+        const q = { period: 'month' as const, timezone: zone, at: new Date(instant), backend };
+        const report = yield* getCostsPlan(db, q, resolveCostRange(q, now), now, res);
+        lines.set(`${zone}\u0000${backend}`, {
+          cost: report.computedTotalMicros,
+          forecast: report.forecast.monthEndMicros,
+        });
+      }
+    }
+    for (const b of costs) {
+      const range = periodRange(instant, 'month', b.timezone);
+      let cost = 0;
+      let forecast = 0;
+      for (const row of chosen(b)) {
+        const line = lines.get(`${b.timezone}\u0000${row.name}`);
+        cost += line?.cost ?? 0;
+        forecast += line?.forecast ?? 0;
+      }
+      values.set(b.id, {
+        current: cost,
+        forecast: current ? forecast : null,
+        projectedFullAt: null,
+        month: { start: range.from, end: range.to },
+      });
+    }
   }
 
   // Storage: the level now, and its net change over the last 7 days as the growth rate (a straight line;

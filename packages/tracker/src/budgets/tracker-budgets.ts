@@ -93,9 +93,9 @@ export class TrackerBudgets {
     });
   }
 
-  /** Events dated from `minTs` on were committed: evaluate soon (throttled). */
-  written(minTs: number): void {
-    this.evaluator.noteWritten(minTs);
+  /** Events of these backends dated from `minTs` on were committed: evaluate soon (throttled). */
+  written(minTs: number, backends: Iterable<string>): void {
+    this.evaluator.noteWritten(minTs, backends);
     this.evaluator.request();
   }
 

@@ -49,8 +49,6 @@ export interface BackendCost {
   reportedCostMicros: number;
   resources: ResourceCost[];
   hasPlan: boolean;
-  /** This backend's share of the report's month-end forecast (budgets of one backend read it). */
-  forecastMicros: number;
 }
 
 export interface CostReport {
@@ -135,7 +133,6 @@ export function* getCostsPlan(
         costMicros: line.costMicros,
       })),
       hasPlan: cost.hasPlan,
-      forecastMicros: forecast.monthEndMicros,
     });
     forecastMicros += forecast.monthEndMicros;
     if (forecast.monthStart !== null) methods.push(`${backend.name}: ${forecast.method}`);
