@@ -9,6 +9,7 @@ import {
   type TrackerOptions,
   ValidationError,
 } from '../src/index.js';
+import { eventually } from './support/eventually.js';
 import { countStoreRows, describeEachDialect, newStore, queryStore, type StoreOptions } from './support/stores.js';
 
 // Budget webhooks against a real HTTP receiver on 127.0.0.1 that verifies every request with the
@@ -51,15 +52,6 @@ async function receiver(secret: () => string | null, failFirst = 0) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/bytemeter`;
   return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-async function eventually(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const open = (store: StoreOptions, extra: TrackerOptions = {}): ResourceTracker =>

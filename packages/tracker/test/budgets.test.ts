@@ -7,6 +7,7 @@ import {
   type TrackerOptions,
   ValidationError,
 } from '../src/index.js';
+import { eventually } from './support/eventually.js';
 import { FIXTURES, startFixture } from './support/spawn-worker.js';
 import { countStoreRows, describeEachDialect, newStore, type StoreOptions } from './support/stores.js';
 import { fixedClock } from './support/temp-db.js';
@@ -41,16 +42,6 @@ const upload = (bytes: number, ts: number, backend = 'photos') => ({
 /** Runs an evaluation now (setBudget evaluates at once) by re-setting nothing: reads the alerts stored. */
 const alertsOf = async (t: ResourceTracker) =>
   (await t.getBudgetAlerts({ first: 1000 })).map((a) => `${a.kind}:${a.threshold}:${a.periodStart ?? '-'}`).sort();
-
-/** Waits until `check` holds, polling; fails after `ms`. */
-async function eventually(check: () => Promise<boolean>, ms = 8000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describeEachDialect('budgets', (dialect) => {
   describe('budgets stored and read', () => {

@@ -58,7 +58,14 @@ export class BudgetEvaluator {
   private lastFull = 0;
   private closed = false;
 
-  constructor(private readonly parts: EvaluatorParts) {}
+  /** Every budget once a minute even without writes here: forecasts move with time, and writes made by a
+   * process that could not evaluate them (the synchronous flush at exit) are caught up. */
+  private readonly ticker: NodeJS.Timeout;
+
+  constructor(private readonly parts: EvaluatorParts) {
+    this.ticker = setInterval(() => this.request(), FULL_EVALUATION_MS);
+    this.ticker.unref();
+  }
 
   /**
    * Events of these backends dated from `ts` on were written: their budgets are evaluated, in their
@@ -99,6 +106,7 @@ export class BudgetEvaluator {
   /** Runs what is still requested, then stops. */
   async close(): Promise<void> {
     const due = this.timer !== null || this.again;
+    clearInterval(this.ticker);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.running) await this.running;

@@ -19,6 +19,20 @@ export interface ClaimedDelivery {
   createdAt: number;
 }
 
+/** Whether any delivery is due: a read, so an idle poll never takes the write lock. */
+export function* anyDue(db: Kysely<Database>, now: number): Plan<boolean> {
+  const rows = yield* exec(
+    db
+      .selectFrom('webhook_deliveries')
+      .select('alert_id')
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where('lease_until', '<=', now)
+      .limit(1),
+  );
+  return rows.length > 0;
+}
+
 /** Claims up to `limit` due deliveries for `owner` until now + leaseMs. */
 export function* claimDeliveries(
   db: Kysely<Database>,

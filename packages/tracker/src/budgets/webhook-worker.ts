@@ -10,7 +10,7 @@ import type { Runner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import type { WebhookRetry } from '../tracker/options.js';
 import { privateTargetReason } from './webhook-address.js';
-import { type AttemptOutcome, type ClaimedDelivery, claimDeliveries, recordAttempt } from './webhook-outbox.js';
+import { type AttemptOutcome, anyDue, type ClaimedDelivery, claimDeliveries, recordAttempt } from './webhook-outbox.js';
 
 /** Deliveries claimed per round. */
 const CLAIM_BATCH = 16;
@@ -68,6 +68,7 @@ export class WebhookWorker {
   private async deliverDue(): Promise<void> {
     const { db, runner, retry } = this.parts;
     for (;;) {
+      if (!(await runner.read(() => anyDue(db, Date.now())))) return;
       const claimed = await runner.write(() => claimDeliveries(db, this.owner, Date.now(), retry.leaseMs, CLAIM_BATCH));
       if (claimed.length === 0) return;
       await Promise.all(
