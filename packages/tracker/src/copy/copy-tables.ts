@@ -66,10 +66,49 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
     ],
     digest: ['count(*)', 'max(starts_at)', 'max(updated_at)'],
   },
+  // Budgets (issue 12): the budgets with their webhook secrets, the alert history (its unique key keeps
+  // alerts once on the new store too), the storage quotas' armed state and the webhook outbox.
+  {
+    name: 'budgets',
+    key: [{ column: 'id', kind: 'text' }],
+    digest: ['count(*)', 'sum(revision)', 'max(updated_at)'],
+  },
+  {
+    name: 'budget_alerts',
+    key: [{ column: 'seq', kind: 'int' }],
+    digest: ['count(*)', 'max(seq)', 'max(raised_at)'],
+  },
+  {
+    name: 'budget_arms',
+    key: [
+      { column: 'budget_id', kind: 'text' },
+      { column: 'revision', kind: 'int' },
+      { column: 'threshold', kind: 'int' },
+    ],
+    digest: ['count(*)', 'sum(generation)', 'sum(armed)'],
+  },
+  {
+    name: 'webhook_deliveries',
+    key: [{ column: 'alert_id', kind: 'text' }],
+    digest: ['count(*)', 'sum(attempts)', 'max(created_at)'],
+  },
+  {
+    name: 'webhook_attempts',
+    key: [
+      { column: 'alert_id', kind: 'text' },
+      { column: 'attempt', kind: 'int' },
+    ],
+    digest: ['count(*)', 'sum(attempt)', 'max(at)'],
+  },
 ];
 
-/** Tables with a serial id on PostgreSQL: their sequences must continue after the copied ids. */
-export const SERIAL_TABLES = ['backends', 'api_tokens', 'events'] as const;
+/** Tables with a serial column on PostgreSQL: their sequences must continue after the copied values. */
+export const SERIAL_TABLES = [
+  { table: 'backends', column: 'id' },
+  { table: 'api_tokens', column: 'id' },
+  { table: 'events', column: 'id' },
+  { table: 'budget_alerts', column: 'seq' },
+] as const;
 
 /** A table's aggregates as exact decimal strings ('null' for an empty max), in `digest` order. */
 export type TableDigest = string[];

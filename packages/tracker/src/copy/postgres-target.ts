@@ -202,10 +202,10 @@ export class PostgresTarget {
    * also after every raw-row id a copied key still names (its row may be past the raw retention).
    */
   async advanceSequences(): Promise<void> {
-    for (const table of SERIAL_TABLES) {
+    for (const { table, column } of SERIAL_TABLES) {
       const named =
         table === 'events' ? sql`, (select max(event_id) from event_keys where event_id is not null)` : sql``;
-      await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce(greatest((select max(id) from ${sql.table(table)})${named}), 0) + 1, false)`.execute(
+      await sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce(greatest((select max(${sql.ref(column)}) from ${sql.table(table)})${named}), 0) + 1, false)`.execute(
         this.db,
       );
     }
