@@ -14,6 +14,7 @@ import type { Resolution } from '../rollup/grains.js';
 import { periodRange } from '../time/zone.js';
 import { RESOURCE_CODE } from '../types.js';
 import type { StoredBudget } from './budget-store.js';
+import type { CostLines } from './cost-lines.js';
 
 /** Events may be dated up to a day ahead; a level counts every stored change. */
 const FUTURE_SLACK_MS = 2 * 86_400_000;
@@ -45,6 +46,8 @@ export function* readBudgetValues(
   at: number | null,
   now: number,
   res: Resolution,
+  /** Evaluation only: cost lines it may reuse (see cost-lines.ts); reads are fresh without it. */
+  costLines?: CostLines,
 ): Plan<Map<string, BudgetValue>> {
   const values = new Map<string, BudgetValue>();
   if (budgets.length === 0) return values;
@@ -97,14 +100,17 @@ export function* readBudgetValues(
       const names = inZone.some((b) => b.backend === null)
         ? [...priced]
         : [...new Set(inZone.flatMap((b) => (b.backend !== null && priced.has(b.backend) ? [b.backend] : [])))];
+      const monthStart = periodRange(instant, 'month', zone).from;
       for (const backend of names) {
         if (!byName.has(backend)) continue;
-        const q = { period: 'month' as const, timezone: zone, at: new Date(instant), backend };
-        const report = yield* getCostsPlan(db, q, resolveCostRange(q, now), now, res);
-        lines.set(`${zone}\u0000${backend}`, {
-          cost: report.computedTotalMicros,
-          forecast: report.forecast.monthEndMicros,
-        });
+        let line = costLines?.reuse(zone, monthStart, backend);
+        if (!line) {
+          const q = { period: 'month' as const, timezone: zone, at: new Date(instant), backend };
+          const report = yield* getCostsPlan(db, q, resolveCostRange(q, now), now, res);
+          line = { cost: report.computedTotalMicros, forecast: report.forecast.monthEndMicros };
+          costLines?.keep(zone, monthStart, backend, line);
+        }
+        lines.set(`${zone}\u0000${backend}`, line);
       }
     }
     for (const b of costs) {
