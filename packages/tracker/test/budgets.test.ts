@@ -206,6 +206,32 @@ describeEachDialect('budgets', (dialect) => {
       await t.close();
     });
 
+    it('a cost budget alerts when priced usage crosses its thresholds, written to another backend in between', async () => {
+      const clock = fixedClock(APRIL + 20 * DAY);
+      const t = open(await newStore('cost-alerts'), clock.now, { budgetCheckIntervalMs: 10 });
+      for (const backend of ['photos', 'videos'])
+        await t.setPricePlan({ backend, prices: [{ resource: 'UPLOAD', tiers: [{ pricePerUnit: '1' }] }] });
+      const seen: BudgetAlert[] = [];
+      t.onBudgetAlert((a) => seen.push(a));
+      await t.setBudget({
+        name: 'all',
+        metric: 'cost',
+        limit: 4_000_000,
+        thresholds: [50, 100],
+        alertOnForecast: false,
+      });
+      await t.ingestBatch([upload(2 ** 30, APRIL + DAY, 'photos')]);
+      await t.ingestBatch([upload(2 ** 30, APRIL + DAY, 'videos')]); // $2 of $4: 50%
+      await eventually(async () => seen.length === 1);
+      await t.ingestBatch([upload(2 * 2 ** 30, APRIL + DAY, 'photos')]); // $4: 100%
+      await eventually(async () => seen.length === 2);
+      expect(seen.map((a) => [a.threshold, a.value])).toEqual([
+        [50, 2_000_000],
+        [100, 4_000_000],
+      ]);
+      await t.close();
+    });
+
     it('a backfilled event alerts in the billing month it belongs to', async () => {
       const clock = fixedClock(APRIL + 5 * DAY);
       const t = open(await newStore('backfill'), clock.now, { budgetCheckIntervalMs: 10 });

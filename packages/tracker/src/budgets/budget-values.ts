@@ -10,7 +10,7 @@ import { loadPricePlans } from '../pricing/plan-store.js';
 import { aggregateRanges, type Cell, cellKey } from '../query/aggregate.js';
 import { type BackendRow, loadBackends } from '../query/backends.js';
 import { getCostsPlan, resolveCostRange } from '../query/get-costs.js';
-import type { Resolution } from '../rollup/grains.js';
+import { MINUTE_MS, type Resolution } from '../rollup/grains.js';
 import { periodRange } from '../time/zone.js';
 import { RESOURCE_CODE } from '../types.js';
 import type { StoredBudget } from './budget-store.js';
@@ -59,6 +59,10 @@ export function* readBudgetValues(
     return row ? [row] : [];
   };
   const instant = at ?? now;
+  // Ranges that end now end at the next whole minute instead: the events recorded so far are all before
+  // it, and a minute edge reads minute rollups, where an edge at `now` would scan the raw events of the
+  // current minute (all of them, at a high event rate) on every evaluation.
+  const edge = Math.ceil(now / MINUTE_MS) * MINUTE_MS;
   const current = at === null;
 
   // Transfer and calls: one aggregate per zone over its month, and one over the recent window for forecasts.
@@ -72,7 +76,12 @@ export function* readBudgetValues(
   }
   let recent: Map<number, Cell> | null = null;
   if (current && monthly.length > 0) {
-    const { cells } = yield* aggregateRanges(db, [{ from: now - BUDGET_RATE_WINDOW_MS, to: now }], { resources }, res);
+    const { cells } = yield* aggregateRanges(
+      db,
+      [{ from: edge - BUDGET_RATE_WINDOW_MS, to: edge }],
+      { resources },
+      res,
+    );
     recent = cells[0]!;
   }
   const sum = (cells: Map<number, Cell>, rows: readonly BackendRow[], resource: number) =>
@@ -106,7 +115,8 @@ export function* readBudgetValues(
         let line = costLines?.reuse(zone, monthStart, backend);
         if (!line) {
           const q = { period: 'month' as const, timezone: zone, at: new Date(instant), backend };
-          const report = yield* getCostsPlan(db, q, resolveCostRange(q, now), now, res);
+          // Priced up to the minute edge (at most a minute of storage and monthly fee early).
+          const report = yield* getCostsPlan(db, q, resolveCostRange(q, now), edge, res);
           line = { cost: report.computedTotalMicros, forecast: report.forecast.monthEndMicros };
           costLines?.keep(zone, monthStart, backend, line);
         }
@@ -135,10 +145,10 @@ export function* readBudgetValues(
   // a backend younger than that is averaged over the whole window, which projects a later date).
   const storage = budgets.filter((b) => b.metric === 'storage_level');
   if (storage.length > 0) {
-    const from = now - BUDGET_RATE_WINDOW_MS;
+    const from = edge - BUDGET_RATE_WINDOW_MS;
     const { cells } = yield* aggregateRanges(
       db,
-      [{ from, to: now + FUTURE_SLACK_MS }],
+      [{ from, to: edge + FUTURE_SLACK_MS }],
       { resources: [RESOURCE_CODE.storage_used] },
       res,
     );
