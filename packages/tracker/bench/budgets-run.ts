@@ -117,9 +117,17 @@ async function ingestRun(withBudgets: boolean, n: number, run: number): Promise<
 const ingestEvents = quick ? 100_000 : 300_000;
 const withRates: number[] = [];
 const withoutRates: number[] = [];
-for (let run = 0; run < (quick ? 3 : 5); run++) {
-  withoutRates.push(await ingestRun(false, ingestEvents, run));
-  withRates.push(await ingestRun(true, ingestEvents, run));
+// A warm-up pair first (not counted); then the order alternates, so neither side always runs first.
+await ingestRun(false, ingestEvents, -1);
+await ingestRun(true, ingestEvents, -1);
+for (let run = 0; run < (quick ? 4 : 6); run++) {
+  if (run % 2 === 0) {
+    withoutRates.push(await ingestRun(false, ingestEvents, run));
+    withRates.push(await ingestRun(true, ingestEvents, run));
+  } else {
+    withRates.push(await ingestRun(true, ingestEvents, run));
+    withoutRates.push(await ingestRun(false, ingestEvents, run));
+  }
 }
 
 const fmt = (ms: number) => ms.toFixed(2);
@@ -138,7 +146,9 @@ const lines = [
   `| one full evaluation of 100 budgets (values, stored alert keys, armed states; nothing new to raise; once a minute) | ${fmt(median(evaluateMs))} | ${fmt(percentile(evaluateMs, 90))} |`,
   `| the evaluation after a write to one backend (its budgets and the all-backend ones; other cost lines reused) | ${fmt(median(afterWriteMs))} | ${fmt(percentile(afterWriteMs, 90))} |`,
   '',
-  `Recording overhead: ${ingestEvents.toLocaleString('en-US')} events recorded and flushed over the 10 backends (5 priced), alternating a tracker with 100 budgets and one without (${withRates.length} runs each): ` +
+  "Target (DESIGN.md: 100 budgets' state ≤ 5 ms p50, from rollups): met by transfer, call and storage budgets (the first row; a few aggregates per zone, however many budgets). Cost budgets are read through getCosts' own plan (issue 11's engine) once per priced backend and zone, so they cost what that plan costs (the getCosts row): not met while getCosts itself is far above its own 5 ms target at this size. Evaluation after writes reuses the cost lines of backends not written (re-read every 3 s), which is what the after-write row measures.",
+  '',
+  `Recording overhead: ${ingestEvents.toLocaleString('en-US')} events recorded and flushed over the 10 backends (5 priced), alternating a tracker with 100 budgets and one without (${withRates.length} runs each after a warm-up pair, order alternating): ` +
     `${Math.round(median(withRates)).toLocaleString('en-US')} events/s with budgets against ${Math.round(median(withoutRates)).toLocaleString('en-US')} without, ` +
     `a ratio of ${(median(withRates) / median(withoutRates)).toFixed(2)}. Budgets are evaluated after a flush commits, at most once a second per process, from rollups, so the recording call itself does no more work.`,
 ];
