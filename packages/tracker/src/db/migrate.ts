@@ -45,5 +45,9 @@ function migrator(db: Kysely<any>): Migrator {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'bytemeter_migration',
     migrationLockTableName: 'bytemeter_migration_lock',
+    // Migration numbers are handed out to work done in parallel and may land out of order (0006 after
+    // 0008): a database already past a later one still gets an earlier one it lacks. Each migration only
+    // adds its own tables and columns, so the order between such siblings does not matter.
+    allowUnorderedMigrations: true,
   });
 }
