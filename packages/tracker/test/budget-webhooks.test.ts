@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Database from 'better-sqlite3';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { retryDelay } from '../src/budgets/webhook-outbox.js';
 import {
   type BudgetAlertWebhookBody,
+  DEFAULT_WEBHOOK_RETRY,
   openResourceTracker,
   type ResourceTracker,
   type TrackerOptions,
@@ -60,6 +63,24 @@ const open = (store: StoreOptions, extra: TrackerOptions = {}): ResourceTracker 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
+});
+
+describe('retry schedule', () => {
+  it('the default schedule retries for at least an hour, doubling from 5 s up to 10 min', () => {
+    const delays: number[] = [];
+    let elapsed = 0;
+    for (
+      let failed = 1;
+      elapsed + retryDelay(failed, DEFAULT_WEBHOOK_RETRY) <= DEFAULT_WEBHOOK_RETRY.giveUpAfterMs;
+      failed++
+    ) {
+      delays.push(retryDelay(failed, DEFAULT_WEBHOOK_RETRY));
+      elapsed += delays[delays.length - 1]!;
+    }
+    expect(delays.slice(0, 4)).toEqual([5_000, 10_000, 20_000, 40_000]);
+    expect(Math.max(...delays)).toBe(600_000);
+    expect(elapsed).toBeGreaterThanOrEqual(3_600_000);
+  });
 });
 
 describeEachDialect('budget webhooks', () => {
@@ -171,6 +192,39 @@ describeEachDialect('budget webhooks', () => {
             .length === 2,
       );
       expect(rows).toHaveLength(2);
+    });
+
+    it('an attempt claimed by a process that died is taken over once its lease runs out', async () => {
+      let secret: string | null = null;
+      const hook = await receiver(() => secret);
+      cleanups.push(hook.close);
+      const store = await newStore('lease-expiry');
+      const quiet = open(store, { deliverWebhooks: false });
+      secret = (
+        await quiet.setBudget({
+          name: 'n',
+          metric: 'api_calls',
+          limit: 1,
+          thresholds: [100],
+          alertOnForecast: false,
+          webhookUrl: hook.url,
+        })
+      ).webhookSecret;
+      quiet.trackApiCall('b', 's3');
+      await quiet.close();
+      // A claim left by a process killed mid-attempt: leased for another 1.5 s.
+      const leasedUntil = Date.now() + 1500;
+      const claim = `update webhook_deliveries set lease_owner = 'dead', lease_until = ${leasedUntil}`;
+      if (store.path) {
+        const file = new Database(store.path);
+        file.prepare(claim).run();
+        file.close();
+      } else await queryStore(store, claim);
+      const worker = open(store);
+      cleanups.push(() => worker.close());
+      await eventually(() => hook.received.length === 1);
+      expect(Date.now()).toBeGreaterThanOrEqual(leasedUntil);
+      expect(hook.received[0]!.verified).toBe(true);
     });
 
     it('two delivering trackers on one store send each attempt once (leases)', async () => {
