@@ -3,7 +3,7 @@
 
 import { ValidationError } from '../errors.js';
 import { assertBackendName, describe, hasUnsafeCharacters, MAX_NAME_LENGTH } from '../event-rules.js';
-import { assertTimeZone } from '../pricing/billing-month.js';
+import { assertTimeZone } from '../time-zone.js';
 import { fromGraphQLEnum } from '../vocabulary.js';
 import { BUDGET_METRICS, type BudgetDefinition, type BudgetInput, DEFAULT_THRESHOLDS } from './budget.js';
 
