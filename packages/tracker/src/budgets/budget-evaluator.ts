@@ -10,7 +10,6 @@ import type { Resolution } from '../rollup/grains.js';
 import { periodRange } from '../time/zone.js';
 import { loadBudgets, type StoredBudget } from './budget-store.js';
 import { type BudgetValue, readBudgetValues } from './budget-values.js';
-import { CostLines } from './cost-lines.js';
 import {
   type AlertCandidate,
   alertKey,
@@ -57,7 +56,6 @@ export class BudgetEvaluator {
   /** Backends written since the last evaluation. */
   private touched = new Set<string>();
   private lastFull = 0;
-  private readonly costLines = new CostLines();
   private closed = false;
 
   /** Every budget once a minute even without writes here: forecasts move with time, and writes made by a
@@ -152,8 +150,6 @@ export class BudgetEvaluator {
     const { db, runner } = this.parts;
     const now = this.parts.clock();
     const res = this.parts.resolution(now);
-    const costLines = this.costLines;
-    costLines.begin(touched);
     const read = await runner.read(function* () {
       const budgets = (yield* loadBudgets(db)).filter(
         (b) => touched === null || b.backend === null || touched.has(b.backend),
@@ -162,11 +158,11 @@ export class BudgetEvaluator {
       const monthly = budgets.filter((b) => b.metric !== 'storage_level');
       const storage = budgets.filter((b) => b.metric === 'storage_level');
       const values: { budget: StoredBudget; value: BudgetValue }[] = [];
-      const current = yield* readBudgetValues(db, monthly, null, now, res, costLines);
+      const current = yield* readBudgetValues(db, monthly, null, now, res);
       for (const b of monthly) values.push({ budget: b, value: current.get(b.id)! });
       // A backfill: the earlier billing months its events fell in are evaluated too (no forecasts there).
       for (const at of backfilledMonths(monthly, dirtyFrom, now)) {
-        const past = yield* readBudgetValues(db, monthly, at, now, res, costLines);
+        const past = yield* readBudgetValues(db, monthly, at, now, res);
         for (const b of monthly) {
           const value = past.get(b.id)!;
           if (value.month && value.month.end <= periodRange(now, 'month', b.timezone).from) {

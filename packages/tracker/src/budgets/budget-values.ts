@@ -6,15 +6,13 @@ import { BUDGET_RATE_WINDOW_MS, projectFullAt, projectMonthEnd } from '@bytemete
 import type { Kysely } from 'kysely';
 import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { loadPricePlans } from '../pricing/plan-store.js';
 import { aggregateRanges, type Cell, cellKey } from '../query/aggregate.js';
 import { type BackendRow, loadBackends } from '../query/backends.js';
-import { getCostsPlan, resolveCostRange } from '../query/get-costs.js';
+import { type CostReport, getCostsPlan, resolveCostRange } from '../query/get-costs.js';
 import { MINUTE_MS, type Resolution } from '../rollup/grains.js';
 import { periodRange } from '../time/zone.js';
 import { RESOURCE_CODE } from '../types.js';
 import type { StoredBudget } from './budget-store.js';
-import type { CostLines } from './cost-lines.js';
 
 /** Events may be dated up to a day ahead; a level counts every stored change. */
 const FUTURE_SLACK_MS = 2 * 86_400_000;
@@ -46,8 +44,6 @@ export function* readBudgetValues(
   at: number | null,
   now: number,
   res: Resolution,
-  /** Evaluation only: cost lines it may reuse (see cost-lines.ts); reads are fresh without it. */
-  costLines?: CostLines,
 ): Plan<Map<string, BudgetValue>> {
   const values = new Map<string, BudgetValue>();
   if (budgets.length === 0) return values;
@@ -98,47 +94,27 @@ export function* readBudgetValues(
     values.set(b.id, { current: total, forecast, projectedFullAt: null, month: { start: range.from, end: range.to } });
   }
 
-  // Cost: getCosts' own plan per backend with a price plan (a backend without one costs 0 and needs no
-  // read), once per zone; an all-backends budget sums them.
+  // Cost: getCosts' own plan, once per zone (one grouped read of every backend), each backend's line and
+  // its share of the forecast; an all-backends budget takes the totals.
   const costs = budgets.filter((b) => b.metric === 'cost');
-  if (costs.length > 0) {
-    const priced = new Set((yield* loadPricePlans(db)).map((p) => p.backend));
-    const lines = new Map<string, { cost: number; forecast: number }>();
-    for (const zone of new Set(costs.map((b) => b.timezone))) {
-      const inZone = costs.filter((b) => b.timezone === zone);
-      const names = inZone.some((b) => b.backend === null)
-        ? [...priced]
-        : [...new Set(inZone.flatMap((b) => (b.backend !== null && priced.has(b.backend) ? [b.backend] : [])))];
-      const monthStart = periodRange(instant, 'month', zone).from;
-      for (const backend of names) {
-        if (!byName.has(backend)) continue;
-        let line = costLines?.reuse(zone, monthStart, backend);
-        if (!line) {
-          const q = { period: 'month' as const, timezone: zone, at: new Date(instant), backend };
-          // Priced up to the minute edge (at most a minute of storage and monthly fee early).
-          const report = yield* getCostsPlan(db, q, resolveCostRange(q, now), edge, res);
-          line = { cost: report.computedTotalMicros, forecast: report.forecast.monthEndMicros };
-          costLines?.keep(zone, monthStart, backend, line);
-        }
-        lines.set(`${zone}\u0000${backend}`, line);
-      }
-    }
-    for (const b of costs) {
-      const range = periodRange(instant, 'month', b.timezone);
-      let cost = 0;
-      let forecast = 0;
-      for (const row of chosen(b)) {
-        const line = lines.get(`${b.timezone}\u0000${row.name}`);
-        cost += line?.cost ?? 0;
-        forecast += line?.forecast ?? 0;
-      }
-      values.set(b.id, {
-        current: cost,
-        forecast: current ? forecast : null,
-        projectedFullAt: null,
-        month: { start: range.from, end: range.to },
-      });
-    }
+  const reports = new Map<string, CostReport>();
+  for (const zone of new Set(costs.map((b) => b.timezone))) {
+    const q = { period: 'month' as const, timezone: zone, at: new Date(instant) };
+    // Priced up to the minute edge (at most a minute of storage and monthly fee early).
+    reports.set(zone, yield* getCostsPlan(db, q, resolveCostRange(q, now), edge, res));
+  }
+  for (const b of costs) {
+    const report = reports.get(b.timezone)!;
+    const range = periodRange(instant, 'month', b.timezone);
+    const line = b.backend === null ? null : report.backends.find((l) => l.backend === b.backend);
+    const cost = b.backend === null ? report.computedTotalMicros : (line?.computedCostMicros ?? 0);
+    const forecast = b.backend === null ? report.forecast.monthEndMicros : (line?.forecastMicros ?? 0);
+    values.set(b.id, {
+      current: cost,
+      forecast: current ? forecast : null,
+      projectedFullAt: null,
+      month: { start: range.from, end: range.to },
+    });
   }
 
   // Storage: the level now, and its net change over the last 7 days as the growth rate (a straight line;

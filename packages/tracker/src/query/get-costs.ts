@@ -49,6 +49,8 @@ export interface BackendCost {
   reportedCostMicros: number;
   resources: ResourceCost[];
   hasPlan: boolean;
+  /** This backend's share of the report's month-end forecast (what a budget of one backend projects). */
+  forecastMicros: number;
 }
 
 export interface CostReport {
@@ -133,6 +135,7 @@ export function* getCostsPlan(
         costMicros: line.costMicros,
       })),
       hasPlan: cost.hasPlan,
+      forecastMicros: forecast.monthEndMicros,
     });
     forecastMicros += forecast.monthEndMicros;
     if (forecast.monthStart !== null) methods.push(`${backend.name}: ${forecast.method}`);
