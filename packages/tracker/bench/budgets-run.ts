@@ -77,7 +77,7 @@ interface EvaluatorHandle {
 }
 const evaluator = (reader as unknown as { budgets: { evaluator: EvaluatorHandle } }).budgets.evaluator;
 const evaluateMs = await timeEach(() => evaluator.evaluateNow(), quick ? 10 : 30);
-// What runs after a flush: the budgets of the backend written and of all backends, other cost lines reused.
+// What runs after a flush: the budgets of the backend written and of all backends.
 const written = BACKENDS[0]!.name;
 const afterWriteMs = await timeEach(
   () => {
