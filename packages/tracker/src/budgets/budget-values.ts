@@ -8,7 +8,7 @@ import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { aggregateRanges, type Cell, cellKey } from '../query/aggregate.js';
 import { type BackendRow, loadBackends } from '../query/backends.js';
-import { type CostReport, getCostsPlan, resolveCostRange } from '../query/get-costs.js';
+import { type CostReport, costReportPlan, resolveCostRange } from '../query/get-costs.js';
 import { MINUTE_MS, type Resolution } from '../rollup/grains.js';
 import { periodRange } from '../time/zone.js';
 import { RESOURCE_CODE } from '../types.js';
@@ -97,18 +97,18 @@ export function* readBudgetValues(
   // Cost: getCosts' own plan, once per zone (one grouped read of every backend), each backend's line and
   // its share of the forecast; an all-backends budget takes the totals.
   const costs = budgets.filter((b) => b.metric === 'cost');
-  const reports = new Map<string, CostReport>();
+  const reports = new Map<string, { report: CostReport; forecasts: Map<string, number> }>();
   for (const zone of new Set(costs.map((b) => b.timezone))) {
     const q = { period: 'month' as const, timezone: zone, at: new Date(instant) };
     // Priced up to the minute edge (at most a minute of storage and monthly fee early).
-    reports.set(zone, yield* getCostsPlan(db, q, resolveCostRange(q, now), edge, res));
+    reports.set(zone, yield* costReportPlan(db, q, resolveCostRange(q, now), edge, res));
   }
   for (const b of costs) {
-    const report = reports.get(b.timezone)!;
+    const { report, forecasts } = reports.get(b.timezone)!;
     const range = periodRange(instant, 'month', b.timezone);
     const line = b.backend === null ? null : report.backends.find((l) => l.backend === b.backend);
     const cost = b.backend === null ? report.computedTotalMicros : (line?.computedCostMicros ?? 0);
-    const forecast = b.backend === null ? report.forecast.monthEndMicros : (line?.forecastMicros ?? 0);
+    const forecast = b.backend === null ? report.forecast.monthEndMicros : (forecasts.get(b.backend) ?? 0);
     values.set(b.id, {
       current: cost,
       forecast: current ? forecast : null,

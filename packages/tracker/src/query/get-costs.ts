@@ -49,8 +49,6 @@ export interface BackendCost {
   reportedCostMicros: number;
   resources: ResourceCost[];
   hasPlan: boolean;
-  /** This backend's share of the report's month-end forecast (what a budget of one backend projects). */
-  forecastMicros: number;
 }
 
 export interface CostReport {
@@ -90,6 +88,18 @@ export function* getCostsPlan(
   now: number,
   res: Resolution,
 ): Plan<CostReport> {
+  return (yield* costReportPlan(db, q, range, now, res)).report;
+}
+
+/** The cost report, and each backend's share of its forecast (what a budget of one backend projects). */
+export function* costReportPlan(
+  db: Kysely<Database>,
+  q: CostQuery,
+  range: ReturnType<typeof resolveCostRange>,
+  now: number,
+  res: Resolution,
+): Plan<{ report: CostReport; forecasts: Map<string, number> }> {
+  const forecasts = new Map<string, number>();
   const backends = selectBackends(yield* loadBackends(db), q.backend);
   const plans = yield* loadPlansToPrice(db);
   const from = snapEdge(range.from, res);
@@ -135,12 +145,12 @@ export function* getCostsPlan(
         costMicros: line.costMicros,
       })),
       hasPlan: cost.hasPlan,
-      forecastMicros: forecast.monthEndMicros,
     });
     forecastMicros += forecast.monthEndMicros;
+    forecasts.set(backend.name, forecast.monthEndMicros);
     if (forecast.monthStart !== null) methods.push(`${backend.name}: ${forecast.method}`);
   }
-  return {
+  const report: CostReport = {
     period: range.period,
     periodStart: toIsoInZone(from, range.timezone),
     periodEnd: toIsoInZone(end, range.timezone),
@@ -162,4 +172,5 @@ export function* getCostsPlan(
           : 'No price plan is in force at the forecast instant, so nothing is projected.',
     },
   };
+  return { report, forecasts };
 }
