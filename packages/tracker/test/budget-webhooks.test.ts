@@ -268,6 +268,9 @@ describeEachDialect('budget webhooks', () => {
         'http://[::1]/x',
         'http://10.1.2.3/',
         'http://192.168.0.10/',
+        'http://0x7f000001/',
+        'http://[::ffff:127.0.0.1]/',
+        'http://169.254.169.254/latest',
       ]) {
         const error = await t
           .setBudget({ name: 'n', metric: 'api_calls', limit: 1, webhookUrl: url })
