@@ -1,4 +1,11 @@
 import type { ResultOf, TadaDocumentNode, VariablesOf } from 'gql.tada';
+import {
+  BudgetAlertRaisedSubscription,
+  BudgetAlertsQuery,
+  BudgetsQuery,
+  DeleteBudgetMutation,
+  SetBudgetMutation,
+} from './documents/budgets.js';
 import { SetStorageLevelMutation, TrackUsageMutation } from './documents/mutations.js';
 import {
   CostsQuery,
@@ -59,6 +66,12 @@ export type PricePlanInput = VariablesOf<typeof SetPricePlanMutation>['plan'];
 export type CostReport = ResultOf<typeof CostsQuery>['costs'];
 export type CostsVariables = VariablesOf<typeof CostsQuery>;
 
+export type Budget = ResultOf<typeof BudgetsQuery>['budgets'][number];
+export type BudgetInput = VariablesOf<typeof SetBudgetMutation>['budget'];
+/** A stored budget as setBudget answers it: webhookSecret is set only when this call created the secret. */
+export type SetBudgetResult = ResultOf<typeof SetBudgetMutation>['setBudget'];
+export type BudgetAlert = ResultOf<typeof BudgetAlertsQuery>['budgetAlerts'][number];
+
 export type UsageSummaryVariables = VariablesOf<typeof UsageSummaryQuery>;
 export type UsageVariables = Omit<VariablesOf<typeof UsageQuery>, 'after' | 'first'> & {
   /** Events per request, 1 to 1000 (default 500). */
@@ -101,6 +114,19 @@ export interface BytemeterClient {
   setPricePlan(plan: PricePlanInput): Promise<PricePlan>;
   /** Removes every plan of a backend (admin scope); true when one was removed. */
   deletePricePlan(backend: string): Promise<boolean>;
+  /** Every budget with its state now (current, percentUsed, forecast, projectedFullAt). */
+  getBudgets(): Promise<Budget[]>;
+  /** Alerts raised, newest first (default 50, at most 500). */
+  getBudgetAlerts(first?: number): Promise<BudgetAlert[]>;
+  /**
+   * Creates a budget, or replaces the one whose id is given (admin scope). The answer's webhookSecret is the
+   * webhook signing secret, shown this once; keep it to verify deliveries.
+   */
+  setBudget(budget: BudgetInput): Promise<SetBudgetResult>;
+  /** Removes a budget (admin scope); true when one was removed. */
+  deleteBudget(id: string): Promise<boolean>;
+  /** Every alert as it is raised, by any process or replica. */
+  subscribeBudgetAlerts(options?: SubscribeOptions): LiveFeed<BudgetAlert>;
   subscribeLiveBandwidth(
     variables?: VariablesOf<typeof LiveBandwidthSubscription>,
     options?: SubscribeOptions,
@@ -199,6 +225,21 @@ export function createBytemeterClient(options: BytemeterClientOptions): Bytemete
     },
     async deletePricePlan(backend) {
       return (await run(DeletePricePlanMutation, { backend })).deletePricePlan;
+    },
+    async getBudgets() {
+      return (await run(BudgetsQuery, {})).budgets;
+    },
+    async getBudgetAlerts(first) {
+      return (await run(BudgetAlertsQuery, first === undefined ? {} : { first })).budgetAlerts;
+    },
+    async setBudget(budget) {
+      return (await run(SetBudgetMutation, { budget })).setBudget;
+    },
+    async deleteBudget(id) {
+      return (await run(DeleteBudgetMutation, { id })).deleteBudget;
+    },
+    subscribeBudgetAlerts(subscribe = {}) {
+      return subscriptions.iterate(BudgetAlertRaisedSubscription, {}, 'budgetAlertRaised', subscribe.transport);
     },
     subscribeLiveBandwidth(variables = {}, subscribe = {}) {
       return subscriptions.iterate(LiveBandwidthSubscription, variables, 'liveBandwidth', subscribe.transport);

@@ -17,6 +17,9 @@ export {
   type Backend,
   type BackendStatus,
   type BandwidthSample,
+  type Budget,
+  type BudgetAlert,
+  type BudgetInput,
   type BytemeterClient,
   type BytemeterClientOptions,
   type CostReport,
@@ -27,6 +30,7 @@ export {
   type PricePlanInput,
   type PricePlanTemplate,
   type SeriesPoint,
+  type SetBudgetResult,
   type SubscribeOptions,
   type TimeSeriesVariables,
   type TrackUsagePayload,
@@ -37,6 +41,15 @@ export {
   type UsageSummaryVariables,
   type UsageVariables,
 } from './create-client.js';
+export {
+  BudgetAlertFields,
+  BudgetAlertRaisedSubscription,
+  BudgetAlertsQuery,
+  BudgetFields,
+  BudgetsQuery,
+  DeleteBudgetMutation,
+  SetBudgetMutation,
+} from './documents/budgets.js';
 export { BackendStatusFields, UsageEventFields } from './documents/fragments.js';
 export { SetStorageLevelMutation, TrackUsageMutation } from './documents/mutations.js';
 export {

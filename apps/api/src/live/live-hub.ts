@@ -1,5 +1,6 @@
-import type { BackendStatus, ResourceTracker, ResourceType, UsageEvent } from '@bytemeter/tracker';
+import type { BackendStatus, BudgetAlert, ResourceTracker, ResourceType, UsageEvent } from '@bytemeter/tracker';
 import { Repeater, SlidingBuffer } from 'graphql-yoga';
+import { AlertFeed } from './alert-feed.js';
 import { type BandwidthSample, bandwidthSource } from './bandwidth-source.js';
 import { eventSource } from './event-source.js';
 import { SharedTicker } from './shared-ticker.js';
@@ -10,15 +11,17 @@ const BUFFER = 64;
 
 /**
  * Every live feed of one process, each computed once per tick however many subscribers it has:
- * bandwidth per (backend, interval), one event poller, one status poller.
+ * bandwidth per (backend, interval), one event poller, one status poller, one budget alert feed.
  */
 export class LiveHub {
   readonly ticker: SharedTicker;
+  private readonly alerts: AlertFeed;
 
   constructor(private readonly tracker: ResourceTracker) {
     this.ticker = new SharedTicker((error) => {
       process.stderr.write(`bytemeter api: live feed failed: ${(error as Error)?.message ?? String(error)}\n`);
     });
+    this.alerts = new AlertFeed(tracker, this.ticker);
   }
 
   /** Key of the shared bandwidth computation for a backend (null: all) and interval. */
@@ -57,6 +60,15 @@ export class LiveHub {
         for (const s of changed) if (backend === null || s.backend === backend) push(s);
       },
     );
+  }
+
+  /** Every budget alert raised by any process, once each (see AlertFeed). */
+  budgetAlerts(): AsyncIterable<BudgetAlert> {
+    return new Repeater<BudgetAlert>(async (push, stop) => {
+      const unlisten = this.alerts.listen((alert) => void push(alert));
+      await stop;
+      unlisten();
+    }, new SlidingBuffer(BUFFER));
   }
 
   private feed<V, T>(

@@ -19,7 +19,7 @@ import { builder } from '../builder.js';
 type EnumValues<T extends string> = { [K in T as Uppercase<K>]: { value: K; description?: string } };
 
 /** `['api_calls']` → `{ API_CALLS: { value: 'api_calls' } }`, with an optional description per value. */
-function enumValues<T extends string>(
+export function enumValues<T extends string>(
   list: readonly T[],
   descriptions: Partial<Record<T, string>> = {},
 ): EnumValues<T> {

@@ -9,5 +9,6 @@ import './time-series.js';
 import './export.js';
 import './live-bandwidth.js';
 import './pricing.js';
+import './budgets.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

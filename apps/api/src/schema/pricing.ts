@@ -1,5 +1,5 @@
 // Price plans and computed cost (issue 11, contract ../shared/contract/pricing.graphql): plans stored by the
-// tracker, templates and the cost report from core's pricing engine. Budgets and alerts are not served yet.
+// tracker, templates and the cost report from core's pricing engine. Budgets and alerts: budgets.ts.
 import { PRICED_RESOURCES, type PricedResource, toGraphQLEnum } from '@bytemeter/core';
 import type { BackendCost, CostReport, PricePlanTemplateView, ResourceCost, StoredPricePlan } from '@bytemeter/tracker';
 import { requireScope } from '../auth/authenticate.js';

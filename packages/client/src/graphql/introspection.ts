@@ -36,6 +36,20 @@ const introspection = {
     types: [
       {
         kind: 'ENUM',
+        name: 'AlertKind',
+        enumValues: [
+          {
+            name: 'ACTUAL',
+            isDeprecated: false,
+          },
+          {
+            name: 'FORECAST',
+            isDeprecated: false,
+          },
+        ],
+      },
+      {
+        kind: 'ENUM',
         name: 'ApiCallClass',
         enumValues: [
           {
@@ -529,6 +543,398 @@ const introspection = {
       },
       {
         kind: 'OBJECT',
+        name: 'Budget',
+        fields: [
+          {
+            name: 'alertOnForecast',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'Boolean',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'backend',
+            type: {
+              kind: 'SCALAR',
+              name: 'String',
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'current',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'SafeInt',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'forecast',
+            type: {
+              kind: 'SCALAR',
+              name: 'SafeInt',
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'id',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'ID',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'limit',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'SafeInt',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'metric',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'ENUM',
+                name: 'BudgetMetric',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'name',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'percentUsed',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'Float',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'projectedFullAt',
+            type: {
+              kind: 'SCALAR',
+              name: 'DateTime',
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'thresholds',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'SCALAR',
+                    name: 'Int',
+                  },
+                },
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'timezone',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'webhookSecret',
+            type: {
+              kind: 'SCALAR',
+              name: 'String',
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'webhookUrl',
+            type: {
+              kind: 'SCALAR',
+              name: 'String',
+            },
+            args: [],
+            isDeprecated: false,
+          },
+        ],
+        interfaces: [],
+      },
+      {
+        kind: 'OBJECT',
+        name: 'BudgetAlert',
+        fields: [
+          {
+            name: 'budgetId',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'ID',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'budgetName',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'id',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'ID',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'kind',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'ENUM',
+                name: 'AlertKind',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'limit',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'SafeInt',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'periodStart',
+            type: {
+              kind: 'SCALAR',
+              name: 'DateTime',
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'raisedAt',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'DateTime',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'threshold',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'Int',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'value',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'SafeInt',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+        ],
+        interfaces: [],
+      },
+      {
+        kind: 'INPUT_OBJECT',
+        name: 'BudgetInput',
+        inputFields: [
+          {
+            name: 'id',
+            type: {
+              kind: 'SCALAR',
+              name: 'ID',
+            },
+          },
+          {
+            name: 'name',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'String',
+              },
+            },
+          },
+          {
+            name: 'backend',
+            type: {
+              kind: 'SCALAR',
+              name: 'String',
+            },
+          },
+          {
+            name: 'metric',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'ENUM',
+                name: 'BudgetMetric',
+              },
+            },
+          },
+          {
+            name: 'limit',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'SafeInt',
+              },
+            },
+          },
+          {
+            name: 'timezone',
+            type: {
+              kind: 'SCALAR',
+              name: 'String',
+            },
+            defaultValue: '"UTC"',
+          },
+          {
+            name: 'thresholds',
+            type: {
+              kind: 'LIST',
+              ofType: {
+                kind: 'NON_NULL',
+                ofType: {
+                  kind: 'SCALAR',
+                  name: 'Int',
+                },
+              },
+            },
+            defaultValue: '[50, 80, 100]',
+          },
+          {
+            name: 'alertOnForecast',
+            type: {
+              kind: 'SCALAR',
+              name: 'Boolean',
+            },
+            defaultValue: 'true',
+          },
+          {
+            name: 'webhookUrl',
+            type: {
+              kind: 'SCALAR',
+              name: 'String',
+            },
+          },
+        ],
+        isOneOf: false,
+      },
+      {
+        kind: 'ENUM',
+        name: 'BudgetMetric',
+        enumValues: [
+          {
+            name: 'COST',
+            isDeprecated: false,
+          },
+          {
+            name: 'BANDWIDTH_UPLOAD',
+            isDeprecated: false,
+          },
+          {
+            name: 'BANDWIDTH_DOWNLOAD',
+            isDeprecated: false,
+          },
+          {
+            name: 'API_CALLS',
+            isDeprecated: false,
+          },
+          {
+            name: 'STORAGE_LEVEL',
+            isDeprecated: false,
+          },
+        ],
+      },
+      {
+        kind: 'OBJECT',
         name: 'CostForecast',
         fields: [
           {
@@ -822,6 +1228,29 @@ const introspection = {
         name: 'Mutation',
         fields: [
           {
+            name: 'deleteBudget',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'Boolean',
+              },
+            },
+            args: [
+              {
+                name: 'id',
+                type: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'SCALAR',
+                    name: 'ID',
+                  },
+                },
+              },
+            ],
+            isDeprecated: false,
+          },
+          {
             name: 'deletePricePlan',
             type: {
               kind: 'NON_NULL',
@@ -838,6 +1267,29 @@ const introspection = {
                   ofType: {
                     kind: 'SCALAR',
                     name: 'String',
+                  },
+                },
+              },
+            ],
+            isDeprecated: false,
+          },
+          {
+            name: 'setBudget',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'OBJECT',
+                name: 'Budget',
+              },
+            },
+            args: [
+              {
+                name: 'budget',
+                type: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'INPUT_OBJECT',
+                    name: 'BudgetInput',
                   },
                 },
               },
@@ -1367,6 +1819,51 @@ const introspection = {
                   ofType: {
                     kind: 'OBJECT',
                     name: 'Backend',
+                  },
+                },
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'budgetAlerts',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'OBJECT',
+                    name: 'BudgetAlert',
+                  },
+                },
+              },
+            },
+            args: [
+              {
+                name: 'first',
+                type: {
+                  kind: 'SCALAR',
+                  name: 'Int',
+                },
+                defaultValue: '50',
+              },
+            ],
+            isDeprecated: false,
+          },
+          {
+            name: 'budgets',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'OBJECT',
+                    name: 'Budget',
                   },
                 },
               },
@@ -2115,6 +2612,18 @@ const introspection = {
                 },
               },
             ],
+            isDeprecated: false,
+          },
+          {
+            name: 'budgetAlertRaised',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'OBJECT',
+                name: 'BudgetAlert',
+              },
+            },
+            args: [],
             isDeprecated: false,
           },
           {
