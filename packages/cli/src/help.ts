@@ -50,6 +50,18 @@ export const COPY_HELP = `  bytemeter copy --to postgres://USER@HOST:5432/DB [--
       again after a stop (Ctrl-C, a crash) to continue; a finished copy run again only checks it. Stop the
       writers of the file first; it ends by checking counts and sums of every table on both stores`;
 
+export const BUDGET_HELP = `  bytemeter budget list [--json]
+  bytemeter budget set --name N --metric cost|upload|download|calls|storage --limit L [--backend N] [--timezone Z]
+                       [--thresholds 50,80,100] [--no-forecast] [--webhook URL] [--id ID] [--json]
+      a monthly limit (dollars for cost, e.g. 200; bytes for upload, download and storage, e.g. 500GiB; calls)
+      for one backend or all; storage is a quota on the level. --id replaces that budget. A new --webhook
+      prints its signing secret once
+  bytemeter budget delete <id>`;
+
+export const ALERTS_HELP = `  bytemeter alerts [--limit 50] [--follow] [--json]
+      budget alerts raised, oldest first; --follow keeps printing new ones, from any process, until Ctrl-C
+      (--json: an array newest first; with --follow one JSON object a line)`;
+
 export const HELP = `bytemeter — what your application spends on storage backends
 
 Usage:
@@ -63,6 +75,8 @@ ${PLAN_HELP}
 ${TRACK_HELP}
 ${TOKEN_HELP}
 ${COPY_HELP}
+${BUDGET_HELP}
+${ALERTS_HELP}
 
 Global flags:
   --db PATH        local SQLite file (default $BYTEMETER_DB, else ~/.bytemeter/tracker.db)
@@ -88,4 +102,6 @@ export const COMMAND_HELP: Record<string, string> = {
   track: TRACK_HELP,
   token: TOKEN_HELP,
   copy: COPY_HELP,
+  budget: BUDGET_HELP,
+  alerts: ALERTS_HELP,
 };

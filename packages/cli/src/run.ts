@@ -73,6 +73,10 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
       return EXIT.OK;
     }
     if (command === 'copy') return await copy(args, io, print);
+    if (command === 'budget' || command === 'alerts') {
+      const { budgetCommands } = await import('./budget-run.js');
+      return await budgetCommands(command, args, io, print, untilInterrupted);
+    }
     const readerOptions = {
       usage: {
         period: { type: 'string' },
