@@ -1,5 +1,5 @@
-import { type BudgetAlert, type BudgetMetric, escapeControlChars, formatAmount } from '@bytemeter/tracker';
-import { METRIC_UNIT } from '../budget-flags.js';
+import { formatBudgetAmount } from '@bytemeter/core';
+import { type BudgetAlert, type BudgetMetric, escapeControlChars } from '@bytemeter/tracker';
 import type { Output, Piece } from '../paint.js';
 import type { BudgetSource } from '../source/budget-source.js';
 
@@ -10,7 +10,7 @@ export type MetricOf = (budgetId: string) => BudgetMetric | undefined;
 export function alertLine(a: BudgetAlert, metricOf: MetricOf = () => undefined): Piece[] {
   const what = a.kind === 'forecast' ? 'forecast reaches' : 'crossed';
   const metric = metricOf(a.budgetId);
-  const amount = (n: number) => (metric ? formatAmount(METRIC_UNIT[metric], n) : String(n));
+  const amount = (n: number) => (metric ? formatBudgetAmount(metric, n) : String(n));
   return [
     { text: `${a.raisedAt}  `, color: 'dim' },
     { text: escapeControlChars(a.budgetName), color: 'bold' },

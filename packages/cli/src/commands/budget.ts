@@ -1,11 +1,11 @@
-import { type BudgetInput, type BudgetState, escapeControlChars, formatAmount } from '@bytemeter/tracker';
-import { METRIC_UNIT } from '../budget-flags.js';
+import { formatBudgetAmount } from '@bytemeter/core';
+import { type BudgetInput, type BudgetState, escapeControlChars } from '@bytemeter/tracker';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Color, Output, Piece } from '../paint.js';
 import type { BudgetSource } from '../source/budget-source.js';
 import { paintTable } from '../table.js';
 
-const amount = (b: Pick<BudgetState, 'metric'>, value: number) => formatAmount(METRIC_UNIT[b.metric], value);
+const amount = (b: Pick<BudgetState, 'metric'>, value: number) => formatBudgetAmount(b.metric, value);
 const percent = (p: number) => `${p.toFixed(1)}%`;
 
 /** Past the last threshold red, past the first yellow. */
