@@ -1,7 +1,9 @@
 import type { Metadata, Viewport } from 'next';
 import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
+import { AlertBanner } from '@/components/budgets/alert-banner';
 import { NavBar } from '@/components/nav-bar';
+import { BytemeterUrqlProvider } from '@/components/urql-provider';
 import { ZoneDefault } from '@/components/zone-default';
 import { sessionToken } from '@/lib/server/session';
 import { ZONE_COOKIE } from '@/lib/zone-cookie';
@@ -24,6 +26,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <NavBar loggedIn={loggedIn} />
+        {/* Budget alerts, live on every page. */}
+        <BytemeterUrqlProvider>
+          <AlertBanner />
+        </BytemeterUrqlProvider>
         <main id="content">{children}</main>
         <ZoneDefault remembered={remembered} />
       </body>

@@ -7,6 +7,7 @@ const LINKS = [
   { href: '/cost', label: 'Cost' },
   { href: '/usage', label: 'Usage explorer' },
   { href: '/export', label: 'Export' },
+  { href: '/budgets', label: 'Budgets' },
 ];
 
 /** The top navigation; marks the current page for screen readers (aria-current); log out when in a session. */

@@ -51,8 +51,11 @@ export class ApiUnreachableError extends Error {
   }
 }
 
-/** Runs `call` with the session's client; UNAUTHENTICATED means "log in", NETWORK means the API is down. */
-async function read<T>(call: (client: BytemeterClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `call` with the session's client; UNAUTHENTICATED means "log in", NETWORK means the API is down.
+ * @example const budgets = await read((c) => c.getBudgets())
+ */
+export async function read<T>(call: (client: BytemeterClient) => Promise<T>): Promise<T> {
   try {
     return await call(clientFor(await sessionToken()));
   } catch (error) {

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ApiDown } from '@/components/api-down';
+import { QuotaBars } from '@/components/budgets/quota-bar';
 import { BucketChart } from '@/components/charts/bucket-chart';
 import { CUSTOM_RANGE, DateRangePicker } from '@/components/fields/date-range-picker';
 import { HealthBadge } from '@/components/health-badge';
@@ -11,6 +12,7 @@ import { barModel, unitOf } from '@/lib/chart-model';
 import { formatBytes, formatMbps } from '@/lib/format';
 import { groupOperations } from '@/lib/operations';
 import { customRange, parseRangeKey, RANGES, rangeFor } from '@/lib/ranges';
+import { getBudgets } from '@/lib/server/budgets';
 import { getBackendStatus, getTimeSeries, getUsagePage, getUsageSummary, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
 import { first } from '@/lib/time-zones';
@@ -62,6 +64,7 @@ export default async function BackendPage({ params, searchParams }: Props) {
       endsBefore
         ? getUsageSummary({ timezone, range: { from: to, to: new Date(now + 60_000).toISOString() }, backend: name })
         : null,
+      getBudgets(),
       ...SERIES.map((s) => getTimeSeries({ resourceType: s.type, granularity, range, timezone, backend: name })),
     ] as const),
   );
@@ -73,7 +76,7 @@ export default async function BackendPage({ params, searchParams }: Props) {
       </>
     );
   }
-  const [statuses, storage, recent, since, ...series] = data.value;
+  const [statuses, storage, recent, since, budgets, ...series] = data.value;
   const status = statuses[0];
   if (!status) notFound();
   // Storage level at the end of each API bucket: the level now, minus the changes in later buckets.
@@ -109,6 +112,7 @@ export default async function BackendPage({ params, searchParams }: Props) {
           <dd data-testid="error-rate">{(status.errorRate * 100).toFixed(1)}%</dd>
         </div>
       </dl>
+      <QuotaBars budgets={budgets.filter((b) => b.backend === name)} timeZone={timezone} />
       <form className="toolbar" method="get" aria-label="Chart options">
         {/* The range's bounds as 24-hour wall times in the page's zone; they apply when Range is Custom. */}
         <DateRangePicker
