@@ -9,6 +9,7 @@ import { type RunningApi, startApiServer } from '../src/server.js';
 import { readSettings } from '../src/settings.js';
 import { tempDbPath } from './support/harness.js';
 import { nextMatching } from './support/next-matching.js';
+import { waitUntil } from './support/wait-until.js';
 
 type Sample = {
   liveBandwidth: { backend: string | null; uploadBytes: number; downloadBytes: number; uploadMbps: number };
@@ -218,14 +219,6 @@ describe('shared ticker fan-out in process', () => {
     db.cleanup();
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** Records through the tracker in a separate Node process (like an application would); resolves when it has exited. */
 function recordInChildProcess(dbPath: string): Promise<number> {

@@ -1,0 +1,293 @@
+import { openResourceTracker, openTokenStore, type ResourceTracker, type TokenStore } from '@bytemeter/tracker';
+import { createClient as createSseClient } from 'graphql-sse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertFeed } from '../src/live/alert-feed.js';
+import { type RunningApi, startApiServer } from '../src/server.js';
+import { readSettings } from '../src/settings.js';
+import { tempDbPath, type WireError } from './support/harness.js';
+import { nextMatching } from './support/next-matching.js';
+import { waitUntil } from './support/wait-until.js';
+
+// Issue 12 over real HTTP: budgets set, read and deleted with admin and read tokens, bad input refused with
+// typed errors that change nothing, the webhook secret shown once, and budgetAlertRaised delivering an alert
+// raised by another tracker instance writing the same SQLite file (another process, as the application is).
+
+const BUDGET_FIELDS =
+  'id name backend metric limit timezone thresholds alertOnForecast webhookUrl current percentUsed forecast projectedFullAt webhookSecret';
+const SET = `mutation Set($budget: BudgetInput!) { setBudget(budget: $budget) { ${BUDGET_FIELDS} } }`;
+const LIST = `{ budgets { ${BUDGET_FIELDS} } }`;
+const DELETE = 'mutation Delete($id: ID!) { deleteBudget(id: $id) }';
+const ALERTS =
+  'query Alerts($first: Int) { budgetAlerts(first: $first) { id budgetId budgetName kind threshold value limit periodStart raisedAt } }';
+
+interface Budget {
+  id: string;
+  name: string;
+  backend: string | null;
+  metric: string;
+  limit: number;
+  thresholds: number[];
+  current: number;
+  percentUsed: number;
+  webhookSecret: string | null;
+}
+interface Alert {
+  id: string;
+  budgetId: string;
+  budgetName: string;
+  kind: string;
+  threshold: number;
+  value: number;
+  limit: number;
+}
+interface Result<T> {
+  status: number;
+  data?: T | null;
+  errors?: WireError[];
+}
+
+describe('budgets over HTTP', () => {
+  const db = tempDbPath();
+  let api: RunningApi;
+  let tokens: TokenStore;
+  let admin: string;
+  let reader: string;
+  let ingest: string;
+
+  beforeAll(async () => {
+    tokens = await openTokenStore({ path: db.path });
+    admin = tokens.create({ scopes: 'admin', name: 'admin' }).secret;
+    reader = tokens.create({ scopes: 'read', name: 'read' }).secret;
+    ingest = tokens.create({ scopes: 'ingest', name: 'ingest' }).secret;
+    api = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await tokens?.close();
+    db.cleanup();
+  });
+
+  async function gql<T>(query: string, variables: Record<string, unknown>, token: string | null): Promise<Result<T>> {
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as { data?: T; errors?: WireError[] }) };
+  }
+  const codes = (r: Result<unknown>) => (r.errors ?? []).map((e) => e.extensions?.code);
+
+  it('sets, lists, replaces and deletes budgets with the admin token; the webhook secret is shown once', async () => {
+    const created = await gql<{ setBudget: Budget }>(
+      SET,
+      {
+        budget: {
+          name: 'photos egress',
+          backend: 'photos',
+          metric: 'BANDWIDTH_DOWNLOAD',
+          limit: 10_000,
+          webhookUrl: 'http://127.0.0.1:9/hook',
+        },
+      },
+      admin,
+    );
+    expect(created.errors).toBeUndefined();
+    const budget = created.data!.setBudget;
+    expect(budget).toMatchObject({
+      name: 'photos egress',
+      backend: 'photos',
+      metric: 'BANDWIDTH_DOWNLOAD',
+      limit: 10_000,
+      thresholds: [50, 80, 100],
+      current: 0,
+      percentUsed: 0,
+    });
+    expect(budget.webhookSecret).toMatch(/^whsec_/);
+
+    // Read back with a read token: every field, but never the secret again.
+    const listed = await gql<{ budgets: Budget[] }>(LIST, {}, reader);
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data!.budgets).toEqual([{ ...budget, webhookSecret: null }]);
+
+    // Replacing it keeps the secret it has: the answer does not repeat it.
+    const replaced = await gql<{ setBudget: Budget }>(
+      SET,
+      {
+        budget: {
+          id: budget.id,
+          name: 'photos egress',
+          backend: 'photos',
+          metric: 'BANDWIDTH_DOWNLOAD',
+          limit: 20_000,
+          thresholds: [90],
+          webhookUrl: 'http://127.0.0.1:9/hook',
+        },
+      },
+      admin,
+    );
+    expect(replaced.data!.setBudget).toMatchObject({
+      id: budget.id,
+      limit: 20_000,
+      thresholds: [90],
+      webhookSecret: null,
+    });
+    expect((await gql<{ budgets: Budget[] }>(LIST, {}, reader)).data!.budgets).toHaveLength(1);
+
+    expect((await gql<{ deleteBudget: boolean }>(DELETE, { id: budget.id }, admin)).data).toEqual({
+      deleteBudget: true,
+    });
+    expect((await gql<{ deleteBudget: boolean }>(DELETE, { id: budget.id }, admin)).data).toEqual({
+      deleteBudget: false,
+    });
+    expect((await gql<{ budgets: Budget[] }>(LIST, {}, reader)).data!.budgets).toEqual([]);
+  });
+
+  it('refuses budget writes without the admin scope, and reads without a token', async () => {
+    const input = { budget: { name: 'x', metric: 'COST', limit: 1_000_000 } };
+    // A read token fails the check every mutation passes (ingest); an ingest token the budget's own (admin).
+    for (const [token, scope] of [
+      [reader, 'ingest'],
+      [ingest, 'admin'],
+    ] as const) {
+      const r = await gql(SET, input, token);
+      expect(codes(r)).toEqual(['FORBIDDEN']);
+      expect(r.errors?.[0]?.extensions?.requiredScope).toBe(scope);
+    }
+    const kept = await gql<{ setBudget: Budget }>(SET, input, admin);
+    const id = kept.data!.setBudget.id;
+    expect(codes(await gql(DELETE, { id }, reader))).toEqual(['FORBIDDEN']);
+    expect(codes(await gql(LIST, {}, null))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await gql(ALERTS, {}, null))).toEqual(['UNAUTHENTICATED']);
+    expect((await gql<{ budgets: Budget[] }>(LIST, {}, reader)).data!.budgets.map((b) => b.id)).toEqual([id]);
+    expect((await gql(DELETE, { id }, admin)).data).toEqual({ deleteBudget: true });
+  });
+
+  it('refuses bad input with typed errors that change nothing', async () => {
+    const before = await gql(LIST, {}, reader);
+    const base = { name: 'bad', metric: 'COST', limit: 1_000_000 };
+    const tracker = [
+      { ...base, limit: 0 },
+      { ...base, name: '' },
+      { ...base, thresholds: [0] },
+      { ...base, timezone: 'Mars/Olympus' },
+      { ...base, webhookUrl: 'ftp://example.com/hook' },
+    ];
+    for (const budget of tracker) {
+      const r = await gql(SET, { budget }, admin);
+      expect(codes(r), JSON.stringify(budget)).toEqual(['BAD_USER_INPUT']);
+      expect(r.errors?.[0]?.extensions?.trackerCode, JSON.stringify(budget)).toMatch(/^INVALID_/);
+    }
+    // Refused by GraphQL itself: an unknown metric, a limit past 2^53, a fractional limit, a missing name.
+    for (const budget of [
+      { ...base, metric: 'EGRESS' },
+      { ...base, limit: 2 ** 53 },
+      { ...base, limit: 1.5 },
+      { metric: 'COST', limit: 1 },
+    ]) {
+      expect(codes(await gql(SET, { budget }, admin)), JSON.stringify(budget)).toEqual(['BAD_USER_INPUT']);
+    }
+    expect(codes(await gql(ALERTS, { first: 0 }, reader))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await gql(ALERTS, { first: 1001 }, reader))).toEqual(['BAD_USER_INPUT']);
+    expect(await gql(LIST, {}, reader)).toEqual(before);
+  });
+
+  it('budgetAlertRaised delivers an alert raised by another tracker on the same file, once, and budgetAlerts keeps it', async () => {
+    const set = await gql<{ setBudget: Budget }>(
+      SET,
+      {
+        budget: {
+          name: 'uploads',
+          backend: 'elsewhere',
+          metric: 'BANDWIDTH_UPLOAD',
+          limit: 1000,
+          thresholds: [50],
+          alertOnForecast: false,
+        },
+      },
+      admin,
+    );
+    expect(set.errors).toBeUndefined();
+    const budgetId = set.data!.setBudget.id;
+
+    const sse = createSseClient({ url: `${api.url}/graphql`, headers: { authorization: `Bearer ${reader}` } });
+    const iterator = sse.iterate<{ budgetAlertRaised: Alert }>({
+      query: 'subscription { budgetAlertRaised { id budgetId budgetName kind threshold value limit } }',
+    });
+    // Starts the stream, then waits until this process's shared poller runs before anything is written.
+    const first = nextMatching(iterator, () => true, 15_000);
+    await waitUntil(() => (api.live.ticker.computations.get(AlertFeed.KEY) ?? 0) > 0);
+
+    let other: ResourceTracker | undefined;
+    try {
+      other = openResourceTracker({ path: db.path, flushOnExit: false });
+      await other.ready;
+      other.trackBandwidthUpload('elsewhere', 's3', 600);
+      expect((await other.flush()).error).toBeUndefined();
+      const { item } = await first;
+      expect(item.data?.budgetAlertRaised).toMatchObject({
+        budgetId,
+        budgetName: 'uploads',
+        kind: 'ACTUAL',
+        threshold: 50,
+        value: 600,
+        limit: 1000,
+      });
+      const alertId = item.data!.budgetAlertRaised.id;
+
+      // Once: more traffic under the next line raises nothing, so nothing else arrives.
+      other.trackBandwidthUpload('elsewhere', 's3', 100);
+      await other.flush();
+      await expect(nextMatching(iterator, () => true, 2_500)).rejects.toThrow(/no matching item/);
+
+      const history = await gql<{ budgetAlerts: Alert[] }>(ALERTS, { first: 10 }, reader);
+      expect(history.data!.budgetAlerts.filter((a) => a.budgetId === budgetId).map((a) => a.id)).toEqual([alertId]);
+    } finally {
+      await iterator.return?.();
+      sse.dispose();
+      await other?.close();
+    }
+  });
+
+  it("pushes the API's own alerts (raised by trackUsage in this process) once, not again from the poller", async () => {
+    const set = await gql<{ setBudget: Budget }>(
+      SET,
+      {
+        budget: {
+          name: 'calls',
+          backend: 'own',
+          metric: 'API_CALLS',
+          limit: 10,
+          thresholds: [100],
+          alertOnForecast: false,
+        },
+      },
+      admin,
+    );
+    const budgetId = set.data!.setBudget.id;
+    const sse = createSseClient({ url: `${api.url}/graphql`, headers: { authorization: `Bearer ${reader}` } });
+    const iterator = sse.iterate<{ budgetAlertRaised: Alert }>({
+      query: 'subscription { budgetAlertRaised { id budgetId threshold } }',
+    });
+    try {
+      const first = nextMatching(iterator, (r) => r.data?.budgetAlertRaised.budgetId === budgetId, 15_000);
+      await waitUntil(() => (api.live.ticker.computations.get(AlertFeed.KEY) ?? 0) > 0);
+      const r = await gql<{ trackUsage: { accepted: number } }>(
+        'mutation($e: [UsageEventInput!]!) { trackUsage(events: $e) { accepted } }',
+        { e: [{ backend: 'own', backendType: 'S3', resourceType: 'API_CALLS', amount: 10 }] },
+        admin,
+      );
+      expect(r.data?.trackUsage.accepted).toBe(1);
+      const { item } = await first;
+      expect(item.data?.budgetAlertRaised).toMatchObject({ budgetId, threshold: 100 });
+      // The poller reads the same alert from the database a second later; it is not delivered twice.
+      await expect(nextMatching(iterator, () => true, 2_500)).rejects.toThrow(/no matching item/);
+    } finally {
+      await iterator.return?.();
+      sse.dispose();
+    }
+  });
+});
