@@ -117,10 +117,13 @@ async function alerts(
   const { values } = parseCommandArgs('alerts', args, {
     limit: { type: 'string' },
     follow: { type: 'boolean', short: 'f' },
+    count: { type: 'string' },
   });
   const limit = parseInteger('limit', str(values.limit), 50, 1, 1000);
   const json = values.json ?? false;
   const follow = values.follow ?? false;
+  if (!follow && values.count !== undefined) throw new CliError('--count goes with --follow.');
+  const count = values.count !== undefined ? parseInteger('count', str(values.count), 1, 1, 1_000_000) : undefined;
   const target = resolveTarget(values, io.env);
   const [{ alertLine, alertsList }, opened] = await Promise.all([
     import('./commands/alerts.js'),
@@ -148,13 +151,16 @@ async function alerts(
       const shown = new Set(seen.map((a) => a.id));
       if (json) for (const a of [...seen].reverse()) print(JSON.stringify(a));
       else print(seen.length > 0 ? output : 'No alerts raised yet; waiting for new ones (Ctrl-C stops).');
+      let printed = 0;
       for (let step = await firstNew; !step.done; step = await feed.next()) {
         const alert = step.value;
         if (shown.has(alert.id)) continue;
         shown.add(alert.id);
         if (!metrics.has(alert.budgetId)) await learnMetrics();
         print(json ? JSON.stringify(alert) : alertLine(alert, metricOf));
+        if (count !== undefined && ++printed >= count) break;
       }
+      await feed.return?.();
     });
     return EXIT.OK;
   } finally {

@@ -58,9 +58,9 @@ export const BUDGET_HELP = `  bytemeter budget list [--json]
       prints its signing secret once
   bytemeter budget delete <id>`;
 
-export const ALERTS_HELP = `  bytemeter alerts [--limit 50] [--follow] [--json]
-      budget alerts raised, oldest first; --follow keeps printing new ones, from any process, until Ctrl-C
-      (--json: an array newest first; with --follow one JSON object a line)`;
+export const ALERTS_HELP = `  bytemeter alerts [--limit 50] [--follow [--count N]] [--json]
+      the last --limit budget alerts, oldest first; --follow keeps printing new ones, from any process, until
+      Ctrl-C (or --count new ones). --json: an array newest first; with --follow one JSON object a line`;
 
 export const HELP = `bytemeter — what your application spends on storage backends
 

@@ -1,0 +1,206 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { type ApiProcess, startApiProcess } from '@bytemeter/api/testing';
+import { openResourceTracker } from '@bytemeter/tracker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../src/run.js';
+import { runCli } from './support/run-cli.js';
+
+// `bytemeter budget list|set|delete` and `bytemeter alerts [--follow]` on the local file and, through
+// --endpoint, on the API process serving the same file.
+
+interface ListedBudget {
+  id: string;
+  name: string;
+  metric: string;
+  limit: number;
+  backend: string | null;
+  thresholds: number[];
+}
+
+/** Runs `alerts --follow --count 1` and raises a fresh alert from another tracker every 2 s until it prints one. */
+async function followUntilAlert(db: string, target: string[], tag: string) {
+  let out = '';
+  let err = '';
+  const stdout = new Writable({
+    write(chunk, _enc, done) {
+      out += chunk.toString();
+      done();
+    },
+  });
+  const stderr = new Writable({
+    write(chunk, _enc, done) {
+      err += chunk.toString();
+      done();
+    },
+  });
+  let finished = false;
+  const running = run(['alerts', '--follow', '--count', '1', ...target], {
+    stdout,
+    stderr,
+    env: {},
+    now: Date.now,
+  }).finally(() => {
+    finished = true;
+  });
+  const tracker = openResourceTracker({ path: db, flushOnExit: false });
+  try {
+    // When the follower's feed is open is not observable from outside; each round is a new crossing.
+    for (let round = 0; !finished && round < 8; round++) {
+      const backend = `${tag}-${round}`;
+      await tracker.setBudget({
+        name: `${tag} budget ${round}`,
+        backend,
+        metric: 'api_calls',
+        limit: 5,
+        thresholds: [100],
+        alertOnForecast: false,
+      });
+      tracker.trackApiCall(backend, 's3');
+      tracker.trackResourceUsage({ backend, backendType: 's3', resourceType: 'api_calls', amount: 4 });
+      await tracker.flush();
+      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    }
+    const code = await running;
+    return { code, out, err };
+  } finally {
+    await tracker.close();
+  }
+}
+
+describe('bytemeter budget and alerts', () => {
+  let db: string;
+  let api: ApiProcess;
+
+  beforeAll(async () => {
+    db = join(mkdtempSync(join(tmpdir(), 'bm-cli-budgets-')), 'budgets.db');
+    const seed = openResourceTracker({ path: db });
+    seed.trackBandwidthUpload('photos', 's3', 1024);
+    await seed.close();
+    api = await startApiProcess({ dbPath: db });
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it.each([
+    ['the local database', () => ['--db', db]],
+    ['--endpoint', () => ['--endpoint', api.url]],
+  ])('sets, lists and deletes budgets on %s', async (name, target) => {
+    const label = name === '--endpoint' ? 'remote' : 'local';
+    const set = await runCli(
+      [
+        'budget',
+        'set',
+        '--name',
+        `${label} quota`,
+        '--metric',
+        'storage',
+        '--limit',
+        '1GiB',
+        '--backend',
+        'photos',
+        '--thresholds',
+        '80,100',
+        '--webhook',
+        'http://127.0.0.1:9/hook',
+        ...target(),
+      ],
+      { now: Date.now() },
+    );
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(new RegExp(`"${label} quota" saved: 1\\.00 GiB of storage_level for photos`));
+    expect(set.stdout).toMatch(/Webhook secret \(shown only now.*\): whsec_\S+/);
+
+    const listed = await runCli(['budget', 'list', '--json', ...target()], { now: Date.now() });
+    const budgets = JSON.parse(listed.stdout) as ListedBudget[];
+    const mine = budgets.find((b) => b.name === `${label} quota`)!;
+    expect(mine).toMatchObject({ metric: 'storage_level', limit: 2 ** 30, backend: 'photos', thresholds: [80, 100] });
+
+    const table = await runCli(['budget', 'list', ...target()], { now: Date.now() });
+    expect(table.stdout).toMatch(new RegExp(`${mine.id}\\s+${label} quota\\s+photos\\s+storage_level\\s+1\\.00 GiB`));
+
+    // Replacing by id keeps the secret: it is not printed again.
+    const replaced = await runCli(
+      [
+        'budget',
+        'set',
+        '--id',
+        mine.id,
+        '--name',
+        `${label} quota`,
+        '--metric',
+        'storage',
+        '--limit',
+        '2GiB',
+        '--backend',
+        'photos',
+        '--webhook',
+        'http://127.0.0.1:9/hook',
+        ...target(),
+      ],
+      { now: Date.now() },
+    );
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout).not.toMatch(/whsec_/);
+
+    expect(await runCli(['budget', 'delete', mine.id, ...target()], { now: Date.now() })).toMatchObject({ code: 0 });
+    const again = await runCli(['budget', 'delete', mine.id, ...target()], { now: Date.now() });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/No budget with id/);
+  });
+
+  it('refuses bad flags with exit 2 before touching anything', async () => {
+    const cases: [string[], RegExp][] = [
+      [['budget', 'set', '--metric', 'cost', '--limit', '10'], /--name is required/],
+      [['budget', 'set', '--name', 'n', '--metric', 'egresss', '--limit', '10'], /--metric must be one of/],
+      [['budget', 'set', '--name', 'n', '--metric', 'cost', '--limit', '-5'], /positive number of dollars/],
+      [['budget', 'set', '--name', 'n', '--metric', 'calls', '--limit', '1.5'], /whole number of calls/],
+      [['budget', 'set', '--name', 'n', '--metric', 'upload', '--limit', '5 parsecs'], /byte limit/],
+      [['budget', 'set', '--name', 'n', '--metric', 'cost', '--limit', '5', '--thresholds', '0,50'], /--thresholds/],
+      [['budget', 'list', '--name', 'n'], /--name goes with `bytemeter budget set`/],
+      [['budget', 'frobnicate'], /Use `bytemeter budget list`/],
+      [['alerts', '--count', '2'], /--count goes with --follow/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await runCli([...argv, '--db', join(tmpdir(), 'bm-never-created', 'x.db')], { now: Date.now() });
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr, argv.join(' ')).toMatch(message);
+    }
+    // The tracker's own checks (an unknown zone) are exit 2 too, and nothing is stored.
+    const zone = await runCli(
+      ['budget', 'set', '--name', 'z', '--metric', 'cost', '--limit', '5', '--timezone', 'Mars/Base', '--db', db],
+      {
+        now: Date.now(),
+      },
+    );
+    expect(zone.code).toBe(2);
+    const listed = JSON.parse(
+      (await runCli(['budget', 'list', '--json', '--db', db], { now: Date.now() })).stdout,
+    ) as ListedBudget[];
+    expect(listed.map((b) => b.name)).not.toContain('z');
+  });
+
+  it.each([
+    ['the local database', 'local', () => ['--db', db]],
+    ['--endpoint', 'remote', () => ['--endpoint', api.url]],
+  ])('alerts --follow on %s prints an alert another process raises', async (_name, tag, target) => {
+    const { code, out, err } = await followUntilAlert(db, target(), `follow-${tag}`);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(new RegExp(`follow-${tag} budget \\d+  crossed 100%  5 calls of 5 calls`));
+
+    // And the history shows it, with --json newest first.
+    const history = await runCli(['alerts', '--json', ...target()], { now: Date.now() });
+    const alerts = JSON.parse(history.stdout) as { budgetName: string; threshold: number; kind: string }[];
+    expect(alerts.find((a) => a.budgetName.startsWith(`follow-${tag}`))).toMatchObject({
+      threshold: 100,
+      kind: 'actual',
+    });
+    const text = await runCli(['alerts', ...target()], { now: Date.now() });
+    expect(text.stdout).toMatch(new RegExp(`follow-${tag} budget \\d+  crossed 100%`));
+  });
+});
