@@ -114,7 +114,7 @@ export function BudgetForm({
             defaultValue={editing?.webhookUrl ?? ''}
           />
         </div>
-        <label className={`field ${styles.check}`}>
+        <label className={styles.check}>
           <input
             type="checkbox"
             name="alertOnForecast"
