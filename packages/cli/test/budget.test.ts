@@ -1,12 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { type ApiProcess, startApiProcess } from '@bytemeter/api/testing';
 import { openResourceTracker } from '@bytemeter/tracker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/run.js';
-import { runCli } from './support/run-cli.js';
+import { Capture, runCli } from './support/run-cli.js';
 
 // `bytemeter budget list|set|delete` and `bytemeter alerts [--follow]` on the local file and, through
 // --endpoint, on the API process serving the same file.
@@ -22,20 +21,8 @@ interface ListedBudget {
 
 /** Runs `alerts --follow --count 1` and raises a fresh alert from another tracker every 2 s until it prints one. */
 async function followUntilAlert(db: string, target: string[], tag: string) {
-  let out = '';
-  let err = '';
-  const stdout = new Writable({
-    write(chunk, _enc, done) {
-      out += chunk.toString();
-      done();
-    },
-  });
-  const stderr = new Writable({
-    write(chunk, _enc, done) {
-      err += chunk.toString();
-      done();
-    },
-  });
+  const stdout = new Capture();
+  const stderr = new Capture();
   let finished = false;
   const running = run(['alerts', '--follow', '--count', '1', ...target], {
     stdout,
@@ -64,7 +51,7 @@ async function followUntilAlert(db: string, target: string[], tag: string) {
       await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 2000))]);
     }
     const code = await running;
-    return { code, out, err };
+    return { code, out: stdout.text, err: stderr.text };
   } finally {
     await tracker.close();
   }

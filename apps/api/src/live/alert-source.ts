@@ -1,4 +1,4 @@
-import type { BudgetAlert, ResourceTracker } from '@bytemeter/tracker';
+import { type BudgetAlert, BytemeterError, type ResourceTracker } from '@bytemeter/tracker';
 import type { TickSource } from './shared-ticker.js';
 
 /** How often the shared budgetAlertRaised poller reads new alerts from the database. */
@@ -11,11 +11,20 @@ const PAGE = 500;
  * first. The state is the newest alert id seen; one poller per process serves every subscriber.
  */
 export function alertSource(tracker: ResourceTracker): TickSource<string | null, BudgetAlert[]> {
+  const newestId = async () => (await tracker.getBudgetAlerts({ first: 1 }))[0]?.id ?? null;
   return {
     intervalMs: ALERT_POLL_MS,
-    init: async () => (await tracker.getBudgetAlerts({ first: 1 }))[0]?.id ?? null,
+    init: newestId,
     tick: async (afterId) => {
-      const newestFirst = await tracker.getBudgetAlerts({ first: PAGE, ...(afterId !== null ? { afterId } : {}) });
+      let newestFirst: BudgetAlert[];
+      try {
+        newestFirst = await tracker.getBudgetAlerts({ first: PAGE, ...(afterId !== null ? { afterId } : {}) });
+      } catch (error) {
+        // The alert the cursor names is gone (the history was replaced, e.g. by a copy): follow from the newest.
+        if (error instanceof BytemeterError && error.code === 'INVALID_CURSOR')
+          return { state: await newestId(), value: undefined };
+        throw error;
+      }
       if (newestFirst.length === 0) return { state: afterId, value: undefined };
       return { state: newestFirst[0]!.id, value: newestFirst.reverse() };
     },

@@ -9,7 +9,8 @@ export interface CliResult {
   stderr: string;
 }
 
-class Capture extends Writable {
+/** A stream that keeps what is written to it in `text`. */
+export class Capture extends Writable {
   text = '';
   isTTY = false;
   override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void) {

@@ -16,7 +16,12 @@ export function BudgetCard({ budget: b, timeZone }: { budget: Budget; timeZone: 
   const amount = (v: number) => formatBudgetAmount(b.metric, v);
   const quota = b.metric === 'STORAGE_LEVEL';
   return (
-    <article className={styles.card} data-testid="budget" data-budget-id={b.id} aria-label={`Budget ${b.name}`}>
+    <article
+      className={`card ${styles.card}`}
+      data-testid="budget"
+      data-budget-id={b.id}
+      aria-label={`Budget ${b.name}`}
+    >
       <h3>{b.name}</h3>
       <p className={`${styles.meta} muted`} style={{ margin: 0 }}>
         {METRIC_LABEL[b.metric]} · {b.backend ?? 'all backends'} · limit {amount(b.limit)}

@@ -3,6 +3,7 @@ import type { Budget } from '@bytemeter/client';
 import Link from 'next/link';
 import { useActionState, useState } from 'react';
 import { type BudgetFormState, saveBudget } from '@/app/budgets/actions';
+import { SelectField } from '@/components/fields/select-field';
 import styles from './budgets.module.css';
 import { LIMIT_HINT, METRIC_LABEL } from './metric-names';
 
@@ -70,17 +71,14 @@ export function BudgetForm({
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="budget-backend">Backend</label>
-          <select id="budget-backend" name="backend" defaultValue={editing?.backend ?? ''}>
-            <option value="">All backends</option>
-            {backends.map((b) => (
-              <option key={b} value={b}>
-                {b}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="budget-backend"
+          name="backend"
+          label="Backend"
+          all="All backends"
+          choices={backends}
+          value={editing?.backend ?? undefined}
+        />
         <div className="field">
           <label htmlFor="budget-limit">Limit ({LIMIT_HINT[metric]})</label>
           <input
