@@ -290,4 +290,83 @@ describe('budgets over HTTP', () => {
       sse.dispose();
     }
   });
+
+  it('serves 1,000 subscribers from one database poller: one read per tick, each alert to all of them once', async () => {
+    const set = await gql<{ setBudget: Budget }>(
+      SET,
+      {
+        budget: {
+          name: 'fan-out',
+          backend: 'fan',
+          metric: 'API_CALLS',
+          limit: 3,
+          thresholds: [100],
+          alertOnForecast: false,
+        },
+      },
+      admin,
+    );
+    const budgetId = set.data!.setBudget.id;
+    const before = api.live.ticker.computations.get(AlertFeed.KEY) ?? 0;
+    const started = Date.now();
+    const iterators = Array.from({ length: 1000 }, () => api.live.budgetAlerts()[Symbol.asyncIterator]());
+    const firsts = iterators.map((it) => it.next());
+    // However many subscribers, the feed holds one listener on the shared ticker.
+    await waitUntil(() => api.live.ticker.listenerCounts()[AlertFeed.KEY] === 1);
+    await waitUntil(() => (api.live.ticker.computations.get(AlertFeed.KEY) ?? 0) > before);
+    const other = openResourceTracker({ path: db.path, flushOnExit: false });
+    try {
+      other.trackResourceUsage({ backend: 'fan', backendType: 's3', resourceType: 'api_calls', amount: 3 });
+      await other.flush();
+      const alerts = await Promise.all(firsts);
+      expect(alerts.every((step) => !step.done && step.value.budgetId === budgetId)).toBe(true);
+      const polls = (api.live.ticker.computations.get(AlertFeed.KEY) ?? 0) - before;
+      // About one poll a second in all, never one per subscriber.
+      expect(polls).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 1000) + 1);
+    } finally {
+      await Promise.all(iterators.map((it) => it.return?.()));
+      await other.close();
+    }
+    expect(api.live.ticker.listenerCounts()[AlertFeed.KEY]).toBeUndefined();
+  });
+
+  it('an alert raised through one API replica reaches subscribers of another on the same database', async () => {
+    const replica = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+    const sse = createSseClient({ url: `${replica.url}/graphql`, headers: { authorization: `Bearer ${reader}` } });
+    const iterator = sse.iterate<{ budgetAlertRaised: Alert }>({
+      query: 'subscription { budgetAlertRaised { id budgetId budgetName threshold } }',
+    });
+    try {
+      const set = await gql<{ setBudget: Budget }>(
+        SET,
+        {
+          budget: {
+            name: 'replicas',
+            backend: 'replicas',
+            metric: 'BANDWIDTH_DOWNLOAD',
+            limit: 100,
+            thresholds: [100],
+            alertOnForecast: false,
+          },
+        },
+        admin,
+      );
+      const budgetId = set.data!.setBudget.id;
+      const first = nextMatching(iterator, (r) => r.data?.budgetAlertRaised.budgetId === budgetId, 15_000);
+      await waitUntil(() => (replica.live.ticker.computations.get(AlertFeed.KEY) ?? 0) > 0);
+      // Written through the first API: its tracker raises the alert; the replica reads it from the database.
+      const r = await gql<{ trackUsage: { accepted: number } }>(
+        'mutation($e: [UsageEventInput!]!) { trackUsage(events: $e) { accepted } }',
+        { e: [{ backend: 'replicas', backendType: 'S3', resourceType: 'BANDWIDTH_DOWNLOAD', amount: 150 }] },
+        admin,
+      );
+      expect(r.data?.trackUsage.accepted).toBe(1);
+      const { item } = await first;
+      expect(item.data?.budgetAlertRaised).toMatchObject({ budgetId, budgetName: 'replicas', threshold: 100 });
+    } finally {
+      await iterator.return?.();
+      sse.dispose();
+      await replica.close();
+    }
+  });
 });
