@@ -190,4 +190,36 @@ describe('bytemeter budget and alerts', () => {
     const text = await runCli(['alerts', ...target()], { now: Date.now() });
     expect(text.stdout).toMatch(new RegExp(`follow-${tag} budget \\d+  crossed 100%`));
   });
+
+  it('prints the same budgets and alerts locally and through --endpoint', async () => {
+    await runCli(
+      [
+        'budget',
+        'set',
+        '--name',
+        'parity',
+        '--metric',
+        'cost',
+        '--limit',
+        '12.5',
+        '--timezone',
+        'Europe/Berlin',
+        '--db',
+        db,
+      ],
+      {
+        now: Date.now(),
+      },
+    );
+    for (const argv of [['budget', 'list', '--json'], ['budget', 'list'], ['alerts', '--json'], ['alerts']]) {
+      const local = await runCli([...argv, '--db', db], { now: Date.now() });
+      const remote = await runCli([...argv, '--endpoint', api.url], { now: Date.now() });
+      expect(local.code, argv.join(' ')).toBe(0);
+      expect(remote, argv.join(' ')).toEqual(local);
+    }
+    const parity = (
+      JSON.parse((await runCli(['budget', 'list', '--json', '--db', db], { now: Date.now() })).stdout) as ListedBudget[]
+    ).find((b) => b.name === 'parity');
+    expect(parity).toMatchObject({ metric: 'cost', limit: 12_500_000 });
+  });
 });

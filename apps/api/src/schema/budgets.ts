@@ -52,8 +52,6 @@ const BudgetInputRef = builder.inputType('BudgetInput', {
 /** A budget as served: its state, plus the webhook secret in the one setBudget answer that created it. */
 export type BudgetView = BudgetState & { webhookSecret?: string | null };
 
-const iso = (value: string | Date | null) => (value === null ? null : new Date(value));
-
 const BudgetRef = builder.objectRef<BudgetView>('Budget').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -75,12 +73,11 @@ const BudgetRef = builder.objectRef<BudgetView>('Budget').implement({
       nullable: true,
       description: 'Month-end projection of current; null for STORAGE_LEVEL.',
     }),
-    projectedFullAt: t.field({
+    projectedFullAt: t.expose('projectedFullAt', {
       type: 'DateTime',
       nullable: true,
       description:
         'STORAGE_LEVEL only: when the level reaches the limit at the recent growth rate; null when not growing.',
-      resolve: (b) => iso(b.projectedFullAt),
     }),
     webhookSecret: t.string({
       nullable: true,
@@ -100,13 +97,13 @@ export const BudgetAlertRef = builder.objectRef<BudgetAlert>('BudgetAlert').impl
     threshold: t.exposeInt('threshold', { description: 'The threshold percentage crossed.' }),
     value: t.expose('value', { type: 'SafeInt' }),
     limit: t.expose('limit', { type: 'SafeInt' }),
-    periodStart: t.field({
+    // The tracker's ISO strings as they are: periodStart keeps the offset of the budget's zone.
+    periodStart: t.expose('periodStart', {
       type: 'DateTime',
       nullable: true,
       description: 'Start of the billing month it belongs to (null for STORAGE_LEVEL).',
-      resolve: (a) => iso(a.periodStart),
     }),
-    raisedAt: t.field({ type: 'DateTime', resolve: (a) => new Date(a.raisedAt) }),
+    raisedAt: t.expose('raisedAt', { type: 'DateTime' }),
   }),
 });
 

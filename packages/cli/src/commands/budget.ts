@@ -1,15 +1,15 @@
 import { formatBudgetAmount } from '@bytemeter/core';
-import { type BudgetInput, type BudgetState, escapeControlChars } from '@bytemeter/tracker';
+import { type BudgetInput, escapeControlChars } from '@bytemeter/tracker';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Color, Output, Piece } from '../paint.js';
-import type { BudgetSource } from '../source/budget-source.js';
+import type { BudgetSource, BudgetView } from '../source/budget-source.js';
 import { paintTable } from '../table.js';
 
-const amount = (b: Pick<BudgetState, 'metric'>, value: number) => formatBudgetAmount(b.metric, value);
+const amount = (b: Pick<BudgetView, 'metric'>, value: number) => formatBudgetAmount(b.metric, value);
 const percent = (p: number) => `${p.toFixed(1)}%`;
 
 /** Past the last threshold red, past the first yellow. */
-function usedColor(b: BudgetState): Color | undefined {
+function usedColor(b: BudgetView): Color | undefined {
   const last = b.thresholds.at(-1) ?? 100;
   if (b.percentUsed >= last) return 'red';
   if (b.percentUsed >= (b.thresholds[0] ?? 100)) return 'yellow';

@@ -8,17 +8,19 @@ import type {
   BudgetMetric,
   BudgetState,
   ResourceTracker,
-  SetBudgetResult,
 } from '@bytemeter/tracker';
 import type { Target } from '../args.js';
 
 /** How often a local `alerts --follow` reads new alerts from the database (the API's poller does the same). */
 export const FOLLOW_POLL_MS = 1000;
 
+/** A budget as the commands print it: the tracker's state without updatedAt, which the API does not serve. */
+export type BudgetView = Omit<BudgetState, 'updatedAt'>;
+
 /** What the budget and alerts commands need, in the tracker's shapes, from the local file or a server. */
 export interface BudgetSource {
-  getBudgets(): Promise<BudgetState[]>;
-  setBudget(input: BudgetInput): Promise<SetBudgetResult>;
+  getBudgets(): Promise<BudgetView[]>;
+  setBudget(input: BudgetInput): Promise<{ budget: BudgetView; webhookSecret: string | null }>;
   deleteBudget(id: string): Promise<boolean>;
   /** Newest first. */
   getBudgetAlerts(first: number): Promise<BudgetAlert[]>;
@@ -33,7 +35,7 @@ export interface OpenedBudgetSource {
 
 const lower = <T extends string>(value: string) => value.toLowerCase() as T;
 
-function fromRemoteBudget(b: RemoteBudget): BudgetState {
+function fromRemoteBudget(b: RemoteBudget): BudgetView {
   return {
     id: b.id,
     name: b.name,
@@ -48,8 +50,6 @@ function fromRemoteBudget(b: RemoteBudget): BudgetState {
     percentUsed: b.percentUsed,
     forecast: b.forecast ?? null,
     projectedFullAt: b.projectedFullAt ?? null,
-    // The API does not serve it; the commands do not show it.
-    updatedAt: '',
   };
 }
 
@@ -80,10 +80,16 @@ function remoteSource(client: BytemeterClient): BudgetSource {
   };
 }
 
+/** The same fields either way, so `--json` prints alike locally and through --endpoint. */
+const view = ({ updatedAt: _updatedAt, ...budget }: BudgetState): BudgetView => budget;
+
 function localSource(tracker: ResourceTracker): BudgetSource {
   return {
-    getBudgets: () => tracker.getBudgets(),
-    setBudget: (input) => tracker.setBudget(input),
+    getBudgets: async () => (await tracker.getBudgets()).map(view),
+    async setBudget(input) {
+      const { budget, webhookSecret } = await tracker.setBudget(input);
+      return { budget: view(budget), webhookSecret };
+    },
     deleteBudget: (id) => tracker.deleteBudget(id),
     getBudgetAlerts: (first) => tracker.getBudgetAlerts({ first }),
     // From the database, so the alerts of every process writing the file show (the API polls the same way).

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { ApiDown } from '@/components/api-down';
+import { AutoRefresh } from '@/components/auto-refresh';
 import { AlertHistory } from '@/components/budgets/alert-history';
 import { BudgetCard } from '@/components/budgets/budget-card';
 import { BudgetForm } from '@/components/budgets/budget-form';
@@ -37,6 +38,8 @@ export default async function BudgetsPage({
   return (
     <>
       <h1>Budgets</h1>
+      {/* Values move with traffic; a new alert refreshes at once (the banner). */}
+      <AutoRefresh everyMs={10_000} />
       {budgets.length === 0 ? (
         <p className="muted" data-testid="no-budgets">
           No budget yet. A budget limits a month&apos;s computed cost, upload, download or API calls, or the storage
