@@ -2,8 +2,10 @@
 import { parseBudgetLimit, toGraphQLEnum, ValidationError } from '@bytemeter/core';
 import { BUDGET_METRICS, type BudgetMetric } from '@bytemeter/core/budgets';
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { deleteBudget, setBudget } from '@/lib/server/budgets';
 import { errorCode } from '@/lib/server/bytemeter';
+import { writeProblem } from './write-problems';
 
 export interface BudgetFormState {
   error: string | null;
@@ -15,13 +17,10 @@ export interface BudgetFormState {
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
 
-/** Why the API refused a write, in words for the form. */
+/** Why the API refused a write, in words for the form: the API's own message for bad input. */
 function explain(error: unknown): string {
-  const code = errorCode(error);
-  if (code === 'FORBIDDEN') {
-    return 'Changing budgets needs the admin scope, which a dashboard session never holds. Set BYTEMETER_WEB_ADMIN_TOKEN (a token with the admin scope) where the dashboard server runs, or use `bytemeter budget set`.';
-  }
-  if (code === 'NETWORK') return 'The bytemeter API cannot be reached; nothing was saved.';
+  const known = writeProblem(errorCode(error));
+  if (known) return known;
   if (error instanceof Error) return error.message.replace(/^[A-Z_]+: /, '');
   return String(error);
 }
@@ -71,9 +70,17 @@ export async function saveBudget(_previous: BudgetFormState, form: FormData): Pr
   }
 }
 
-/** A budget card's delete button (a plain form: works without JavaScript). */
+/** A budget card's delete button (a plain form: works without JavaScript); a refusal is shown on the page. */
 export async function removeBudget(form: FormData): Promise<void> {
   const id = text(form, 'id');
-  if (id) await deleteBudget(id);
+  let problem: string | null = null;
+  try {
+    if (id) await deleteBudget(id);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === null) throw error;
+    problem = writeProblem(code) ? code : 'FAILED';
+  }
   revalidatePath('/budgets');
+  if (problem) redirect(`/budgets?problem=${problem}`);
 }

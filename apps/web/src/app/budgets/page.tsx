@@ -9,6 +9,7 @@ import { getBudgetAlerts, getBudgets } from '@/lib/server/budgets';
 import { getBackendStatus, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
 import { first } from '@/lib/time-zones';
+import { writeProblem } from './write-problems';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Budgets' };
@@ -34,12 +35,18 @@ export default async function BudgetsPage({
   }
   const [budgets, alerts, statuses] = data.value;
   const editId = first(params.edit);
+  const problem = writeProblem(first(params.problem));
   const editing = budgets.find((b) => b.id === editId) ?? null;
   return (
     <>
       <h1>Budgets</h1>
       {/* Values move with traffic; a new alert refreshes at once (the banner). */}
       <AutoRefresh everyMs={10_000} />
+      {problem ? (
+        <p className="error" role="alert" data-testid="budget-problem">
+          {problem}
+        </p>
+      ) : null}
       {budgets.length === 0 ? (
         <p className="muted" data-testid="no-budgets">
           No budget yet. A budget limits a month&apos;s computed cost, upload, download or API calls, or the storage
