@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBytemeterClient } from '@bytemeter/client';
+import { openTokenStore } from '@bytemeter/tracker';
 import { expect, test } from '../support/fixtures';
 
 // Issue 12 in the browser: a budget set through the dashboard's form, traffic sent through the SDK, and the
@@ -132,4 +137,50 @@ test('a storage quota shows on its backend page with the projected full date', a
   await api.deleteBudget(quota.id);
   await page.reload();
   await expect(page.getByTestId('quota')).toHaveCount(0);
+});
+
+test('with API tokens a read session cannot change budgets, unless the dashboard server holds an admin token', async ({
+  page,
+  ownStack,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bytemeter-e2e-budget-admin-'));
+  try {
+    const dbPath = join(dir, 'tracker.db');
+    const store = await openTokenStore({ path: dbPath });
+    const read = store.create({ scopes: 'read', name: 'dashboard' }).secret;
+    const admin = store.create({ scopes: 'admin', name: 'dashboard server' }).secret;
+    await store.close();
+    const addBudget = async (webUrl: string, name: string) => {
+      await page.goto(`${webUrl}/login?next=/budgets`);
+      await page.getByLabel('API token (read scope)').fill(read);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await expect(page).toHaveURL(`${webUrl}/budgets`);
+      const form = page.getByRole('form', { name: 'New budget' });
+      await form.getByLabel('Name').fill(name);
+      await form.getByLabel(/^Limit \(/).fill('25');
+      await form.getByRole('button', { name: 'Add budget' }).click();
+    };
+
+    const plain = await ownStack({ dbPath });
+    await addBudget(plain.webUrl, 'refused');
+    await expect(page.getByTestId('budget-form-error')).toContainText('needs the admin scope');
+
+    const trusted = await ownStack({ dbPath, env: { BYTEMETER_WEB_ADMIN_TOKEN: admin } });
+    await addBudget(trusted.webUrl, 'team cost');
+    await expect(page.getByTestId('budget-saved')).toHaveText('Saved “team cost”.');
+    const client = createBytemeterClient({ url: trusted.apiUrl, token: read });
+    try {
+      expect((await client.getBudgets()).map((b) => [b.name, b.metric, b.limit])).toEqual([
+        ['team cost', 'COST', 25_000_000],
+      ]);
+    } finally {
+      await client.close();
+    }
+    // The admin token stays on the dashboard's server: nothing the browser holds or received carries it.
+    const cookies = await page.context().cookies();
+    expect(cookies.map((c) => c.value).join(' ')).not.toContain(admin);
+    expect(await page.content()).not.toContain(admin);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -23,7 +23,7 @@ interface TestFixtures {
   /** A backend name no other test uses. */
   backendName: string;
   /** Starts another API + dashboard pair (own database, options as given), stopped after the test. */
-  ownStack: (options: { dbPath: string; apiRestartDelayMs?: number }) => Promise<RunningStack>;
+  ownStack: (options: { dbPath: string; apiRestartDelayMs?: number; env?: NodeJS.ProcessEnv }) => Promise<RunningStack>;
   /** Saves a full-page screenshot of `page` into artifacts/NAME.png. */
   snap: (page: Page, name: string) => Promise<void>;
 }
@@ -78,7 +78,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ownStack: async ({}, use, testInfo) => {
     const started: RunningStack[] = [];
     const logs: number[] = [];
-    await use(async ({ dbPath, apiRestartDelayMs }) => {
+    await use(async ({ dbPath, apiRestartDelayMs, env }) => {
       // Its servers' output goes to the test's own output folder, to read when the test fails.
       mkdirSync(testInfo.outputDir, { recursive: true });
       const log = openSync(testInfo.outputPath(`servers-${started.length}.log`), 'w');
@@ -87,6 +87,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         dbPath,
         stdio: log,
         ...(apiRestartDelayMs === undefined ? {} : { apiRestartDelayMs }),
+        ...(env === undefined ? {} : { env }),
         log: () => undefined,
       });
       started.push(stack);
