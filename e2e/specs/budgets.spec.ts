@@ -70,6 +70,7 @@ test('a budget set in the dashboard alerts live within 5 s of traffic sent throu
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('Crossed 50%');
   await expect(row).toContainText('601.00 KiB');
+  await expect(row.locator('[data-col="webhook"]')).toHaveText('—'); // no webhook, no attempts
   await snap(page, 'budgets');
 
   // Edit: the form holds the stored values; a new limit replaces the budget (same id).

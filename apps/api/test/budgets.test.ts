@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { openResourceTracker, openTokenStore, type ResourceTracker, type TokenStore } from '@bytemeter/tracker';
 import { createClient as createSseClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -367,6 +369,71 @@ describe('budgets over HTTP', () => {
       await iterator.return?.();
       sse.dispose();
       await replica.close();
+    }
+  });
+
+  it("budgetAlerts shows each alert's webhook attempts as the receiver answered them", async () => {
+    const bodies: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const set = await gql<{ setBudget: Budget }>(
+        SET,
+        {
+          budget: {
+            name: 'hooked',
+            backend: 'hooked',
+            metric: 'API_CALLS',
+            limit: 2,
+            thresholds: [100],
+            alertOnForecast: false,
+            webhookUrl: url,
+          },
+        },
+        admin,
+      );
+      const budgetId = set.data!.setBudget.id;
+      await gql(
+        'mutation($e: [UsageEventInput!]!) { trackUsage(events: $e) { accepted } }',
+        { e: [{ backend: 'hooked', backendType: 'S3', resourceType: 'API_CALLS', amount: 2 }] },
+        admin,
+      );
+      type Attempts = {
+        budgetAlerts: {
+          budgetId: string;
+          webhookAttempts: { attempt: number; status: number | null; error: string | null; delivered: boolean }[];
+        }[];
+      };
+      const attempts = async () =>
+        (
+          await gql<Attempts>(
+            '{ budgetAlerts(first: 20) { budgetId webhookAttempts { attempt status error delivered } } }',
+            {},
+            reader,
+          )
+        ).data!.budgetAlerts.find((a) => a.budgetId === budgetId)?.webhookAttempts ?? [];
+      const until = Date.now() + 10_000;
+      while ((await attempts()).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      expect(await attempts()).toEqual([{ attempt: 1, status: 204, error: null, delivered: true }]);
+      expect(JSON.parse(bodies[0]!)).toMatchObject({ type: 'budget.alert', data: { budgetId, threshold: 100 } });
+      // An alert of a budget without a webhook has none.
+      const plain = (
+        await gql<Attempts>('{ budgetAlerts(first: 50) { budgetId webhookAttempts { attempt } } }', {}, reader)
+      ).data!.budgetAlerts.filter((a) => a.budgetId !== budgetId);
+      expect(plain.length).toBeGreaterThan(0);
+      expect(plain.every((a) => a.webhookAttempts.length === 0)).toBe(true);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
     }
   });
 });

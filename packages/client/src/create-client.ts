@@ -70,7 +70,9 @@ export type Budget = ResultOf<typeof BudgetsQuery>['budgets'][number];
 export type BudgetInput = VariablesOf<typeof SetBudgetMutation>['budget'];
 /** A stored budget as setBudget answers it: webhookSecret is set only when this call created the secret. */
 export type SetBudgetResult = ResultOf<typeof SetBudgetMutation>['setBudget'];
-export type BudgetAlert = ResultOf<typeof BudgetAlertsQuery>['budgetAlerts'][number];
+export type BudgetAlert = ResultOf<typeof BudgetAlertRaisedSubscription>['budgetAlertRaised'];
+/** An alert from the history, with its webhook delivery attempts so far. */
+export type BudgetAlertRecord = ResultOf<typeof BudgetAlertsQuery>['budgetAlerts'][number];
 
 export type UsageSummaryVariables = VariablesOf<typeof UsageSummaryQuery>;
 export type UsageVariables = Omit<VariablesOf<typeof UsageQuery>, 'after' | 'first'> & {
@@ -117,7 +119,7 @@ export interface BytemeterClient {
   /** Every budget with its state now (current, percentUsed, forecast, projectedFullAt). */
   getBudgets(): Promise<Budget[]>;
   /** Alerts raised, newest first (default 50, at most 500). */
-  getBudgetAlerts(first?: number): Promise<BudgetAlert[]>;
+  getBudgetAlerts(first?: number): Promise<BudgetAlertRecord[]>;
   /**
    * Creates a budget, or replaces the one whose id is given (admin scope). The answer's webhookSecret is the
    * webhook signing secret, shown this once; keep it to verify deliveries.

@@ -19,6 +19,7 @@ export {
   type BandwidthSample,
   type Budget,
   type BudgetAlert,
+  type BudgetAlertRecord,
   type BudgetInput,
   type BytemeterClient,
   type BytemeterClientOptions,

@@ -7,6 +7,7 @@ import {
   type BudgetAlert,
   type BudgetMetric,
   type BudgetState,
+  type WebhookAttempt,
 } from '@bytemeter/tracker';
 import { requireScope } from '../auth/authenticate.js';
 import { builder } from '../builder.js';
@@ -88,6 +89,17 @@ const BudgetRef = builder.objectRef<BudgetView>('Budget').implement({
   }),
 });
 
+const WebhookAttemptRef = builder.objectRef<WebhookAttempt>('WebhookAttempt').implement({
+  description: "One attempt to POST an alert to its budget's webhook.",
+  fields: (t) => ({
+    attempt: t.exposeInt('attempt', { description: '1 for the first attempt.' }),
+    at: t.expose('at', { type: 'DateTime' }),
+    status: t.exposeInt('status', { nullable: true, description: 'The HTTP status answered; null when none came.' }),
+    error: t.exposeString('error', { nullable: true, description: 'Why it failed; null when delivered.' }),
+    delivered: t.exposeBoolean('delivered'),
+  }),
+});
+
 export const BudgetAlertRef = builder.objectRef<BudgetAlert>('BudgetAlert').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -104,6 +116,12 @@ export const BudgetAlertRef = builder.objectRef<BudgetAlert>('BudgetAlert').impl
       description: 'Start of the billing month it belongs to (null for STORAGE_LEVEL).',
     }),
     raisedAt: t.expose('raisedAt', { type: 'DateTime' }),
+    webhookAttempts: t.field({
+      type: [WebhookAttemptRef],
+      description:
+        "Attempts to POST this alert to its budget's webhook so far, oldest first (retried with backoff until delivered); empty when the budget has no webhook.",
+      resolve: (a, _args, ctx) => ctx.tracker.getWebhookAttempts(a.id),
+    }),
   }),
 });
 

@@ -55,7 +55,17 @@ function fromRemoteBudget(b: RemoteBudget): BudgetView {
 
 /** A server's alert in the tracker's shape (lower-case kind). */
 export function fromRemoteAlert(a: RemoteAlert): BudgetAlert {
-  return { ...a, kind: lower<AlertKind>(a.kind), periodStart: a.periodStart ?? null };
+  return {
+    id: a.id,
+    budgetId: a.budgetId,
+    budgetName: a.budgetName,
+    kind: lower<AlertKind>(a.kind),
+    threshold: a.threshold,
+    value: a.value,
+    limit: a.limit,
+    periodStart: a.periodStart ?? null,
+    raisedAt: a.raisedAt,
+  };
 }
 
 function remoteSource(client: BytemeterClient): BudgetSource {

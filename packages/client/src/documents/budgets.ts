@@ -50,6 +50,13 @@ export const BudgetAlertsQuery = graphql(
   query BudgetAlerts($first: Int) {
     budgetAlerts(first: $first) {
       ...BudgetAlertFields
+      webhookAttempts {
+        attempt
+        at
+        status
+        error
+        delivered
+      }
     }
   }
 `,

@@ -816,6 +816,24 @@ const introspection = {
             args: [],
             isDeprecated: false,
           },
+          {
+            name: 'webhookAttempts',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'LIST',
+                ofType: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'OBJECT',
+                    name: 'WebhookAttempt',
+                  },
+                },
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
         ],
         interfaces: [],
       },
@@ -3221,6 +3239,67 @@ const introspection = {
                 kind: 'SCALAR',
                 name: 'SafeInt',
               },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+        ],
+        interfaces: [],
+      },
+      {
+        kind: 'OBJECT',
+        name: 'WebhookAttempt',
+        fields: [
+          {
+            name: 'at',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'DateTime',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'attempt',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'Int',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'delivered',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'SCALAR',
+                name: 'Boolean',
+              },
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'error',
+            type: {
+              kind: 'SCALAR',
+              name: 'String',
+            },
+            args: [],
+            isDeprecated: false,
+          },
+          {
+            name: 'status',
+            type: {
+              kind: 'SCALAR',
+              name: 'Int',
             },
             args: [],
             isDeprecated: false,

@@ -1,6 +1,7 @@
-import type { Budget, BudgetAlert } from '@bytemeter/client';
+import type { Budget, BudgetAlertRecord } from '@bytemeter/client';
 import { formatBudgetAmount } from '@bytemeter/core';
 import { formatInstant } from '@/lib/format';
+import { deliveryText } from '@/lib/webhook-delivery';
 
 /**
  * The alerts raised, newest first: when, which budget, what was crossed and by how much. Amounts are in the
@@ -12,13 +13,13 @@ export function AlertHistory({
   budgets,
   timeZone,
 }: {
-  alerts: readonly BudgetAlert[];
+  alerts: readonly BudgetAlertRecord[];
   budgets: readonly Budget[];
   timeZone: string;
 }) {
   if (alerts.length === 0) return <p className="muted">No alert raised yet.</p>;
   const metricOf = new Map(budgets.map((b) => [b.id, b.metric]));
-  const amount = (a: BudgetAlert, v: number) => {
+  const amount = (a: BudgetAlertRecord, v: number) => {
     const metric = metricOf.get(a.budgetId);
     return metric ? formatBudgetAmount(metric, v) : String(v);
   };
@@ -36,6 +37,7 @@ export function AlertHistory({
             <th scope="col" className="num">
               Limit
             </th>
+            <th scope="col">Webhook</th>
           </tr>
         </thead>
         <tbody>
@@ -46,6 +48,7 @@ export function AlertHistory({
               <td>{a.kind === 'FORECAST' ? `Forecast reaches ${a.threshold}%` : `Crossed ${a.threshold}%`}</td>
               <td className="num">{amount(a, a.value)}</td>
               <td className="num">{amount(a, a.limit)}</td>
+              <td data-col="webhook">{deliveryText(a.webhookAttempts)}</td>
             </tr>
           ))}
         </tbody>

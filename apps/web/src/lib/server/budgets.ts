@@ -3,7 +3,7 @@ import 'server-only';
 // need the admin scope, which a session never carries (see verify-read-token.ts): they go out with the
 // dashboard server's own BYTEMETER_WEB_ADMIN_TOKEN when the operator set one, else with the session's token,
 // which an API without tokens (loopback, open) accepts.
-import type { Budget, BudgetAlert, BudgetInput, SetBudgetResult } from '@bytemeter/client';
+import type { Budget, BudgetAlertRecord, BudgetInput, SetBudgetResult } from '@bytemeter/client';
 import { clientFor, read } from './bytemeter';
 import { sessionToken } from './session';
 
@@ -16,10 +16,10 @@ export function getBudgets(): Promise<Budget[]> {
 }
 
 /**
- * The latest alerts, newest first.
+ * The latest alerts, newest first, each with its webhook attempts.
  * @example const alerts = await getBudgetAlerts(50)
  */
-export function getBudgetAlerts(first: number): Promise<BudgetAlert[]> {
+export function getBudgetAlerts(first: number): Promise<BudgetAlertRecord[]> {
   return read((c) => c.getBudgetAlerts(first));
 }
 
