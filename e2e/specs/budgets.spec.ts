@@ -167,7 +167,15 @@ test('with API tokens a read session cannot change budgets, unless the dashboard
     await expect(page.getByTestId('budget-form-error')).toContainText('needs the admin scope');
 
     const trusted = await ownStack({ dbPath, env: { BYTEMETER_WEB_ADMIN_TOKEN: admin } });
+    // Logging in starts the banner's subscription afresh (the one of the login page had no session).
+    const subscribed = page.waitForResponse(
+      (r) =>
+        r.url() === `${trusted.webUrl}/api/graphql` &&
+        (r.request().postData() ?? '').includes('budgetAlertRaised') &&
+        r.status() === 200,
+    );
     await addBudget(trusted.webUrl, 'team cost');
+    await subscribed;
     await expect(page.getByTestId('budget-saved')).toHaveText('Saved “team cost”.');
     const client = createBytemeterClient({ url: trusted.apiUrl, token: read });
     try {
@@ -177,6 +185,17 @@ test('with API tokens a read session cannot change budgets, unless the dashboard
     } finally {
       await client.close();
     }
+    // With tokens too, an alert reaches the logged-in page live.
+    const writer = createBytemeterClient({ url: trusted.apiUrl, token: admin });
+    try {
+      await writer.setBudget({ name: 'calls', backend: 'svc', metric: 'API_CALLS', limit: 1, thresholds: [100] });
+      await writer.trackUsage([{ backend: 'svc', backendType: 'S3', resourceType: 'API_CALLS', amount: 1 }]);
+    } finally {
+      await writer.close();
+    }
+    await expect(page.getByTestId('alert-banner')).toContainText('Budget “calls” crossed 100% of its limit.', {
+      timeout: 5_000,
+    });
     // The admin token stays on the dashboard's server: nothing the browser holds or received carries it.
     const cookies = await page.context().cookies();
     expect(cookies.map((c) => c.value).join(' ')).not.toContain(admin);

@@ -26,8 +26,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <NavBar loggedIn={loggedIn} />
-        {/* Budget alerts, live on every page. */}
-        <BytemeterUrqlProvider>
+        {/* Budget alerts, live on every page; subscribed afresh when a session starts or ends. */}
+        <BytemeterUrqlProvider key={loggedIn ? 'session' : 'none'}>
           <AlertBanner />
         </BytemeterUrqlProvider>
         <main id="content">{children}</main>
