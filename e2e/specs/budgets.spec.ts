@@ -130,10 +130,9 @@ test('a storage quota shows on its backend page with the projected full date', a
   await expect(bar).toHaveAttribute('data-percent', quota.percentUsed.toFixed(1));
   // Growing (200 MiB in the last 7 days), so it has a full date: shown in the page's zone (UTC here).
   expect(quota.projectedFullAt).not.toBeNull();
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(
-    new Date(quota.projectedFullAt!),
-  );
-  await expect(page.getByTestId('quota-full-at')).toContainText(`Projected full: ${day}`);
+  // The dashboard's one 24-hour form, in UTC here: 2027-01-01 08:25.
+  const minute = new Date(quota.projectedFullAt!).toISOString().slice(0, 16).replace('T', ' ');
+  await expect(page.getByTestId('quota-full-at')).toContainText(`Projected full: ${minute} (UTC)`);
   // A backend without a quota shows none.
   await api.deleteBudget(quota.id);
   await page.reload();
