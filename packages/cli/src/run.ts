@@ -411,6 +411,13 @@ export function explain(
         code: EXIT.AUTH,
       };
     }
+    // So do budget writes (reading budgets needs only read).
+    if (command === 'budget') {
+      return {
+        message: `${refused} \`bytemeter budget set\` and \`budget delete\` need the admin scope: use a token with it (\`bytemeter token create --scopes read,admin\`).`,
+        code: EXIT.AUTH,
+      };
+    }
     return {
       message: `${refused} Use a token with that scope (\`bytemeter token create --scopes read,ingest\`).`,
       code: EXIT.AUTH,

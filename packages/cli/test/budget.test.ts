@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ApiProcess, startApiProcess } from '@bytemeter/api/testing';
-import { openResourceTracker } from '@bytemeter/tracker';
+import { openResourceTracker, openTokenStore } from '@bytemeter/tracker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/run.js';
 import { Capture, runCli } from './support/run-cli.js';
@@ -221,5 +221,40 @@ describe('bytemeter budget and alerts', () => {
       JSON.parse((await runCli(['budget', 'list', '--json', '--db', db], { now: Date.now() })).stdout) as ListedBudget[]
     ).find((b) => b.name === 'parity');
     expect(parity).toMatchObject({ metric: 'cost', limit: 12_500_000 });
+  });
+
+  it('with API tokens lists budgets with a read token and says a write needs the admin scope', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bm-cli-budget-tokens-'));
+    const tokensDb = join(dir, 'tokens.db');
+    const store = await openTokenStore({ path: tokensDb });
+    const read = store.create({ scopes: 'read' }).secret;
+    const ingest = store.create({ scopes: 'ingest' }).secret;
+    await store.close();
+    const guarded = await startApiProcess({ dbPath: tokensDb });
+    try {
+      const listed = await runCli(['budget', 'list', '--endpoint', guarded.url, '--token', read], { now: Date.now() });
+      expect(listed).toMatchObject({ code: 0, stderr: '' });
+      const refused = await runCli(
+        [
+          'budget',
+          'set',
+          '--name',
+          'n',
+          '--metric',
+          'cost',
+          '--limit',
+          '5',
+          '--endpoint',
+          guarded.url,
+          '--token',
+          ingest,
+        ],
+        { now: Date.now() },
+      );
+      expect(refused.code).toBe(4);
+      expect(refused.stderr).toMatch(/lacks the "admin" scope.*need the admin scope.*--scopes read,admin/);
+    } finally {
+      await guarded.stop();
+    }
   });
 });
