@@ -12,7 +12,7 @@ import {
   reachedThresholds,
   rearms,
 } from '@bytemeter/core/budgets';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
@@ -21,6 +21,9 @@ import { toIsoInZone } from '../time/zone.js';
 import type { StoredBudget } from './budget-store.js';
 import { toBudgetAlert } from './budget-store.js';
 import type { BudgetValue } from './budget-values.js';
+
+/** The advisory lock key that orders alert inserts on PostgreSQL (any constant unique to this use). */
+const ALERT_ORDER_LOCK = 0x62_6d_61_6c; // "bmal"
 
 /** An alert that may be due: raised unless its key is already stored. */
 export interface AlertCandidate {
@@ -96,6 +99,12 @@ export function* raiseAlerts(
   const ids = [...new Set(candidates.map((c) => c.budget.id))];
   const live = yield* exec(db.selectFrom('budgets').select(['id', 'revision']).where('id', 'in', ids));
   const revisions = new Map(live.map((r) => [r.id, Number(r.revision)]));
+  // PostgreSQL hands out `seq` at insert, not at commit: alerts of two processes could commit in the other
+  // order, and a follower reading "seq after the last one seen" (getBudgetAlerts({ afterId }), the API's
+  // budgetAlertRaised poller, `bytemeter alerts --follow`) would skip the later-committing one for good.
+  // One transaction-scoped advisory lock taken before any alert insert makes seq order the commit order.
+  // Only evaluations with a candidate take it, and they are short; SQLite's single writer already orders them.
+  if (isPostgres(db)) yield* exec(sql`select pg_advisory_xact_lock(${ALERT_ORDER_LOCK})`.compile(db));
   const raised: BudgetAlert[] = [];
   for (const c of candidates) {
     const b = c.budget;
