@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openResourceTracker, RESOURCE_TYPES, type TrackEvent } from '../src/index.js';
 import { ANCHOR } from './datasets.js';
+import { withClient } from './pg-dataset.js';
 import { median, nowMs } from './stats.js';
 import { BACKENDS, SyntheticEvents } from './synthetic.js';
 
@@ -127,4 +128,105 @@ async function baselineRun(path: string, batch: readonly TrackEvent[]): Promise<
   const elapsed = nowMs() - start;
   sqlite.close();
   return elapsed;
+}
+
+export interface PgIngestResult extends IngestResult {
+  /** Events per transaction (the tracker's maxBatchSize). */
+  batchSize: number;
+}
+
+/**
+ * Ingest through the library into PostgreSQL: record `events` events then flush, `batchSize` per
+ * transaction, into one database emptied before each run (TRUNCATE; creating a database per run would cost a
+ * server checkpoint). The baseline inserts the same rows into the same `events` table (same index) as plain
+ * arrays through one `INSERT … SELECT FROM unnest(…)` per 10,000 rows in one transaction: no rollups, no
+ * validation, no backend state.
+ */
+export async function benchIngestPostgres(
+  url: string,
+  events: number,
+  runs: number,
+  { keys, spanMs, batchSize }: { keys: boolean; spanMs: number; batchSize: number },
+): Promise<PgIngestResult> {
+  const batch = new SyntheticEvents({ count: events, from: ANCHOR - spanMs, to: ANCHOR, keys, seed: 7 }).take(events);
+  const tracker: number[] = [];
+  const record: number[] = [];
+  const flush: number[] = [];
+  const baseline: number[] = [];
+  for (let run = 0; run < runs + 1; run++) {
+    await emptyPostgres(url);
+    const t = await pgTrackerRun(url, batch, batchSize);
+    await emptyPostgres(url);
+    const b = await pgBaselineRun(url, batch);
+    if (run === 0) continue;
+    tracker.push(t.total);
+    record.push(t.record);
+    flush.push(t.flush);
+    baseline.push(b);
+  }
+  await emptyPostgres(url);
+  return {
+    events,
+    runs,
+    keys,
+    spanMs,
+    batchSize,
+    trackerPerSec: events / (median(tracker) / 1000),
+    recordMs: median(record),
+    flushMs: median(flush),
+    baselinePerSec: events / (median(baseline) / 1000),
+  };
+}
+
+async function emptyPostgres(url: string): Promise<void> {
+  await withClient(url, (c) =>
+    c.query('truncate table backends, events, rollups, backend_state, resource_totals, event_keys restart identity'),
+  );
+}
+
+async function pgTrackerRun(url: string, batch: readonly TrackEvent[], batchSize: number) {
+  const tracker = openResourceTracker({
+    databaseUrl: url,
+    clock: () => ANCHOR,
+    maxBatchSize: batchSize,
+    maxPendingEvents: batch.length * 2,
+    flushIntervalMs: 2_000_000_000,
+    flushOnExit: false,
+    rawRetentionMs: null,
+  });
+  await tracker.ready;
+  const start = nowMs();
+  for (const e of batch) tracker.trackResourceUsage(e);
+  const recorded = nowMs();
+  const result = await tracker.flush();
+  const end = nowMs();
+  if (result.error) throw result.error;
+  await tracker.close();
+  return { total: end - start, record: recorded - start, flush: end - recorded };
+}
+
+async function pgBaselineRun(url: string, batch: readonly TrackEvent[]): Promise<number> {
+  const backendId = new Map(BACKENDS.map((b, i) => [b.name, i + 1]));
+  const resourceCode = new Map(RESOURCE_TYPES.map((r, i) => [r as string, i + 1]));
+  return withClient(url, async (c) => {
+    const start = nowMs();
+    await c.query('begin');
+    for (let i = 0; i < batch.length; i += 10_000) {
+      const part = batch.slice(i, i + 10_000);
+      await c.query(
+        `insert into events (ts, backend_id, resource, amount, success, key)
+         select * from unnest($1::bigint[], $2::bigint[], $3::smallint[], $4::bigint[], $5::smallint[], $6::bytea[])`,
+        [
+          part.map((e) => e.timestamp as number),
+          part.map((e) => backendId.get(e.backend)!),
+          part.map((e) => resourceCode.get(e.resourceType)!),
+          part.map((e) => e.amount),
+          part.map((e) => (e.success ? 1 : 0)),
+          part.map((e) => (e.id === undefined ? null : Buffer.from(e.id.replaceAll('-', ''), 'hex'))),
+        ],
+      );
+    }
+    await c.query('commit');
+    return nowMs() - start;
+  });
 }

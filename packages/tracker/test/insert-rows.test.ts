@@ -1,0 +1,67 @@
+import { expect, it } from 'vitest';
+import { openResourceTracker, type TrackEvent } from '../src/index.js';
+import { describeEachDialect, newStore } from './support/stores.js';
+
+// Raw rows, keys and rollups go in as multi-row statements (SQLite) or one array per column (PostgreSQL,
+// db/insert-rows.ts): text that array syntax gives a meaning to, nulls beside values, the largest exact
+// amounts and more rows than one statement takes must all come back exactly as recorded.
+
+const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
+/** Text with array-literal syntax in it: braces, quotes, backslashes, commas, the word NULL, blanks. */
+const AWKWARD = ['{a,b}', '"quoted"', 'back\\slash', 'NULL', ' padded ', 'comma, here', 'ключ ✓ 😀', '{"x":"}"}'];
+
+describeEachDialect('raw rows written in bulk', () => {
+  it('stores awkward text, nulls, keys and 2^53 - 1 exactly, across statement boundaries', async () => {
+    const tracker = openResourceTracker({ ...(await newStore()), clock: () => NOW, flushOnExit: false });
+    try {
+      const events: TrackEvent[] = [];
+      // 5,003 events: past one PostgreSQL statement (5,000 rows) and not a multiple of SQLite's row chunks.
+      for (let i = 0; i < 5003; i++) {
+        const text = AWKWARD[i % AWKWARD.length]!;
+        events.push({
+          backend: i % 2 === 0 ? 'photos' : 'videos',
+          backendType: 's3',
+          resourceType: 'bandwidth_download',
+          amount: i === 0 ? Number.MAX_SAFE_INTEGER - 5002 * 7 : 7,
+          timestamp: NOW - 10_000 + i,
+          success: i % 3 !== 0,
+          ...(i % 4 === 0 ? { id: `key-${text}-${i}` } : {}),
+          ...(i % 5 === 0 ? {} : { path: `${text}/${i}`, operationId: text }),
+          ...(i % 7 === 0 ? { metadata: { note: text, n: i } } : {}),
+          ...(i % 11 === 0 ? { durationMs: i } : {}),
+        });
+      }
+      for (const e of events) tracker.trackResourceUsage(e);
+      expect(await tracker.flush()).toEqual({ written: 5003, duplicates: 0 });
+
+      const stored = [];
+      let cursor: string | undefined;
+      do {
+        const page = await tracker.getResourceUsage({ hoursBack: 1, limit: 1000, ...(cursor ? { cursor } : {}) });
+        stored.push(...page.events);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(stored).toHaveLength(5003);
+      stored.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+      stored.forEach((s, i) => {
+        const e = events[i]!;
+        expect(s.amount).toBe(e.amount);
+        expect(s.path).toBe(e.path ?? null);
+        expect(s.operationId).toBe(e.operationId ?? null);
+        expect(s.metadata).toEqual(e.metadata ?? null);
+        expect(s.durationMs).toBe(e.durationMs ?? null);
+        expect(s.success).toBe(e.success);
+        if (e.id !== undefined) expect(s.id).toBe(e.id);
+      });
+      const summary = await tracker.getResourceSummary({ period: 'day' });
+      expect(summary.totals.bandwidthDownload).toBe(Number.MAX_SAFE_INTEGER);
+      expect(summary.backends.photos!.resources.bandwidth_download!.operationCount).toBe(2502);
+      expect(summary.backends.videos!.resources.bandwidth_download!.operationCount).toBe(2501);
+      // The same keys again are all told apart as duplicates, from the stored keys.
+      for (const e of events) if (e.id !== undefined) tracker.trackResourceUsage(e);
+      expect(await tracker.flush()).toEqual({ written: 0, duplicates: 1251 });
+    } finally {
+      await tracker.close();
+    }
+  });
+});
