@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
-import { openResourceTracker } from '../src/index.js';
+import pg from 'pg';
+import { openResourceTracker, type ResourceTracker } from '../src/index.js';
 import type { DatasetMeta } from './datasets.js';
+import type { PgDatasetMeta } from './pg-dataset.js';
 import { median, nowMs, percentile } from './stats.js';
 
 export const QUERY_NAMES = ['summary-day', 'summary-month', 'status', 'series-month-by-day'] as const;
@@ -23,10 +25,82 @@ export interface QueryResult {
 const DAY = 86_400_000;
 
 interface Subject {
-  meta: DatasetMeta;
+  events: number;
   close: () => Promise<void>;
   tracker: Record<QueryName, () => Promise<unknown>>;
   groupBy: Record<QueryName, () => unknown>;
+}
+
+/** The four dashboard reads, through a tracker whose clock stands at `now`. */
+function trackerQueries(tracker: ResourceTracker, now: number): Record<QueryName, () => Promise<unknown>> {
+  const date = new Date(now);
+  const monthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+  const monthEnd = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+  return {
+    'summary-day': () => tracker.getResourceSummary({ period: 'day' }),
+    'summary-month': () => tracker.getResourceSummary({ period: 'month' }),
+    status: () => tracker.getBackendStatus(),
+    'series-month-by-day': () =>
+      tracker.getTimeSeries({
+        resourceType: 'bandwidth_upload',
+        granularity: 'day',
+        from: new Date(monthStart),
+        to: new Date(monthEnd),
+      }),
+  };
+}
+
+/**
+ * A generated PostgreSQL dataset through the tracker, and the same naive GROUP BY questions over its raw
+ * events through a plain pg client (parameters inlined: the same text each time, as prepared SQLite ones).
+ */
+async function openPgSubject(meta: PgDatasetMeta): Promise<Subject> {
+  const now = meta.to;
+  const tracker = openResourceTracker({
+    databaseUrl: meta.databaseUrl,
+    clock: () => now,
+    rawRetentionMs: null,
+    flushOnExit: false,
+    memoizeSummaries: false,
+  });
+  await tracker.ready;
+  const client = new pg.Client({ connectionString: meta.databaseUrl });
+  await client.connect();
+  const dayStart = Math.floor(now / DAY) * DAY;
+  const date = new Date(now);
+  const monthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+  const monthEnd = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+  const summary = (from: number, to: number) =>
+    client.query(`select backend_id, resource, sum(amount) as total, count(*) as count,
+                         sum(1 - success) as failures, min(amount) as min, max(amount) as max
+                    from events where ts >= ${from} and ts < ${to} group by backend_id, resource`);
+  return {
+    events: meta.events,
+    close: async () => {
+      await client.end();
+      await tracker.close();
+    },
+    tracker: trackerQueries(tracker, now),
+    groupBy: {
+      'summary-day': () => summary(dayStart, dayStart + DAY),
+      'summary-month': () => summary(monthStart, monthEnd),
+      status: async () => [
+        await client.query(
+          `select backend_id, count(*) as ops, sum(1 - success) as failures from events where ts >= ${now - 15 * 60_000} and ts < ${now} group by backend_id`,
+        ),
+        await client.query(
+          `select backend_id, resource, sum(amount) as bytes from events where ts >= ${now - 60_000} and ts < ${now} and resource in (1, 2) group by backend_id, resource`,
+        ),
+        await client.query(
+          'select backend_id, sum(amount) as level from events where resource = 3 group by backend_id',
+        ),
+        await client.query('select backend_id, max(ts) as last from events group by backend_id'),
+      ],
+      'series-month-by-day': () =>
+        client.query(`select (ts / ${DAY}) * ${DAY} as day, backend_id, sum(amount) as total, count(*) as count
+                        from events where resource = 1 and ts >= ${monthStart} and ts < ${monthEnd} group by day, backend_id`),
+    },
+  };
 }
 
 /** Opens one dataset through the tracker and through a plain read-only connection for the GROUP BY baseline. */
@@ -70,23 +144,12 @@ async function openSubject(meta: DatasetMeta): Promise<Subject> {
        from events where resource = 1 and ts >= ? and ts < ? group by day, backend_id`,
   );
   return {
-    meta,
+    events: meta.events,
     close: async () => {
       sqlite.close();
       await tracker.close();
     },
-    tracker: {
-      'summary-day': () => tracker.getResourceSummary({ period: 'day' }),
-      'summary-month': () => tracker.getResourceSummary({ period: 'month' }),
-      status: () => tracker.getBackendStatus(),
-      'series-month-by-day': () =>
-        tracker.getTimeSeries({
-          resourceType: 'bandwidth_upload',
-          granularity: 'day',
-          from: new Date(monthStart),
-          to: new Date(monthEnd),
-        }),
-    },
+    tracker: trackerQueries(tracker, now),
     groupBy: {
       'summary-day': () => summarySql.all(dayStart, dayStart + DAY),
       'summary-month': () => summarySql.all(monthStart, monthEnd),
@@ -113,13 +176,28 @@ export async function benchQueries(
 ): Promise<QueryResult[]> {
   const subjects: Subject[] = [];
   for (const meta of metas) subjects.push(await openSubject(meta));
+  return measure(subjects, rounds, perRound);
+}
+
+/** The same reads on generated PostgreSQL datasets (bench/pg-dataset.ts), measured the same way. */
+export async function benchPgQueries(
+  metas: readonly PgDatasetMeta[],
+  rounds: number,
+  perRound: number,
+): Promise<QueryResult[]> {
+  const subjects: Subject[] = [];
+  for (const meta of metas) subjects.push(await openPgSubject(meta));
+  return measure(subjects, rounds, perRound);
+}
+
+async function measure(subjects: Subject[], rounds: number, perRound: number): Promise<QueryResult[]> {
   const t = subjects.map(() => Object.fromEntries(QUERY_NAMES.map((q) => [q, [] as number[]])));
   const g = subjects.map(() => Object.fromEntries(QUERY_NAMES.map((q) => [q, [] as number[]])));
   for (const subject of subjects) {
     for (const name of QUERY_NAMES) {
       // Warm-up: statement caches, page cache, JIT.
       for (let i = 0; i < 20; i++) await subject.tracker[name]();
-      subject.groupBy[name]();
+      await subject.groupBy[name]();
     }
   }
   for (let round = 0; round < rounds; round++) {
@@ -133,7 +211,7 @@ export async function benchQueries(
       }
       for (let s = 0; s < subjects.length; s++) {
         const start = nowMs();
-        subjects[s]!.groupBy[name]();
+        await subjects[s]!.groupBy[name]();
         g[s]![name]!.push(nowMs() - start);
       }
     }
@@ -141,7 +219,7 @@ export async function benchQueries(
   for (const subject of subjects) await subject.close();
   const summarize = (xs: number[]): Latency => ({ p50: median(xs), p99: percentile(xs, 99), samples: xs.length });
   return subjects.map((subject, s) => ({
-    events: subject.meta.events,
+    events: subject.events,
     tracker: Object.fromEntries(QUERY_NAMES.map((n) => [n, summarize(t[s]![n]!)])) as Record<QueryName, Latency>,
     groupBy: Object.fromEntries(QUERY_NAMES.map((n) => [n, summarize(g[s]![n]!)])) as Record<QueryName, Latency>,
   }));

@@ -3,6 +3,7 @@ import type { DatasetMeta } from './datasets.js';
 import type { ExportResult } from './export-stream.js';
 import type { IngestResult } from './ingest.js';
 import type { MachineInfo } from './machine.js';
+import type { PgBenchResults } from './postgres.js';
 import { QUERY_NAMES, type QueryName, type QueryResult } from './query-latency.js';
 import type { RecordCostResult } from './record-cost.js';
 import { fmt, mib } from './stats.js';
@@ -24,6 +25,8 @@ export interface BenchResults {
   costs?: CostsBench;
   exported: ExportResult;
   maxRssBytes: number;
+  /** The PostgreSQL section (bench/postgres.ts); null when no server answered, absent in older results. */
+  postgres?: PgBenchResults | null;
 }
 
 /** What the seed this project replaces measured (DESIGN.md). */

@@ -11,9 +11,11 @@ import { benchExport } from './export-stream.js';
 import { benchIngest } from './ingest.js';
 import { runInstrumentBench } from './instrument.js';
 import { machineInfo } from './machine.js';
+import { benchPostgres, PG_BENCH_URL, type PgBenchResults, pgAvailable } from './postgres.js';
 import { benchQueries } from './query-latency.js';
 import { benchRecordCost } from './record-cost.js';
 import { type BenchResults, renderReport } from './report.js';
+import { renderPostgres } from './report-postgres.js';
 
 const quick = process.argv.includes('--quick');
 /** Re-render the report from the last run's saved results, without measuring again. */
@@ -26,7 +28,9 @@ const log = (line: string) => process.stderr.write(`${new Date().toISOString().s
 const resultsPath = join(cacheDir, quick ? 'results-quick.json' : 'results.json');
 const reportPath = quick ? join(cacheDir, 'BENCHMARKS-quick.md') : join(packageDir, '..', '..', 'BENCHMARKS.md');
 if (reportOnly) {
-  writeSection(reportPath, 'tracker', renderReport(JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults));
+  const saved = JSON.parse(readFileSync(resultsPath, 'utf8')) as BenchResults;
+  writeSection(reportPath, 'tracker', renderReport(saved));
+  writeSection(reportPath, 'postgres', renderPostgres(saved.postgres ?? null, saved));
   log(`wrote ${reportPath} from ${resultsPath}`);
   process.exit(0);
 }
@@ -86,6 +90,10 @@ log('export');
 const exportMeta = datasets.find((d) => d.events === diskSize) ?? datasets[0]!;
 const exported = await benchExport(exportMeta, 3);
 
+let postgres: PgBenchResults | null = null;
+if (await pgAvailable(PG_BENCH_URL)) postgres = await benchPostgres(quick, querySizes, log);
+else log(`postgres: no server at ${PG_BENCH_URL}, section skipped`);
+
 const results: BenchResults = {
   quick,
   machine,
@@ -102,10 +110,12 @@ const results: BenchResults = {
   costs,
   exported,
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  postgres,
 };
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
 writeSection(reportPath, 'tracker', renderReport(results));
 writeSection(reportPath, 'costs', renderCosts(costs));
+writeSection(reportPath, 'postgres', renderPostgres(postgres, results));
 log('instrumentation overhead');
 writeSection(reportPath, 'instrument', await runInstrumentBench({ quick }));
 rmSync(scratch, { recursive: true, force: true });

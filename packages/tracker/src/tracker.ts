@@ -176,8 +176,9 @@ export class ResourceTracker implements UsageRecorder {
       health: o.health,
       retention,
       beforeRead: () => this.settleForRead(),
-      // Only SQLite tells cheaply whether any connection committed; on PostgreSQL nothing is memoised.
+      // SQLite tells cheaply whether any connection committed; PostgreSQL compares each read's own snapshot.
       ...(o.memoizeSummaries && file instanceof TrackerFile ? { dataVersion: sqliteDataVersion(file.sqlite) } : {}),
+      snapshotMemo: o.memoizeSummaries && !(file instanceof TrackerFile),
     });
     this.timer = setInterval(() => void this.flush(), o.flushIntervalMs);
     this.timer.unref();

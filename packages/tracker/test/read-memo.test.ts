@@ -1,17 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { expect, it, vi } from 'vitest';
 import { openResourceTracker } from '../src/index.js';
-import { fixedClock, tempDbPaths } from './support/temp-db.js';
+import { describeEachDialect, newStore, queryStore } from './support/stores.js';
+import { fixedClock } from './support/temp-db.js';
 
-// Identical summaries between two commits are read once (tracker/read-memo.ts); a read after any write,
-// by this tracker or another connection, must still see it.
+// Identical summaries between two commits are read once (tracker/read-memo.ts: SQLite's data_version, or on
+// PostgreSQL each read's own snapshot); a read after any write, by this tracker or another connection
+// (another process on the file, another server's tracker on the database), must still see it.
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0) + 12_345;
-const dbPath = tempDbPaths('read-memo');
 
-describe('summary memo', () => {
+describeEachDialect('summary memo', (dialect) => {
   it('sees this tracker’s own writes, flushed by the read or before it', async () => {
     const clock = fixedClock(NOW);
-    const tracker = openResourceTracker({ path: dbPath('own.db'), clock: clock.now, flushOnExit: false });
+    const tracker = openResourceTracker({ ...(await newStore('own')), clock: clock.now, flushOnExit: false });
     try {
       tracker.trackBandwidthUpload('photos', 's3', 100);
       expect((await tracker.getResourceSummary()).totals.bandwidthUpload).toBe(100);
@@ -33,11 +35,11 @@ describe('summary memo', () => {
     }
   });
 
-  it('sees what another connection committed to the same file', async () => {
-    const path = dbPath('shared.db');
+  it('sees what another connection committed to the same store', async () => {
+    const store = await newStore('shared');
     const clock = fixedClock(NOW);
-    const reader = openResourceTracker({ path, clock: clock.now, flushOnExit: false });
-    const writer = openResourceTracker({ path, clock: clock.now, flushOnExit: false });
+    const reader = openResourceTracker({ ...store, clock: clock.now, flushOnExit: false });
+    const writer = openResourceTracker({ ...store, clock: clock.now, flushOnExit: false });
     try {
       writer.trackApiCall('photos', 's3');
       await writer.flush();
@@ -54,7 +56,7 @@ describe('summary memo', () => {
 
   it('answers each caller with its own copy, and follows the clock into the next period', async () => {
     const clock = fixedClock(NOW);
-    const tracker = openResourceTracker({ path: dbPath('copy.db'), clock: clock.now, flushOnExit: false });
+    const tracker = openResourceTracker({ ...(await newStore('copy')), clock: clock.now, flushOnExit: false });
     try {
       tracker.trackBandwidthDownload('photos', 's3', 7);
       const first = await tracker.getResourceSummary();
@@ -72,4 +74,34 @@ describe('summary memo', () => {
       await tracker.close();
     }
   });
+
+  if (dialect === 'postgres') {
+    it('answers a repeated summary without reading rollups, and any commit on the server, even by SQL, ends it', async () => {
+      const store = await newStore('hits');
+      const clock = fixedClock(NOW);
+      const tracker = openResourceTracker({ ...store, clock: clock.now, flushOnExit: false });
+      const rollupReads = () =>
+        spy.mock.calls.filter((args) => {
+          const q = args[0] as unknown;
+          return /from "rollups"/.test(typeof q === 'string' ? q : String((q as { text?: string } | null)?.text));
+        }).length;
+      const spy = vi.spyOn(pg.Client.prototype, 'query');
+      try {
+        tracker.trackBandwidthUpload('photos', 's3', 5);
+        expect((await tracker.getResourceSummary()).totals.bandwidthUpload).toBe(5);
+        const afterFirst = rollupReads();
+        expect(afterFirst).toBeGreaterThan(0);
+        expect((await tracker.getResourceSummary()).totals.bandwidthUpload).toBe(5);
+        expect((await tracker.getResourceSummary()).totals.bandwidthUpload).toBe(5);
+        expect(rollupReads()).toBe(afterFirst);
+        // A write by plain SQL on another connection, outside any tracker: the next read sees it.
+        await queryStore(store, 'update rollups set total = total + 1 where resource = 1');
+        expect((await tracker.getResourceSummary()).totals.bandwidthUpload).toBeGreaterThan(5);
+        expect(rollupReads()).toBeGreaterThan(afterFirst);
+      } finally {
+        spy.mockRestore();
+        await tracker.close();
+      }
+    });
+  }
 });

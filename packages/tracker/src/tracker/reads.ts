@@ -47,6 +47,8 @@ export interface ReadParts {
   beforeRead(): Promise<void>;
   /** Tells when the data may have changed, so identical summaries between flushes are read once. */
   dataVersion?: DataVersion;
+  /** Memoise summaries by each read's own snapshot instead (PostgreSQL, see PG_SNAPSHOT_PROBE). */
+  snapshotMemo?: boolean;
 }
 
 /**
@@ -67,8 +69,18 @@ export class TrackerReads {
     const range = resolveSummaryRange(q, now);
     const res = this.parts.retention.resolution(now);
     await this.parts.beforeRead();
+    const key = summaryKey(q, range, res);
+    const { db, runner } = this.parts;
+    if (this.parts.snapshotMemo) {
+      return this.summaries.getInSnapshot(
+        key,
+        (plan) => runner.read(plan),
+        () => getResourceSummaryPlan(db, q, range, res),
+        copySummary,
+      );
+    }
     return this.summaries.get(
-      summaryKey(q, range, res),
+      key,
       () => this.parts.runner.read(() => getResourceSummaryPlan(this.parts.db, q, range, res)),
       copySummary,
     );

@@ -1,0 +1,147 @@
+import type { IngestResult } from './ingest.js';
+import type { PgBenchResults } from './postgres.js';
+import { QUERY_NAMES, type QueryName, type QueryResult } from './query-latency.js';
+import { fmt, mib } from './stats.js';
+
+const TARGET = { ingestPerSec: 100_000, queryP50Ms: 5 };
+const FLAT_FACTOR = 1.5;
+const LABEL: Record<QueryName, string> = {
+  'summary-day': '`getResourceSummary` day',
+  'summary-month': '`getResourceSummary` month',
+  status: '`getBackendStatus` (all backends)',
+  'series-month-by-day': '`getTimeSeries` day buckets over a month',
+};
+const n = (x: number) => x.toLocaleString('en-US');
+const ms = (x: number) => `${fmt(x)} ms`;
+const times = (x: number) => `${fmt(x)}×`;
+const yes = (ok: boolean) => (ok ? '**met**' : '**not met**');
+
+export interface SqliteBeside {
+  ingest: IngestResult;
+  ingestKeys: IngestResult;
+  ingestBackfill: IngestResult;
+  queries: QueryResult[];
+}
+
+/** The PostgreSQL section of BENCHMARKS.md, with ratios against the SQLite figures of the same run. */
+export function renderPostgres(p: PgBenchResults | null, sqlite: SqliteBeside): string {
+  const out: string[] = [];
+  out.push('## PostgreSQL');
+  out.push('');
+  if (!p) {
+    out.push('Skipped: no PostgreSQL server answered at `BYTEMETER_BENCH_DATABASE_URL` (or the local default).');
+    return out.join('\n');
+  }
+  const largest = p.queries[p.queries.length - 1]!;
+  const smallest = p.queries[0]!;
+  const flat = (q: QueryName) => largest.tracker[q].p50 / smallest.tracker[q].p50;
+  const sqliteAt = (events: number) => sqlite.queries.find((x) => x.events === events);
+  out.push(
+    `The same run, on PostgreSQL ${p.server} on this machine (default settings: 128 MB shared_buffers, ` +
+      'synchronous_commit on), through the library with `databaseUrl` (`pg` pool, Kysely). Ratios are against ' +
+      'the SQLite figures above, measured minutes apart in the same run.',
+  );
+  out.push('');
+  out.push('| what | target | measured | |');
+  out.push('|---|---|---|---|');
+  out.push(
+    `| ingest through the library, batched (${n(p.ingest.batchSize)} per transaction) | ≥ 100k events/s | ${n(Math.round(p.ingest.trackerPerSec))} events/s live (${n(Math.round(p.ingestKeys.trackerPerSec))} with UUIDv7 ids; ${n(Math.round(p.ingestBackfill.trackerPerSec))} backfilling 2 days) | ${yes(p.ingest.trackerPerSec >= TARGET.ingestPerSec)} |`,
+  );
+  out.push(
+    `| summary / status / month series at ${n(largest.events)} events | ≤ 5 ms p50 | ${QUERY_NAMES.map((q) => ms(largest.tracker[q].p50)).join(' / ')} | ${yes(QUERY_NAMES.every((q) => largest.tracker[q].p50 <= TARGET.queryP50Ms))} |`,
+  );
+  if (p.queries.length > 1) {
+    out.push(
+      `| … flat from ${n(smallest.events)} to ${n(largest.events)} | p50 within ${FLAT_FACTOR}× | ${QUERY_NAMES.map((q) => times(flat(q))).join(' / ')} | ${yes(QUERY_NAMES.every((q) => flat(q) <= FLAT_FACTOR))} |`,
+    );
+  }
+  out.push('');
+
+  out.push('### Ingest');
+  out.push('');
+  out.push(
+    `Record ${n(p.ingest.events)} events then \`flush()\` (${n(p.ingest.batchSize)} events per transaction), into one ` +
+      `database emptied (TRUNCATE) before each run; median of ${p.ingest.runs} runs; the same events as the SQLite ` +
+      'runs. The baseline inserts the same rows into the same `events` table as one array per column ' +
+      '(`INSERT … SELECT FROM unnest(…)`, 10,000 rows per statement, one transaction): no rollups, validation or ' +
+      'backend state.',
+  );
+  out.push('');
+  out.push('| | events/s | vs plain INSERT of the same rows | vs SQLite (same run) | record calls | flush |');
+  out.push('|---|---|---|---|---|---|');
+  for (const [label, x, s] of [
+    ['live, no ids', p.ingest, sqlite.ingest],
+    ['live, UUIDv7 ids', p.ingestKeys, sqlite.ingestKeys],
+    ['backfill over 2 days, no ids', p.ingestBackfill, sqlite.ingestBackfill],
+  ] as const) {
+    out.push(
+      `| ${label} | ${n(Math.round(x.trackerPerSec))} | ${times(x.trackerPerSec / x.baselinePerSec)} (baseline ${n(Math.round(x.baselinePerSec))}/s) | ${times(x.trackerPerSec / s.trackerPerSec)} | ${fmt(x.recordMs)} ms | ${n(Math.round(x.flushMs))} ms |`,
+    );
+  }
+  out.push('');
+
+  out.push('### Read latency');
+  out.push('');
+  out.push(
+    'Databases of generated events with the same shape as the SQLite files (60 days before 2026-10-25T12:00Z, 10 ' +
+      'backends, the same resource mix and amounts), written on the server by `INSERT … SELECT … ' +
+      'generate_series` into the real schema with the rollups, backend state and running totals the tracker ' +
+      `would write (\`bench/pg-dataset.ts\`; this run checked the generator against the tracker's own writes of ` +
+      `the same ${n(p.verified.events)} events: all ${n(p.verified.rollupRows)} rollup rows, every backend state ` +
+      'and running total equal). The summary memo is off, so every read goes to the server; the GROUP BY baseline ' +
+      'runs over the same database through a plain `pg` client.',
+  );
+  out.push('');
+  out.push('| database | events | load time | size |');
+  out.push('|---|---|---|---|');
+  for (const d of p.datasets)
+    out.push(
+      `| \`bytemeter_bench_${d.events}\` | ${n(d.events)} | ${fmt(d.loadSeconds)} s (when first built) | ${mib(d.databaseBytes)} |`,
+    );
+  out.push('');
+  for (const q of p.queries) {
+    const s = sqliteAt(q.events);
+    out.push(`At ${n(q.events)} events:`);
+    out.push('');
+    out.push('| query | p50 | p99 | GROUP BY p50 | faster than GROUP BY | vs SQLite p50 (same run) |');
+    out.push('|---|---|---|---|---|---|');
+    for (const name of QUERY_NAMES) {
+      const t = q.tracker[name];
+      const g = q.groupBy[name];
+      out.push(
+        `| ${LABEL[name]} | ${ms(t.p50)} | ${ms(t.p99)} | ${ms(g.p50)} | ${times(g.p50 / t.p50)} | ${s ? `${times(t.p50 / s.tracker[name].p50)} slower` : '—'} |`,
+      );
+    }
+    out.push('');
+    out.push(
+      `(${q.tracker['summary-day'].samples} tracker samples and ${q.groupBy['summary-day'].samples} GROUP BY samples per query.)`,
+    );
+    out.push('');
+  }
+
+  const c = p.contention;
+  out.push('### Many writers on one backend and minute (hot rows)');
+  out.push('');
+  out.push(
+    `Writer processes, each with its own tracker, record ${n(c.eventsPerWriter)} events each, all in the same minute, ` +
+      `and flush them ${n(c.batchSize)} per transaction, all starting at once; events/s is every writer's events over the wall ` +
+      `time from the start to the last commit (median of ${c.runs} runs). While they run, \`pg_stat_activity\` is sampled every ` +
+      '10 ms: the share of running statements that wait for a lock another writer holds, and on what.',
+  );
+  out.push('');
+  out.push(
+    '| writers | backends | events/s | vs 1 writer | slowest writer | statements waiting for a lock | waiting on |',
+  );
+  out.push('|---|---|---|---|---|---|---|');
+  const one = c.cases.find((x) => x.writers === 1)!;
+  for (const x of c.cases) {
+    const on = Object.entries(x.lockedTables)
+      .map(([table, count]) => `${table} (${count})`)
+      .join(', ');
+    out.push(
+      `| ${x.writers} | ${x.writers === 1 ? 'one' : x.sameBackend ? 'one (the same rows)' : 'one each'} | ${n(Math.round(x.eventsPerSec))} | ${times(x.eventsPerSec / one.eventsPerSec)} | ${n(Math.round(x.slowestMs))} ms | ${fmt(100 * x.lockWaitShare)}% | ${on || '—'} |`,
+    );
+  }
+  out.push('');
+  return out.join('\n');
+}
