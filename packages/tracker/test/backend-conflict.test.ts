@@ -1,16 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { BackendTypeConflictError, openResourceTracker, type ResourceTracker } from '../src/index.js';
-import { snapshotDatabase } from './support/db-snapshot.js';
-import { tempDbPaths } from './support/temp-db.js';
+import { describeEachDialect, newStore, type StoreOptions, snapshotStore } from './support/stores.js';
 
 // A backend is its name; its type is fixed when first seen. Another type under the same name is an error
 // at once (also after a restart), never a silent merge, and records nothing.
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
-const dbPath = tempDbPaths('conflict');
 
-function open(path: string): ResourceTracker {
-  return openResourceTracker({ path, clock: () => NOW, flushOnExit: false });
+function open(store: StoreOptions): ResourceTracker {
+  return openResourceTracker({ ...store, clock: () => NOW, flushOnExit: false });
 }
 
 function conflictOf(fn: () => void): unknown {
@@ -35,10 +33,10 @@ const RECORDERS: [string, (t: ResourceTracker) => void][] = [
   ],
 ];
 
-describe('backend name/type clash', () => {
+describeEachDialect('backend name and type clash', () => {
   it('throws BackendTypeConflictError at once from every recording call, before and after a restart', async () => {
-    const path = dbPath('clash.db');
-    let t = open(path);
+    const store = await newStore('clash');
+    let t = open(store);
     t.trackBandwidthUpload('photos', 's3', 100);
     for (const [name, record] of RECORDERS) {
       const error = conflictOf(() => record(t));
@@ -52,10 +50,13 @@ describe('backend name/type clash', () => {
     }
     expect(t.pendingCount).toBe(1);
     expect(await t.flush()).toEqual({ written: 1, duplicates: 0 });
-    const stored = snapshotDatabase(path);
+    const stored = await snapshotStore(store);
     await t.close();
 
-    t = open(path);
+    t = open(store);
+    // SQLite reads the stored backends as it opens; PostgreSQL once `ready` (before that, a clash is refused
+    // at flush, as the next test shows).
+    await t.ready;
     for (const [name, record] of RECORDERS)
       expect(
         conflictOf(() => record(t)),
@@ -63,7 +64,7 @@ describe('backend name/type clash', () => {
       ).toBeInstanceOf(BackendTypeConflictError);
     expect(t.pendingCount).toBe(0);
     await t.flush();
-    expect(snapshotDatabase(path)).toBe(stored);
+    expect(await snapshotStore(store)).toBe(stored);
     const summary = await t.getResourceSummary({ period: 'day' });
     expect(Object.keys(summary.backends)).toEqual(['photos']);
     expect(summary.backends.photos?.backendType).toBe('s3');
@@ -71,13 +72,13 @@ describe('backend name/type clash', () => {
   });
 
   it('a clash only another writer could see is refused at flush and records nothing; later calls throw at once', async () => {
-    const path = dbPath('two-writers.db');
-    const first = open(path);
-    const second = open(path); // opened before `photos` exists
+    const store = await newStore('two-writers');
+    const first = open(store);
+    const second = open(store); // opened before `photos` exists
     await Promise.all([first.ready, second.ready]);
     first.trackBandwidthUpload('photos', 's3', 100);
     await first.flush();
-    const stored = snapshotDatabase(path);
+    const stored = await snapshotStore(store);
 
     second.trackBandwidthUpload('photos', 'ipfs', 5); // this process cannot know yet
     second.trackApiCall('other', 'local');
@@ -91,7 +92,7 @@ describe('backend name/type clash', () => {
     expect(summary.backends.photos?.resources.bandwidth_upload?.totalAmount).toBe(100);
     expect(summary.backends.photos?.resources.bandwidth_upload?.operationCount).toBe(1);
     expect(summary.backends.other?.resources.api_calls?.operationCount).toBe(1);
-    expect(snapshotDatabase(path)).not.toBe(stored); // `other` was added, nothing under `photos`
+    expect(await snapshotStore(store)).not.toBe(stored); // `other` was added, nothing under `photos`
     await Promise.all([first.close(), second.close()]);
   });
 });

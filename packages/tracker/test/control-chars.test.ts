@@ -1,10 +1,7 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { escapeControlChars, openResourceTracker } from '../src/index.js';
 import { parseCsv } from './support/csv.js';
-import { tempDbPaths } from './support/temp-db.js';
-
-const dbPath = tempDbPaths('control-chars');
+import { describeEachDialect, newStore, writeStore } from './support/stores.js';
 
 describe('escapeControlChars', () => {
   it('writes C0, DEL, C1 and bidi controls as visible escapes and leaves other text alone', () => {
@@ -18,25 +15,23 @@ describe('escapeControlChars', () => {
   });
 });
 
-describe('CSV export of hostile stored text', () => {
+describeEachDialect('CSV export of hostile stored text', () => {
   it('escapes control characters and defuses formulas in every text cell', async () => {
-    const path = dbPath('hostile.db');
+    const store = await newStore('hostile');
     const now = Date.UTC(2026, 10, 27, 12);
-    const tracker = openResourceTracker({ path, clock: () => now, flushOnExit: false });
+    const tracker = openResourceTracker({ ...store, clock: () => now, flushOnExit: false });
     tracker.trackApiCall('photos', 's3', { path: 'p1', timestamp: now - 1000 });
     tracker.trackApiCall('photos', 's3', { path: 'p2', timestamp: now - 500 });
     await tracker.close();
     // Rows as an older version (before control characters were refused at input) could have stored them.
-    const db = new Database(path);
-    db.prepare("UPDATE backends SET name = ? WHERE name = 'photos'").run('ph\u001b]0;pwned\u0007otos');
-    db.prepare("UPDATE events SET path = ?, metadata = ? WHERE path = 'p1'").run(
+    await writeStore(store, "UPDATE backends SET name = ? WHERE name = 'photos'", ['ph\u001b]0;pwned\u0007otos']);
+    await writeStore(store, "UPDATE events SET path = ?, metadata = ? WHERE path = 'p1'", [
       'a\u001b[2Jb\nc',
       JSON.stringify({ note: 'x\u009by' }),
-    );
-    db.prepare("UPDATE events SET path = ? WHERE path = 'p2'").run("-2+3+cmd|' /C calc'!A0");
-    db.close();
+    ]);
+    await writeStore(store, "UPDATE events SET path = ? WHERE path = 'p2'", ["-2+3+cmd|' /C calc'!A0"]);
 
-    const reader = openResourceTracker({ path, clock: () => now, flushOnExit: false });
+    const reader = openResourceTracker({ ...store, clock: () => now, flushOnExit: false });
     try {
       let csv = '';
       for await (const chunk of reader.exportUsage({ format: 'csv', hoursBack: 1 })) csv += chunk;

@@ -1,13 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openResourceTracker, type ResourceTracker, type UsageQuery } from '../src/index.js';
-import { fixedClock, tempDbPaths } from './support/temp-db.js';
+import { describeEachDialect, newStore } from './support/stores.js';
+import { fixedClock } from './support/temp-db.js';
 
 // getResourceUsage counts its range from rollups where every raw event is still kept, and one by one
 // elsewhere; either way totalCount is the number of events the pages list.
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0) + 12_345;
-const dbPath = tempDbPaths('usage-count');
 const TYPES = ['bandwidth_upload', 'api_calls', 'operation_cost', 'bandwidth_download'] as const;
 
 async function listed(tracker: ResourceTracker, q: UsageQuery): Promise<{ total: number; listed: number }> {
@@ -23,11 +23,11 @@ async function listed(tracker: ResourceTracker, q: UsageQuery): Promise<{ total:
   return { total, listed };
 }
 
-describe('getResourceUsage totalCount', () => {
+describeEachDialect('getResourceUsage totalCount', () => {
   it('equals the events listed, inside and across the raw retention, under every filter', async () => {
     const clock = fixedClock(NOW);
     const tracker = openResourceTracker({
-      path: dbPath('count.db'),
+      ...(await newStore()),
       clock: clock.now,
       rawRetentionMs: 6 * HOUR,
       flushOnExit: false,

@@ -7,7 +7,7 @@ import {
   type TrackerOptions,
   ValidationError,
 } from '../src/index.js';
-import { snapshotDatabase } from './support/db-snapshot.js';
+import { describeEachDialect, newStore, type StoreOptions, snapshotStore } from './support/stores.js';
 import { tempDbPaths } from './support/temp-db.js';
 
 // Every kind of bad input DESIGN.md names gets a ValidationError with its code, at once, and leaves the
@@ -198,12 +198,13 @@ async function failureOf(act: () => unknown): Promise<unknown> {
   return undefined;
 }
 
-describe('bad input', () => {
-  const path = dbPath('bad-input.db');
+describeEachDialect('bad input', () => {
+  let store: StoreOptions;
   let tracker: ResourceTracker;
 
   beforeAll(async () => {
-    tracker = openResourceTracker({ path, clock: () => NOW, flushOnExit: false });
+    store = await newStore('bad-input');
+    tracker = openResourceTracker({ ...store, clock: () => NOW, flushOnExit: false });
     tracker.trackBandwidthUpload('b', 's3', 100, { timestamp: NOW - HOUR, id: 'seed-1' });
     tracker.trackStorageUsage('b', 's3', 1000, { timestamp: NOW - HOUR });
     tracker.trackApiCall('other', 'ipfs', { timestamp: NOW - 2 * HOUR, success: false });
@@ -213,14 +214,14 @@ describe('bad input', () => {
 
   for (const [name, code, act] of [...RECORDING, ...READING]) {
     it(`${name} → ${code}, database unchanged`, async () => {
-      const before = snapshotDatabase(path);
+      const before = await snapshotStore(store);
       const error = await failureOf(() => act(tracker));
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).code).toBe(code);
       expect((error as ValidationError).message.length).toBeGreaterThan(10);
       expect(tracker.pendingCount).toBe(0);
       expect(await tracker.flush()).toEqual({ written: 0, duplicates: 0 });
-      expect(snapshotDatabase(path)).toBe(before);
+      expect(await snapshotStore(store)).toBe(before);
     });
   }
 

@@ -43,6 +43,33 @@ export async function queryStore<T = Record<string, unknown>>(store: StoreOption
   }
 }
 
+/**
+ * Runs one writing statement on a store through its own connection, outside any tracker (to plant rows an
+ * older version could have written). Parameters are `?` in the text, numbered for PostgreSQL.
+ */
+export async function writeStore(store: StoreOptions, text: string, params: unknown[] = []): Promise<void> {
+  if (store.databaseUrl) {
+    let n = 0;
+    const client = new pg.Client({ connectionString: store.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(
+        text.replace(/\?/g, () => `$${++n}`),
+        params,
+      );
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const db = new Database(store.path!, { fileMustExist: true });
+  try {
+    db.prepare(text).run(...params);
+  } finally {
+    db.close();
+  }
+}
+
 /** Row count of one table, read through a separate connection. */
 export async function countStoreRows(store: StoreOptions, table: string): Promise<number> {
   const [row] = await queryStore<{ n: number | string }>(store, `select count(*) as n from ${table}`);
