@@ -13,6 +13,8 @@ export interface CopiedTable {
    * sum of times, which could pass 2^63 over a few billion rows).
    */
   digest: readonly string[];
+  /** The target's unique key rows are upserted on, when it is not `key` (events: (id, backend_id), see 0009). */
+  conflict?: readonly string[];
 }
 
 /**
@@ -31,6 +33,7 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   {
     name: 'events',
     key: [{ column: 'id', kind: 'int' }],
+    conflict: ['id', 'backend_id'],
     digest: ['count(*)', 'min(id)', 'max(id)', 'sum(amount)', 'sum(success)', 'max(ts)'],
   },
   {

@@ -174,7 +174,7 @@ export class PostgresTarget {
     const { names, types } = this.columnsByTable.get(table.name)!;
     const keys = table.key.map((k) => k.column);
     const columns = names.map((_, i) => rows.map((r) => toParam(r[i])));
-    const updates = names.filter((n) => !keys.includes(n));
+    const updates = names.filter((n) => !keys.includes(n) && !table.conflict?.includes(n));
     const conflict =
       updates.length === 0
         ? sql`do nothing`
@@ -187,7 +187,7 @@ export class PostgresTarget {
       if (rows.length > 0) {
         await sql`insert into ${sql.table(table.name)} (${sql.join(names.map((n) => sql.ref(n)))})
           select * from unnest(${arrays})
-          on conflict (${sql.join(keys.map((k) => sql.ref(k)))}) ${conflict}`.execute(trx);
+          on conflict (${sql.join((table.conflict ?? keys).map((k) => sql.ref(k)))}) ${conflict}`.execute(trx);
       }
       await sql`insert into bytemeter_copy_progress (table_name, after, rows, done)
         values (${table.name}, ${progress.after}, ${progress.rows}, ${progress.done})
