@@ -118,6 +118,14 @@ export function renderPostgres(p: PgBenchResults | null, sqlite: SqliteBeside): 
     );
     out.push('');
   }
+  out.push(
+    'A read is one `REPEATABLE READ` transaction of 4–6 round trips (begin, the backend list, one or three ' +
+      'queries, commit); SQLite answers in-process. The reads alternate with GROUP BY scans of the same ' +
+      "database, larger than the server's 128 MB of shared buffers, which evict the rollup pages between " +
+      'rounds. With the memo on (the default), a repeated summary costs one short transaction that reads its snapshot (see README, ' +
+      '"PostgreSQL performance").',
+  );
+  out.push('');
 
   const c = p.contention;
   out.push('### Many writers on one backend and minute (hot rows)');
@@ -142,6 +150,15 @@ export function renderPostgres(p: PgBenchResults | null, sqlite: SqliteBeside): 
       `| ${x.writers} | ${x.writers === 1 ? 'one' : x.sameBackend ? 'one (the same rows)' : 'one each'} | ${n(Math.round(x.eventsPerSec))} | ${times(x.eventsPerSec / one.eventsPerSec)} | ${n(Math.round(x.slowestMs))} ms | ${fmt(100 * x.lockWaitShare)}% | ${on || '—'} |`,
     );
   }
+  out.push('');
+  out.push(
+    "Reading: every batch locks its backends' `backend_state` rows and the `resource_totals` rows `FOR UPDATE` " +
+      'before it decides anything (the level a delete may not go below, the 2^53 − 1 bound on all-time totals) ' +
+      'and holds them to commit, so concurrent batches queue there — on `backend_state` when they share a ' +
+      'backend, on `resource_totals` when they do not — before they reach any rollup row. The hot rows that limit ' +
+      'many writers are those, not the rollups: splitting rollup rows per writer would not change these figures. ' +
+      '("transactionid" waits are the same row locks, waited for through the holder\'s transaction.)',
+  );
   out.push('');
   return out.join('\n');
 }
