@@ -139,8 +139,8 @@ export interface PgIngestResult extends IngestResult {
  * Ingest through the library into PostgreSQL: record `events` events then flush, `batchSize` per
  * transaction, into one database emptied before each run (TRUNCATE; creating a database per run would cost a
  * server checkpoint). The baseline inserts the same rows into the same `events` table (same index) as plain
- * arrays through one `INSERT … SELECT FROM unnest(…)` per 10,000 rows in one transaction: no rollups, no
- * validation, no backend state.
+ * arrays through one `INSERT … SELECT FROM unnest(…)` per 10,000 rows in one transaction (ids into
+ * event_keys, naming their rows, as the tracker keeps them): no rollups, no validation, no backend state.
  */
 export async function benchIngestPostgres(
   url: string,
@@ -213,18 +213,31 @@ async function pgBaselineRun(url: string, batch: readonly TrackEvent[]): Promise
     await c.query('begin');
     for (let i = 0; i < batch.length; i += 10_000) {
       const part = batch.slice(i, i + 10_000);
-      await c.query(
-        `insert into events (ts, backend_id, resource, amount, success, key)
-         select * from unnest($1::bigint[], $2::bigint[], $3::smallint[], $4::bigint[], $5::smallint[], $6::bytea[])`,
+      const { rows } = await c.query<{ id: string }>(
+        `insert into events (ts, backend_id, resource, amount, success)
+         select * from unnest($1::bigint[], $2::bigint[], $3::smallint[], $4::bigint[], $5::smallint[])
+         returning id`,
         [
           part.map((e) => e.timestamp as number),
           part.map((e) => backendId.get(e.backend)!),
           part.map((e) => resourceCode.get(e.resourceType)!),
           part.map((e) => e.amount),
           part.map((e) => (e.success ? 1 : 0)),
-          part.map((e) => (e.id === undefined ? null : Buffer.from(e.id.replaceAll('-', ''), 'hex'))),
         ],
       );
+      // An id goes where the tracker keeps it: its own row in event_keys, naming the raw row.
+      const keyed = part.flatMap((e, k) => (e.id === undefined ? [] : [{ e, id: rows[k]!.id }]));
+      if (keyed.length > 0)
+        await c.query(
+          `insert into event_keys (backend_id, key, ts, event_id)
+           select * from unnest($1::bigint[], $2::bytea[], $3::bigint[], $4::bigint[])`,
+          [
+            keyed.map(({ e }) => backendId.get(e.backend)!),
+            keyed.map(({ e }) => Buffer.from(`00${e.id!.replaceAll('-', '')}`, 'hex')),
+            keyed.map(() => ANCHOR),
+            keyed.map(({ id }) => id),
+          ],
+        );
     }
     await c.query('commit');
     return nowMs() - start;

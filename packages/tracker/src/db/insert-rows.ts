@@ -16,6 +16,8 @@ const PG_ARRAY_ROWS = 5000;
  * the `unnest($n::type[])` arrays. A column missing here is a programming error, thrown at the first insert.
  */
 const PG_COLUMN_TYPES: Readonly<Record<string, string>> = {
+  id: 'bigint',
+  event_id: 'bigint',
   ts: 'bigint',
   backend_id: 'bigint',
   resource: 'smallint',
