@@ -39,7 +39,7 @@ export function renderPostgres(p: PgBenchResults | null, sqlite: SqliteBeside): 
   out.push(
     `The same run, on PostgreSQL ${p.server} on this machine (default settings: 128 MB shared_buffers, ` +
       'synchronous_commit on), through the library with `databaseUrl` (`pg` pool, Kysely). Ratios are against ' +
-      'the SQLite figures above, measured minutes apart in the same run.',
+      'the SQLite figures of the same run (shown beside each ratio), measured minutes apart.',
   );
   out.push('');
   out.push('| what | target | measured | |');
@@ -75,7 +75,7 @@ export function renderPostgres(p: PgBenchResults | null, sqlite: SqliteBeside): 
     ['backfill over 2 days, no ids', p.ingestBackfill, sqlite.ingestBackfill],
   ] as const) {
     out.push(
-      `| ${label} | ${n(Math.round(x.trackerPerSec))} | ${times(x.trackerPerSec / x.baselinePerSec)} (baseline ${n(Math.round(x.baselinePerSec))}/s) | ${times(x.trackerPerSec / s.trackerPerSec)} | ${fmt(x.recordMs)} ms | ${n(Math.round(x.flushMs))} ms |`,
+      `| ${label} | ${n(Math.round(x.trackerPerSec))} | ${times(x.trackerPerSec / x.baselinePerSec)} (baseline ${n(Math.round(x.baselinePerSec))}/s) | ${times(x.trackerPerSec / s.trackerPerSec)} (SQLite ${n(Math.round(s.trackerPerSec))}/s) | ${fmt(x.recordMs)} ms | ${n(Math.round(x.flushMs))} ms |`,
     );
   }
   out.push('');
@@ -103,13 +103,13 @@ export function renderPostgres(p: PgBenchResults | null, sqlite: SqliteBeside): 
     const s = sqliteAt(q.events);
     out.push(`At ${n(q.events)} events:`);
     out.push('');
-    out.push('| query | p50 | p99 | GROUP BY p50 | faster than GROUP BY | vs SQLite p50 (same run) |');
+    out.push('| query | p50 | p99 | GROUP BY p50 | faster than GROUP BY | ÷ SQLite p50 (same run) |');
     out.push('|---|---|---|---|---|---|');
     for (const name of QUERY_NAMES) {
       const t = q.tracker[name];
       const g = q.groupBy[name];
       out.push(
-        `| ${LABEL[name]} | ${ms(t.p50)} | ${ms(t.p99)} | ${ms(g.p50)} | ${times(g.p50 / t.p50)} | ${s ? `${times(t.p50 / s.tracker[name].p50)} slower` : '—'} |`,
+        `| ${LABEL[name]} | ${ms(t.p50)} | ${ms(t.p99)} | ${ms(g.p50)} | ${times(g.p50 / t.p50)} | ${s ? `${times(t.p50 / s.tracker[name].p50)} (SQLite ${ms(s.tracker[name].p50)})` : '—'} |`,
       );
     }
     out.push('');

@@ -60,6 +60,11 @@ describeEachDialect('raw rows written in bulk', () => {
       // The same keys again are all told apart as duplicates, from the stored keys.
       for (const e of events) if (e.id !== undefined) tracker.trackResourceUsage(e);
       expect(await tracker.flush()).toEqual({ written: 0, duplicates: 1251 });
+      // A batch without ids has other columns than one with ids: each shape gets its own statement.
+      for (let i = 0; i < 3; i++) tracker.trackApiCall('photos', 's3', { path: AWKWARD[i]!, timestamp: NOW - 1 });
+      expect(await tracker.flush()).toEqual({ written: 3, duplicates: 0 });
+      tracker.trackApiCall('photos', 's3', { id: 'after-plain', timestamp: NOW - 1 });
+      expect(await tracker.flush()).toEqual({ written: 1, duplicates: 0 });
     } finally {
       await tracker.close();
     }

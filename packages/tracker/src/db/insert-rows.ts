@@ -97,7 +97,7 @@ export function* insertRows(
  * ~10 ms per 256 rows to one statement per 5,000 (measured in bench/ingest.ts, see BENCHMARKS.md).
  */
 function unnestInsert(cache: Map<string, string>, table: string, columns: readonly string[], suffix: string): string {
-  const cacheKey = `${table}:unnest:${suffix}`;
+  const cacheKey = `${table}(${columns.join()}):unnest:${suffix}`;
   let text = cache.get(cacheKey);
   if (!text) {
     const arrays = columns.map((c, i) => {
