@@ -4,8 +4,8 @@ import { ANCHOR, SPAN_DAYS } from './datasets.js';
 import { nowMs } from './stats.js';
 import { BACKENDS } from './synthetic.js';
 
-/** Bump when the generator or the schema changes, so stale cached databases are rebuilt. */
-const PG_DATASET_VERSION = 1;
+/** Bump when the generator or the schema changes, so stale cached databases are rebuilt (2: keys once, 0008). */
+const PG_DATASET_VERSION = 2;
 const DAY = 86_400_000;
 /** The tracker's default minute-rollup retention: older minute rows are pruned, as a live tracker would. */
 const MINUTE_RETENTION_MS = 30 * DAY;
