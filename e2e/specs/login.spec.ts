@@ -13,9 +13,9 @@ test('with API tokens the dashboard asks for a read token and never forwards wri
   try {
     const dbPath = join(dir, 'tracker.db');
     const store = await openTokenStore({ path: dbPath });
-    const read = store.create({ scopes: 'read', name: 'dashboard' }).secret;
-    const ingest = store.create({ scopes: 'ingest', name: 'app' }).secret;
-    const admin = store.create({ scopes: 'admin', name: 'ops' }).secret;
+    const read = (await store.create({ scopes: 'read', name: 'dashboard' })).secret;
+    const ingest = (await store.create({ scopes: 'ingest', name: 'app' })).secret;
+    const admin = (await store.create({ scopes: 'admin', name: 'ops' })).secret;
     await store.close();
     const stack = await ownStack({ dbPath });
 

@@ -27,7 +27,8 @@ export interface ApiOptions {
   tokens: TokenStore;
   /**
    * The database file behind `tokens`: token answers are then cached until the file changes (see
-   * cachedTokenLookup for the bound); without it every request queries the token table.
+   * cachedTokenLookup for the bound); without it every request queries the token table. Tokens on
+   * PostgreSQL are always cached, for at most TOKEN_CACHE_MAX_AGE_MS (no file tells of a change there).
    */
   dbPath?: string;
   /** Origins allowed to call from a browser; empty: no CORS headers at all. */
@@ -143,7 +144,7 @@ function useRoutes(
           return;
         }
         try {
-          requireScope(authenticate(request.headers.get('authorization')), 'read');
+          requireScope(await authenticate(request.headers.get('authorization')), 'read');
         } catch (error) {
           const e = error as { message: string; extensions?: { code?: string; http?: { status?: number } } };
           endResponse(
@@ -175,10 +176,13 @@ export function createApi(options: ApiOptions): {
   const { tracker, tokens } = options;
   const live = new LiveHub(tracker);
   const storage = new StorageFullWatch(tracker);
-  const authenticate = tokenAuthenticator(
-    options.dbPath === undefined ? tokens : cachedTokenLookup(tokens, sqliteChangeProbe(options.dbPath)),
-    { requireToken: options.requireToken ?? false },
-  );
+  const lookup =
+    tokens.path === null
+      ? cachedTokenLookup(tokens, () => 'postgres')
+      : options.dbPath === undefined
+        ? tokens
+        : cachedTokenLookup(tokens, sqliteChangeProbe(options.dbPath));
+  const authenticate = tokenAuthenticator(lookup, { requireToken: options.requireToken ?? false });
   const revocations = new RevocationWatch(tokens, { requireToken: options.requireToken ?? false });
   const cors = options.corsOrigins ?? [];
   const exportCap = options.exportCap ?? EXPORT_INLINE_CAP;
@@ -209,8 +213,8 @@ export function createApi(options: ApiOptions): {
               allowedHeaders: ['authorization', 'content-type', 'accept'],
             };
           },
-    context: (ctx) => {
-      const auth = authenticate(authorizationOf(ctx));
+    context: async (ctx) => {
+      const auth = await authenticate(authorizationOf(ctx));
       let statuses: Promise<Record<string, BackendStatus>> | undefined;
       return {
         tracker,

@@ -7,7 +7,7 @@ const settings = readSettings();
 startApiServer({ settings }).then(
   (api) => {
     process.stdout.write(
-      `bytemeter api on ${api.url}/graphql (database ${settings.dbPath}); /export, /healthz; WebSocket on the same path\n`,
+      `bytemeter api on ${api.url}/graphql (database ${api.tracker.path}); /export, /healthz; WebSocket on the same path\n`,
     );
     const stop = () => {
       api.close().then(

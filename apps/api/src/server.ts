@@ -51,7 +51,8 @@ function wsCredentials(ctx: {
  * Serves the API on host:port: GraphQL over HTTP and SSE, graphql-ws on the same path, /export, /healthz.
  * Refuses a non-loopback address unless an API token exists, and such a server then requires a token on
  * every request for its whole life (revoking the last token leaves it refusing everything). Pass
- * `tracker` to share one; otherwise the server opens (and closes) its own on settings.dbPath.
+ * `tracker` to share one; otherwise the server opens (and closes) its own on settings.databaseUrl
+ * (PostgreSQL, shared by any number of replicas) or settings.dbPath (a SQLite file).
  * @example const api = await startApiServer({ settings: readSettings() }); console.log(api.url)
  */
 export async function startApiServer(options: {
@@ -60,8 +61,10 @@ export async function startApiServer(options: {
   api?: Partial<Omit<ApiOptions, 'tracker' | 'tokens'>>;
 }): Promise<RunningApi> {
   const { settings } = options;
-  const tokens = await openTokenStore({ path: settings.dbPath });
-  if (!isLoopback(settings.host) && !tokens.hasTokens()) {
+  // Tokens live in the usage database: on PostgreSQL every replica shares them.
+  const where = { path: settings.dbPath, ...(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : {}) };
+  const tokens = await openTokenStore(where);
+  if (!isLoopback(settings.host) && !(await tokens.hasTokens())) {
     await tokens.close();
     throw new Error(
       `Refusing to listen on ${settings.host} without API tokens: anyone on the network could read and write usage. ` +
@@ -69,7 +72,7 @@ export async function startApiServer(options: {
     );
   }
   const ownTracker = options.tracker === undefined;
-  const tracker = options.tracker ?? openResourceTracker({ path: settings.dbPath });
+  const tracker = options.tracker ?? openResourceTracker(where);
   await tracker.ready;
   const { yoga, live, authenticate, limits, revocations } = createApi({
     tracker,
@@ -107,9 +110,9 @@ export async function startApiServer(options: {
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       // A socket without valid credentials is closed at once (4403) rather than kept open to fail per operation.
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
         try {
-          const auth = authenticate(authorizationOf(wsCredentials(ctx)));
+          const auth = await authenticate(authorizationOf(wsCredentials(ctx)));
           // And closed (4403) once that token is revoked, within the revocation bound.
           closeSocketOnRevoke(revocations, auth.tokenId, ctx.extra.socket);
           return true;
@@ -117,8 +120,11 @@ export async function startApiServer(options: {
           return false;
         }
       },
-      onSubscribe: (ctx, _id, payload) => {
-        const refused = refuseIfRevoked(() => authenticate(authorizationOf(wsCredentials(ctx))), ctx.extra.socket);
+      onSubscribe: async (ctx, _id, payload) => {
+        const refused = await refuseIfRevoked(
+          () => authenticate(authorizationOf(wsCredentials(ctx))),
+          ctx.extra.socket,
+        );
         if (refused) return refused;
         return subscribeOperation(yoga, limits, wsCredentials(ctx), payload);
       },

@@ -1,4 +1,4 @@
-import { defaultDatabasePath } from '@bytemeter/tracker';
+import { defaultDatabasePath, isPostgresUrl } from '@bytemeter/tracker';
 
 /** Everything the server reads from its environment (see DESIGN.md "Names, commands, settings"). */
 export interface ApiSettings {
@@ -8,6 +8,11 @@ export interface ApiSettings {
   port: number;
   /** BYTEMETER_DB, default ~/.bytemeter/tracker.db. */
   dbPath: string;
+  /**
+   * BYTEMETER_DATABASE_URL (postgres://…): usage and tokens in PostgreSQL instead of dbPath, so several
+   * API processes (replicas) can serve one database. Null: the SQLite file.
+   */
+  databaseUrl: string | null;
   /** BYTEMETER_CORS_ORIGINS, comma-separated; empty means no cross-origin browser access. */
   corsOrigins: string[];
   /** BYTEMETER_API_MAX_BODY_BYTES, default 1 MiB: larger request bodies get 413. */
@@ -28,6 +33,13 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
   return value;
 }
 
+function urlSetting(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  if (!isPostgresUrl(raw)) throw new Error(`${name} must be a postgres:// or postgresql:// URL.`);
+  return raw;
+}
+
 function boolSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -45,6 +57,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings 
     host: env.BYTEMETER_API_HOST || '127.0.0.1',
     port: intSetting(env, 'BYTEMETER_API_PORT', 4000, 0, 65_535),
     dbPath: env.BYTEMETER_DB || defaultDatabasePath(),
+    databaseUrl: urlSetting(env, 'BYTEMETER_DATABASE_URL'),
     corsOrigins: (env.BYTEMETER_CORS_ORIGINS ?? '')
       .split(',')
       .map((s) => s.trim())

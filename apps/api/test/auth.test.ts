@@ -23,12 +23,12 @@ describe('tokens and scopes', () => {
     let ingest: string;
     let admin: string;
     let revoked: string;
-    beforeAll(() => {
-      read = api.tokens.create({ scopes: 'read' }).secret;
-      ingest = api.tokens.create({ scopes: 'ingest' }).secret;
-      admin = api.tokens.create({ scopes: 'admin' }).secret;
-      const gone = api.tokens.create({ scopes: 'read,ingest' });
-      api.tokens.revoke(gone.id);
+    beforeAll(async () => {
+      read = (await api.tokens.create({ scopes: 'read' })).secret;
+      ingest = (await api.tokens.create({ scopes: 'ingest' })).secret;
+      admin = (await api.tokens.create({ scopes: 'admin' })).secret;
+      const gone = await api.tokens.create({ scopes: 'read,ingest' });
+      await api.tokens.revoke(gone.id);
       revoked = gone.secret;
     });
 
@@ -47,10 +47,10 @@ describe('tokens and scopes', () => {
       // Token answers are cached between requests; a commit to the database must end that at once.
       const cli = await openTokenStore({ path: api.dbPath });
       try {
-        const { id, secret } = cli.create({ scopes: 'read' });
+        const { id, secret } = await cli.create({ scopes: 'read' });
         expect(codes(await api.execute(QUERY, {}, { token: secret }))).toEqual([]);
         expect(codes(await api.execute(QUERY, {}, { token: secret }))).toEqual([]);
-        cli.revoke(id);
+        await cli.revoke(id);
         expect(codes(await api.execute(QUERY, {}, { token: secret }))).toEqual(['UNAUTHENTICATED']);
       } finally {
         await cli.close();

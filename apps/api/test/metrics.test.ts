@@ -172,8 +172,8 @@ describe('/metrics', () => {
   it('follows the token rules of the other routes', async () => {
     const tokens = await openTokenStore({ path: db.path });
     try {
-      const read = tokens.create({ scopes: 'read' }).secret;
-      const ingest = tokens.create({ scopes: 'ingest' }).secret;
+      const read = (await tokens.create({ scopes: 'read' })).secret;
+      const ingest = (await tokens.create({ scopes: 'ingest' })).secret;
       // The server's token cache answers a new first token within its documented 1 s bound.
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await fetch(`${api.url}/metrics`)).status).toBe(401);

@@ -29,7 +29,7 @@ describe('a server bound to a non-loopback address (0.0.0.0), as its own process
   beforeAll(async () => {
     // The CLI's view of the database: tokens are created and revoked from another process's connection.
     cli = await openTokenStore({ path: db.path });
-    first = cli.create({ scopes: 'read' });
+    first = await cli.create({ scopes: 'read' });
     api = await startApiProcess({ dbPath: db.path, host: '0.0.0.0' });
   });
   afterAll(async () => {
@@ -44,8 +44,8 @@ describe('a server bound to a non-loopback address (0.0.0.0), as its own process
   });
 
   it('keeps refusing everyone after the last token is revoked (never falls back to open access)', async () => {
-    expect(cli.revoke(first.id)).toBe(true);
-    expect(cli.list().filter((t) => t.revokedAt === null)).toEqual([]);
+    expect(await cli.revoke(first.id)).toBe(true);
+    expect((await cli.list()).filter((t) => t.revokedAt === null)).toEqual([]);
     const refusedNow = async () => {
       expect(await post(api.url)).toMatchObject({ status: 401, codes: ['UNAUTHENTICATED'] });
       expect(await post(api.url, first.secret)).toMatchObject({ status: 401, codes: ['UNAUTHENTICATED'] });
@@ -60,7 +60,7 @@ describe('a server bound to a non-loopback address (0.0.0.0), as its own process
   });
 
   it('serves again once a new token exists, and only with it', async () => {
-    const next = cli.create({ scopes: 'read' });
+    const next = await cli.create({ scopes: 'read' });
     expect(await post(api.url, next.secret)).toMatchObject({ status: 200, codes: [] });
     expect(await post(api.url)).toMatchObject({ status: 401, codes: ['UNAUTHENTICATED'] });
   });

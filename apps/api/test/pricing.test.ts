@@ -146,8 +146,8 @@ describe('price plans and costs over GraphQL', () => {
   });
 
   it('sets and deletes plans with the admin scope only', async () => {
-    const ingest = api.tokens.create({ scopes: 'ingest' }).secret;
-    const admin = api.tokens.create({ scopes: 'admin' }).secret;
+    const ingest = (await api.tokens.create({ scopes: 'ingest' })).secret;
+    const admin = (await api.tokens.create({ scopes: 'admin' })).secret;
     const plan = { backend: 'other', template: 'cloudflare-r2-standard' };
     expect(codes(await api.execute(SET, { plan }, { token: ingest }))).toEqual(['FORBIDDEN']);
     const del = 'mutation Del($backend: String!) { deletePricePlan(backend: $backend) }';

@@ -6,7 +6,7 @@ import { RevocationWatch } from '../src/auth/revocation-watch.js';
 function table() {
   const rows: ApiToken[] = [];
   return {
-    list: () => rows.map((r) => ({ ...r })),
+    list: async () => rows.map((r) => ({ ...r })),
     add(id: number) {
       rows.push({ id, name: null, scopes: ['read'], createdAt: '2026-11-27T00:00:00.000Z', revokedAt: null });
     },
@@ -18,7 +18,7 @@ function table() {
 }
 
 describe('RevocationWatch', () => {
-  it('calls back once for a revoked token and leaves the others', () => {
+  it('calls back once for a revoked token and leaves the others', async () => {
     const tokens = table();
     tokens.add(1);
     tokens.add(2);
@@ -26,36 +26,36 @@ describe('RevocationWatch', () => {
     const ended: string[] = [];
     watch.watch(1, () => ended.push('one'));
     watch.watch(2, () => ended.push('two'));
-    watch.check();
+    await watch.check();
     expect(ended).toEqual([]);
     tokens.revoke(1);
-    watch.check();
-    watch.check();
+    await watch.check();
+    await watch.check();
     expect(ended).toEqual(['one']);
     expect(watch.size).toBe(1);
     watch.close();
   });
 
-  it('ends open access when the first token is created, and at once when tokens are required', () => {
+  it('ends open access when the first token is created, and at once when tokens are required', async () => {
     const tokens = table();
     const loopback = new RevocationWatch(tokens);
     const network = new RevocationWatch(tokens, { requireToken: true });
     const ended: string[] = [];
     loopback.watch(null, () => ended.push('loopback'));
     network.watch(null, () => ended.push('network'));
-    loopback.check();
-    network.check();
+    await loopback.check();
+    await network.check();
     expect(ended).toEqual(['network']);
     tokens.add(1);
-    loopback.check();
+    await loopback.check();
     expect(ended).toEqual(['network', 'loopback']);
   });
 
-  it('stops watching on unwatch, and keeps its streams when the table cannot be read', () => {
+  it('stops watching on unwatch, and keeps its streams when the table cannot be read', async () => {
     const tokens = table();
     tokens.add(1);
     const watch = new RevocationWatch({
-      list: () => {
+      list: async () => {
         throw new Error('database is locked');
       },
     });
@@ -64,7 +64,7 @@ describe('RevocationWatch', () => {
     const write = process.stderr.write;
     process.stderr.write = () => true;
     try {
-      watch.check();
+      await watch.check();
     } finally {
       process.stderr.write = write;
     }

@@ -52,8 +52,8 @@ describe('revoking a token ends its open subscriptions', () => {
   });
 
   it('ends an SSE stream with UNAUTHENTICATED, leaving another token’s stream running', async () => {
-    const doomed = cli.create({ scopes: 'read' });
-    const other = cli.create({ scopes: 'read' });
+    const doomed = await cli.create({ scopes: 'read' });
+    const other = await cli.create({ scopes: 'read' });
     const sse = createSseClient({ url: `${api.url}/graphql`, headers: { authorization: `Bearer ${doomed.secret}` } });
     const kept = createSseClient({ url: `${api.url}/graphql`, headers: { authorization: `Bearer ${other.secret}` } });
     try {
@@ -63,7 +63,7 @@ describe('revoking a token ends its open subscriptions', () => {
       await nextMatching(keptStream, () => true);
 
       const revokedAt = performance.now();
-      expect(cli.revoke(doomed.id)).toBe(true);
+      expect(await cli.revoke(doomed.id)).toBe(true);
       const { item } = await nextMatching(stream, (r) => (r.errors?.length ?? 0) > 0, BOUND_MS);
       const endedAfter = performance.now() - revokedAt;
       expect(item.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
@@ -83,7 +83,7 @@ describe('revoking a token ends its open subscriptions', () => {
   });
 
   it('closes a WebSocket with 4403 and ends each of its subscriptions', async () => {
-    const doomed = cli.create({ scopes: 'read' });
+    const doomed = await cli.create({ scopes: 'read' });
     let closeCode: number | undefined;
     const ws = createWsClient({
       url: wsUrl(),
@@ -102,7 +102,7 @@ describe('revoking a token ends its open subscriptions', () => {
       await nextMatching(first, () => true);
       await nextMatching(second, () => true);
       const revokedAt = performance.now();
-      cli.revoke(doomed.id);
+      await cli.revoke(doomed.id);
       await expect(nextMatching(first, () => false, BOUND_MS)).rejects.toMatchObject({ code: 4403 });
       expect(performance.now() - revokedAt).toBeLessThan(BOUND_MS);
       await expect(nextMatching(second, () => false, BOUND_MS)).rejects.toMatchObject({ code: 4403 });
@@ -114,7 +114,7 @@ describe('revoking a token ends its open subscriptions', () => {
   });
 
   it('refuses a new subscribe on a socket whose token was revoked with 4403, not 4500', async () => {
-    const doomed = cli.create({ scopes: 'read' });
+    const doomed = await cli.create({ scopes: 'read' });
     // The graphql-ws protocol by hand, so the subscribe can be sent right after the revoke, before the
     // next poll would have closed the socket.
     const socket = new WebSocket(wsUrl(), 'graphql-transport-ws');
@@ -124,7 +124,7 @@ describe('revoking a token ends its open subscriptions', () => {
     await new Promise((resolve) => socket.once('open', resolve));
     socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${doomed.secret}` } }));
     await vi.waitFor(() => expect(messages.map((m) => m.type)).toContain('connection_ack'));
-    cli.revoke(doomed.id);
+    await cli.revoke(doomed.id);
     socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY } }));
     expect(await closed).toBe(4403);
     expect(messages.some((m) => m.type === 'next')).toBe(false);
@@ -133,7 +133,7 @@ describe('revoking a token ends its open subscriptions', () => {
 
   it('polls only while something is watched', async () => {
     expect(REVOCATION_POLL_MS).toBeLessThanOrEqual(250);
-    const token = cli.create({ scopes: 'read' });
+    const token = await cli.create({ scopes: 'read' });
     const sse = createSseClient({ url: `${api.url}/graphql`, headers: { authorization: `Bearer ${token.secret}` } });
     const stream = sse.iterate<Sample>({ query: QUERY });
     await nextMatching(stream, () => true);

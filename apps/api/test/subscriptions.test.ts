@@ -130,8 +130,8 @@ describe('subscriptions with tokens', () => {
     const api = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
     const { openTokenStore } = await import('@bytemeter/tracker');
     const store = await openTokenStore({ path: db.path });
-    const read = store.create({ scopes: 'read' }).secret;
-    const ingest = store.create({ scopes: 'ingest' }).secret;
+    const read = (await store.create({ scopes: 'read' })).secret;
+    const ingest = (await store.create({ scopes: 'ingest' })).secret;
     await store.close();
     const query = 'subscription { liveBandwidth(intervalMs: 250) { totalMbps } }';
     const wsUrl = `${api.url.replace('http', 'ws')}/graphql`;

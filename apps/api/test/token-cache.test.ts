@@ -14,27 +14,27 @@ describe('cachedTokenLookup', () => {
     db.cleanup();
   });
 
-  it('re-reads as soon as a commit changes the WAL', () => {
+  it('re-reads as soon as a commit changes the WAL', async () => {
     const lookup = cachedTokenLookup(store, sqliteChangeProbe(db.path));
-    expect(lookup.hasTokens()).toBe(false);
-    const { id, secret } = store.create({ scopes: 'read' });
-    expect(lookup.hasTokens()).toBe(true);
-    expect(lookup.verify(secret)?.id).toBe(id);
-    store.revoke(id);
-    expect(lookup.verify(secret)).toBeNull();
-    expect(lookup.hasTokens()).toBe(false);
+    expect(await lookup.hasTokens()).toBe(false);
+    const { id, secret } = await store.create({ scopes: 'read' });
+    expect(await lookup.hasTokens()).toBe(true);
+    expect((await lookup.verify(secret))?.id).toBe(id);
+    await store.revoke(id);
+    expect(await lookup.verify(secret)).toBeNull();
+    expect(await lookup.hasTokens()).toBe(false);
   });
 
-  it('trusts an answer no longer than the max age even when the files look unchanged', () => {
+  it('trusts an answer no longer than the max age even when the files look unchanged', async () => {
     let now = 0;
     // A probe that never sees a change: the case the age bound exists for.
     const lookup = cachedTokenLookup(store, () => 'unchanged', { now: () => now });
-    const { id, secret } = store.create({ scopes: 'read' });
-    expect(lookup.verify(secret)?.id).toBe(id);
-    store.revoke(id);
+    const { id, secret } = await store.create({ scopes: 'read' });
+    expect((await lookup.verify(secret))?.id).toBe(id);
+    await store.revoke(id);
     now = TOKEN_CACHE_MAX_AGE_MS - 1;
-    expect(lookup.verify(secret)?.id).toBe(id);
+    expect((await lookup.verify(secret))?.id).toBe(id);
     now = TOKEN_CACHE_MAX_AGE_MS;
-    expect(lookup.verify(secret)).toBeNull();
+    expect(await lookup.verify(secret)).toBeNull();
   });
 });

@@ -79,7 +79,8 @@ ${BUDGET_HELP}
 ${ALERTS_HELP}
 
 Global flags:
-  --db PATH        local SQLite file (default $BYTEMETER_DB, else ~/.bytemeter/tracker.db)
+  --db PATH|URL    local SQLite file or postgres:// URL (default $BYTEMETER_DATABASE_URL, else $BYTEMETER_DB,
+                   else ~/.bytemeter/tracker.db)
   --endpoint URL   ask a bytemeter server instead (default $BYTEMETER_ENDPOINT), e.g. http://127.0.0.1:4000
   --token T        API token for --endpoint (default $BYTEMETER_TOKEN)
   --json           machine-readable output

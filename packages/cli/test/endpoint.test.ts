@@ -109,7 +109,7 @@ describe('the bytemeter binary: exit codes and messages that say what to do', ()
   beforeAll(async () => {
     api = await startApiProcess();
     const store = await openTokenStore({ path: api.dbPath });
-    secrets = { read: store.create({ scopes: 'read' }).secret };
+    secrets = { read: (await store.create({ scopes: 'read' })).secret };
     await store.close();
   });
   afterAll(async () => {

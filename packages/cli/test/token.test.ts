@@ -17,7 +17,7 @@ describe('bytemeter token', () => {
     expect(secret).toBeDefined();
 
     const store = await openTokenStore({ path: db });
-    expect(store.verify(secret!)).toEqual({ id: 2, scopes: ['read'] });
+    expect(await store.verify(secret!)).toEqual({ id: 2, scopes: ['read'] });
     await store.close();
 
     const list = await tokenCommand(['list', '--db', db]);

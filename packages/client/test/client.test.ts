@@ -282,8 +282,8 @@ describe('the client with API tokens', () => {
     api = await startApiProcess();
     const store = await openTokenStore({ path: api.dbPath });
     secrets = {
-      read: store.create({ scopes: 'read' }).secret,
-      ingest: store.create({ scopes: 'ingest' }).secret,
+      read: (await store.create({ scopes: 'read' })).secret,
+      ingest: (await store.create({ scopes: 'ingest' })).secret,
     };
     await store.close();
   });

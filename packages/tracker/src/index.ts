@@ -39,6 +39,7 @@ export type { BudgetAlertListener, BudgetAlertQuery, SetBudgetResult } from './b
 export { CopyError, type CopyErrorCode } from './copy/copy-error.js';
 export { type CopyProgress, type CopyResult, type CopyStoreOptions, copyStore } from './copy/copy-store.js';
 export { migrateToLatest } from './db/migrate.js';
+export { isPostgresUrl } from './db/open-postgres.js';
 export type { Database } from './db/schema.js';
 export {
   closeResourceTracker,

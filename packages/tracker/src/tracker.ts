@@ -179,6 +179,7 @@ export class ResourceTracker implements UsageRecorder {
       // SQLite tells cheaply whether any connection committed; PostgreSQL compares each read's own snapshot.
       ...(o.memoizeSummaries && file instanceof TrackerFile ? { dataVersion: sqliteDataVersion(file.sqlite) } : {}),
       snapshotMemo: o.memoizeSummaries && !(file instanceof TrackerFile),
+      ...(file instanceof PostgresStore ? { commitFeed: file.commitFeed } : {}),
     });
     this.timer = setInterval(() => void this.flush(), o.flushIntervalMs);
     this.timer.unref();

@@ -8,27 +8,27 @@ describe('API tokens', () => {
   it('are created with a secret shown once, stored hashed, verified and revoked', async () => {
     const path = dbPath('tokens.db');
     const store = await openTokenStore({ path });
-    expect(store.hasTokens()).toBe(false);
-    const token = store.create({ scopes: 'ingest,read', name: 'ci' });
+    expect(await store.hasTokens()).toBe(false);
+    const token = await store.create({ scopes: 'ingest,read', name: 'ci' });
     expect(token.secret).toMatch(/^bm_[A-Za-z0-9_-]{43}$/);
     expect(token.scopes).toEqual(['read', 'ingest']);
-    expect(store.hasTokens()).toBe(true);
-    expect(store.verify(token.secret)).toEqual({ id: token.id, scopes: ['read', 'ingest'] });
-    expect(store.verify(`${token.secret}x`)).toBeNull();
-    expect(store.list()).toEqual([
+    expect(await store.hasTokens()).toBe(true);
+    expect(await store.verify(token.secret)).toEqual({ id: token.id, scopes: ['read', 'ingest'] });
+    expect(await store.verify(`${token.secret}x`)).toBeNull();
+    expect(await store.list()).toEqual([
       { id: token.id, name: 'ci', scopes: ['read', 'ingest'], createdAt: token.createdAt, revokedAt: null },
     ]);
-    expect(store.revoke(token.id)).toBe(true);
-    expect(store.revoke(token.id)).toBe(false);
-    expect(store.verify(token.secret)).toBeNull();
-    expect(store.hasTokens()).toBe(false);
+    expect(await store.revoke(token.id)).toBe(true);
+    expect(await store.revoke(token.id)).toBe(false);
+    expect(await store.verify(token.secret)).toBeNull();
+    expect(await store.hasTokens()).toBe(false);
     await store.close();
   });
 
   it('never stores the secret itself', async () => {
     const path = dbPath('hashed.db');
     const store = await openTokenStore({ path });
-    const { secret } = store.create({ scopes: ['admin'] });
+    const { secret } = await store.create({ scopes: ['admin'] });
     await store.close();
     const { readFileSync } = await import('node:fs');
     const files = [path, `${path}-wal`].flatMap((p) => {
@@ -48,7 +48,7 @@ describe('API tokens', () => {
     tracker.trackApiCall('a', 's3');
     await tracker.flush();
     const store = await openTokenStore({ path });
-    store.create({ scopes: 'read' });
+    await store.create({ scopes: 'read' });
     expect((await tracker.getBackends()).map((b) => b.name)).toEqual(['a']);
     await Promise.all([store.close(), tracker.close()]);
   });

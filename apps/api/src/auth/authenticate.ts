@@ -8,8 +8,8 @@ export interface AuthInfo {
   scopes: readonly ApiScope[];
 }
 
-/** Checks a request's credentials; throws UNAUTHENTICATED. */
-export type Authenticate = (authorization: string | null | undefined) => AuthInfo;
+/** Checks a request's credentials; rejects with UNAUTHENTICATED. */
+export type Authenticate = (authorization: string | null | undefined) => Promise<AuthInfo>;
 
 const OPEN: AuthInfo = { tokenId: null, scopes: ['admin'] };
 
@@ -20,20 +20,20 @@ const OPEN: AuthInfo = { tokenId: null, scopes: ['admin'] };
  *   falls back to open access while running.
  * - otherwise (loopback): while no token exists everything is open; once one exists, every request needs
  *   a valid one.
- * @example const auth = tokenAuthenticator(store, { requireToken: true })('Bearer bm_…')
+ * @example const auth = await tokenAuthenticator(store, { requireToken: true })('Bearer bm_…')
  */
 export function tokenAuthenticator(store: TokenLookup, options: { requireToken?: boolean } = {}): Authenticate {
   const requireToken = options.requireToken ?? false;
-  const open = () => !requireToken && !store.hasTokens();
-  return (authorization) => {
+  const open = async () => !requireToken && !(await store.hasTokens());
+  return async (authorization) => {
     const secret = bearerSecret(authorization);
     if (secret === null) {
-      if (open()) return OPEN;
+      if (await open()) return OPEN;
       throw apiError('UNAUTHENTICATED', 'This API needs a token: send `Authorization: Bearer <token>`.');
     }
-    const token = store.verify(secret);
+    const token = await store.verify(secret);
     if (!token) {
-      if (open()) return OPEN;
+      if (await open()) return OPEN;
       throw apiError('UNAUTHENTICATED', 'The bearer token is unknown or revoked.');
     }
     return { tokenId: token.id, scopes: token.scopes };

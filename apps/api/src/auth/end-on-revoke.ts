@@ -82,12 +82,12 @@ export function closeSocketOnRevoke(watch: RevocationWatch, tokenId: number | nu
  * 4403 and the errors to answer the operation with are returned (the client sees the close; nothing is
  * logged as an internal error, as a throw from onSubscribe would be).
  */
-export function refuseIfRevoked(
-  authenticate: () => unknown,
+export async function refuseIfRevoked(
+  authenticate: () => Promise<unknown>,
   socket: Pick<ClosableSocket, 'close'>,
-): readonly GraphQLError[] | null {
+): Promise<readonly GraphQLError[] | null> {
   try {
-    authenticate();
+    await authenticate();
     return null;
   } catch (error) {
     socket.close(WS_FORBIDDEN, 'Forbidden: the token was revoked');

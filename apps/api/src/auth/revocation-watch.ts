@@ -1,6 +1,9 @@
 import type { TokenStore } from '@bytemeter/tracker';
 
-/** How often open streams re-check their token: the revocation bound of a stream is one interval plus a read. */
+/**
+ * How often open streams re-check their token: the revocation bound of a stream is one interval plus a
+ * read, on every replica (each reads the shared token table itself).
+ */
 export const REVOCATION_POLL_MS = 250;
 
 /** What the watch reads: the active tokens (a handful of rows, from any process's commits). */
@@ -24,6 +27,8 @@ interface Watcher {
 export class RevocationWatch {
   private readonly watchers = new Set<Watcher>();
   private timer: NodeJS.Timeout | undefined;
+  /** The check in progress: ticks while one runs are skipped, and check() callers wait for it. */
+  private checking: Promise<void> | null = null;
   private readonly intervalMs: number;
   private readonly requireToken: boolean;
 
@@ -39,7 +44,7 @@ export class RevocationWatch {
   watch(tokenId: number | null, onRevoked: () => void): () => void {
     const watcher: Watcher = { tokenId, onRevoked };
     this.watchers.add(watcher);
-    this.timer ??= setInterval(() => this.check(), this.intervalMs).unref();
+    this.timer ??= setInterval(() => void this.check(), this.intervalMs).unref();
     return () => this.remove(watcher);
   }
 
@@ -49,16 +54,18 @@ export class RevocationWatch {
   }
 
   /** Re-reads the active tokens now and ends whatever lost its token. */
-  check(): void {
+  check(): Promise<void> {
+    this.checking ??= this.runCheck().finally(() => {
+      this.checking = null;
+    });
+    return this.checking;
+  }
+
+  private async runCheck(): Promise<void> {
     if (this.watchers.size === 0) return;
     let active: Set<number>;
     try {
-      active = new Set(
-        this.tokens
-          .list()
-          .filter((t) => t.revokedAt === null)
-          .map((t) => t.id),
-      );
+      active = new Set((await this.tokens.list()).filter((t) => t.revokedAt === null).map((t) => t.id));
     } catch (error) {
       // A closed or busy database: keep the streams and try again at the next tick, rather than crash.
       process.stderr.write(`bytemeter api: token check failed: ${(error as Error)?.message ?? String(error)}\n`);

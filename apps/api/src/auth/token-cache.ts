@@ -5,7 +5,10 @@ import type { TokenStore } from '@bytemeter/tracker';
 /** The two TokenStore reads the authenticator makes on every request. */
 export type TokenLookup = Pick<TokenStore, 'hasTokens' | 'verify'>;
 
-/** Longest a cached answer is trusted even when the database files look unchanged. */
+/**
+ * Longest a cached answer is trusted even when the database files look unchanged; on PostgreSQL (no file
+ * to watch) the only bound: a token revoked through any replica stops working on every other one within it.
+ */
 export const TOKEN_CACHE_MAX_AGE_MS = 1000;
 
 /** Distinct secrets remembered at most; the cache starts over when full (a flood of bad secrets). */
@@ -36,7 +39,7 @@ export function sqliteChangeProbe(dbPath: string): () => string {
  * case the fingerprint can miss: a commit that rewrites the WAL from its start, at the same size, within
  * the filesystem's timestamp tick of the previous one. So a revoked token stops working at the next request
  * after the revoke commits, and at worst 1 s later; the first token created ends open access likewise.
- * @example const lookup = cachedTokenLookup(store, sqliteChangeProbe(dbPath)); lookup.hasTokens()
+ * @example const lookup = cachedTokenLookup(store, sqliteChangeProbe(dbPath)); await lookup.hasTokens()
  */
 export function cachedTokenLookup(
   store: TokenLookup,
@@ -47,32 +50,41 @@ export function cachedTokenLookup(
   const now = options.now ?? Date.now;
   let version = '';
   let readAt = Number.NEGATIVE_INFINITY;
+  /** Bumped at each reset: an answer read across a reset is returned but not kept. */
+  let generation = 0;
   let hasTokens: boolean | undefined;
-  const secrets = new Map<string, ReturnType<TokenStore['verify']>>();
+  const secrets = new Map<string, Awaited<ReturnType<TokenStore['verify']>>>();
   const fresh = () => {
     const current = probe();
     const t = now();
     if (current !== version || t - readAt >= maxAgeMs) {
       version = current;
       readAt = t;
+      generation++;
       hasTokens = undefined;
       secrets.clear();
     }
   };
   return {
-    hasTokens() {
+    async hasTokens() {
       fresh();
-      hasTokens ??= store.hasTokens();
-      return hasTokens;
+      if (hasTokens !== undefined) return hasTokens;
+      const seen = generation;
+      const answer = await store.hasTokens();
+      if (generation === seen) hasTokens = answer;
+      return answer;
     },
-    verify(secret) {
+    async verify(secret) {
       fresh();
       // Keyed by a digest, so the process never keeps a bearer secret in memory past its request.
       const key = createHash('sha256').update(secret, 'utf8').digest('base64');
       if (secrets.has(key)) return secrets.get(key) ?? null;
-      const token = store.verify(secret);
-      if (secrets.size >= MAX_SECRETS) secrets.clear();
-      secrets.set(key, token);
+      const seen = generation;
+      const token = await store.verify(secret);
+      if (generation === seen) {
+        if (secrets.size >= MAX_SECRETS) secrets.clear();
+        secrets.set(key, token);
+      }
       return token;
     },
   };

@@ -41,7 +41,7 @@ export function useMetrics(tracker: ResourceTracker, authenticate: Authenticate,
         return;
       }
       try {
-        requireScope(authenticate(request.headers.get('authorization')), 'read');
+        requireScope(await authenticate(request.headers.get('authorization')), 'read');
       } catch (error) {
         const e = error as { message: string; extensions?: { code?: string; http?: { status?: number } } };
         json(e.extensions?.http?.status ?? 401, {

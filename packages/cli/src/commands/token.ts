@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { openTokenStore, ValidationError } from '@bytemeter/tracker';
 import { TOKEN_HELP } from '../help.js';
+import { databaseOptions } from '../source/open-target.js';
 import { renderTable } from '../table.js';
 
 /**
@@ -21,13 +22,13 @@ export async function tokenCommand(args: string[]): Promise<string> {
     strict: true,
   });
   const [action, ...rest] = positionals;
-  const store = await openTokenStore(values.db ? { path: values.db } : {});
+  const store = await openTokenStore(await databaseOptions(values.db));
   try {
     switch (action) {
       case 'create': {
         if (!values.scopes)
           throw new ValidationError('INVALID_SCOPE', 'token create needs --scopes, e.g. --scopes read,ingest');
-        const token = store.create({ scopes: values.scopes, name: values.name });
+        const token = await store.create({ scopes: values.scopes, name: values.name });
         if (values.json) return JSON.stringify(token, null, 2);
         return [
           `Created token ${token.id}${token.name ? ` "${token.name}"` : ''} with scopes ${token.scopes.join(',')}.`,
@@ -39,7 +40,7 @@ export async function tokenCommand(args: string[]): Promise<string> {
         ].join('\n');
       }
       case 'list': {
-        const tokens = store.list();
+        const tokens = await store.list();
         if (values.json) return JSON.stringify(tokens, null, 2);
         if (tokens.length === 0) return 'No API tokens: the API serves loopback only, without authentication.';
         return renderTable(
@@ -55,7 +56,7 @@ export async function tokenCommand(args: string[]): Promise<string> {
             'token revoke needs one token id, e.g. `bytemeter token revoke 3`.',
           );
         }
-        if (!store.revoke(id)) throw new ValidationError('INVALID_OPTION', `No active token has id ${id}.`);
+        if (!(await store.revoke(id))) throw new ValidationError('INVALID_OPTION', `No active token has id ${id}.`);
         return `Revoked token ${id}; requests with it are refused from now on.`;
       }
       default:

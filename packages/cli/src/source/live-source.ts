@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mbpsOf } from '@bytemeter/core';
 import type { Target } from '../args.js';
+import { databaseOptions } from './open-target.js';
 
 /** One second (or --interval) of traffic, as the API's liveBandwidth subscription sends it. */
 export interface LiveSample {
@@ -38,7 +39,7 @@ export async function* liveSamples(
     return;
   }
   const { openResourceTracker } = await import('@bytemeter/tracker');
-  const tracker = openResourceTracker({ ...(target.db ? { path: target.db } : {}), flushOnExit: false });
+  const tracker = openResourceTracker({ ...(await databaseOptions(target.db)), flushOnExit: false });
   try {
     await tracker.ready;
     const only = q.backend !== undefined ? { backend: q.backend } : {};

@@ -10,6 +10,17 @@ export interface OpenedReader {
 }
 
 /**
+ * --db as tracker options: a postgres:// URL names a PostgreSQL database, anything else a SQLite file;
+ * without it the tracker's defaults ($BYTEMETER_DATABASE_URL, else $BYTEMETER_DB, else the default file).
+ * @example openResourceTracker({ ...(await databaseOptions('postgres://postgres@127.0.0.1/usage')) })
+ */
+export async function databaseOptions(db: string | undefined): Promise<{ path?: string; databaseUrl?: string }> {
+  if (!db) return {};
+  const { isPostgresUrl } = await import('@bytemeter/tracker');
+  return isPostgresUrl(db) ? { databaseUrl: db } : { path: db };
+}
+
+/**
  * The local database (default) or, with an endpoint, the server. The client is imported only on the remote
  * path, so local commands load nothing of GraphQL.
  */
@@ -23,7 +34,7 @@ export async function openReader(target: Target, clock: () => number = Date.now)
     return { reader: remoteReader(client, clock), where: target.endpoint, close: () => client.close() };
   }
   const { openResourceTracker } = await import('@bytemeter/tracker');
-  const tracker = openResourceTracker({ ...(target.db ? { path: target.db } : {}), flushOnExit: false, clock });
+  const tracker = openResourceTracker({ ...(await databaseOptions(target.db)), flushOnExit: false, clock });
   await tracker.ready;
   return { reader: tracker, where: tracker.path, close: () => tracker.close() };
 }
@@ -57,7 +68,7 @@ export async function openWriter(target: Target): Promise<OpenedWriter> {
     return { writer, where: target.endpoint };
   }
   const { openResourceTracker } = await import('@bytemeter/tracker');
-  const tracker = openResourceTracker({ ...(target.db ? { path: target.db } : {}), flushOnExit: false });
+  const tracker = openResourceTracker({ ...(await databaseOptions(target.db)), flushOnExit: false });
   const writer = writerOf(tracker, {
     async commit() {
       await tracker.ready;

@@ -8,9 +8,10 @@ import { loadBackends } from './backends.js';
 import { selectEventColumns, toUsageEvent, withKeys } from './event-rows.js';
 
 /**
- * A position in the stream of stored events: the row id of the last event seen. SQLite hands out row
- * ids in commit order (one writer at a time), so "after this id" is exactly "landed since", whichever
- * process wrote it.
+ * A position in the stream of stored events. On SQLite, the row id of the last event seen: SQLite hands
+ * out row ids in commit order (one writer at a time), so "after this id" is exactly "landed since",
+ * whichever process wrote it. On PostgreSQL ids are not handed out in commit order; there a cursor is an
+ * offset in the tracker's commit log (feed/commit-feed.ts), valid with the tracker that issued it.
  */
 export type FeedCursor = number;
 
@@ -51,10 +52,15 @@ function* backendIdFor(db: Kysely<Database>, name: string | undefined): Plan<num
   return row ? Number(row.id) : null;
 }
 
+/** A read's page size: `limit` within 1..MAX_FEED_PAGE, MAX_FEED_PAGE when omitted. */
+export function feedPageLimit(limit: number | undefined): number {
+  return Math.min(Math.max(1, Math.trunc(limit ?? MAX_FEED_PAGE)), MAX_FEED_PAGE);
+}
+
 /** Events stored after a cursor, oldest first (a page of at most `limit`), and the cursor to continue from. */
 export function* getEventFeedPlan(db: Kysely<Database>, q: EventFeedQuery): Plan<EventFeedPage> {
   if (q.resourceType !== undefined) assertResourceType(q.resourceType);
-  const limit = Math.min(Math.max(1, Math.trunc(q.limit ?? MAX_FEED_PAGE)), MAX_FEED_PAGE);
+  const limit = feedPageLimit(q.limit);
   const newest = yield* newestId(db);
   if (q.after === undefined) return { events: [], cursor: newest };
   if (newest <= q.after) return { events: [], cursor: q.after };

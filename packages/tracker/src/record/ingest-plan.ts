@@ -4,6 +4,7 @@ import { chunks, insertRows } from '../db/insert-rows.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { BackendTypeConflictError, StorageLevelError, TotalLimitError } from '../errors.js';
+import { notifyInsertedEvents } from '../feed/event-notify.js';
 import { encodeEventKey, eventKeyHex } from '../ids/event-key.js';
 import { storageSince } from '../query/storage-since.js';
 import type { Resolution } from '../rollup/grains.js';
@@ -289,7 +290,10 @@ export function* ingestPlan(
     yield* exec(db.deleteFrom('event_keys').where('backend_id', '=', backendId).where('key', '=', key));
   }
   const kept = rows.filter((row) => (row[0] as number) >= ctx.keepRawFrom);
-  yield* insertRows(db, 'events', rawIds.size > 0 ? EVENT_COLUMNS_WITH_ID : EVENT_COLUMNS, kept, '');
+  // On PostgreSQL the new ids are announced at commit, for the live feeds of every process (feed/).
+  const columns = rawIds.size > 0 ? EVENT_COLUMNS_WITH_ID : EVENT_COLUMNS;
+  const inserted = yield* insertRows(db, 'events', columns, kept, pg ? ' returning id' : '');
+  if (pg && inserted.length > 0) yield* notifyInsertedEvents(inserted.map((row) => Number(row.id)));
   yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db));
   yield* totals.save(db);
 

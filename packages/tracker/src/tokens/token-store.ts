@@ -1,10 +1,10 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { migrateToLatest } from '../db/migrate.js';
+import { openPostgres, redactUrl } from '../db/open-postgres.js';
 import { openSqlite } from '../db/open-sqlite.js';
-import { SqliteRunner } from '../db/runner.js';
+import { KyselyRunner, type Runner, SqliteRunner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { defaultDatabasePath } from '../tracker.js';
+import { defaultDatabasePath, resolveDatabaseUrl } from '../tracker/options.js';
 import type { ApiScope, ApiToken } from './api-token.js';
 import {
   createApiTokenPlan,
@@ -14,60 +14,92 @@ import {
   verifyApiTokenPlan,
 } from './token-repository.js';
 
-/** API tokens in a bytemeter database (the same file as the usage data). Open with openTokenStore(). */
+/** Connections of a token store on PostgreSQL: token reads are one indexed row each. */
+const POSTGRES_POOL = 2;
+
+/**
+ * API tokens in a bytemeter database: the same SQLite file or PostgreSQL database as the usage data, so
+ * every API process on that database (replicas behind a load balancer) shares them. Open with
+ * openTokenStore().
+ */
 export class TokenStore {
   private constructor(
-    private readonly sqlite: BetterSqlite3.Database,
     private readonly db: Kysely<Database>,
-    private readonly runner: SqliteRunner,
+    private readonly runner: Runner,
     private readonly clock: () => number,
+    /** The SQLite file, or null on PostgreSQL. */
+    readonly path: string | null,
+    /** Where the tokens live: the file, or the PostgreSQL URL with its password hidden. */
+    readonly location: string,
   ) {}
 
+  private closed = false;
+
   /** @internal use openTokenStore() */
-  static async open(path: string, clock: () => number): Promise<TokenStore> {
-    const { sqlite, db } = openSqlite(path, 5000);
-    const { error } = await migrateToLatest(db);
+  static async open(options: { path: string; databaseUrl: string | null; clock: () => number }): Promise<TokenStore> {
+    const { path, databaseUrl, clock } = options;
+    let store: TokenStore;
+    if (databaseUrl) {
+      const { db } = openPostgres(databaseUrl, POSTGRES_POOL);
+      store = new TokenStore(db, new KyselyRunner(db), clock, null, redactUrl(databaseUrl));
+    } else {
+      const { sqlite, db } = openSqlite(path, 5000);
+      store = new TokenStore(db, new SqliteRunner(sqlite), clock, path, path);
+    }
+    const { error } = await migrateToLatest(store.db);
     if (error) {
-      await db.destroy();
+      await store.close();
       throw error;
     }
-    return new TokenStore(sqlite, db, new SqliteRunner(sqlite), clock);
+    return store;
   }
 
   /** Creates a token; the returned `secret` is shown once and only its hash is kept. */
-  create(input: { scopes: readonly string[] | string; name?: string | undefined }): ApiToken & { secret: string } {
-    return this.runner.writeSync(() => createApiTokenPlan(this.db, input, this.clock()));
+  create(input: {
+    scopes: readonly string[] | string;
+    name?: string | undefined;
+  }): Promise<ApiToken & { secret: string }> {
+    return this.runner.write(() => createApiTokenPlan(this.db, input, this.clock()));
   }
 
-  list(): ApiToken[] {
-    return this.runner.readSync(() => listApiTokensPlan(this.db));
+  list(): Promise<ApiToken[]> {
+    return this.runner.read(() => listApiTokensPlan(this.db));
   }
 
   /** Revokes a token at once; false when no active token has that id. */
-  revoke(id: number): boolean {
-    return this.runner.writeSync(() => revokeApiTokenPlan(this.db, id, this.clock()));
+  revoke(id: number): Promise<boolean> {
+    return this.runner.write(() => revokeApiTokenPlan(this.db, id, this.clock()));
   }
 
-  /** Scopes of the active token with this secret, else null. Synchronous: one indexed lookup. */
-  verify(secret: string): { id: number; scopes: ApiScope[] } | null {
-    return this.runner.readSync(() => verifyApiTokenPlan(this.db, secret));
+  /** Scopes of the active token with this secret, else null: one indexed lookup. */
+  verify(secret: string): Promise<{ id: number; scopes: ApiScope[] } | null> {
+    return this.runner.read(() => verifyApiTokenPlan(this.db, secret));
   }
 
   /** Whether any active token exists (then every request must carry one). */
-  hasTokens(): boolean {
-    return this.runner.readSync(() => hasActiveApiTokensPlan(this.db));
+  hasTokens(): Promise<boolean> {
+    return this.runner.read(() => hasActiveApiTokensPlan(this.db));
   }
 
   async close(): Promise<void> {
-    if (this.sqlite.open) await this.db.destroy();
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
   }
 }
 
 /**
- * Opens the token table of a bytemeter database (default $BYTEMETER_DB, else ~/.bytemeter/tracker.db),
- * migrating it if needed.
- * @example const store = await openTokenStore(); const { secret } = store.create({ scopes: 'read' })
+ * Opens the token table of a bytemeter database, migrating it if needed: PostgreSQL with `databaseUrl`
+ * (default $BYTEMETER_DATABASE_URL), else the SQLite file at `path` (default $BYTEMETER_DB, else
+ * ~/.bytemeter/tracker.db). The same choice openResourceTracker makes, so tokens live beside the usage.
+ * @example const store = await openTokenStore(); const { secret } = await store.create({ scopes: 'read' })
  */
-export function openTokenStore(options: { path?: string; clock?: () => number } = {}): Promise<TokenStore> {
-  return TokenStore.open(options.path ?? defaultDatabasePath(), options.clock ?? Date.now);
+export async function openTokenStore(
+  options: { path?: string; databaseUrl?: string; clock?: () => number } = {},
+): Promise<TokenStore> {
+  return TokenStore.open({
+    path: options.path ?? defaultDatabasePath(),
+    databaseUrl: resolveDatabaseUrl(options.databaseUrl),
+    clock: options.clock ?? Date.now,
+  });
 }

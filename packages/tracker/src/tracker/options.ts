@@ -132,6 +132,18 @@ export function defaultDatabasePath(): string {
 }
 
 /**
+ * The PostgreSQL URL to use: the option, else $BYTEMETER_DATABASE_URL, else null (a SQLite file).
+ * Throws ValidationError (INVALID_OPTION) when it is not a postgres:// or postgresql:// URL.
+ */
+export function resolveDatabaseUrl(option: string | undefined): string | null {
+  const databaseUrl = option ?? (process.env.BYTEMETER_DATABASE_URL || null);
+  if (databaseUrl !== null && (typeof databaseUrl !== 'string' || !isPostgresUrl(databaseUrl))) {
+    throw new ValidationError('INVALID_OPTION', 'databaseUrl must be a postgres:// or postgresql:// URL.');
+  }
+  return databaseUrl;
+}
+
+/**
  * Applies the defaults and checks every option before anything is opened: a bad one creates no file.
  * Throws ValidationError (INVALID_OPTION).
  */
@@ -143,10 +155,7 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
   }
   const rawRetentionMs = options.rawRetentionMs !== undefined ? options.rawRetentionMs : rollupsOnly ? HOUR : 30 * DAY;
   if (rawRetentionMs !== null) positive(rawRetentionMs, 'rawRetentionMs');
-  const databaseUrl = options.databaseUrl ?? (process.env.BYTEMETER_DATABASE_URL || null);
-  if (databaseUrl !== null && (typeof databaseUrl !== 'string' || !isPostgresUrl(databaseUrl))) {
-    throw new ValidationError('INVALID_OPTION', 'databaseUrl must be a postgres:// or postgresql:// URL.');
-  }
+  const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
   return {
     path: options.path ?? defaultDatabasePath(),
     databaseUrl,

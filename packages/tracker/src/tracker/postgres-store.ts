@@ -3,6 +3,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { openPostgres } from '../db/open-postgres.js';
 import { KyselyRunner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
+import { CommitFeed } from '../feed/commit-feed.js';
 import type { BackendRow } from '../query/backends.js';
 import type { TrackerStore } from './store.js';
 
@@ -17,10 +18,13 @@ export class PostgresStore implements TrackerStore {
   readonly syncRunner = null;
   readonly ready: Promise<void>;
   readonly storedBackends: readonly BackendRow[] = [];
+  /** The live feeds' commit log; its LISTEN connection opens on the first feed read. */
+  readonly commitFeed: CommitFeed;
   private migratedHere = false;
 
   constructor(readonly url: string) {
     this.db = openPostgres(url).db;
+    this.commitFeed = new CommitFeed(url);
     this.runner = new KyselyRunner(this.db);
     this.ready = migrateToLatest(this.db).then(({ error }) => {
       if (error) throw error;
@@ -43,6 +47,7 @@ export class PostgresStore implements TrackerStore {
 
   async close(): Promise<void> {
     await this.ready.catch(() => {});
+    await this.commitFeed.close();
     await this.db.destroy();
   }
 }

@@ -1,18 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { Plan, Runner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
+import type { CommitFeed } from '../feed/commit-feed.js';
 import { loadPricePlans, type StoredPricePlan } from '../pricing/plan-store.js';
 import { withBackend } from '../query/backend-filter.js';
 import { loadBackends } from '../query/backends.js';
 import { type ExportQuery, exportUsageStream, resolveExport } from '../query/export-usage.js';
 import { getBackendStatusPlan } from '../query/get-backend-status.js';
 import { type BackendTotals, getBackendTotalsPlan } from '../query/get-backend-totals.js';
+import { getCommittedBandwidthPlan, getCommittedEventsPlan } from '../query/get-committed-events.js';
 import { type CostQuery, type CostReport, getCostsPlan, resolveCostRange } from '../query/get-costs.js';
 import {
   type BandwidthDelta,
   type BandwidthFeedQuery,
   type EventFeedPage,
   type EventFeedQuery,
+  feedPageLimit,
   getBandwidthFeedPlan,
   getEventFeedPlan,
 } from '../query/get-event-feed.js';
@@ -31,7 +34,7 @@ import {
 } from '../query/get-resource-usage.js';
 import { getTimeSeriesPlan, resolveSeries, type SeriesQuery } from '../query/get-time-series.js';
 import type { HealthThresholds } from '../query/health.js';
-import { assertBackendName } from '../record/validate.js';
+import { assertBackendName, assertResourceType } from '../record/validate.js';
 import { toIso } from '../time/zone.js';
 import type { BackendInfo, BackendStatus, ResourceSummary, SeriesPoint } from '../types.js';
 import { type DataVersion, ReadMemo } from './read-memo.js';
@@ -49,7 +52,12 @@ export interface ReadParts {
   dataVersion?: DataVersion;
   /** Memoise summaries by each read's own snapshot instead (PostgreSQL, see PG_SNAPSHOT_PROBE). */
   snapshotMemo?: boolean;
+  /** PostgreSQL: the commit-ordered log the live feeds read (row ids are not in commit order there). */
+  commitFeed?: CommitFeed;
 }
+
+/** Ids summed per bandwidth read of the commit log. */
+const BANDWIDTH_SLICE = 100_000;
 
 /**
  * Every read of a tracker. Input is checked first (a bad query changes nothing); then what is pending is
@@ -124,12 +132,34 @@ export class TrackerReads {
 
   async eventFeed(query: EventFeedQuery): Promise<EventFeedPage> {
     const q = withBackend(query);
-    return this.read(() => getEventFeedPlan(this.parts.db, q));
+    const { commitFeed, db, runner } = this.parts;
+    if (!commitFeed) return this.read(() => getEventFeedPlan(db, q));
+    if (q.resourceType !== undefined) assertResourceType(q.resourceType);
+    await this.parts.beforeRead();
+    if (q.after === undefined) return { events: [], cursor: await commitFeed.sync() };
+    const { ranges, cursor } = await commitFeed.read(q.after, feedPageLimit(q.limit));
+    return { events: await runner.read(() => getCommittedEventsPlan(db, ranges, q)), cursor };
   }
 
   async bandwidthFeed(query: BandwidthFeedQuery): Promise<BandwidthDelta> {
     const q = withBackend(query);
-    return this.read(() => getBandwidthFeedPlan(this.parts.db, q));
+    const { commitFeed, db, runner } = this.parts;
+    if (!commitFeed) return this.read(() => getBandwidthFeedPlan(db, q));
+    await this.parts.beforeRead();
+    if (q.after === undefined) return { uploadBytes: 0, downloadBytes: 0, cursor: await commitFeed.sync() };
+    // Every id since the cursor, in pages of the log (a slice is a list of ranges, not rows).
+    let cursor = q.after;
+    let uploadBytes = 0;
+    let downloadBytes = 0;
+    for (;;) {
+      const slice = await commitFeed.read(cursor, BANDWIDTH_SLICE);
+      if (slice.ranges.length === 0) break;
+      const d = await runner.read(() => getCommittedBandwidthPlan(db, slice.ranges, q));
+      uploadBytes += d.uploadBytes;
+      downloadBytes += d.downloadBytes;
+      cursor = slice.cursor;
+    }
+    return { uploadBytes, downloadBytes, cursor };
   }
 
   async costs(query: CostQuery): Promise<CostReport> {

@@ -100,9 +100,9 @@ export async function writeMonthOfUsage(path: string, eventsPerHour: number): Pr
   });
   await tracker.close();
   const tokens = await openTokenStore({ path, clock: () => MONTH_END - DAY });
-  tokens.create({ scopes: 'read,ingest', name: 'app' });
-  const revoked = tokens.create({ scopes: 'admin', name: 'old admin' });
-  tokens.revoke(revoked.id);
+  await tokens.create({ scopes: 'read,ingest', name: 'app' });
+  const revoked = await tokens.create({ scopes: 'admin', name: 'old admin' });
+  await tokens.revoke(revoked.id);
   await tokens.close();
   return recorded;
 }

@@ -1,0 +1,65 @@
+import { CompiledQuery } from 'kysely';
+import { exec, type Plan } from '../db/runner.js';
+
+/**
+ * The PostgreSQL channel each write transaction notifies with the ids of the events it inserted.
+ * PostgreSQL delivers a transaction's notifications at its commit, in commit order, to every listening
+ * connection of every process: the order a live feed must follow (bigserial ids are handed out at insert
+ * time, so a later id can commit first and an "id > cursor" scan would skip the earlier one).
+ */
+export const EVENTS_CHANNEL = 'bytemeter_events';
+
+/** Inclusive id ranges [first, last], ascending. */
+export type IdRange = readonly [number, number];
+
+/** Bytes one payload may use: PostgreSQL refuses a payload of 8000 bytes or more. */
+export const MAX_PAYLOAD_BYTES = 7900;
+
+/**
+ * The ids as notification payloads of comma-separated ranges (`12-40,45,50-51`), each under
+ * MAX_PAYLOAD_BYTES: one payload for the usual contiguous batch, more when concurrent inserts interleaved
+ * ids. Several notifications of one transaction arrive together, in the order sent.
+ * @example idRangePayloads([1, 2, 3, 7]) // ['1-3,7']
+ */
+export function idRangePayloads(ids: readonly number[]): string[] {
+  const sorted = [...ids].sort((a, b) => a - b);
+  const payloads: string[] = [];
+  let current = '';
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    const part = j === i ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`;
+    if (current.length + part.length + 1 > MAX_PAYLOAD_BYTES) {
+      payloads.push(current);
+      current = '';
+    }
+    current = current ? `${current},${part}` : part;
+    i = j + 1;
+  }
+  if (current) payloads.push(current);
+  return payloads;
+}
+
+/**
+ * The ranges of one payload; a malformed one (not ours: someone else notified the channel) yields none.
+ * @example parseIdRanges('1-3,7') // [[1, 3], [7, 7]]
+ */
+export function parseIdRanges(payload: string): IdRange[] {
+  const out: IdRange[] = [];
+  for (const part of payload.split(',')) {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!match) return [];
+    const first = Number(match[1]);
+    const last = match[2] === undefined ? first : Number(match[2]);
+    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last < first) return [];
+    out.push([first, last]);
+  }
+  return out;
+}
+
+/** Inside a write transaction on PostgreSQL: announces the inserted event ids at commit. */
+export function* notifyInsertedEvents(ids: readonly number[]): Plan<void> {
+  for (const payload of idRangePayloads(ids)) {
+    yield* exec(CompiledQuery.raw('select pg_notify($1, $2)', [EVENTS_CHANNEL, payload]));
+  }
+}

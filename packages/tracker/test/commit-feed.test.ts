@@ -1,0 +1,103 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { idRangePayloads, MAX_PAYLOAD_BYTES, parseIdRanges } from '../src/feed/event-notify.js';
+import { openResourceTracker } from '../src/index.js';
+import { createTestDatabase } from './support/postgres.js';
+
+// On PostgreSQL ids are handed out at insert and transactions commit in any order: the live feed follows
+// the commit order PostgreSQL delivers notifications in, never "id > cursor".
+
+const T = Date.UTC(2026, 0, 5, 10, 0, 0);
+
+async function waitFor(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('id range payloads', () => {
+  it('encode ids as ranges and parse back', () => {
+    expect(idRangePayloads([7, 1, 2, 3, 9, 10])).toEqual(['1-3,7,9-10']);
+    expect(parseIdRanges('1-3,7,9-10')).toEqual([
+      [1, 3],
+      [7, 7],
+      [9, 10],
+    ]);
+    expect(parseIdRanges('1-x')).toEqual([]);
+    expect(parseIdRanges('5-2')).toEqual([]);
+  });
+
+  it('split interleaved ids over payloads PostgreSQL accepts, losing none', () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => 1_000_000_000 + i * 2);
+    const payloads = idRangePayloads(ids);
+    expect(payloads.length).toBeGreaterThan(1);
+    for (const p of payloads) expect(Buffer.byteLength(p)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
+    const back = payloads.flatMap(parseIdRanges).flatMap(([lo, hi]) => {
+      const out: number[] = [];
+      for (let i = lo; i <= hi; i++) out.push(i);
+      return out;
+    });
+    expect(back).toEqual(ids);
+  });
+});
+
+describe('event feed on PostgreSQL', () => {
+  it('delivers a transaction that commits after a later id exactly once, in commit order', async () => {
+    const databaseUrl = await createTestDatabase('commit_feed');
+    const reader = openResourceTracker({ databaseUrl, flushOnExit: false });
+    const slow = openResourceTracker({ databaseUrl, flushOnExit: false, clock: () => T });
+    const fast = openResourceTracker({ databaseUrl, flushOnExit: false, clock: () => T });
+    const blocker = new pg.Client({ connectionString: databaseUrl });
+    try {
+      await Promise.all([reader.ready, slow.ready, fast.ready]);
+      // The rollup row the slow batch will upsert exists, so a lock on it holds that batch mid-transaction.
+      slow.trackApiCall('x', 's3');
+      await slow.flush();
+      let { cursor } = await reader.getEventFeed({});
+      const seen: string[] = [];
+      const poll = async () => {
+        const page = await reader.getEventFeed({ after: cursor });
+        seen.push(...page.events.map((e) => `${e.backend}:${e.id}`));
+        cursor = page.cursor;
+      };
+
+      await blocker.connect();
+      await blocker.query('begin');
+      await blocker.query(
+        "select * from rollups where backend_id = (select id from backends where name = 'x') for update",
+      );
+      slow.trackApiCall('x', 's3', { id: 'slow-1' });
+      const slowFlush = slow.flush();
+      // The slow batch holds its event id and waits on the rollup row.
+      await waitFor(async () => {
+        const { rows } = await blocker.query<{ n: string }>(
+          "select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+        );
+        return Number(rows[0]!.n) > 0;
+      }, 'the slow batch to wait on the lock');
+      // Another backend and resource (no shared lock): a later id, committed first.
+      fast.trackBandwidthUpload('y', 's3', 10, { id: 'fast-1' });
+      expect((await fast.flush()).error).toBeUndefined();
+      await poll();
+      expect(seen).toEqual(['y:fast-1']);
+      await blocker.query('commit');
+      expect((await slowFlush).error).toBeUndefined();
+      await poll();
+      await poll();
+      expect(seen).toEqual(['y:fast-1', 'x:slow-1']);
+      // The ids really were out of commit order: an "id > cursor" scan after the first poll would skip x.
+      const { rows } = await blocker.query<{ name: string; id: number }>(
+        'select b.name, e.id::int as id from events e join backends b on b.id = e.backend_id where e.key is not null order by e.id',
+      );
+      expect(rows.map((r) => r.name)).toEqual(['x', 'y']);
+      // Read again from the start of the log: still each once, in commit order.
+      const again = await reader.getEventFeed({ after: 0 });
+      expect(again.events.map((e) => e.id)).toEqual(['fast-1', 'slow-1']);
+    } finally {
+      await blocker.end().catch(() => {});
+      await Promise.all([reader.close(), slow.close(), fast.close()]);
+    }
+  });
+});
