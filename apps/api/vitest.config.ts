@@ -14,5 +14,13 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // The tracker's PostgreSQL server for this run (found on 127.0.0.1:5432, or started): each test
+    // database it hands out is dropped when the run ends.
+    globalSetup: ['../../packages/tracker/test/setup/postgres-server.ts'],
+    // The whole suite once per store, as the tracker's: `vitest run --project sqlite` runs one.
+    projects: [
+      { extends: true, test: { name: 'sqlite', env: { BYTEMETER_TEST_DIALECT: 'sqlite' } } },
+      { extends: true, test: { name: 'postgres', env: { BYTEMETER_TEST_DIALECT: 'postgres' } } },
+    ],
   },
 });

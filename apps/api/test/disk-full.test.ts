@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { codes, createTestApi } from './support/harness.js';
 
 // A real SQLITE_FULL through the API: the tracker's connection may not grow the file past its current size
-// (PRAGMA max_page_count), which is what SQLite answers on a full disk; raising it frees space.
+// (PRAGMA max_page_count), which is what SQLite answers on a full disk; raising it frees space. SQLite on
+// both runs: a PostgreSQL server out of space (53100) maps to the same StorageFullError in the tracker's
+// runner, but cannot be caused from a test.
 
 const TRACK = `mutation($events: [UsageEventInput!]!) { trackUsage(events: $events) { accepted duplicates } }`;
 const TOTALS = '{ usageSummary(period: DAY) { totals { apiCalls } } }';
@@ -28,7 +30,7 @@ const batch = (from: number, n: number) =>
 
 describe('disk full through the API', () => {
   it('answers STORAGE_FULL (503, retryable), logs once, reports it in /healthz, keeps reading, and recovers', async () => {
-    const api = await createTestApi();
+    const api = await createTestApi({}, 'sqlite');
     const sqlite = sqliteOf(api.tracker);
     const logged: string[] = [];
     const stderr = process.stderr.write;

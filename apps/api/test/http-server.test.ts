@@ -3,16 +3,17 @@ import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApi, startApiServer } from '../src/server.js';
 import { readSettings } from '../src/settings.js';
-import { tempDbPath } from './support/harness.js';
+import { type TestStore, testStore } from './support/harness.js';
 
 // The real server on a real port: GraphQL over HTTP conformance, /export, /healthz, CORS and body limits.
 
 describe('API over a real port', () => {
   let api: RunningApi;
-  const db = tempDbPath();
+  let db: TestStore;
   beforeAll(async () => {
+    db = await testStore('http');
     api = await startApiServer({
-      settings: { ...readSettings({}), port: 0, dbPath: db.path, corsOrigins: ['http://dash.example'] },
+      settings: { ...readSettings({}), port: 0, ...db.settings, corsOrigins: ['http://dash.example'] },
     });
     const r = await post({
       query: `mutation($e: [UsageEventInput!]!) { trackUsage(events: $e) { accepted } }`,

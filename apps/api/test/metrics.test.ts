@@ -3,7 +3,7 @@ import parsePrometheusTextFormat, { type MetricFamily } from 'parse-prometheus-t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApi, startApiServer } from '../src/server.js';
 import { readSettings } from '../src/settings.js';
-import { tempDbPath } from './support/harness.js';
+import { type TestStore, testStore } from './support/harness.js';
 
 // /metrics over a real port, read with a real Prometheus text-format parser: per-backend counters equal
 // usageSummary's totals, survive a restart, and the API's own requests are counted by operation.
@@ -12,9 +12,9 @@ const TRACK = 'mutation($e: [UsageEventInput!]!) { trackUsage(events: $e) { acce
 const SUMMARY = '{ usageSummary(period: DAY) { totals { bandwidthUpload bandwidthDownload apiCalls } } }';
 
 describe('/metrics', () => {
-  const db = tempDbPath();
+  let db: TestStore;
   let api: RunningApi;
-  const start = () => startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+  const start = () => startApiServer({ settings: { ...readSettings({}), port: 0, ...db.settings } });
   const post = async (query: string, variables?: unknown, headers: Record<string, string> = {}) => {
     const r = await fetch(`${api.url}/graphql`, {
       method: 'POST',
@@ -50,6 +50,7 @@ describe('/metrics', () => {
     family(families, name).metrics.reduce((n, m) => n + Number(m.value), 0);
 
   beforeAll(async () => {
+    db = await testStore('metrics');
     api = await start();
   });
   afterAll(async () => {
@@ -170,7 +171,7 @@ describe('/metrics', () => {
   });
 
   it('follows the token rules of the other routes', async () => {
-    const tokens = await openTokenStore({ path: db.path });
+    const tokens = await openTokenStore(db.options);
     try {
       const read = (await tokens.create({ scopes: 'read' })).secret;
       const ingest = (await tokens.create({ scopes: 'ingest' })).secret;

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { REVOCATION_POLL_MS } from '../src/auth/revocation-watch.js';
 import { type RunningApi, startApiServer } from '../src/server.js';
 import { readSettings } from '../src/settings.js';
-import { tempDbPath } from './support/harness.js';
+import { type TestStore, testStore } from './support/harness.js';
 import { nextMatching } from './support/next-matching.js';
 
 // Revoking a token ends what it opened: SSE streams get UNAUTHENTICATED and complete, WebSockets close with
@@ -18,16 +18,17 @@ type Sample = { liveBandwidth: { totalMbps: number } };
 const BOUND_MS = 3000;
 
 describe('revoking a token ends its open subscriptions', () => {
-  const db = tempDbPath();
+  let db: TestStore;
   let api: RunningApi;
   let cli: TokenStore;
   let logged: string[];
   const wsUrl = () => `${api.url.replace('http', 'ws')}/graphql`;
 
   beforeAll(async () => {
-    api = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+    db = await testStore('revocation');
+    api = await startApiServer({ settings: { ...readSettings({}), port: 0, ...db.settings } });
     // Tokens are created and revoked through another connection, as `bytemeter token revoke` does.
-    cli = await openTokenStore({ path: db.path });
+    cli = await openTokenStore(db.options);
   });
   afterAll(async () => {
     await api.close();

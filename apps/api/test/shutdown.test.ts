@@ -1,18 +1,21 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startApiServer } from '../src/server.js';
 import { readSettings } from '../src/settings.js';
-import { tempDbPath } from './support/harness.js';
+import { type TestStore, testStore } from './support/harness.js';
 
 // SIGTERM runs close(); a process manager (the stack script, systemd) kills the API if that takes too long,
 // and a killed API never closes its tracker. A client that stops reading must not hold shutdown hostage.
 
 describe('shutdown', () => {
-  const db = tempDbPath();
+  let db: TestStore;
+  beforeAll(async () => {
+    db = await testStore('shutdown');
+  });
   afterAll(() => db.cleanup());
 
   it('finishes promptly even when a WebSocket client never answers the close handshake', async () => {
-    const api = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+    const api = await startApiServer({ settings: { ...readSettings({}), port: 0, ...db.settings } });
     const client = new WebSocket(`${api.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
     const acked = new Promise((resolve) => client.once('message', resolve));
     await new Promise((resolve) => client.once('open', resolve));

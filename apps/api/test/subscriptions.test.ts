@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { LiveHub } from '../src/live/live-hub.js';
 import { type RunningApi, startApiServer } from '../src/server.js';
 import { readSettings } from '../src/settings.js';
-import { tempDbPath } from './support/harness.js';
+import { type TestStore, testStore } from './support/harness.js';
 import { nextMatching } from './support/next-matching.js';
 import { waitUntil } from './support/wait-until.js';
 
@@ -17,12 +17,13 @@ type Sample = {
 
 describe('subscriptions', () => {
   let api: RunningApi;
-  const db = tempDbPath();
+  let db: TestStore;
   let sse: ReturnType<typeof createSseClient>;
   let ws: ReturnType<typeof createWsClient>;
 
   beforeAll(async () => {
-    api = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+    db = await testStore('subscriptions');
+    api = await startApiServer({ settings: { ...readSettings({}), port: 0, ...db.settings } });
     sse = createSseClient({ url: `${api.url}/graphql` });
     ws = createWsClient({ url: `${api.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: true });
   });
@@ -97,7 +98,7 @@ describe('subscriptions', () => {
       query: 'subscription { liveBandwidth(backend: "other-process", intervalMs: 250) { uploadBytes downloadBytes } }',
     });
     await nextMatching(iterator, () => true);
-    const written = await recordInChildProcess(db.path);
+    const written = await recordInChildProcess(db);
     const { item } = await nextMatching(iterator, (r) => (r.data?.liveBandwidth.uploadBytes ?? 0) > 0, 2000);
     expect(item.data?.liveBandwidth).toEqual({ uploadBytes: 777_777, downloadBytes: 0 });
     expect(Date.now() - written).toBeLessThan(2000);
@@ -126,10 +127,10 @@ describe('subscriptions', () => {
 
 describe('subscriptions with tokens', () => {
   it('need a token with the read scope over graphql-ws and SSE', async () => {
-    const db = tempDbPath();
-    const api = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+    const db = await testStore('subscriptions');
+    const api = await startApiServer({ settings: { ...readSettings({}), port: 0, ...db.settings } });
     const { openTokenStore } = await import('@bytemeter/tracker');
-    const store = await openTokenStore({ path: db.path });
+    const store = await openTokenStore(db.options);
     const read = (await store.create({ scopes: 'read' })).secret;
     const ingest = (await store.create({ scopes: 'ingest' })).secret;
     await store.close();
@@ -196,8 +197,8 @@ describe('subscriptions with tokens', () => {
 
 describe('shared ticker fan-out in process', () => {
   it('runs one computation per tick for 1,000 subscribers', async () => {
-    const db = tempDbPath();
-    const api = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+    const db = await testStore('subscriptions');
+    const api = await startApiServer({ settings: { ...readSettings({}), port: 0, ...db.settings } });
     const key = LiveHub.bandwidthKey(null, 250);
     const received = new Array<number>(1000).fill(0);
     const iterators = received.map(() => api.live.bandwidth(null, 250)[Symbol.asyncIterator]());
@@ -221,7 +222,8 @@ describe('shared ticker fan-out in process', () => {
 });
 
 /** Records through the tracker in a separate Node process (like an application would); resolves when it has exited. */
-function recordInChildProcess(dbPath: string): Promise<number> {
+function recordInChildProcess(db: TestStore): Promise<number> {
+  // $BYTEMETER_DATABASE_URL, when the run is on PostgreSQL, takes precedence over the path.
   const script = `
     import { openResourceTracker } from '@bytemeter/tracker';
     const tracker = openResourceTracker({ path: process.env.BYTEMETER_DB });
@@ -231,7 +233,7 @@ function recordInChildProcess(dbPath: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
-      env: { ...process.env, BYTEMETER_DB: dbPath },
+      env: { ...process.env, ...db.env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.on('error', reject);

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openResourceTracker, openTokenStore, type ResourceTracker, type TokenStore } from '@bytemeter/tracker';
 import { parse, print, type TypedQueryDocumentNode } from 'graphql';
+import pg from 'pg';
+import { inject } from 'vitest';
 import { type Api, type ApiOptions, createApi } from '../../src/create-api.js';
 import type { LiveHub } from '../../src/live/live-hub.js';
 
@@ -25,12 +27,68 @@ export function tempDbPath(): { path: string; cleanup: () => void } {
   return { path: join(dir, 'tracker.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+    pgDatabasePrefix: string;
+  }
+}
+
+/** The store this run of the suite uses: the vitest project (see vitest.config.ts) sets it. */
+export const DIALECT: 'sqlite' | 'postgres' = process.env.BYTEMETER_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
+
+/** A new store of the run's dialect: what the API, the tracker and the token store are opened on. */
+export interface TestStore {
+  /** The SQLite file (on PostgreSQL an unused path: settings need one). */
+  path: string;
+  /** The PostgreSQL database, or null on SQLite. */
+  databaseUrl: string | null;
+  /** Spread into openResourceTracker / openTokenStore options. */
+  options: { path: string } | { databaseUrl: string };
+  /** Spread into ApiSettings. */
+  settings: { dbPath: string; databaseUrl: string | null };
+  /** Environment of an API or tracker child process on this store. */
+  env: Record<string, string>;
+  cleanup(): void;
+}
+
+let databases = 0;
+
+/**
+ * A fresh SQLite file, or on the PostgreSQL run a new database on the run's server (the tracker's
+ * globalSetup drops every database of the run at the end).
+ * @example const db = await testStore('auth'); await startApiServer({ settings: { ...readSettings({}), ...db.settings } })
+ */
+export async function testStore(label = 'api', dialect = DIALECT): Promise<TestStore> {
+  const file = tempDbPath();
+  let databaseUrl: string | null = null;
+  if (dialect === 'postgres') {
+    const name = `${inject('pgDatabasePrefix')}api_${process.pid}_${databases++}_${label.replace(/\W+/g, '_')}`;
+    const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
+    await admin.connect();
+    await admin.query(`create database "${name.toLowerCase()}"`).finally(() => admin.end());
+    const url = new URL(inject('pgAdminUrl'));
+    url.pathname = `/${name.toLowerCase()}`;
+    databaseUrl = url.toString();
+  }
+  return {
+    path: file.path,
+    databaseUrl,
+    options: databaseUrl ? { databaseUrl } : { path: file.path },
+    settings: { dbPath: file.path, databaseUrl },
+    env: { BYTEMETER_DB: file.path, ...(databaseUrl ? { BYTEMETER_DATABASE_URL: databaseUrl } : {}) },
+    cleanup: file.cleanup,
+  };
+}
+
 export interface TestApi {
   yoga: Api;
   live: LiveHub;
   tracker: ResourceTracker;
   tokens: TokenStore;
   dbPath: string;
+  /** The store under test, for opening another tracker or token store on it. */
+  store: TestStore;
   /**
    * Runs one operation in-process through yoga.fetch; `token` adds a bearer header.
    * @example const r = await api.execute<{ backends: { name: string }[] }>('{ backends { name } }')
@@ -53,12 +111,15 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** The API over a real tracker and token store on a temp SQLite file. */
-export async function createTestApi(options: Partial<Omit<ApiOptions, 'tracker' | 'tokens'>> = {}): Promise<TestApi> {
-  const db = tempDbPath();
-  const tracker = openResourceTracker({ path: db.path, flushOnExit: false });
+/** The API over a real tracker and token store on a new store of the run's dialect (testStore). */
+export async function createTestApi(
+  options: Partial<Omit<ApiOptions, 'tracker' | 'tokens'>> = {},
+  dialect = DIALECT,
+): Promise<TestApi> {
+  const db = await testStore('api', dialect);
+  const tracker = openResourceTracker({ ...db.options, flushOnExit: false });
   await tracker.ready;
-  const tokens = await openTokenStore({ path: db.path });
+  const tokens = await openTokenStore(db.options);
   const { yoga, live } = createApi({ tracker, tokens, dbPath: db.path, ...options });
   async function execute<TData>(query: string, variables?: Record<string, unknown>, opts: { token?: string } = {}) {
     const body = JSON.stringify({ query, variables });
@@ -80,6 +141,7 @@ export async function createTestApi(options: Partial<Omit<ApiOptions, 'tracker' 
     tracker,
     tokens,
     dbPath: db.path,
+    store: db,
     execute,
     executeOperation: (document, variables, opts) => execute(print(document), variables, opts),
     async close() {
