@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openResourceTracker, openTokenStore, type ResourceTracker, type TokenStore } from '@bytemeter/tracker';
 import { parse, print, type TypedQueryDocumentNode } from 'graphql';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { type Api, type ApiOptions, createApi } from '../../src/create-api.js';
 import type { LiveHub } from '../../src/live/live-hub.js';
+import { createPostgresDatabase } from '../../src/testing/postgres-database.js';
 
 /** One GraphQL error as the API sends it. */
 export interface WireError {
@@ -63,13 +63,8 @@ export async function testStore(label = 'api', dialect = DIALECT): Promise<TestS
   const file = tempDbPath();
   let databaseUrl: string | null = null;
   if (dialect === 'postgres') {
-    const name = `${inject('pgDatabasePrefix')}api_${process.pid}_${databases++}_${label.replace(/\W+/g, '_')}`;
-    const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
-    await admin.connect();
-    await admin.query(`create database "${name.toLowerCase()}"`).finally(() => admin.end());
-    const url = new URL(inject('pgAdminUrl'));
-    url.pathname = `/${name.toLowerCase()}`;
-    databaseUrl = url.toString();
+    const name = `${inject('pgDatabasePrefix')}api_${process.pid}_${databases++}_${label.slice(0, 10)}`;
+    databaseUrl = await createPostgresDatabase(inject('pgAdminUrl'), name.toLowerCase().replace(/[^a-z0-9_]/g, '_'));
   }
   return {
     path: file.path,
