@@ -10,7 +10,7 @@ import {
   type UsageEvent,
 } from '../src/index.js';
 import { type Balancer, startBalancer } from './support/balancer.js';
-import { adminUrl, newPostgresDatabase } from './support/postgres.js';
+import { newPostgresDatabase } from './support/postgres.js';
 import { waitFor } from './support/wait-for.js';
 
 // Two API processes (replicas) on one PostgreSQL database, as behind any HTTP load balancer: what one

@@ -22,6 +22,3 @@ export function newPostgresDatabase(label: string): Promise<string> {
       .slice(0, 63),
   );
 }
-
-/** The run's server's admin URL (for a test's own connection, e.g. to hold a lock). */
-export const adminUrl = (): string => inject('pgAdminUrl');
