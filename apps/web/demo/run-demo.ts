@@ -11,6 +11,10 @@ import { startLiveTraffic } from './live-traffic';
 const dbPath = process.env.BYTEMETER_DEMO_DB || join(homedir(), '.bytemeter', 'demo.db');
 const port = (name: string, fallback: number) => Number(process.env[name] || fallback);
 
+// Never the PostgreSQL database of a scale-out setup: its URL would take precedence over the demo file, in
+// this process and in the API it starts, and the demo's made-up history would land among real usage.
+delete process.env.BYTEMETER_DATABASE_URL;
+
 mkdirSync(dirname(dbPath), { recursive: true });
 // The demo database is the demo's own: start it over so every run tells the same story.
 for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
