@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { CommitFeed } from '../src/feed/commit-feed.js';
 import { idRangePayloads, MAX_PAYLOAD_BYTES, parseIdRanges } from '../src/feed/event-notify.js';
 import { openResourceTracker } from '../src/index.js';
 import { createTestDatabase } from './support/postgres.js';
@@ -98,6 +99,43 @@ describe('event feed on PostgreSQL', () => {
     } finally {
       await blocker.end().catch(() => {});
       await Promise.all([reader.close(), slow.close(), fast.close()]);
+    }
+  });
+
+  it('pages commits by id count, and a reader behind the kept window resumes at its oldest commit', async () => {
+    const databaseUrl = await createTestDatabase('commit_log');
+    let now = 0;
+    const log = new CommitFeed(databaseUrl, 1000, () => now);
+    const writer = openResourceTracker({ databaseUrl, flushOnExit: false });
+    try {
+      const start = await log.sync();
+      expect(start).toBe(0);
+      const commit = async (n: number) => {
+        for (let i = 0; i < n; i++) writer.trackApiCall('a', 's3');
+        expect((await writer.flush()).error).toBeUndefined();
+        // Received (and time-stamped by the log) now, not at some later read.
+        await log.sync();
+      };
+      await commit(3);
+      now = 500;
+      await commit(4);
+      const first = await log.read(0, 5);
+      expect(first.cursor).toBe(5);
+      const ids = (ranges: readonly (readonly [number, number])[]) =>
+        ranges.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
+      const second = await log.read(first.cursor, 5);
+      expect(second.cursor).toBe(7);
+      expect(new Set([...ids(first.ranges), ...ids(second.ranges)]).size).toBe(7);
+      // The first commit (received at 0) falls out of a 1000 ms window; a reader at 0 resumes at the second.
+      now = 1200;
+      await commit(2);
+      const behind = await log.read(0, 100);
+      expect(ids(behind.ranges)).toHaveLength(6);
+      expect(behind.cursor).toBe(9);
+      expect(await log.read(behind.cursor, 100)).toEqual({ ranges: [], cursor: 9 });
+    } finally {
+      await log.close();
+      await writer.close();
     }
   });
 });

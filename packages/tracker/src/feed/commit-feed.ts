@@ -120,6 +120,8 @@ export class CommitFeed {
     if (count === 0) return;
     this.entries.push({ start: this.position, count, ranges, receivedAt: this.now() });
     this.position += count;
+    // Also when nobody reads any more (the last subscriber left): the log never outgrows its window.
+    if (this.entries[0]!.receivedAt < this.now() - this.keepMs) this.prune();
   }
 
   private connect(): Promise<pg.Client> {

@@ -168,7 +168,8 @@ export async function readEverything(t: ResourceTracker): Promise<Record<string,
   let exported = '';
   for await (const chunk of t.exportUsage({ hoursBack: 31 * 24, format: 'ndjson' })) exported += chunk;
   out.export = exported;
-  out.feed = await t.getEventFeed({});
+  // Not the live-feed cursor: a row id on SQLite, a position in this process's commit log on PostgreSQL
+  // (feed/commit-feed.ts), so not comparable across the two stores.
   out.plans = await t.getPricePlans();
   for (const timezone of ['UTC', 'America/St_Johns']) {
     out[`costs ${timezone}`] = await t.getCosts({
