@@ -28,7 +28,8 @@ export interface ApiOptions {
   /**
    * The database file behind `tokens`: token answers are then cached until the file changes (see
    * cachedTokenLookup for the bound); without it every request queries the token table. Tokens on
-   * PostgreSQL are always cached, for at most TOKEN_CACHE_MAX_AGE_MS (no file tells of a change there).
+   * PostgreSQL are always cached, until a create or revoke is notified (TokenStore.changeProbe), and in
+   * any case for at most TOKEN_CACHE_MAX_AGE_MS.
    */
   dbPath?: string;
   /** Origins allowed to call from a browser; empty: no CORS headers at all. */
@@ -176,12 +177,13 @@ export function createApi(options: ApiOptions): {
   const { tracker, tokens } = options;
   const live = new LiveHub(tracker);
   const storage = new StorageFullWatch(tracker);
-  const lookup =
-    tokens.path === null
-      ? cachedTokenLookup(tokens, () => 'postgres')
-      : options.dbPath === undefined
-        ? tokens
-        : cachedTokenLookup(tokens, sqliteChangeProbe(options.dbPath));
+  // PostgreSQL: every create or revoke, by any process, is heard at once (a notification); SQLite: the file.
+  const heard = tokens.changeProbe();
+  const lookup = heard
+    ? cachedTokenLookup(tokens, heard)
+    : options.dbPath === undefined
+      ? tokens
+      : cachedTokenLookup(tokens, sqliteChangeProbe(options.dbPath));
   const authenticate = tokenAuthenticator(lookup, { requireToken: options.requireToken ?? false });
   const revocations = new RevocationWatch(tokens, { requireToken: options.requireToken ?? false });
   const cors = options.corsOrigins ?? [];

@@ -6,8 +6,8 @@ import type { TokenStore } from '@bytemeter/tracker';
 export type TokenLookup = Pick<TokenStore, 'hasTokens' | 'verify'>;
 
 /**
- * Longest a cached answer is trusted even when the database files look unchanged; on PostgreSQL (no file
- * to watch) the only bound: a token revoked through any replica stops working on every other one within it.
+ * Longest a cached answer is trusted even when the database looks unchanged (the SQLite file's stat, or
+ * on PostgreSQL the token notifications, see TokenStore.changeProbe): the bound when a change goes unseen.
  */
 export const TOKEN_CACHE_MAX_AGE_MS = 1000;
 

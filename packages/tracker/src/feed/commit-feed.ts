@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { PgListener } from '../db/pg-listener.js';
 import { EVENTS_CHANNEL, type IdRange, parseIdRanges } from './event-notify.js';
 
 /** How long received commits stay readable: a feed polled less often than this loses the oldest. */
@@ -29,26 +29,33 @@ export interface CommitSlice {
  * a warning (BYTEMETER_FEED_GAP) says so.
  */
 export class CommitFeed {
-  private client: pg.Client | null = null;
-  private connecting: Promise<pg.Client> | null = null;
+  private readonly listener: PgListener;
   private readonly entries: Entry[] = [];
   private position = 0;
-  private closed = false;
-  private everConnected = false;
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly keepMs = COMMIT_LOG_KEEP_MS,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.listener = new PgListener(
+      url,
+      EVENTS_CHANNEL,
+      (payload) => this.append(payload),
+      () =>
+        process.emitWarning(
+          'The live-feed connection to PostgreSQL broke; events committed until it reconnects are not in live feeds.',
+          { code: 'BYTEMETER_FEED_GAP' },
+        ),
+    );
+  }
 
   /**
    * The newest cursor, once every commit that finished before this call is in the log: the listening
    * connection answers one round trip, and PostgreSQL sends pending notifications ahead of any answer.
    */
   async sync(): Promise<number> {
-    const client = await this.connect();
-    await client.query('select 1');
+    await this.listener.sync();
     return this.position;
   }
 
@@ -86,11 +93,8 @@ export class CommitFeed {
     return { ranges, cursor };
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    const client = this.client ?? (await this.connecting?.catch(() => null));
-    this.client = null;
-    await client?.end().catch(() => {});
+  close(): Promise<void> {
+    return this.listener.close();
   }
 
   /** Index of the entry holding the id after `cursor` (entries are ordered by start). */
@@ -122,53 +126,5 @@ export class CommitFeed {
     this.position += count;
     // Also when nobody reads any more (the last subscriber left): the log never outgrows its window.
     if (this.entries[0]!.receivedAt < this.now() - this.keepMs) this.prune();
-  }
-
-  private connect(): Promise<pg.Client> {
-    if (this.closed) return Promise.reject(new Error('The live feed is closed.'));
-    if (this.client) return Promise.resolve(this.client);
-    this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.url });
-      const lost = () => {
-        if (this.client !== client) return;
-        this.client = null;
-        if (!this.closed) {
-          process.emitWarning(
-            'The live-feed connection to PostgreSQL broke; events committed until it reconnects are not in live feeds.',
-            { code: 'BYTEMETER_FEED_GAP' },
-          );
-        }
-      };
-      client.on('error', () => {
-        lost();
-        client.end().catch(() => {});
-      });
-      client.on('end', lost);
-      client.on('notification', (message) => {
-        if (message.channel === EVENTS_CHANNEL && message.payload) this.append(message.payload);
-      });
-      try {
-        await client.connect();
-        await client.query(`listen ${EVENTS_CHANNEL}`);
-      } catch (error) {
-        await client.end().catch(() => {});
-        throw error;
-      }
-      if (this.closed) {
-        await client.end().catch(() => {});
-        throw new Error('The live feed is closed.');
-      }
-      this.everConnected = true;
-      this.client = client;
-      return client;
-    })().finally(() => {
-      this.connecting = null;
-    });
-    return this.connecting;
-  }
-
-  /** Whether the log has ever been listening (for tests). */
-  get listening(): boolean {
-    return this.everConnected && this.client !== null;
   }
 }

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
@@ -6,6 +7,16 @@ import { toIso } from '../time/zone.js';
 import { type ApiScope, type ApiToken, hashTokenSecret, newTokenSecret, parseScopes } from './api-token.js';
 
 const MAX_NAME = 200;
+
+/**
+ * The PostgreSQL channel a token create or revoke notifies at its commit, so every API replica drops its
+ * cached token answers at once instead of at their age bound.
+ */
+export const TOKENS_CHANNEL = 'bytemeter_tokens';
+
+function* notifyTokensChanged(db: Kysely<Database>): Plan<void> {
+  if (isPostgres(db)) yield* exec(CompiledQuery.raw('select pg_notify($1, $2)', [TOKENS_CHANNEL, '']));
+}
 
 function toApiToken(row: {
   id: number;
@@ -41,6 +52,7 @@ export function* createApiTokenPlan(
       .values({ name, token_hash: hashTokenSecret(secret), scopes: scopes.join(','), created_at: now })
       .returning(['id', 'name', 'scopes', 'created_at', 'revoked_at']),
   );
+  yield* notifyTokensChanged(db);
   return { ...toApiToken(row!), secret };
 }
 
@@ -64,6 +76,7 @@ export function* revokeApiTokenPlan(db: Kysely<Database>, id: number, now: numbe
       .where('revoked_at', 'is', null)
       .returning('id'),
   );
+  if (rows.length > 0) yield* notifyTokensChanged(db);
   return rows.length > 0;
 }
 

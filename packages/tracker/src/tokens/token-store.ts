@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { migrateToLatest } from '../db/migrate.js';
 import { openPostgres, redactUrl } from '../db/open-postgres.js';
 import { openSqlite } from '../db/open-sqlite.js';
+import { PgListener } from '../db/pg-listener.js';
 import { KyselyRunner, type Runner, SqliteRunner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { defaultDatabasePath, resolveDatabaseUrl } from '../tracker/options.js';
@@ -11,6 +12,7 @@ import {
   hasActiveApiTokensPlan,
   listApiTokensPlan,
   revokeApiTokenPlan,
+  TOKENS_CHANNEL,
   verifyApiTokenPlan,
 } from './token-repository.js';
 
@@ -31,9 +33,15 @@ export class TokenStore {
     readonly path: string | null,
     /** Where the tokens live: the file, or the PostgreSQL URL with its password hidden. */
     readonly location: string,
+    /** The PostgreSQL URL (with its password), null on SQLite. */
+    private readonly url: string | null,
   ) {}
 
   private closed = false;
+  /** PostgreSQL: the connection that hears token changes from every process, opened by changeProbe(). */
+  private listener: PgListener | null = null;
+  private changes = 0;
+  private unheard = 0;
 
   /** @internal use openTokenStore() */
   static async open(options: { path: string; databaseUrl: string | null; clock: () => number }): Promise<TokenStore> {
@@ -41,10 +49,10 @@ export class TokenStore {
     let store: TokenStore;
     if (databaseUrl) {
       const { db } = openPostgres(databaseUrl, POSTGRES_POOL);
-      store = new TokenStore(db, new KyselyRunner(db), clock, null, redactUrl(databaseUrl));
+      store = new TokenStore(db, new KyselyRunner(db), clock, null, redactUrl(databaseUrl), databaseUrl);
     } else {
       const { sqlite, db } = openSqlite(path, 5000);
-      store = new TokenStore(db, new SqliteRunner(sqlite), clock, path, path);
+      store = new TokenStore(db, new SqliteRunner(sqlite), clock, path, path, null);
     }
     const { error } = await migrateToLatest(store.db);
     if (error) {
@@ -81,9 +89,32 @@ export class TokenStore {
     return this.runner.read(() => hasActiveApiTokensPlan(this.db));
   }
 
+  /**
+   * PostgreSQL: a fingerprint of the token table that changes as soon as any process creates or revokes
+   * a token (their transactions notify TOKENS_CHANNEL, heard on one LISTEN connection opened on the first
+   * call). While that connection is not open, every call returns a new value: nothing may be cached then.
+   * Null on SQLite, where the file itself tells of a change (the API stats it).
+   * @example const probe = store.changeProbe(); if (probe && probe() !== seen) reload()
+   */
+  changeProbe(): (() => string) | null {
+    const url = this.url;
+    if (url === null) return null;
+    this.listener ??= new PgListener(url, TOKENS_CHANNEL, () => {
+      this.changes++;
+    });
+    const listener = this.listener;
+    return () => {
+      if (listener.listening) return `${listener.generation}:${this.changes}`;
+      if (!this.closed) listener.ready().catch(() => {});
+      this.unheard++;
+      return `unheard:${this.unheard}`;
+    };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.listener?.close();
     await this.db.destroy();
   }
 }
