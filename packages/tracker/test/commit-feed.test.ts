@@ -138,4 +138,35 @@ describe('event feed on PostgreSQL', () => {
       await writer.close();
     }
   });
+
+  it('listens again after its connection is killed, and warns of the gap', async () => {
+    const databaseUrl = await createTestDatabase('commit_gap');
+    const log = new CommitFeed(databaseUrl);
+    const writer = openResourceTracker({ databaseUrl, flushOnExit: false });
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }) => warnings.push(w.code ?? '');
+    process.on('warning', onWarning);
+    try {
+      await admin.connect();
+      const start = await log.sync();
+      const killed = await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = 'select 1' and pid <> pg_backend_pid()",
+      );
+      expect(killed.rowCount).toBe(1);
+      await waitFor(async () => warnings.includes('BYTEMETER_FEED_GAP'), 'the gap warning');
+      // The next read listens again; what commits from then on is in the log.
+      const resumed = await log.sync();
+      writer.trackApiCall('after', 's3');
+      expect((await writer.flush()).error).toBeUndefined();
+      const slice = await log.read(resumed, 100);
+      expect(slice.cursor - start).toBe(1);
+      expect(slice.ranges).toHaveLength(1);
+    } finally {
+      process.off('warning', onWarning);
+      await admin.end();
+      await log.close();
+      await writer.close();
+    }
+  });
 });
