@@ -18,6 +18,11 @@ export class PgListener {
     private readonly channel: string,
     private readonly onPayload: (payload: string) => void,
     private readonly onLost: () => void = () => {},
+    /**
+     * Runs on every new connection once it listens, before anyone may use it: `again` is false for the
+     * first. Notifications may arrive meanwhile (they go to onPayload as always).
+     */
+    private readonly onListening: (client: pg.Client, again: boolean) => Promise<void> = async () => {},
   ) {
     if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Not a channel name: ${channel}`);
   }
@@ -70,6 +75,7 @@ export class PgListener {
     try {
       await client.connect();
       await client.query(`listen ${this.channel}`);
+      await this.onListening(client, this.generation > 0);
     } catch (error) {
       await client.end().catch(() => {});
       throw error;

@@ -1,8 +1,12 @@
+import type pg from 'pg';
 import { PgListener } from '../db/pg-listener.js';
-import { EVENTS_CHANNEL, type IdRange, parseIdRanges } from './event-notify.js';
+import { EVENTS_CHANNEL, type IdRange, idRangePayloads, parseIdRanges } from './event-notify.js';
 
 /** How long received commits stay readable: a feed polled less often than this loses the oldest. */
 export const COMMIT_LOG_KEEP_MS = 60_000;
+
+/** Most events a reconnection logs from the time nobody listened. */
+const CATCH_UP_MAX = 100_000;
 
 interface Entry {
   /** Offset of the entry's first id in the log (ids received before it). */
@@ -24,14 +28,20 @@ export interface CommitSlice {
  * offset in this process's log (ids received before it), so "after this cursor" is exactly "committed
  * since", whatever order the ids were handed out in; it is valid only with the tracker that issued it.
  *
- * The connection opens on the first feed read and is re-opened after it breaks. Commits that happen while
- * it is broken are not in the log (PostgreSQL keeps no notification for a connection that is gone):
- * a warning (BYTEMETER_FEED_GAP) says so.
+ * The connection opens on the first feed read and is re-opened at the next read after it breaks
+ * (a warning, BYTEMETER_FEED_GAP, says so). PostgreSQL keeps no notification for a connection that is
+ * gone, so the new connection looks up what committed meanwhile: every event with an id above the newest
+ * one seen, logged once, as one entry (in id order rather than commit order). An event whose id was taken
+ * before the break by a transaction that committed during it is missed.
  */
 export class CommitFeed {
   private readonly listener: PgListener;
   private readonly entries: Entry[] = [];
   private position = 0;
+  /** The highest event id known committed: the newest when listening began, or any id logged since. */
+  private newestId = 0;
+  /** While a reconnection catches up: every id notified meanwhile, so the catch-up does not repeat it. */
+  private notifiedDuringCatchUp: Set<number> | null = null;
 
   constructor(
     url: string,
@@ -44,9 +54,11 @@ export class CommitFeed {
       (payload) => this.append(payload),
       () =>
         process.emitWarning(
-          'The live-feed connection to PostgreSQL broke; events committed until it reconnects are not in live feeds.',
+          'The live-feed connection to PostgreSQL broke; it reconnects at the next feed read and then logs the ' +
+            'events committed meanwhile above the newest id it had seen (any below it are missed).',
           { code: 'BYTEMETER_FEED_GAP' },
         ),
+      (client, again) => (again ? this.catchUp(client) : this.learnNewest(client)),
     );
   }
 
@@ -117,10 +129,56 @@ export class CommitFeed {
     if (n > 0) this.entries.splice(0, n);
   }
 
+  /** Where "committed while not listening" starts: the newest id when listening began. */
+  private async learnNewest(client: pg.Client): Promise<void> {
+    // Before the tracker's migration there is no table, and nothing was committed yet.
+    const { rows } = await client
+      .query<{ id: number | null }>('select max(id)::float8 as id from events')
+      .catch(() => ({
+        rows: [{ id: null }],
+      }));
+    this.newestId = Math.max(this.newestId, rows[0]?.id ?? 0);
+  }
+
+  /**
+   * After a reconnection: logs the events that committed while no connection listened, as one entry. Those
+   * with ids above the newest one seen are found (an id below it, taken before the break by a transaction
+   * that committed during it, is not); ids notified since this connection listens are not logged twice.
+   */
+  private async catchUp(client: pg.Client): Promise<void> {
+    const notified = new Set<number>();
+    this.notifiedDuringCatchUp = notified;
+    try {
+      const { rows } = await client.query<{ id: number }>(
+        'select id::float8 as id from events where id > $1 order by id limit $2',
+        [this.newestId, CATCH_UP_MAX + 1],
+      );
+      if (rows.length > CATCH_UP_MAX) {
+        process.emitWarning(
+          `More than ${CATCH_UP_MAX} events committed while the live feed was not listening; the first ${CATCH_UP_MAX} are logged.`,
+          {
+            code: 'BYTEMETER_FEED_GAP',
+          },
+        );
+      }
+      const ids = rows
+        .slice(0, CATCH_UP_MAX)
+        .map((r) => r.id)
+        .filter((id) => !notified.has(id));
+      if (ids.length > 0) this.append(idRangePayloads(ids).join(','));
+    } finally {
+      this.notifiedDuringCatchUp = null;
+    }
+  }
+
   private append(payload: string): void {
     const ranges = parseIdRanges(payload);
     let count = 0;
-    for (const [lo, hi] of ranges) count += hi - lo + 1;
+    for (const [lo, hi] of ranges) {
+      count += hi - lo + 1;
+      if (hi > this.newestId) this.newestId = hi;
+      if (this.notifiedDuringCatchUp) for (let id = lo; id <= hi; id++) this.notifiedDuringCatchUp.add(id);
+    }
     if (count === 0) return;
     this.entries.push({ start: this.position, count, ranges, receivedAt: this.now() });
     this.position += count;
