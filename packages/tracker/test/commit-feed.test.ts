@@ -90,7 +90,7 @@ describe('event feed on PostgreSQL', () => {
       expect(seen).toEqual(['y:fast-1', 'x:slow-1']);
       // The ids really were out of commit order: an "id > cursor" scan after the first poll would skip x.
       const { rows } = await blocker.query<{ name: string; id: number }>(
-        'select b.name, e.id::int as id from events e join backends b on b.id = e.backend_id where e.key is not null order by e.id',
+        'select b.name, e.id::int as id from event_keys k join events e on e.id = k.event_id join backends b on b.id = e.backend_id order by e.id',
       );
       expect(rows.map((r) => r.name)).toEqual(['x', 'y']);
       // Read again from the start of the log: still each once, in commit order.

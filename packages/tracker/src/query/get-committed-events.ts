@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.js';
 import type { IdRange } from '../feed/event-notify.js';
 import { RESOURCE_CODE, type ResourceType, type UsageEvent } from '../types.js';
 import { loadBackends } from './backends.js';
-import { selectEventColumns, toUsageEvent } from './event-rows.js';
+import { selectEventColumns, toUsageEvent, withKeys } from './event-rows.js';
 
 /** Ranges per statement: each is two parameters. */
 const RANGES_PER_QUERY = 500;
@@ -64,7 +64,7 @@ export function* getCommittedEventsPlan(
   }
   rows.sort((a, b) => order.get(Number(a.id))! - order.get(Number(b.id))!);
   const byId = new Map((yield* loadBackends(db)).map((b) => [b.id, b]));
-  return rows.map((r) => toUsageEvent(r, byId));
+  return (yield* withKeys(db, rows)).map((r) => toUsageEvent(r, byId));
 }
 
 /** Upload and download bytes of the events with ids in `ranges`, one backend or all. */
