@@ -57,6 +57,7 @@ describe('event feed on PostgreSQL', () => {
       slow.trackApiCall('x', 's3');
       await slow.flush();
       let { cursor } = await reader.getEventFeed({});
+      const begin = cursor;
       const seen: string[] = [];
       const poll = async () => {
         const page = await reader.getEventFeed({ after: cursor });
@@ -93,9 +94,18 @@ describe('event feed on PostgreSQL', () => {
         'select b.name, e.id::int as id from event_keys k join events e on e.id = k.event_id join backends b on b.id = e.backend_id order by e.id',
       );
       expect(rows.map((r) => r.name)).toEqual(['x', 'y']);
-      // Read again from the start of the log: still each once, in commit order.
-      const again = await reader.getEventFeed({ after: 0 });
+      // Read again from the same cursor: still each once, in commit order.
+      const again = await reader.getEventFeed({ after: begin });
       expect(again.events.map((e) => e.id)).toEqual(['fast-1', 'slow-1']);
+      // From 0: the history before the reader listened (by id, as on SQLite), then the log.
+      const all = await reader.getEventFeed({ after: 0 });
+      expect(all.cursor).toBe(begin);
+      const rest = await reader.getEventFeed({ after: all.cursor });
+      expect([...all.events, ...rest.events].map((e) => e.id)).toEqual([
+        expect.stringMatching(/^bm:/),
+        'fast-1',
+        'slow-1',
+      ]);
     } finally {
       await blocker.end().catch(() => {});
       await Promise.all([reader.close(), slow.close(), fast.close()]);

@@ -24,9 +24,11 @@ export interface CommitSlice {
 
 /**
  * The live-feed cursor of a tracker on PostgreSQL: one LISTEN connection that logs, in commit order, the
- * event ids every write transaction of any process announced (feed/event-notify.ts). A cursor is an
- * offset in this process's log (ids received before it), so "after this cursor" is exactly "committed
- * since", whatever order the ids were handed out in; it is valid only with the tracker that issued it.
+ * event ids every write transaction of any process announced (feed/event-notify.ts). Cursors start at
+ * the newest event id when the log first listened (the base): from there on a cursor is the base plus the
+ * ids logged before it, so "after this cursor" is exactly "committed since", whatever order the ids were
+ * handed out in (valid only with the tracker that issued it); a cursor below the base is an event id and
+ * reads the history up to the base by id, as on SQLite (`after: 0` reads everything stored).
  *
  * The connection opens on the first feed read and is re-opened at the next read after it breaks
  * (a warning, BYTEMETER_FEED_GAP, says so). PostgreSQL keeps no notification for a connection that is
@@ -37,7 +39,15 @@ export interface CommitSlice {
 export class CommitFeed {
   private readonly listener: PgListener;
   private readonly entries: Entry[] = [];
+  /** The next cursor: the base plus every id logged since. */
   private position = 0;
+  /**
+   * The newest event id when this log first listened; cursors start there. A cursor below it is an event
+   * id, read as history (ids after it up to the base, as on SQLite); from it on, a position in the log.
+   */
+  private base: number | null = null;
+  /** Notifications that arrive before the base is known: logged once it is. */
+  private early: string[] | null = [];
   /** The highest event id known committed: the newest when listening began, or any id logged since. */
   private newestId = 0;
   /** While a reconnection catches up: every id notified meanwhile, so the catch-up does not repeat it. */
@@ -79,6 +89,12 @@ export class CommitFeed {
     await this.sync();
     this.prune();
     const ranges: IdRange[] = [];
+    const base = this.base ?? 0;
+    // History from before this process listened: the ids after the cursor up to the base, by id.
+    if (after < base) {
+      const to = Math.min(base, Math.max(0, after) + limit);
+      return { ranges: [[Math.max(0, after) + 1, to]], cursor: to };
+    }
     let cursor = Math.min(after, this.position);
     const first = this.entries[0];
     if (first && cursor < first.start) cursor = first.start;
@@ -138,6 +154,17 @@ export class CommitFeed {
         rows: [{ id: null }],
       }));
     this.newestId = Math.max(this.newestId, rows[0]?.id ?? 0);
+    this.base = this.newestId;
+    this.position = this.base;
+    // Notified between LISTEN and that read: ids up to the base are history already, the rest is logged.
+    const early = this.early ?? [];
+    this.early = null;
+    for (const payload of early) {
+      const later = parseIdRanges(payload)
+        .filter(([, hi]) => hi > this.base!)
+        .map(([lo, hi]): IdRange => [Math.max(lo, this.base! + 1), hi]);
+      if (later.length > 0) this.append(later.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(','));
+    }
   }
 
   /**
@@ -172,6 +199,10 @@ export class CommitFeed {
   }
 
   private append(payload: string): void {
+    if (this.early) {
+      this.early.push(payload);
+      return;
+    }
     const ranges = parseIdRanges(payload);
     let count = 0;
     for (const [lo, hi] of ranges) {
