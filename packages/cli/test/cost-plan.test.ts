@@ -305,8 +305,8 @@ describe('plans need the admin scope on a server with tokens', () => {
     const served = await startApiProcess();
     try {
       const store = await openTokenStore({ path: served.dbPath });
-      const read = store.create({ scopes: 'read' }).secret;
-      const admin = store.create({ scopes: 'read,admin' }).secret;
+      const read = (await store.create({ scopes: 'read' })).secret;
+      const admin = (await store.create({ scopes: 'read,admin' })).secret;
       await store.close();
       const argv = ['plan', 'set', 'photos', '--template', 'aws-s3-standard-us-east-1', '--endpoint', served.url];
       const refused = await runBinary([...argv, '--token', read]);
