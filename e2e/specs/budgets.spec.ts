@@ -147,8 +147,8 @@ test('with API tokens a read session cannot change budgets, unless the dashboard
   try {
     const dbPath = join(dir, 'tracker.db');
     const store = await openTokenStore({ path: dbPath });
-    const read = store.create({ scopes: 'read', name: 'dashboard' }).secret;
-    const admin = store.create({ scopes: 'admin', name: 'dashboard server' }).secret;
+    const read = (await store.create({ scopes: 'read', name: 'dashboard' })).secret;
+    const admin = (await store.create({ scopes: 'admin', name: 'dashboard server' })).secret;
     await store.close();
     const addBudget = async (webUrl: string, name: string) => {
       await page.goto(`${webUrl}/login?next=/budgets`);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertFeed } from '../src/live/alert-feed.js';
 import { type RunningApi, startApiServer } from '../src/server.js';
 import { readSettings } from '../src/settings.js';
-import { tempDbPath, type WireError } from './support/harness.js';
+import { type TestStore, testStore, type WireError } from './support/harness.js';
 import { nextMatching } from './support/next-matching.js';
 import { waitUntil } from './support/wait-until.js';
 
@@ -49,7 +49,7 @@ interface Result<T> {
 }
 
 describe('budgets over HTTP', () => {
-  const db = tempDbPath();
+  let db: TestStore;
   let api: RunningApi;
   let tokens: TokenStore;
   let admin: string;
@@ -57,11 +57,12 @@ describe('budgets over HTTP', () => {
   let ingest: string;
 
   beforeAll(async () => {
-    tokens = await openTokenStore({ path: db.path });
-    admin = tokens.create({ scopes: 'admin', name: 'admin' }).secret;
-    reader = tokens.create({ scopes: 'read', name: 'read' }).secret;
-    ingest = tokens.create({ scopes: 'ingest', name: 'ingest' }).secret;
-    api = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+    db = await testStore('budgets');
+    tokens = await openTokenStore(db.options);
+    admin = (await tokens.create({ scopes: 'admin', name: 'admin' })).secret;
+    reader = (await tokens.create({ scopes: 'read', name: 'read' })).secret;
+    ingest = (await tokens.create({ scopes: 'ingest', name: 'ingest' })).secret;
+    api = await startApiServer({ settings: { ...readSettings({}), port: 0, ...db.settings } });
   });
   afterAll(async () => {
     await api?.close();
@@ -225,7 +226,7 @@ describe('budgets over HTTP', () => {
 
     let other: ResourceTracker | undefined;
     try {
-      other = openResourceTracker({ path: db.path, flushOnExit: false });
+      other = openResourceTracker({ ...db.options, flushOnExit: false });
       await other.ready;
       other.trackBandwidthUpload('elsewhere', 's3', 600);
       expect((await other.flush()).error).toBeUndefined();
@@ -316,7 +317,7 @@ describe('budgets over HTTP', () => {
     // However many subscribers, the feed holds one listener on the shared ticker.
     await waitUntil(() => api.live.ticker.listenerCounts()[AlertFeed.KEY] === 1);
     await waitUntil(() => (api.live.ticker.computations.get(AlertFeed.KEY) ?? 0) > before);
-    const other = openResourceTracker({ path: db.path, flushOnExit: false });
+    const other = openResourceTracker({ ...db.options, flushOnExit: false });
     try {
       other.trackResourceUsage({ backend: 'fan', backendType: 's3', resourceType: 'api_calls', amount: 3 });
       await other.flush();
@@ -333,7 +334,7 @@ describe('budgets over HTTP', () => {
   });
 
   it('an alert raised through one API replica reaches subscribers of another on the same database', async () => {
-    const replica = await startApiServer({ settings: { ...readSettings({}), port: 0, dbPath: db.path } });
+    const replica = await startApiServer({ settings: { ...readSettings({}), port: 0, ...db.settings } });
     const sse = createSseClient({ url: `${replica.url}/graphql`, headers: { authorization: `Bearer ${reader}` } });
     const iterator = sse.iterate<{ budgetAlertRaised: Alert }>({
       query: 'subscription { budgetAlertRaised { id budgetId budgetName threshold } }',

@@ -227,8 +227,8 @@ describe('bytemeter budget and alerts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bm-cli-budget-tokens-'));
     const tokensDb = join(dir, 'tokens.db');
     const store = await openTokenStore({ path: tokensDb });
-    const read = store.create({ scopes: 'read' }).secret;
-    const ingest = store.create({ scopes: 'ingest' }).secret;
+    const read = (await store.create({ scopes: 'read' })).secret;
+    const ingest = (await store.create({ scopes: 'ingest' })).secret;
     await store.close();
     const guarded = await startApiProcess({ dbPath: tokensDb });
     try {
