@@ -1,4 +1,4 @@
-import { parseBudgetLimit } from '@bytemeter/core';
+import { fromGraphQLEnum, parseBudgetLimit } from '@bytemeter/core';
 import { BUDGET_METRICS, type BudgetMetric } from '@bytemeter/tracker';
 import { CliError } from './cli-error.js';
 
@@ -20,8 +20,8 @@ const METRIC_WORDS: Record<string, BudgetMetric> = {
  */
 export function parseMetric(value: string | undefined): BudgetMetric {
   if (value === undefined) throw new CliError(`--metric is required: one of ${BUDGET_METRICS.join(', ')}.`);
-  const word = value.toLowerCase().replaceAll('-', '_');
-  const metric = (BUDGET_METRICS as readonly string[]).includes(word) ? (word as BudgetMetric) : METRIC_WORDS[word];
+  const word = value.replaceAll('-', '_');
+  const metric = fromGraphQLEnum(word, BUDGET_METRICS) ?? METRIC_WORDS[word.toLowerCase()];
   if (!metric) {
     throw new CliError(
       `--metric must be one of ${BUDGET_METRICS.join(', ')} (or upload, download, calls, storage); got "${value}".`,

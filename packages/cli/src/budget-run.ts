@@ -14,6 +14,20 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 /** Runs `views` until Ctrl-C or a closed stdout (as run.ts's live views do). */
 type UntilInterrupted = (io: RunIo, view: (signal: AbortSignal) => Promise<void>) => Promise<void>;
 
+/** The flags only `budget set` takes; any of them on another action is a mistake worth naming. */
+const SET_OPTIONS = {
+  id: { type: 'string' },
+  name: { type: 'string' },
+  backend: { type: 'string' },
+  metric: { type: 'string' },
+  limit: { type: 'string' },
+  timezone: { type: 'string' },
+  thresholds: { type: 'string' },
+  'no-forecast': { type: 'boolean' },
+  webhook: { type: 'string' },
+} as const;
+const SET_FLAGS = Object.keys(SET_OPTIONS) as (keyof typeof SET_OPTIONS)[];
+
 /**
  * `bytemeter budget …` and `bytemeter alerts …`; errors are thrown for run()'s explain().
  * @example return await budgetCommands('alerts', ['--follow'], io, print, untilInterrupted)
@@ -26,37 +40,11 @@ export async function budgetCommands(
   untilInterrupted: UntilInterrupted,
 ): Promise<ExitCode> {
   if (command === 'alerts') return alerts(args, io, print, untilInterrupted);
-  const { values, positionals } = parseCommandArgs(
-    'budget',
-    args,
-    {
-      id: { type: 'string' },
-      name: { type: 'string' },
-      backend: { type: 'string' },
-      metric: { type: 'string' },
-      limit: { type: 'string' },
-      timezone: { type: 'string' },
-      thresholds: { type: 'string' },
-      'no-forecast': { type: 'boolean' },
-      webhook: { type: 'string' },
-    },
-    true,
-  );
+  const { values, positionals } = parseCommandArgs('budget', args, SET_OPTIONS, true);
   const [action, ...rest] = positionals;
   const json = values.json ?? false;
-  const setOnly = [
-    'id',
-    'name',
-    'backend',
-    'metric',
-    'limit',
-    'timezone',
-    'thresholds',
-    'no-forecast',
-    'webhook',
-  ] as const;
   if (action !== 'set') {
-    const given = setOnly.find((flag) => values[flag] !== undefined);
+    const given = SET_FLAGS.find((flag) => values[flag] !== undefined);
     if (given) throw new CliError(`--${given} goes with \`bytemeter budget set\`.`);
   }
   let run: (source: Awaited<ReturnType<typeof openBudgetSource>>['source']) => Promise<Output>;

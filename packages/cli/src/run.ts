@@ -404,17 +404,11 @@ export function explain(
   }
   if (e?.graphqlCode === 'FORBIDDEN') {
     const refused = message.replace(/^FORBIDDEN: /, '');
-    // A mutation is checked for ingest before its own scope: plans need admin whatever the server names first.
-    if (command === 'plan') {
+    // A mutation is checked for ingest before its own scope: plan and budget writes need admin whatever the
+    // server names first (reading budgets needs only read).
+    if (command === 'plan' || command === 'budget') {
       return {
-        message: `${refused} \`bytemeter plan set\` and \`plan delete\` need the admin scope: use a token with it (\`bytemeter token create --scopes read,admin\`).`,
-        code: EXIT.AUTH,
-      };
-    }
-    // So do budget writes (reading budgets needs only read).
-    if (command === 'budget') {
-      return {
-        message: `${refused} \`bytemeter budget set\` and \`budget delete\` need the admin scope: use a token with it (\`bytemeter token create --scopes read,admin\`).`,
+        message: `${refused} \`bytemeter ${command} set\` and \`${command} delete\` need the admin scope: use a token with it (\`bytemeter token create --scopes read,admin\`).`,
         code: EXIT.AUTH,
       };
     }

@@ -26,6 +26,14 @@ export function formatTiers(resource: PricedResource, tiers: StoredPricePlan['pr
   return `${parts.join(' · ')}, per ${unit}`;
 }
 
+/** Prices with their fields in one fixed order (plans and templates print them alike). */
+function pricesJson(prices: StoredPricePlan['prices']) {
+  return prices.map((price) => ({
+    resource: price.resource,
+    tiers: price.tiers.map((t) => ({ upTo: t.upTo, pricePerUnit: t.pricePerUnit })),
+  }));
+}
+
 /** A plan with its fields in one fixed order and instants as ISO 8601 UTC, for --json. */
 function planJson(p: StoredPricePlan) {
   return {
@@ -33,10 +41,7 @@ function planJson(p: StoredPricePlan) {
     timezone: p.timezone,
     template: p.template,
     effectiveFrom: p.effectiveFrom === null ? null : new Date(p.effectiveFrom).toISOString(),
-    prices: p.prices.map((price) => ({
-      resource: price.resource,
-      tiers: price.tiers.map((t) => ({ upTo: t.upTo, pricePerUnit: t.pricePerUnit })),
-    })),
+    prices: pricesJson(p.prices),
     updatedAt: new Date(p.updatedAt).toISOString(),
   };
 }
@@ -91,10 +96,7 @@ export async function planTemplates(
         name: t.name,
         description: t.description,
         source: t.source,
-        prices: t.prices.map((p) => ({
-          resource: p.resource,
-          tiers: p.tiers.map((tier) => ({ upTo: tier.upTo, pricePerUnit: tier.pricePerUnit })),
-        })),
+        prices: pricesJson(t.prices),
       })),
       null,
       2,

@@ -10,6 +10,8 @@ import type {
   ResourceTracker,
 } from '@bytemeter/tracker';
 import type { Target } from '../args.js';
+import { databaseOptions } from './open-target.js';
+import { lower } from './remote-words.js';
 
 /** How often a local `alerts --follow` reads new alerts from the database (the API's poller does the same). */
 export const FOLLOW_POLL_MS = 1000;
@@ -32,8 +34,6 @@ export interface OpenedBudgetSource {
   source: BudgetSource;
   close(): Promise<void>;
 }
-
-const lower = <T extends string>(value: string) => value.toLowerCase() as T;
 
 function fromRemoteBudget(b: RemoteBudget): BudgetView {
   return {
@@ -128,7 +128,7 @@ export async function openBudgetSource(target: Target): Promise<OpenedBudgetSour
     return { source: remoteSource(client), close: () => client.close() };
   }
   const { openResourceTracker } = await import('@bytemeter/tracker');
-  const tracker = openResourceTracker({ ...(target.db ? { path: target.db } : {}), flushOnExit: false });
+  const tracker = openResourceTracker({ ...(await databaseOptions(target.db)), flushOnExit: false });
   await tracker.ready;
   return { source: localSource(tracker), close: () => tracker.close() };
 }

@@ -14,12 +14,11 @@ import type {
   PricePlanTemplateView,
   StoredPricePlan,
 } from '@bytemeter/tracker';
+import { lower, range } from './remote-words.js';
 import type { UsageReader } from './usage-reader.js';
 
 // Price plans and costs through a bytemeter server, in the tracker's shapes (lower-case enums, instants as
 // ms), so `bytemeter cost` and `bytemeter plan` print the same whichever side answers.
-
-const lower = <T extends string>(value: string) => value.toLowerCase() as T;
 
 function toPrices(prices: RemotePlan['prices']): StoredPricePlan['prices'] {
   return prices.map((p) => ({
@@ -68,14 +67,11 @@ export function remotePricing(
 ): Pick<UsageReader, 'getCosts' | 'getPricePlans' | 'getPricePlanTemplates' | 'setPricePlan' | 'deletePricePlan'> {
   return {
     async getCosts(q: CostQuery = {}): Promise<CostReport> {
-      const range =
-        q.from !== undefined
-          ? { from: q.from.toISOString(), to: (q.to ?? new Date(clock())).toISOString() }
-          : undefined;
+      const explicit = range(q, clock());
       const r = await client.getCosts({
         timezone: q.timezone ?? 'UTC',
-        ...(range
-          ? { range }
+        ...(explicit
+          ? { range: explicit }
           : { period: toGraphQLEnum(q.period ?? 'month'), at: (q.at ?? new Date(clock())).toISOString() }),
         backend: q.backend ?? null,
       });

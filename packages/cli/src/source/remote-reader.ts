@@ -1,5 +1,4 @@
 import type { BytemeterClient, UsageEvent as RemoteEvent, BackendStatus as RemoteStatus } from '@bytemeter/client';
-import { toGraphQLEnum } from '@bytemeter/core';
 import type {
   BackendStatus,
   BackendType,
@@ -15,16 +14,10 @@ import type {
   UsageQuery,
 } from '@bytemeter/tracker';
 import { remotePricing } from './remote-pricing.js';
+import { lower, range, upper } from './remote-words.js';
 import type { UsageReader } from './usage-reader.js';
 
-// The API speaks core's words in upper case (GraphQL enums); core's converters are the one mapping.
-const lower = <T extends string>(value: string) => value.toLowerCase() as T;
-const upper = toGraphQLEnum;
 const iso = (d: Date | undefined) => d?.toISOString();
-
-function range(q: { from?: Date; to?: Date }, now: number) {
-  return q.from ? { from: q.from.toISOString(), to: (q.to ?? new Date(now)).toISOString() } : undefined;
-}
 
 /** A server event in the tracker's shape (lower-case enums). */
 export function toTrackerEvent(e: RemoteEvent): UsageEvent {
