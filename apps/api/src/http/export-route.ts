@@ -1,4 +1,4 @@
-import { BACKEND_TYPES, type BackendType, RESOURCE_TYPES, type ResourceType } from '@bytemeter/core';
+import { BACKEND_TYPES, type BackendType, fromGraphQLEnum, RESOURCE_TYPES, type ResourceType } from '@bytemeter/core';
 import {
   BytemeterError,
   EXPORT_FORMATS,
@@ -47,8 +47,8 @@ function word<T extends string>(
 ): T | undefined {
   const raw = p.get(name);
   if (raw === null) return undefined;
-  const value = raw.toLowerCase() as T;
-  if (!list.includes(value)) {
+  const value = fromGraphQLEnum(raw, list);
+  if (value === undefined) {
     throw new ValidationError(
       code,
       `${name} must be one of ${list.map((w) => w.toUpperCase()).join(', ')}; got ${JSON.stringify(raw.slice(0, 40))}.`,

@@ -1,23 +1,15 @@
 // Price plans and computed cost (issue 11, contract ../shared/contract/pricing.graphql): plans stored by the
 // tracker, templates and the cost report from core's pricing engine. Budgets and alerts: budgets.ts.
-import { PRICED_RESOURCES, type PricedResource, toGraphQLEnum } from '@bytemeter/core';
+import { PRICED_RESOURCES, type PricedResource } from '@bytemeter/core';
 import type { BackendCost, CostReport, PricePlanTemplateView, ResourceCost, StoredPricePlan } from '@bytemeter/tracker';
 import { requireScope } from '../auth/authenticate.js';
 import { builder } from '../builder.js';
-import { BackendTypeEnum, PeriodEnum } from './enums.js';
+import { BackendTypeEnum, enumValues, PeriodEnum } from './enums.js';
 import { TimeRange } from './scalars.js';
-
-type EnumValues<T extends string> = { [K in T as Uppercase<K>]: { value: K; description: string } };
-
-function described<T extends string>(list: readonly T[], descriptions: Record<T, string>): EnumValues<T> {
-  const values: Record<string, { value: T; description: string }> = {};
-  for (const value of list) values[toGraphQLEnum(value)] = { value, description: descriptions[value] };
-  return values as EnumValues<T>;
-}
 
 const PricedResourceEnum = builder.enumType('PricedResource', {
   description: 'What a price plan prices, each in its own unit.',
-  values: described<PricedResource>(PRICED_RESOURCES, {
+  values: enumValues<PricedResource>(PRICED_RESOURCES, {
     upload: 'Per GiB sent to the backend.',
     download: 'Per GiB received from the backend.',
     storage: "Per GiB-month: the storage level integrated over time, / 2^30 bytes / the billing month's length.",
@@ -25,7 +17,7 @@ const PricedResourceEnum = builder.enumType('PricedResource', {
     api_calls_class_b: 'Per call of class B.',
     api_calls_unclassified: 'Per call without a class.',
     monthly_fee: "A flat fee per billing month, spread evenly over the month's milliseconds.",
-  }),
+  } satisfies Record<PricedResource, string>),
 });
 
 const PriceTierInput = builder.inputType('PriceTierInput', {
