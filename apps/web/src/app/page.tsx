@@ -12,8 +12,8 @@ import { PeriodRange } from '@/components/period-range';
 import { TimeStepper } from '@/components/time-stepper';
 import { BytemeterUrqlProvider } from '@/components/urql-provider';
 import { ZonePicker } from '@/components/zone-picker';
-import { stackedModel, unitOf } from '@/lib/chart-model';
-import { customRange } from '@/lib/ranges';
+import { BACKEND_COLORS, stackedModel, unitOf } from '@/lib/chart-model';
+import { customRange, parseAt } from '@/lib/ranges';
 import { getBackendStatus, getCosts, getTimeSeries, getUsageSummary, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
 import { first } from '@/lib/time-zones';
@@ -66,9 +66,6 @@ const TREND_GRANULARITY: Record<Period | Rolling, Granularity> = {
   '30D': 'DAY',
 };
 
-/** One colour per backend in the stack, largest first; the last is shared by the rest ("Other"). */
-const BACKEND_COLORS = ['--s1', '--s2', '--s3', '--s4', '--s5', '--s6'];
-
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export default async function OverviewPage({
@@ -91,8 +88,7 @@ export default async function OverviewPage({
   const granularity = customOk ? customOk.granularity : TREND_GRANULARITY[rolling ?? period];
   const trendParam = first(params.trend);
   const trend: Trend = trendParam && trendParam in TRENDS ? (trendParam as Trend) : 'upload';
-  const atParam = first(params.at);
-  const at = atParam && !Number.isNaN(Date.parse(atParam)) ? new Date(atParam).toISOString() : undefined;
+  const at = parseAt(first(params.at));
   // A rolling window ends at the next minute after `at` (default now), a custom one where it was asked to;
   // the window before either ends where it starts.
   const windowEnd = customOk

@@ -112,6 +112,9 @@ export function barModel(
   };
 }
 
+/** One colour per backend in a stacked chart (overview trend, Cost page days), largest first; the last is "Other". */
+export const BACKEND_COLORS: readonly string[] = ['--s1', '--s2', '--s3', '--s4', '--s5', '--s6'];
+
 /**
  * Bars stacked by backend from a timeSeries answer without a backend filter (one point per bucket and
  * backend). The buckets are the API's distinct bucket starts in time order; a backend without a point in a

@@ -6,7 +6,6 @@ export interface OperationRow {
   key: string;
   /** The newest event's time: the outcome is recorded last. */
   timestamp: string;
-  backend: string;
   /** `operation` (fs, scopes), else `command` (S3), else `method` (fetch) of the metadata; else the resource. */
   name: string;
   up: number;
@@ -75,7 +74,6 @@ export function groupOperations(events: readonly UsageEvent[]): OperationRow[] {
     const row: OperationRow = {
       key,
       timestamp: newestFirst[0]!.timestamp,
-      backend: newestFirst[0]!.backend,
       name: nameOf(parts),
       up: 0,
       down: 0,

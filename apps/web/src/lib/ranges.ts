@@ -70,3 +70,8 @@ export function customRange(from: string | undefined, to: string | undefined, ti
   if (span > MAX_CUSTOM_MS) return { error: 'The custom range can be at most five years long.' };
   return { from: start, to: end, granularity: granularityFor(span) };
 }
+
+/** The `at` search parameter (an instant to view the period holding it) as ISO, or undefined when absent or not a date. */
+export function parseAt(param: string | undefined): string | undefined {
+  return param && !Number.isNaN(Date.parse(param)) ? new Date(param).toISOString() : undefined;
+}

@@ -6,18 +6,16 @@ import { NoPlanHint } from '@/components/cost/no-plan-hint';
 import { PeriodRange } from '@/components/period-range';
 import { TimeStepper } from '@/components/time-stepper';
 import { ZonePicker } from '@/components/zone-picker';
-import { stackedModel } from '@/lib/chart-model';
+import { BACKEND_COLORS, stackedModel } from '@/lib/chart-model';
 import { daysOf } from '@/lib/cost-days';
 import { formatDollars, formatInstant } from '@/lib/format';
+import { parseAt } from '@/lib/ranges';
 import { getCosts, getDailyCosts, getPricePlanTemplates, loadOrDown } from '@/lib/server/bytemeter';
 import { chosenZone } from '@/lib/server/zone';
 import { first } from '@/lib/time-zones';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Cost' };
-
-/** One colour per backend in the daily stack, as on the overview's trend; the last is "Other". */
-const BACKEND_COLORS = ['--s1', '--s2', '--s3', '--s4', '--s5', '--s6'];
 
 const MONTH = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
@@ -33,8 +31,7 @@ export default async function CostPage({
 }) {
   const params = await searchParams;
   const timezone = await chosenZone(first(params.tz));
-  const atParam = first(params.at);
-  const at = atParam && !Number.isNaN(Date.parse(atParam)) ? new Date(atParam).toISOString() : undefined;
+  const at = parseAt(first(params.at));
   const now = Date.now();
   const data = await loadOrDown(async () => {
     const [report, templates] = await Promise.all([

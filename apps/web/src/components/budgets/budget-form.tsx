@@ -45,12 +45,10 @@ export function BudgetForm({
 }) {
   const [state, action, pending] = useActionState<BudgetFormState, FormData>(saveBudget, EMPTY);
   const [metric, setMetric] = useState<Budget['metric']>(editing?.metric ?? 'COST');
-  // A new form after each save or edit choice, so its fields show the stored values.
-  const key = `${editing?.id ?? 'new'}`;
   return (
     <section className="panel" aria-labelledby="budget-form-title" id="budget-form">
       <h2 id="budget-form-title">{editing ? `Edit “${editing.name}”` : 'New budget'}</h2>
-      <form action={action} className={styles.form} key={key} aria-label={editing ? 'Edit budget' : 'New budget'}>
+      <form action={action} className={styles.form} aria-label={editing ? 'Edit budget' : 'New budget'}>
         {editing ? <input type="hidden" name="id" value={editing.id} /> : null}
         <div className="field">
           <label htmlFor="budget-name">Name</label>

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { formatCount } from '@/lib/format';
+import { first } from '@/lib/time-zones';
 import type { UsageEventConnection } from '@/lib/types';
 
 /** Where a page of the explorer starts: the URL's paging words, decoded. */
@@ -13,7 +14,7 @@ export interface PagePosition {
 }
 
 type Params = Record<string, string | string[] | undefined>;
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
+const one = (v: string | string[] | undefined) => first(v) || undefined;
 
 /** The paging words of the URL; anything odd falls back to the first page. */
 export function parsePagePosition(params: Params): PagePosition {

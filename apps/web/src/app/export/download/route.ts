@@ -16,14 +16,12 @@ export async function GET(request: Request): Promise<Response> {
     : 'csv';
   let stream: Awaited<ReturnType<ReturnType<typeof clientFor>['exportUsage']>>;
   try {
+    // parseUsageFilters sets only the filters asked for, so every one of them reaches the export as is.
+    const { range, hoursBack, ...narrowing } = filters;
     stream = await clientFor(await sessionToken()).exportUsage({
       format,
-      ...(filters.range ? { range: filters.range } : { hoursBack: filters.hoursBack }),
-      ...(filters.backend ? { backend: filters.backend } : {}),
-      ...(filters.backendType ? { backendType: filters.backendType } : {}),
-      ...(filters.resourceType ? { resourceType: filters.resourceType } : {}),
-      ...(filters.success !== undefined ? { success: filters.success } : {}),
-      ...(filters.pathPrefix ? { pathPrefix: filters.pathPrefix } : {}),
+      ...narrowing,
+      ...(range ? { range } : { hoursBack }),
       signal: request.signal,
     });
   } catch (error) {
