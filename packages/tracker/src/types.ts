@@ -1,6 +1,13 @@
 // The vocabulary is @bytemeter/core's (one definition for every package); what follows it is the
 // tracker's own: database codes and the shapes its reads return.
-import type { ApiCallClass, BackendType, HealthStatus, Period, ResourceType } from '@bytemeter/core';
+import {
+  API_CALL_CLASSES,
+  type ApiCallClass,
+  type BackendType,
+  type HealthStatus,
+  type Period,
+  type ResourceType,
+} from '@bytemeter/core';
 
 export type {
   ExportFormat,
@@ -47,6 +54,11 @@ export const API_CALL_CLASS_CODE: Readonly<Record<ApiCallClass, number>> = { a: 
  * never see them.
  */
 export const CLASS_ROLLUP_CODE: Readonly<Record<ApiCallClass, number>> = { a: 6, b: 7, free: 8 };
+
+/** The class rollup code of each events.api_class code: raw edges count class calls as the rollups do. */
+export const CLASS_ROW_OF_EVENT: ReadonlyMap<number, number> = new Map(
+  API_CALL_CLASSES.map((c) => [API_CALL_CLASS_CODE[c], CLASS_ROLLUP_CODE[c]]),
+);
 
 /** Resource codes per (backend, bucket) slot in packed cell keys: the event resources and the class rows. */
 export const RESOURCE_SLOTS = 16;

@@ -14,7 +14,7 @@ import type { Runner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
 import type { Resolution } from '../rollup/grains.js';
-import { assertTimeZone, toIso } from '../time/zone.js';
+import { toIso } from '../time/zone.js';
 import type { WebhookRetry } from '../tracker/options.js';
 import { BudgetEvaluator } from './budget-evaluator.js';
 import { loadBudgetAlerts, loadBudgets, removeBudget, type StoredBudget, storeBudget } from './budget-store.js';
@@ -101,8 +101,6 @@ export class TrackerBudgets {
 
   async set(input: BudgetInput): Promise<SetBudgetResult> {
     const checked = checkBudgetInput(input);
-    // The tracker's own zone check too: budgets and cost reads must agree on every zone name.
-    checked.timezone = assertTimeZone(checked.timezone);
     if (checked.webhookUrl !== null && !this.parts.allowPrivateWebhooks) assertPublicWebhookUrl(checked.webhookUrl);
     await this.parts.beforeRead();
     const { db, runner } = this.parts;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { PgListener } from '../db/pg-listener.js';
-import { EVENTS_CHANNEL, type IdRange, idRangePayloads, parseIdRanges } from './event-notify.js';
+import { EVENTS_CHANNEL, type IdRange, idRanges, parseIdRanges } from './event-notify.js';
 
 /** How long received commits stay readable: a feed polled less often than this loses the oldest. */
 export const COMMIT_LOG_KEEP_MS = 60_000;
@@ -61,7 +61,7 @@ export class CommitFeed {
     this.listener = new PgListener(
       url,
       EVENTS_CHANNEL,
-      (payload) => this.append(payload),
+      (payload) => this.received(payload),
       () =>
         process.emitWarning(
           'The live-feed connection to PostgreSQL broke; it reconnects at the next feed read and then logs the ' +
@@ -163,7 +163,7 @@ export class CommitFeed {
       const later = parseIdRanges(payload)
         .filter(([, hi]) => hi > this.base!)
         .map(([lo, hi]): IdRange => [Math.max(lo, this.base! + 1), hi]);
-      if (later.length > 0) this.append(later.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(','));
+      this.log(later);
     }
   }
 
@@ -192,18 +192,20 @@ export class CommitFeed {
         .slice(0, CATCH_UP_MAX)
         .map((r) => r.id)
         .filter((id) => !notified.has(id));
-      if (ids.length > 0) this.append(idRangePayloads(ids).join(','));
+      this.log(idRanges(ids));
     } finally {
       this.notifiedDuringCatchUp = null;
     }
   }
 
-  private append(payload: string): void {
-    if (this.early) {
-      this.early.push(payload);
-      return;
-    }
-    const ranges = parseIdRanges(payload);
+  /** A notification: kept aside until the base is known (see learnNewest), else logged. */
+  private received(payload: string): void {
+    if (this.early) this.early.push(payload);
+    else this.log(parseIdRanges(payload));
+  }
+
+  /** Logs committed id ranges as one entry, in the order they arrive (commit order). */
+  private log(ranges: IdRange[]): void {
     let count = 0;
     for (const [lo, hi] of ranges) {
       count += hi - lo + 1;

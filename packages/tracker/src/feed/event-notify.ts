@@ -1,5 +1,5 @@
-import { CompiledQuery } from 'kysely';
-import { exec, type Plan } from '../db/runner.js';
+import { pgNotify } from '../db/pg-notify.js';
+import type { Plan } from '../db/runner.js';
 
 /**
  * The PostgreSQL channel each write transaction notifies with the ids of the events it inserted.
@@ -16,25 +16,37 @@ export type IdRange = readonly [number, number];
 export const MAX_PAYLOAD_BYTES = 7900;
 
 /**
+ * The ids as inclusive ranges of consecutive ids, ascending.
+ * @example idRanges([7, 1, 2, 3]) // [[1, 3], [7, 7]]
+ */
+export function idRanges(ids: readonly number[]): IdRange[] {
+  const sorted = [...ids].sort((a, b) => a - b);
+  const ranges: IdRange[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    ranges.push([sorted[i]!, sorted[j]!]);
+    i = j + 1;
+  }
+  return ranges;
+}
+
+/**
  * The ids as notification payloads of comma-separated ranges (`12-40,45,50-51`), each under
  * MAX_PAYLOAD_BYTES: one payload for the usual contiguous batch, more when concurrent inserts interleaved
  * ids. Several notifications of one transaction arrive together, in the order sent.
  * @example idRangePayloads([1, 2, 3, 7]) // ['1-3,7']
  */
 export function idRangePayloads(ids: readonly number[]): string[] {
-  const sorted = [...ids].sort((a, b) => a - b);
   const payloads: string[] = [];
   let current = '';
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    const part = j === i ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`;
+  for (const [lo, hi] of idRanges(ids)) {
+    const part = lo === hi ? `${lo}` : `${lo}-${hi}`;
     if (current.length + part.length + 1 > MAX_PAYLOAD_BYTES) {
       payloads.push(current);
       current = '';
     }
     current = current ? `${current},${part}` : part;
-    i = j + 1;
   }
   if (current) payloads.push(current);
   return payloads;
@@ -60,6 +72,6 @@ export function parseIdRanges(payload: string): IdRange[] {
 /** Inside a write transaction on PostgreSQL: announces the inserted event ids at commit. */
 export function* notifyInsertedEvents(ids: readonly number[]): Plan<void> {
   for (const payload of idRangePayloads(ids)) {
-    yield* exec(CompiledQuery.raw('select pg_notify($1, $2)', [EVENTS_CHANNEL, payload]));
+    yield* pgNotify(EVENTS_CHANNEL, payload);
   }
 }

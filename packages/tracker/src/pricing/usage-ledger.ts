@@ -16,7 +16,7 @@ import type { Database } from '../db/schema.js';
 import { aggregateRanges, cellBackend } from '../query/aggregate.js';
 import { shapedQuery } from '../query/query-shapes.js';
 import { cover, grainSize, MINUTE_GRAIN, RAW_GRAIN, type Resolution, snapEdge } from '../rollup/grains.js';
-import { API_CALL_CLASS_CODE, API_CALL_CLASSES, CLASS_ROLLUP_CODE, RESOURCE_CODE } from '../types.js';
+import { CLASS_ROLLUP_CODE, CLASS_ROW_OF_EVENT, RESOURCE_CODE } from '../types.js';
 import { fromLimbs } from './delta-time.js';
 
 const STORAGE = RESOURCE_CODE.storage_used;
@@ -37,8 +37,6 @@ const EVENT_FLOW_CODES = [
   RESOURCE_CODE.api_calls,
   RESOURCE_CODE.operation_cost,
 ] as const;
-/** The class rollup code of each events.api_class code. */
-const CLASS_ROW_OF_EVENT = new Map(API_CALL_CLASSES.map((c) => [API_CALL_CLASS_CODE[c], CLASS_ROLLUP_CODE[c]]));
 const FLOW_OF: Record<Exclude<MeteredResource, 'storage' | 'api_calls_unclassified'>, number> = {
   upload: RESOURCE_CODE.bandwidth_upload,
   download: RESOURCE_CODE.bandwidth_download,

@@ -10,11 +10,9 @@ import {
   type Resolution,
   snapEdge,
 } from '../rollup/grains.js';
-import { API_CALL_CLASS_CODE, API_CALL_CLASSES, CLASS_ROLLUP_CODE, RESOURCE_CODE, RESOURCE_SLOTS } from '../types.js';
+import { CLASS_ROW_OF_EVENT, RESOURCE_CODE, RESOURCE_SLOTS } from '../types.js';
 import { shapedQuery } from './query-shapes.js';
 
-/** The class rollup code of each events.api_class code (raw edges count class calls as the rollups do). */
-const CLASS_ROW_OF_EVENT = new Map(API_CALL_CLASSES.map((c) => [API_CALL_CLASS_CODE[c], CLASS_ROLLUP_CODE[c]]));
 const CLASS_ROWS = new Set(CLASS_ROW_OF_EVENT.values());
 const EVENT_RESOURCES: readonly number[] = Object.values(RESOURCE_CODE);
 
@@ -246,47 +244,6 @@ function rollupTotalsQuery(db: Kysely<Database>, grain: number, spans: readonly 
       ])
       .groupBy(['backend_id', 'resource']),
   );
-}
-
-/**
- * How many events the filter selects in one range: aggregateRanges' sources (raw events at the sub-minute
- * edges, rollups elsewhere) summed by SQLite into one number per grain, without a GROUP BY.
- */
-export function* countInRange(
-  db: Kysely<Database>,
-  range: Range,
-  asked: AggregateFilter,
-  res: Resolution,
-): Plan<number> {
-  const filter = eventResourcesUnlessAsked(asked);
-  let count = 0;
-  for (const [grain, parts] of coverRanges([range], res).byGrain) {
-    const spans = mergeSpans(parts);
-    for (let i = 0; i < spans.length; i += SPANS_PER_QUERY) {
-      const chunk = spans.slice(i, i + SPANS_PER_QUERY);
-      const shape = shapeOf(chunk, filter);
-      const query =
-        grain === RAW_GRAIN
-          ? shapedQuery(db, `count-raw:${shape}`, filterValues(chunk, filter), (v) => {
-              const { edges, backendIds, resources } = filterSlots(chunk, filter, v, 0);
-              let q = db
-                .selectFrom('events')
-                .select((eb) => eb.fn.countAll<number>().as('n'))
-                .where((eb) => eb.or(edges.map((s) => eb.and([eb('ts', '>=', s.from), eb('ts', '<', s.to)]))));
-              if (backendIds) q = q.where('backend_id', 'in', backendIds);
-              if (resources) q = q.where('resource', 'in', resources);
-              return q;
-            })
-          : shapedQuery(db, `count-rollups:${shape}`, filterValues(chunk, filter, [grain]), (v) =>
-              rollupBuilder(db, chunk, filter, v)
-                .clearSelect()
-                .select((eb) => eb.fn.sum<number>('count').as('n')),
-            );
-      const [row] = yield* exec(query);
-      count += Number(row?.n ?? 0);
-    }
-  }
-  return count;
 }
 
 /** Buckets per cell past which summing in SQL beats reading every bucket row (a GROUP BY has a fixed cost). */

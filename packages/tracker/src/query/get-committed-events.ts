@@ -6,18 +6,13 @@ import type { IdRange } from '../feed/event-notify.js';
 import { RESOURCE_CODE, type ResourceType, type UsageEvent } from '../types.js';
 import { loadBackends } from './backends.js';
 import { selectEventColumns, toUsageEvent, withKeys } from './event-rows.js';
+import { backendIdFor } from './get-event-feed.js';
 
 /** Ranges per statement: each is two parameters. */
 const RANGES_PER_QUERY = 500;
 
 function inRanges(eb: ExpressionBuilder<Database, 'events'>, ranges: readonly IdRange[]) {
   return eb.or(ranges.map(([lo, hi]) => (lo === hi ? eb('id', '=', lo) : eb.between('id', lo, hi))));
-}
-
-function* backendIdFor(db: Kysely<Database>, name: string | undefined): Plan<number | null | undefined> {
-  if (name === undefined) return undefined;
-  const [row] = yield* exec(db.selectFrom('backends').select('id').where('name', '=', name));
-  return row ? Number(row.id) : null;
 }
 
 /**

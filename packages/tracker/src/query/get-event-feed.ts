@@ -46,7 +46,8 @@ function* newestId(db: Kysely<Database>): Plan<number> {
   return Number(row?.id ?? 0);
 }
 
-function* backendIdFor(db: Kysely<Database>, name: string | undefined): Plan<number | null | undefined> {
+/** A feed filter's backend as its id: undefined when no backend was asked for, null when it is unknown. */
+export function* backendIdFor(db: Kysely<Database>, name: string | undefined): Plan<number | null | undefined> {
   if (name === undefined) return undefined;
   const [row] = yield* exec(db.selectFrom('backends').select('id').where('name', '=', name));
   return row ? Number(row.id) : null;

@@ -1,5 +1,6 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
+import { pgNotify } from '../db/pg-notify.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
@@ -15,7 +16,7 @@ const MAX_NAME = 200;
 export const TOKENS_CHANNEL = 'bytemeter_tokens';
 
 function* notifyTokensChanged(db: Kysely<Database>): Plan<void> {
-  if (isPostgres(db)) yield* exec(CompiledQuery.raw('select pg_notify($1, $2)', [TOKENS_CHANNEL, '']));
+  if (isPostgres(db)) yield* pgNotify(TOKENS_CHANNEL, '');
 }
 
 function toApiToken(row: {

@@ -72,12 +72,7 @@ export class TrackerReads {
   }
 
   async summary(query: SummaryQuery): Promise<ResourceSummary> {
-    const q = withBackend(query);
-    const now = this.parts.clock();
-    const range = resolveSummaryRange(q, now);
-    const res = this.parts.retention.resolution(now);
-    await this.parts.beforeRead();
-    const key = summaryKey(q, range, res);
+    const { q, range, res, key } = await this.summaryInput(query);
     const { db, runner } = this.parts;
     if (this.parts.snapshotMemo) {
       return this.summaries.getInSnapshot(
@@ -100,13 +95,19 @@ export class TrackerReads {
    * what is pending is written.
    */
   async summaryVersion(query: SummaryQuery): Promise<string | null> {
+    const { key } = await this.summaryInput(query);
+    const version = this.parts.dataVersion?.() ?? null;
+    return version === null ? null : `${version}|${key}`;
+  }
+
+  /** A summary query resolved at the clock's now (range, resolution, memo key), after what is pending is written. */
+  private async summaryInput(query: SummaryQuery) {
     const q = withBackend(query);
     const now = this.parts.clock();
     const range = resolveSummaryRange(q, now);
     const res = this.parts.retention.resolution(now);
     await this.parts.beforeRead();
-    const version = this.parts.dataVersion?.() ?? null;
-    return version === null ? null : `${version}|${summaryKey(q, range, res)}`;
+    return { q, range, res, key: summaryKey(q, range, res) };
   }
 
   async usage(query: UsageQuery): Promise<UsagePage> {
