@@ -98,6 +98,7 @@ if (command === 'start') {
   run(['--filter', '@bytemeter/tracker', 'bench'], 'bench tracker');
   run(['--filter', '@bytemeter/tracker', 'bench:drill-down'], 'bench drill-down');
   run(['--filter', '@bytemeter/api', 'bench'], 'bench api');
+  run(['--filter', '@bytemeter/client', 'bench'], 'bench replicas');
   run(['--filter', '@bytemeter/core-tests', 'bench'], 'bench presets');
 } else {
   run(['exec', 'biome', 'check', '.'], 'lint');
