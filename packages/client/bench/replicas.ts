@@ -22,6 +22,8 @@ export const QUICK: ReplicaBenchOptions = { senders: 4, eventsPerSender: 5_000, 
 export const BATCH = 1000;
 const DATABASE = 'bytemeter_bench_replicas';
 const TICKS_PER_SECOND = 100;
+/** How long one run's senders may take before the run is called failed. */
+const SEND_LIMIT_MS = 300_000;
 
 export type Setup = 'library' | 'one' | 'two';
 
@@ -114,7 +116,14 @@ async function sendThroughApi(
     }
   }
   const start = performance.now();
-  while (trackers.some((t) => t.pendingCount > 0)) await Promise.all(trackers.map((t) => t.flush()));
+  while (trackers.some((t) => t.pendingCount > 0)) {
+    // A replica that stopped answering would otherwise keep the senders retrying for ever.
+    if (performance.now() - start > SEND_LIMIT_MS)
+      throw new Error(
+        `the senders still hold ${trackers.reduce((n, t) => n + t.pendingCount, 0)} events after ${SEND_LIMIT_MS} ms`,
+      );
+    await Promise.all(trackers.map((t) => t.flush()));
+  }
   const seconds = (performance.now() - start) / 1000;
   await Promise.all(trackers.map((t) => t.close()));
   const stats = trackers.map((t) => t.stats());
