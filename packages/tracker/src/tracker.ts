@@ -336,8 +336,9 @@ export class ResourceTracker implements UsageRecorder {
   /**
    * A string that is equal for two calls only when getResourceSummary(q) would give the same answer: it
    * changes with any commit to the database (from any connection or process) and with everything else the
-   * answer depends on (period, zone, the clock's day). Null when that cannot be told cheaply (PostgreSQL,
-   * `memoizeSummaries: false`). For callers that keep something derived from a summary (a serialised
+   * answer depends on (period, zone, the clock's day). SQLite: the connection's data version, read in
+   * process; PostgreSQL: the server's current snapshot, one round trip, which moves with every commit of any
+   * process before that commit's writer is acknowledged. Null with `memoizeSummaries: false`. For callers that keep something derived from a summary (a serialised
    * response): read the version first, then the summary, and serve the kept form only while the version is
    * unchanged.
    * @example const v = await tracker.getSummaryVersion({ period: 'day' }); if (v !== null && v === kept.version) use(kept)

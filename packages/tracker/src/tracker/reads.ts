@@ -37,7 +37,7 @@ import type { HealthThresholds } from '../query/health.js';
 import { assertBackendName, assertResourceType } from '../record/validate.js';
 import { toIso } from '../time/zone.js';
 import type { BackendInfo, BackendStatus, ResourceSummary, SeriesPoint } from '../types.js';
-import { type DataVersion, ReadMemo } from './read-memo.js';
+import { type DataVersion, PG_SNAPSHOT_PROBE, ReadMemo } from './read-memo.js';
 import type { Retention } from './retention.js';
 
 export interface ReadParts {
@@ -92,11 +92,23 @@ export class TrackerReads {
   /**
    * A string equal for two calls only when summary(query) would answer the same (the data version and
    * everything else the memo keys on), or null when that cannot be told cheaply; read like summary(), after
-   * what is pending is written.
+   * what is pending is written. PostgreSQL: the server's current snapshot (PG_SNAPSHOT_PROBE), one
+   * statement outside any transaction. Equal snapshots see the same committed transactions, and a commit
+   * by any process is in every snapshot taken after its client got the acknowledgement (the server leaves
+   * the transaction's in-progress list before it answers COMMIT), so a caller who wrote through another
+   * replica and then asks here never gets a version older than its write. Snapshots never come back to an
+   * earlier value, so a summary read after the version (in a later snapshot) is kept under a version that
+   * stops matching as soon as anything it saw, or anything else, commits.
    */
   async summaryVersion(query: SummaryQuery): Promise<string | null> {
     const { key } = await this.summaryInput(query);
-    const version = this.parts.dataVersion?.() ?? null;
+    let version: string | null;
+    if (this.parts.snapshotMemo) {
+      const { rows } = await this.parts.db.executeQuery(PG_SNAPSHOT_PROBE);
+      version = rows[0]?.v ?? null;
+    } else {
+      version = this.parts.dataVersion?.() ?? null;
+    }
     return version === null ? null : `${version}|${key}`;
   }
 
