@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_CACHE_MAX_AGE_MS } from '../src/auth/token-cache.js';
 import { startApiServer } from '../src/server.js';
 import { readSettings } from '../src/settings.js';
-import { codes, createTestApi, DIALECT, type TestApi, tempDbPath } from './support/harness.js';
+import { codes, createTestApi, DIALECT, type TestApi, testStore } from './support/harness.js';
 
 const QUERY = '{ backends { name } }';
 const MUTATION = `mutation { trackUsage(events: [{ backend: "b", backendType: S3, resourceType: API_CALLS, amount: 1 }]) { accepted } }`;
@@ -117,11 +117,29 @@ describe('tokens and scopes', () => {
 });
 
 describe('binding', () => {
-  it('refuses a non-loopback address while no token exists', async () => {
-    const db = tempDbPath();
-    const settings = { ...readSettings({}), host: '0.0.0.0', port: 0, dbPath: db.path };
-    await expect(startApiServer({ settings })).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0 without API tokens/);
-    db.cleanup();
+  it('refuses a non-loopback address while no token exists in the store, and listens once one does', async () => {
+    const db = await testStore('bind');
+    try {
+      const settings = { ...readSettings({}), host: '0.0.0.0', port: 0, ...db.settings };
+      await expect(startApiServer({ settings })).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0 without API tokens/);
+      // A token created by another process (the CLI, another replica) in the same store lets it listen.
+      const other = await openTokenStore(db.options);
+      await other.create({ scopes: 'read' });
+      await other.close();
+      const api = await startApiServer({ settings });
+      try {
+        const response = await fetch(`${api.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: QUERY }),
+        });
+        expect(response.status).toBe(401);
+      } finally {
+        await api.close();
+      }
+    } finally {
+      db.cleanup();
+    }
   });
 
   it('binds 127.0.0.1 on port 4000 by default', () => {
