@@ -71,7 +71,28 @@ export function* aggregateRanges(
     const spans = mergeSpans(parts);
     for (let i = 0; i < spans.length; i += SPANS_PER_QUERY) {
       const chunk = spans.slice(i, i + SPANS_PER_QUERY);
-      if (grain === RAW_GRAIN) {
+      if (grain === RAW_GRAIN && singleRange(chunk) >= 0) {
+        // Every raw part feeds one range (a status window's sub-minute edges, its last minute of bytes): the
+        // database sums them, so a read gets one row per (backend, resource, call class) however many events
+        // the edges hold — the rows a read handles follow the backends, not the event rate.
+        const target = cells[singleRange(chunk)]!;
+        const rows = yield* exec(rawTotalsQuery(db, chunk, filter));
+        for (const row of rows) {
+          const resource = Number(row.resource);
+          const backendId = Number(row.backend_id);
+          const total = Number(row.total);
+          const count = Number(row.count);
+          // success is 0 or 1: what did not succeed failed.
+          const failures = count - Number(row.successes);
+          const min = Number(row.min);
+          const max = Number(row.max);
+          if (!filter.resources || filter.resources.includes(resource))
+            add(target, cellKey(backendId, resource), total, count, failures, min, max);
+          const classRow = row.api_class === null ? undefined : CLASS_ROW_OF_EVENT.get(Number(row.api_class));
+          if (classRow !== undefined && (!filter.resources || filter.resources.includes(classRow)))
+            add(target, cellKey(backendId, classRow), total, count, failures, min, max);
+        }
+      } else if (grain === RAW_GRAIN) {
         const rows = yield* exec(rawQuery(db, chunk, filter));
         for (const row of rows) {
           const range = locate(chunk, row.ts);
@@ -190,23 +211,50 @@ function filterSlots(spans: readonly Span[], filter: AggregateFilter, v: (index:
   return { edges, backendIds, resources };
 }
 
+/** Class rows are counted from api_calls events: asked for one, a raw read reads api_calls too (the caller
+ * keeps only the cells it asked for). */
+function rawFilter(wanted: AggregateFilter): AggregateFilter {
+  return wanted.resources?.some((r) => CLASS_ROWS.has(r)) && !wanted.resources.includes(RESOURCE_CODE.api_calls)
+    ? { ...wanted, resources: [...wanted.resources, RESOURCE_CODE.api_calls] }
+    : wanted;
+}
+
+function rawBuilder(db: Kysely<Database>, spans: readonly Span[], filter: AggregateFilter, v: (i: number) => never) {
+  const { edges, backendIds, resources } = filterSlots(spans, filter, v, 0);
+  let q = db
+    .selectFrom('events')
+    .select(['ts', 'backend_id', 'resource', 'amount', 'success', 'api_class'])
+    .where((eb) => eb.or(edges.map((s) => eb.and([eb('ts', '>=', s.from), eb('ts', '<', s.to)]))));
+  if (backendIds) q = q.where('backend_id', 'in', backendIds);
+  if (resources) q = q.where('resource', 'in', resources);
+  return q;
+}
+
 function rawQuery(db: Kysely<Database>, spans: readonly Span[], wanted: AggregateFilter) {
-  // Class rows are counted from api_calls events: asked for one, the raw edge reads api_calls too (the caller
-  // keeps only the cells it asked for).
-  const filter =
-    wanted.resources?.some((r) => CLASS_ROWS.has(r)) && !wanted.resources.includes(RESOURCE_CODE.api_calls)
-      ? { ...wanted, resources: [...wanted.resources, RESOURCE_CODE.api_calls] }
-      : wanted;
-  return shapedQuery(db, `aggregate-raw:${shapeOf(spans, filter)}`, filterValues(spans, filter), (v) => {
-    const { edges, backendIds, resources } = filterSlots(spans, filter, v, 0);
-    let q = db
-      .selectFrom('events')
-      .select(['ts', 'backend_id', 'resource', 'amount', 'success', 'api_class'])
-      .where((eb) => eb.or(edges.map((s) => eb.and([eb('ts', '>=', s.from), eb('ts', '<', s.to)]))));
-    if (backendIds) q = q.where('backend_id', 'in', backendIds);
-    if (resources) q = q.where('resource', 'in', resources);
-    return q;
-  });
+  const filter = rawFilter(wanted);
+  return shapedQuery(db, `aggregate-raw:${shapeOf(spans, filter)}`, filterValues(spans, filter), (v) =>
+    rawBuilder(db, spans, filter, v),
+  );
+}
+
+/** The raw events of the spans summed per (backend, resource, call class), as rollups sum them. */
+function rawTotalsQuery(db: Kysely<Database>, spans: readonly Span[], wanted: AggregateFilter) {
+  const filter = rawFilter(wanted);
+  return shapedQuery(db, `aggregate-raw-totals:${shapeOf(spans, filter)}`, filterValues(spans, filter), (v) =>
+    rawBuilder(db, spans, filter, v)
+      .clearSelect()
+      .select((eb) => [
+        'backend_id',
+        'resource',
+        'api_class',
+        eb.fn.sum<number>('amount').as('total'),
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.sum<number>('success').as('successes'),
+        eb.fn.min<number>('amount').as('min'),
+        eb.fn.max<number>('amount').as('max'),
+      ])
+      .groupBy(['backend_id', 'resource', 'api_class']),
+  );
 }
 
 function rollupBuilder(db: Kysely<Database>, spans: readonly Span[], filter: AggregateFilter, v: (i: number) => never) {
