@@ -58,7 +58,8 @@ export class PgListener {
   }
 
   private async open(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.url });
+    // Named, so an operator (or a test) can tell the listening connection in pg_stat_activity.
+    const client = new pg.Client({ connectionString: this.url, application_name: `bytemeter_listen_${this.channel}` });
     const lost = () => {
       if (this.client !== client) return;
       this.client = null;

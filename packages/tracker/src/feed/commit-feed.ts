@@ -1,12 +1,25 @@
 import type pg from 'pg';
 import { PgListener } from '../db/pg-listener.js';
-import { EVENTS_CHANNEL, type IdRange, idRanges, parseIdRanges } from './event-notify.js';
+import { EVENTS_CHANNEL, type IdRange, parseIdRanges } from './event-notify.js';
+import { firstIds, holesAbove, mergeRanges, subtractRanges } from './id-range-set.js';
 
 /** How long received commits stay readable: a feed polled less often than this loses the oldest. */
 export const COMMIT_LOG_KEEP_MS = 60_000;
 
 /** Most events a reconnection logs from the time nobody listened. */
-const CATCH_UP_MAX = 100_000;
+export const CATCH_UP_MAX = 1_000_000;
+
+/**
+ * The stored ids inside the holes [$1[i], $2[i]] (at most $3 per hole) as ranges of consecutive ids: one
+ * primary-key range scan per hole, so the cost follows what was not logged rather than the window, and an
+ * answer of a handful of rows however many events it covers (id minus its rank is constant along a run).
+ */
+const STORED_IN_HOLES = `select min(id)::float8 as lo, max(id)::float8 as hi, count(*)::float8 as n
+  from (select id, id - row_number() over (order by id) as run
+    from unnest($1::bigint[], $2::bigint[]) as hole(lo, hi)
+    cross join lateral (select id from events where id between hole.lo and hole.hi order by id limit $3) as found
+  ) as ranked
+  group by run order by lo`;
 
 interface Entry {
   /** Offset of the entry's first id in the log (ids received before it). */
@@ -14,6 +27,20 @@ interface Entry {
   count: number;
   ranges: IdRange[];
   receivedAt: number;
+  /** The highest id known committed before this entry: no id above it was logged earlier. */
+  newestBefore: number;
+}
+
+/** What a reconnection must find: recorded the moment the listening connection broke. */
+interface Gap {
+  /**
+   * Ids above this may have committed unheard: the newest id known committed one kept window before the
+   * break (or when listening began, if later), so every id taken since, by a transaction still open at
+   * the break, lies above it.
+   */
+  lowWater: number;
+  /** The ids above lowWater already logged (merged): the catch-up must not log them again. */
+  logged: IdRange[];
 }
 
 /** The ids of one read, in commit order, and the cursor that follows them. */
@@ -32,9 +59,12 @@ export interface CommitSlice {
  *
  * The connection opens on the first feed read and is re-opened at the next read after it breaks
  * (a warning, BYTEMETER_FEED_GAP, says so). PostgreSQL keeps no notification for a connection that is
- * gone, so the new connection looks up what committed meanwhile: every event with an id above the newest
- * one seen, logged once, as one entry (in id order rather than commit order). An event whose id was taken
- * before the break by a transaction that committed during it is missed.
+ * gone, so the new connection looks up what committed meanwhile (catchUp): the stored ids above the
+ * break's low-water mark that were not logged (a range scan of the holes between logged ids), logged once as one entry (in id order: the order
+ * in which they committed is not stored) ahead of every notification the new connection hears. Found:
+ * every event of a transaction that took its ids at most one kept window (60 s) before the break,
+ * whenever it committed; a transaction that held its ids open longer than that and committed during
+ * the break is missed by this log (stored data is never affected).
  */
 export class CommitFeed {
   private readonly listener: PgListener;
@@ -46,12 +76,20 @@ export class CommitFeed {
    * id, read as history (ids after it up to the base, as on SQLite); from it on, a position in the log.
    */
   private base: number | null = null;
-  /** Notifications that arrive before the base is known: logged once it is. */
-  private early: string[] | null = [];
+  /**
+   * Notifications held back, in arrival order: before the base is known (logged once it is), and from a
+   * break until the catch-up has logged what committed meanwhile (so that comes first).
+   */
+  private held: string[] | null = [];
   /** The highest event id known committed: the newest when listening began, or any id logged since. */
   private newestId = 0;
-  /** While a reconnection catches up: every id notified meanwhile, so the catch-up does not repeat it. */
-  private notifiedDuringCatchUp: Set<number> | null = null;
+  /** Set when the listening connection breaks, cleared once a new one has caught up. */
+  private gap: Gap | null = null;
+  /**
+   * The ids the last catch-up logged, for one kept window: a notification for one of them that arrives
+   * late (its transaction committed just before the catch-up read) is not logged twice.
+   */
+  private caughtUp: { ranges: IdRange[]; until: number } | null = null;
 
   constructor(
     url: string,
@@ -62,12 +100,7 @@ export class CommitFeed {
       url,
       EVENTS_CHANNEL,
       (payload) => this.received(payload),
-      () =>
-        process.emitWarning(
-          'The live-feed connection to PostgreSQL broke; it reconnects at the next feed read and then logs the ' +
-            'events committed meanwhile above the newest id it had seen (any below it are missed).',
-          { code: 'BYTEMETER_FEED_GAP' },
-        ),
+      () => this.lost(),
       (client, again) => (again ? this.catchUp(client) : this.learnNewest(client)),
     );
   }
@@ -157,8 +190,8 @@ export class CommitFeed {
     this.base = this.newestId;
     this.position = this.base;
     // Notified between LISTEN and that read: ids up to the base are history already, the rest is logged.
-    const early = this.early ?? [];
-    this.early = null;
+    const early = this.held ?? [];
+    this.held = null;
     for (const payload of early) {
       const later = parseIdRanges(payload)
         .filter(([, hi]) => hi > this.base!)
@@ -168,52 +201,81 @@ export class CommitFeed {
   }
 
   /**
-   * After a reconnection: logs the events that committed while no connection listened, as one entry. Those
-   * with ids above the newest one seen are found (an id below it, taken before the break by a transaction
-   * that committed during it, is not); ids notified since this connection listens are not logged twice.
+   * The listening connection broke: from here until a new one has caught up, nothing is heard. Records
+   * what the catch-up must look for (see Gap) and holds back what the new connection hears until then.
    */
-  private async catchUp(client: pg.Client): Promise<void> {
-    const notified = new Set<number>();
-    this.notifiedDuringCatchUp = notified;
-    try {
-      const { rows } = await client.query<{ id: number }>(
-        'select id::float8 as id from events where id > $1 order by id limit $2',
-        [this.newestId, CATCH_UP_MAX + 1],
-      );
-      if (rows.length > CATCH_UP_MAX) {
-        process.emitWarning(
-          `More than ${CATCH_UP_MAX} events committed while the live feed was not listening; the first ${CATCH_UP_MAX} are logged.`,
-          {
-            code: 'BYTEMETER_FEED_GAP',
-          },
-        );
-      }
-      const ids = rows
-        .slice(0, CATCH_UP_MAX)
-        .map((r) => r.id)
-        .filter((id) => !notified.has(id));
-      this.log(idRanges(ids));
-    } finally {
-      this.notifiedDuringCatchUp = null;
-    }
+  private lost(): void {
+    const since = this.now() - this.keepMs;
+    let first = this.entries.findIndex((e) => e.receivedAt >= since);
+    if (first === -1) first = this.entries.length;
+    // Every id logged before the window is at most the mark (newestBefore only grows), so only the
+    // window's entries can hold ids above it.
+    const lowWater = this.entries[first]?.newestBefore ?? this.newestId;
+    this.gap = { lowWater, logged: mergeRanges(this.entries.slice(first).flatMap((e) => e.ranges)) };
+    this.held ??= [];
+    process.emitWarning(
+      'The live-feed connection to PostgreSQL broke; it reconnects at the next feed read and then logs the ' +
+        'events committed meanwhile (those of a transaction open longer than 60 s at the break are missed).',
+      { code: 'BYTEMETER_FEED_GAP' },
+    );
   }
 
-  /** A notification: kept aside until the base is known (see learnNewest), else logged. */
+  /**
+   * After a reconnection, before anything the new connection heard: logs, as one entry, every stored event
+   * above the gap's low-water mark that is neither logged already nor notified to the new connection
+   * (those follow, in the order heard). Those are the events that committed while nobody listened.
+   */
+  private async catchUp(client: pg.Client): Promise<void> {
+    const gap = this.gap;
+    if (!gap) return;
+    const holes = holesAbove(gap.lowWater, gap.logged);
+    const { rows } = await client.query<{ lo: number; hi: number; n: number }>(STORED_IN_HOLES, [
+      holes.map(([lo]) => lo),
+      holes.map(([, hi]) => hi),
+      CATCH_UP_MAX + 1,
+    ]);
+    // From here on synchronous: nothing heard can slip between the read and the log.
+    let stored: IdRange[] = rows.map((r): IdRange => [r.lo, r.hi]);
+    if (rows.reduce((sum, r) => sum + r.n, 0) > CATCH_UP_MAX) {
+      process.emitWarning(
+        `More than ${CATCH_UP_MAX} events committed while the live feed was not listening; the first ` +
+          `${CATCH_UP_MAX} are logged.`,
+        { code: 'BYTEMETER_FEED_GAP' },
+      );
+      stored = firstIds(stored, CATCH_UP_MAX);
+    }
+    const held = this.held ?? [];
+    const heard = mergeRanges(held.flatMap(parseIdRanges));
+    const missed = subtractRanges(stored, heard);
+    this.gap = null;
+    this.held = null;
+    this.log(missed);
+    this.caughtUp = missed.length > 0 ? { ranges: missed, until: this.now() + this.keepMs } : null;
+    for (const payload of held) this.received(payload);
+  }
+
+  /** A notification: held back while the base is unknown or a catch-up is due, else logged. */
   private received(payload: string): void {
-    if (this.early) this.early.push(payload);
-    else this.log(parseIdRanges(payload));
+    if (this.held) {
+      this.held.push(payload);
+      return;
+    }
+    let ranges = parseIdRanges(payload);
+    if (this.caughtUp && this.caughtUp.until < this.now()) this.caughtUp = null;
+    if (this.caughtUp) ranges = subtractRanges(ranges, this.caughtUp.ranges);
+    this.log(ranges);
   }
 
   /** Logs committed id ranges as one entry, in the order they arrive (commit order). */
   private log(ranges: IdRange[]): void {
+    const newestBefore = this.newestId;
     let count = 0;
     for (const [lo, hi] of ranges) {
       count += hi - lo + 1;
       if (hi > this.newestId) this.newestId = hi;
-      if (this.notifiedDuringCatchUp) for (let id = lo; id <= hi; id++) this.notifiedDuringCatchUp.add(id);
     }
     if (count === 0) return;
-    this.entries.push({ start: this.position, count, ranges, receivedAt: this.now() });
+    this.entries.push({ start: this.position, count, ranges, receivedAt: this.now(), newestBefore });
     this.position += count;
     // Also when nobody reads any more (the last subscriber left): the log never outgrows its window.
     if (this.entries[0]!.receivedAt < this.now() - this.keepMs) this.prune();
