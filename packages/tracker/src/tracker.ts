@@ -121,7 +121,7 @@ export class ResourceTracker implements UsageRecorder {
         return syncRunner.readSync(() => laterStoredReport(db, backendId, ts)) !== null;
       },
     );
-    this.backends.absorb(file.storedBackends);
+    this.backends.absorbStored(file.storedBackends, []);
     if (!syncRunner) this.backends.expectStored();
     // PostgreSQL cannot answer before the migration: its backends are read then, before any write runs
     // (every write and read waits for `ready`).

@@ -1,5 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import pg from 'pg';
+import { columnArrays, unnestInsertSql } from '../db/insert-rows.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { openPostgres, redactUrl } from '../db/open-postgres.js';
 import type { Database } from '../db/schema.js';
@@ -173,22 +174,21 @@ export class PostgresTarget {
   async writeChunk(table: CopiedTable, rows: readonly unknown[][], progress: TableProgress): Promise<void> {
     const { names, types } = this.columnsByTable.get(table.name)!;
     const keys = table.key.map((k) => k.column);
-    const columns = names.map((_, i) => rows.map((r) => toParam(r[i])));
     const updates = names.filter((n) => !keys.includes(n) && !table.conflict?.includes(n));
     const conflict =
       updates.length === 0
-        ? sql`do nothing`
-        : sql`do update set ${sql.join(updates.map((n) => sql`${sql.ref(n)} = excluded.${sql.ref(n)}`))}`;
-    const arrays = sql.join(columns.map((values, i) => sql`${values}::${sql.raw(types[i]!)}[]`));
+        ? 'do nothing'
+        : `do update set ${updates.map((n) => `"${n}" = excluded."${n}"`).join(', ')}`;
+    const target = (table.conflict ?? keys).map((k) => `"${k}"`).join(', ');
+    const insert = CompiledQuery.raw(
+      unnestInsertSql(table.name, names, types, ` on conflict (${target}) ${conflict}`),
+      columnArrays(names, rows).map((values) => values.map(toParam)),
+    );
     await this.db.transaction().execute(async (trx) => {
       // Safe without waiting for the WAL flush: a server crash that lost this commit loses its marker with
       // it, and the next run copies the chunk again.
       await sql`set local synchronous_commit = off`.execute(trx);
-      if (rows.length > 0) {
-        await sql`insert into ${sql.table(table.name)} (${sql.join(names.map((n) => sql.ref(n)))})
-          select * from unnest(${arrays})
-          on conflict (${sql.join((table.conflict ?? keys).map((k) => sql.ref(k)))}) ${conflict}`.execute(trx);
-      }
+      if (rows.length > 0) await trx.executeQuery(insert);
       await sql`insert into bytemeter_copy_progress (table_name, after, rows, done)
         values (${table.name}, ${progress.after}, ${progress.rows}, ${progress.done})
         on conflict (table_name) do update set after = excluded.after, rows = excluded.rows, done = excluded.done`.execute(

@@ -100,19 +100,33 @@ function unnestInsert(cache: Map<string, string>, table: string, columns: readon
   const cacheKey = `${table}(${columns.join()}):unnest:${suffix}`;
   let text = cache.get(cacheKey);
   if (!text) {
-    const arrays = columns.map((c, i) => {
+    const types = columns.map((c) => {
       const type = PG_COLUMN_TYPES[c];
       if (!type) throw new Error(`insertRows: no PostgreSQL type known for column ${c}`);
-      return `$${i + 1}::${type}[]`;
+      return type;
     });
-    text = `insert into ${table} (${columns.map((c) => `"${c}"`).join(', ')}) select * from unnest(${arrays.join(', ')})${suffix}`;
+    text = unnestInsertSql(table, columns, types, suffix);
     cache.set(cacheKey, text);
   }
   return text;
 }
 
+/**
+ * The text of `INSERT … SELECT * FROM unnest($1::t1[], …)` for columns of the given PostgreSQL types, its
+ * parameters one array per column (columnArrays); `suffix` as for insertRows. Also what a copy writes with.
+ */
+export function unnestInsertSql(
+  table: string,
+  columns: readonly string[],
+  types: readonly string[],
+  suffix: string,
+): string {
+  const arrays = types.map((type, i) => `$${i + 1}::${type}[]`);
+  return `insert into ${table} (${columns.map((c) => `"${c}"`).join(', ')}) select * from unnest(${arrays.join(', ')})${suffix}`;
+}
+
 /** The rows as one array per column. */
-function columnArrays(columns: readonly string[], rows: readonly unknown[][]): unknown[][] {
+export function columnArrays(columns: readonly string[], rows: readonly unknown[][]): unknown[][] {
   const arrays = columns.map(() => new Array<unknown>(rows.length));
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;

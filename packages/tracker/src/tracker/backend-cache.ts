@@ -52,19 +52,10 @@ export class BackendCache {
     this.storedUnread = true;
   }
 
-  /** Takes in backends read from the database. */
-  absorb(rows: readonly BackendRow[]): void {
-    for (const b of rows) {
-      this.types.set(b.name, b.type);
-      this.ids.set(b.name, b.id);
-      this.storageLevels.set(b.name, b.storageLevel);
-      if (b.lastEventAt !== null) this.newestAt.set(b.name, b.lastEventAt);
-    }
-  }
-
   /**
-   * Takes in backends read after recording may already have begun (PostgreSQL reads them once migrated):
-   * what is known here from recording stays, and stored levels get the pending events replayed on top.
+   * Takes in backends read from the database, at open (SQLite, nothing pending) or after recording may
+   * already have begun (PostgreSQL reads them once migrated): what is known here from recording stays,
+   * and stored levels get the pending events replayed on top.
    */
   absorbStored(rows: readonly BackendRow[], pending: readonly PendingEvent[]): void {
     this.storedUnread = false;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { exec, type Runner } from '../db/runner.js';
+import { exec, type Plan, type Runner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import type { IngestContext } from '../record/ingest-plan.js';
 import { MINUTE_GRAIN, MINUTE_MS, type Resolution } from '../rollup/grains.js';
@@ -53,37 +53,33 @@ export class Retention {
     const minuteCutoff = now - this.minuteRetentionMs;
     const db = this.db;
     if (rawCutoff !== null) {
-      for (let deleted = PRUNE_SLICE; deleted >= PRUNE_SLICE; ) {
-        deleted = await this.runner.write(function* () {
-          const ids = yield* exec(db.selectFrom('events').select('id').where('ts', '<', rawCutoff).limit(PRUNE_SLICE));
-          let maxId = 0;
-          for (const row of ids) maxId = Math.max(maxId, Number(row.id));
-          if (ids.length > 0) yield* exec(db.deleteFrom('events').where('id', '<=', maxId).where('ts', '<', rawCutoff));
-          return ids.length;
-        });
-      }
+      await this.deleteInSlices(function* () {
+        const ids = yield* exec(db.selectFrom('events').select('id').where('ts', '<', rawCutoff).limit(PRUNE_SLICE));
+        let maxId = 0;
+        for (const row of ids) maxId = Math.max(maxId, Number(row.id));
+        if (ids.length > 0) yield* exec(db.deleteFrom('events').where('id', '<=', maxId).where('ts', '<', rawCutoff));
+        return ids.length;
+      });
     }
     if (now - this.lastKeyPrune >= KEY_PRUNE_EVERY_MS || now < this.lastKeyPrune) {
       this.lastKeyPrune = now;
       const keyCutoff = now - this.dedupeWindowMs;
-      for (let deleted = PRUNE_SLICE; deleted >= PRUNE_SLICE; ) {
-        deleted = await this.runner.write(function* () {
-          // A slice of expired keys by primary key, so no transaction deletes more than PRUNE_SLICE rows.
-          const expired = db
-            .selectFrom('event_keys')
-            .select(['backend_id', 'key'])
-            .where('ts', '<', keyCutoff)
-            .limit(PRUNE_SLICE)
-            .$asTuple('backend_id', 'key');
-          const result = yield* exec(
-            db
-              .deleteFrom('event_keys')
-              .where((eb) => eb(eb.refTuple('backend_id', 'key'), 'in', expired))
-              .returning('ts'),
-          );
-          return result.length;
-        });
-      }
+      await this.deleteInSlices(function* () {
+        // A slice of expired keys by primary key, so no transaction deletes more than PRUNE_SLICE rows.
+        const expired = db
+          .selectFrom('event_keys')
+          .select(['backend_id', 'key'])
+          .where('ts', '<', keyCutoff)
+          .limit(PRUNE_SLICE)
+          .$asTuple('backend_id', 'key');
+        const result = yield* exec(
+          db
+            .deleteFrom('event_keys')
+            .where((eb) => eb(eb.refTuple('backend_id', 'key'), 'in', expired))
+            .returning('ts'),
+        );
+        return result.length;
+      });
     }
     await this.runner.write(function* () {
       yield* exec(
@@ -93,5 +89,10 @@ export class Retention {
           .where('bucket', '<', minuteCutoff - MINUTE_MS),
       );
     });
+  }
+
+  /** Runs `slice` (one transaction, at most PRUNE_SLICE rows, returns how many) until one finds fewer. */
+  private async deleteInSlices(slice: () => Plan<number>): Promise<void> {
+    for (let deleted = PRUNE_SLICE; deleted >= PRUNE_SLICE; ) deleted = await this.runner.write(slice);
   }
 }
