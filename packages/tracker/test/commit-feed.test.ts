@@ -377,3 +377,71 @@ describe('event feed across a broken LISTEN connection', () => {
     }
   });
 });
+
+describe('event feed across a broken LISTEN connection noticed late', () => {
+  it('looks back one window from when the connection was last heard, so an id taken before the break is found', async () => {
+    const databaseUrl = await createTestDatabase('commit_gap_late');
+    let now = 0;
+    const log = new CommitFeed(databaseUrl, 1000, () => now);
+    const slow = openResourceTracker({ databaseUrl, flushOnExit: false, clock: () => T });
+    const fast = openResourceTracker({ databaseUrl, flushOnExit: false, clock: () => T });
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    const blocker = new pg.Client({ connectionString: databaseUrl });
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }) => warnings.push(w.code ?? '');
+    process.on('warning', onWarning);
+    try {
+      await Promise.all([admin.connect(), blocker.connect()]);
+      slow.trackApiCall('x', 's3');
+      expect((await slow.flush()).error).toBeUndefined();
+      const start = await log.sync();
+      const ids = (ranges: readonly (readonly [number, number])[]) =>
+        ranges.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
+
+      // At 10 s: a batch takes its id and waits on a lock; a later id commits and is read.
+      now = 10_000;
+      await blocker.query('begin');
+      await blocker.query(
+        "select * from rollups where backend_id = (select id from backends where name = 'x') for update",
+      );
+      slow.trackApiCall('x', 's3', { id: 'held' });
+      const slowFlush = slow.flush();
+      await waitFor(async () => {
+        const { rows } = await admin.query<{ n: string }>(
+          "select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+        );
+        return Number(rows[0]!.n) > 0;
+      }, 'the held batch to wait on the lock');
+      // Another backend and resource: nothing the held batch locks.
+      fast.trackBandwidthUpload('y', 's3', 10);
+      expect((await fast.flush()).error).toBeUndefined();
+      const before = await log.read(start, 100);
+      expect(ids(before.ranges)).toHaveLength(1);
+
+      // The break is noticed long after the 1 s window (as a silent network cut would be): the held batch
+      // commits while nobody listens.
+      now = 100_000;
+      await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'bytemeter_listen_bytemeter_events'",
+      );
+      await waitFor(async () => warnings.includes('BYTEMETER_FEED_GAP'), 'the gap warning');
+      await blocker.query('commit');
+      expect((await slowFlush).error).toBeUndefined();
+      const after = await log.read(before.cursor, 100);
+
+      const { rows } = await admin.query<{ id: number }>('select id::int as id from events order by id');
+      expect(rows).toHaveLength(3);
+      const [, held, later] = rows.map((r) => r.id);
+      // The held id is below the newest one read before the break, and still logged, once.
+      expect(held).toBeLessThan(later!);
+      expect(ids(before.ranges)).toEqual([later]);
+      expect(ids(after.ranges)).toEqual([held]);
+      expect(after.cursor).toBe(before.cursor + 1);
+    } finally {
+      process.off('warning', onWarning);
+      await Promise.all([admin, blocker].map((c) => c.end().catch(() => {})));
+      await log.close();
+      await Promise.all([slow.close(), fast.close()]);
+    }
+  });
+});

@@ -35,8 +35,8 @@ interface Entry {
 interface Gap {
   /**
    * Ids above this may have committed unheard: the newest id known committed one kept window before the
-   * break (or when listening began, if later), so every id taken since, by a transaction still open at
-   * the break, lies above it.
+   * connection was last heard from (or when listening began, if later), so every id taken since, by a
+   * transaction still open at the break, lies above it.
    */
   lowWater: number;
   /** The ids above lowWater already logged (merged): the catch-up must not log them again. */
@@ -86,6 +86,11 @@ export class CommitFeed {
   /** Set when the listening connection breaks, cleared once a new one has caught up. */
   private gap: Gap | null = null;
   /**
+   * When the connection last proved it listened (an answer or a notification): a break can be noticed
+   * long after it happened (a silent network cut), so the low-water mark looks back from here.
+   */
+  private heardAt = 0;
+  /**
    * The ids the last catch-up logged, for one kept window: a notification for one of them that arrives
    * late (its transaction committed just before the catch-up read) is not logged twice.
    */
@@ -111,6 +116,7 @@ export class CommitFeed {
    */
   async sync(): Promise<number> {
     await this.listener.sync();
+    this.heardAt = this.now();
     return this.position;
   }
 
@@ -189,6 +195,7 @@ export class CommitFeed {
     this.newestId = Math.max(this.newestId, rows[0]?.id ?? 0);
     this.base = this.newestId;
     this.position = this.base;
+    this.heardAt = this.now();
     // Notified between LISTEN and that read: ids up to the base are history already, the rest is logged.
     const early = this.held ?? [];
     this.held = null;
@@ -205,7 +212,7 @@ export class CommitFeed {
    * what the catch-up must look for (see Gap) and holds back what the new connection hears until then.
    */
   private lost(): void {
-    const since = this.now() - this.keepMs;
+    const since = Math.min(this.now(), this.heardAt) - this.keepMs;
     let first = this.entries.findIndex((e) => e.receivedAt >= since);
     if (first === -1) first = this.entries.length;
     // Every id logged before the window is at most the mark (newestBefore only grows), so only the
@@ -235,6 +242,7 @@ export class CommitFeed {
       CATCH_UP_MAX + 1,
     ]);
     // From here on synchronous: nothing heard can slip between the read and the log.
+    this.heardAt = this.now();
     let stored: IdRange[] = rows.map((r): IdRange => [r.lo, r.hi]);
     if (rows.reduce((sum, r) => sum + r.n, 0) > CATCH_UP_MAX) {
       process.emitWarning(
@@ -256,6 +264,7 @@ export class CommitFeed {
 
   /** A notification: held back while the base is unknown or a catch-up is due, else logged. */
   private received(payload: string): void {
+    this.heardAt = this.now();
     if (this.held) {
       this.held.push(payload);
       return;
