@@ -19,6 +19,21 @@ async function waitFor(check: () => Promise<boolean>, what: string, ms = 10_000)
   }
 }
 
+/** Waits until `n` transactions of this database wait on a lock (a batch held mid-transaction). */
+function lockWaiters(client: pg.Client, n: number, what: string): Promise<void> {
+  return waitFor(async () => {
+    const { rows } = await client.query<{ n: string }>(
+      "select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+    );
+    return Number(rows[0]!.n) === n;
+  }, what);
+}
+
+/** Every id of the ranges, in order. */
+function idsOf(ranges: readonly (readonly [number, number])[]): number[] {
+  return ranges.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
+}
+
 describe('id range payloads', () => {
   it('encode ids as ranges and parse back', () => {
     expect(idRangePayloads([7, 1, 2, 3, 9, 10])).toEqual(['1-3,7,9-10']);
@@ -106,9 +121,7 @@ describe('id range sets', () => {
       const a = pick();
       const b = pick();
       const ranges = (ids: number[]) => mergeRanges(ids.map((id): [number, number] => [id, id]));
-      const expanded = subtractRanges(ranges(a), ranges(b)).flatMap(([lo, hi]) =>
-        Array.from({ length: hi - lo + 1 }, (_, i) => lo + i),
-      );
+      const expanded = idsOf(subtractRanges(ranges(a), ranges(b)));
       expect(expanded).toEqual([...new Set(a)].filter((id) => !b.includes(id)).sort((x, y) => x - y));
     }
   });
@@ -143,12 +156,7 @@ describe('event feed on PostgreSQL', () => {
       slow.trackApiCall('x', 's3', { id: 'slow-1' });
       const slowFlush = slow.flush();
       // The slow batch holds its event id and waits on the rollup row.
-      await waitFor(async () => {
-        const { rows } = await blocker.query<{ n: string }>(
-          "select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
-        );
-        return Number(rows[0]!.n) > 0;
-      }, 'the slow batch to wait on the lock');
+      await lockWaiters(blocker, 1, 'the slow batch to wait on the lock');
       // Another backend and resource (no shared lock): a later id, committed first.
       fast.trackBandwidthUpload('y', 's3', 10, { id: 'fast-1' });
       expect((await fast.flush()).error).toBeUndefined();
@@ -201,16 +209,14 @@ describe('event feed on PostgreSQL', () => {
       await commit(4);
       const first = await log.read(0, 5);
       expect(first.cursor).toBe(5);
-      const ids = (ranges: readonly (readonly [number, number])[]) =>
-        ranges.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
       const second = await log.read(first.cursor, 5);
       expect(second.cursor).toBe(7);
-      expect(new Set([...ids(first.ranges), ...ids(second.ranges)]).size).toBe(7);
+      expect(new Set([...idsOf(first.ranges), ...idsOf(second.ranges)]).size).toBe(7);
       // The first commit (received at 0) falls out of a 1000 ms window; a reader at 0 resumes at the second.
       now = 1200;
       await commit(2);
       const behind = await log.read(0, 100);
-      expect(ids(behind.ranges)).toHaveLength(6);
+      expect(idsOf(behind.ranges)).toHaveLength(6);
       expect(behind.cursor).toBe(9);
       expect(await log.read(behind.cursor, 100)).toEqual({ ranges: [], cursor: 9 });
     } finally {
@@ -242,7 +248,7 @@ describe('event feed on PostgreSQL', () => {
       writer.trackApiCall('after', 's3');
       expect((await writer.flush()).error).toBeUndefined();
       const slice = await log.read(start, 100);
-      const ids = slice.ranges.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
+      const ids = idsOf(slice.ranges);
       expect(ids).toHaveLength(4);
       expect(new Set(ids).size).toBe(4);
       expect(slice.cursor - start).toBe(4);
@@ -313,19 +319,12 @@ describe('event feed across a broken LISTEN connection', () => {
           [backend],
         );
       };
-      const waiting = async (n: number) =>
-        waitFor(async () => {
-          const { rows } = await admin.query<{ n: string }>(
-            "select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
-          );
-          return Number(rows[0]!.n) === n;
-        }, `${n} batches waiting on a lock`);
 
       // A batch takes its event id and waits; a later id commits and is read before the break.
       await hold(blockers[0]!, 'x');
       slow.trackApiCall('x', 's3', { id: 'held-1' });
       const slowFlush = slow.flush();
-      await waiting(1);
+      await lockWaiters(admin, 1, 'the batch to wait on the lock');
       fast.trackBandwidthUpload('y', 's3', 10, { id: 'before-1' });
       expect((await fast.flush()).error).toBeUndefined();
       await poll(subscribers[0]!);
@@ -342,7 +341,7 @@ describe('event feed across a broken LISTEN connection', () => {
       await hold(blockers[1]!, 'z');
       late.trackApiCall('z', 's3', { id: 'after-held' });
       const lateFlush = late.flush();
-      await waiting(1);
+      await lockWaiters(admin, 1, 'the batch to wait on the lock');
 
       // Reading reconnects and catches up; then the rest commits and is heard as usual.
       for (const s of subscribers) await poll(s);
@@ -395,8 +394,6 @@ describe('event feed across a broken LISTEN connection noticed late', () => {
       slow.trackApiCall('x', 's3');
       expect((await slow.flush()).error).toBeUndefined();
       const start = await log.sync();
-      const ids = (ranges: readonly (readonly [number, number])[]) =>
-        ranges.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
 
       // At 10 s: a batch takes its id and waits on a lock; a later id commits and is read.
       now = 10_000;
@@ -406,17 +403,12 @@ describe('event feed across a broken LISTEN connection noticed late', () => {
       );
       slow.trackApiCall('x', 's3', { id: 'held' });
       const slowFlush = slow.flush();
-      await waitFor(async () => {
-        const { rows } = await admin.query<{ n: string }>(
-          "select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
-        );
-        return Number(rows[0]!.n) > 0;
-      }, 'the held batch to wait on the lock');
+      await lockWaiters(admin, 1, 'the held batch to wait on the lock');
       // Another backend and resource: nothing the held batch locks.
       fast.trackBandwidthUpload('y', 's3', 10);
       expect((await fast.flush()).error).toBeUndefined();
       const before = await log.read(start, 100);
-      expect(ids(before.ranges)).toHaveLength(1);
+      expect(idsOf(before.ranges)).toHaveLength(1);
 
       // The break is noticed long after the 1 s window (as a silent network cut would be): the held batch
       // commits while nobody listens.
@@ -434,8 +426,8 @@ describe('event feed across a broken LISTEN connection noticed late', () => {
       const [, held, later] = rows.map((r) => r.id);
       // The held id is below the newest one read before the break, and still logged, once.
       expect(held).toBeLessThan(later!);
-      expect(ids(before.ranges)).toEqual([later]);
-      expect(ids(after.ranges)).toEqual([held]);
+      expect(idsOf(before.ranges)).toEqual([later]);
+      expect(idsOf(after.ranges)).toEqual([held]);
       expect(after.cursor).toBe(before.cursor + 1);
     } finally {
       process.off('warning', onWarning);

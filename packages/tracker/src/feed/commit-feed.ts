@@ -62,9 +62,9 @@ export interface CommitSlice {
  * gone, so the new connection looks up what committed meanwhile (catchUp): the stored ids above the
  * break's low-water mark that were not logged (a range scan of the holes between logged ids), logged once as one entry (in id order: the order
  * in which they committed is not stored) ahead of every notification the new connection hears. Found:
- * every event of a transaction that took its ids at most one kept window (60 s) before the break,
- * whenever it committed; a transaction that held its ids open longer than that and committed during
- * the break is missed by this log (stored data is never affected).
+ * every event of a transaction that took its ids at most one kept window (60 s) before the connection
+ * was last heard from, whenever it committed; a transaction that held its ids open longer than that and
+ * committed during the break is missed by this log (stored data is never affected).
  */
 export class CommitFeed {
   private readonly listener: PgListener;
