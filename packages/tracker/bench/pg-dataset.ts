@@ -203,7 +203,9 @@ export async function verifyGenerator(adminUrl: string, count: number): Promise<
           where level > 1 or bucket >= ${MINUTE_KEPT_FROM}
           order by level, bucket, b.name, resource`,
         'select b.name, s.storage_level, s.last_event_at, s.consecutive_failures from backend_state s join backends b on b.id = s.backend_id order by b.name',
-        'select resource, total from resource_totals order by resource',
+        // The tracker adds to its connections' slots (migration 0010); the generator writes the totals whole.
+        `select resource, sum(total)::bigint as total from (select resource, total from resource_totals
+           union all select resource, total from resource_total_slots) t group by resource order by resource`,
         'select ts, b.name, resource, amount, success from events e join backends b on b.id = e.backend_id order by e.id',
       ])
         parts.push(JSON.stringify((await c.query({ text: q, rowMode: 'array' })).rows));

@@ -89,6 +89,16 @@ export interface ResourceTotalsTable {
   total: number;
 }
 
+/**
+ * PostgreSQL: a share of a resource's all-time total, added by the connections whose slot it is, so
+ * concurrent writers do not queue on one row; the total is resource_totals' row plus every slot.
+ */
+export interface ResourceTotalSlotsTable {
+  resource: number;
+  slot: number;
+  total: number;
+}
+
 /** Price plans (issue 11): the checked plan as JSON, one per backend and start. */
 export interface PricePlansTable {
   backend: string;
@@ -179,5 +189,6 @@ export interface Database {
   rollups: RollupsTable;
   backend_state: BackendStateTable;
   resource_totals: ResourceTotalsTable;
+  resource_total_slots: ResourceTotalSlotsTable;
   event_keys: EventKeysTable;
 }

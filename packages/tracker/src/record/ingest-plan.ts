@@ -10,6 +10,7 @@ import { storageSince } from '../query/storage-since.js';
 import type { Resolution } from '../rollup/grains.js';
 import { API_CALL_CLASS_CODE, CLASS_ROLLUP_CODE, RESOURCE_BY_CODE, RESOURCE_CODE } from '../types.js';
 import { reserveEventIds } from './event-ids.js';
+import { forgetKeys } from './forget-keys.js';
 import { laterStoredReport, type StoredReport, takeFromStoredReport } from './later-report.js';
 import type { PendingEvent } from './pending-event.js';
 import { MinuteCells, ROLLUP_COLUMNS, rollupUpsertSuffix } from './rollup-rows.js';
@@ -75,8 +76,8 @@ interface State {
  * always in the same order, so two batches cannot deadlock: backend names (new ones only, see below), idempotency keys
  * (inserted sorted by backend and key, ON CONFLICT DO NOTHING RETURNING: only keys really inserted feed
  * rows and rollups; a key another uncommitted batch holds waits for it), backend_state rows (FOR UPDATE,
- * by id: from here on the batch owns its backends' levels, raw rows and rollups), then resource_totals
- * (FOR UPDATE, by resource). Rollups are upserted (totals, counts and failures add; min/max widen).
+ * by id: from here on the batch owns its backends' levels, raw rows and rollups), then the running totals'
+ * advisory lock (shared or exclusive, see running-totals.ts). Rollups are upserted (totals, counts and failures add; min/max widen).
  */
 export function* ingestPlan(
   db: Kysely<Database>,
@@ -213,10 +214,7 @@ export function* ingestPlan(
     }
   }
 
-  const totals = yield* RunningTotals.load(
-    db,
-    fresh.map((e) => e.resource),
-  );
+  const totals = yield* RunningTotals.load(db, fresh);
   const refuseTotal = (e: PendingEvent, total: number, amount: number) => {
     const error = new TotalLimitError(e.backend, RESOURCE_BY_CODE[e.resource] ?? String(e.resource), total, amount);
     refusedEvents.set(error, e);
@@ -286,9 +284,7 @@ export function* ingestPlan(
     if (e.apiClass) minuteCells.add(e.ts, state.backendId, CLASS_ROLLUP_CODE[e.apiClass], amount, e.success);
   }
 
-  for (const [backendId, key] of refusedKeys) {
-    yield* exec(db.deleteFrom('event_keys').where('backend_id', '=', backendId).where('key', '=', key));
-  }
+  yield* forgetKeys(db, refusedKeys);
   const kept = rows.filter((row) => (row[0] as number) >= ctx.keepRawFrom);
   // On PostgreSQL the new ids are announced at commit, for the live feeds of every process (feed/).
   const columns = rawIds.size > 0 ? EVENT_COLUMNS_WITH_ID : EVENT_COLUMNS;

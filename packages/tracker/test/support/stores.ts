@@ -141,6 +141,6 @@ async function emptyStore(store: StoreOptions): Promise<void> {
   if (!row?.t) return;
   await queryStore(
     store,
-    'truncate table backends, events, rollups, backend_state, resource_totals, event_keys, api_tokens, price_plans, budgets, budget_alerts, budget_arms, webhook_deliveries, webhook_attempts restart identity',
+    'truncate table backends, events, rollups, backend_state, resource_totals, resource_total_slots, event_keys, api_tokens, price_plans, budgets, budget_alerts, budget_arms, webhook_deliveries, webhook_attempts restart identity',
   );
 }
