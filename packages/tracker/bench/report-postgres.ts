@@ -156,12 +156,13 @@ export function renderPostgres(p: PgBenchResults | null, sqlite: SqliteBeside): 
   }
   out.push('');
   out.push(
-    "Reading: every batch locks its backends' `backend_state` rows and the `resource_totals` rows `FOR UPDATE` " +
-      'before it decides anything (the level a delete may not go below, the 2^53 − 1 bound on all-time totals) ' +
-      'and holds them to commit, so concurrent batches queue there — on `backend_state` when they share a ' +
-      'backend, on `resource_totals` when they do not — before they reach any rollup row. The hot rows that limit ' +
-      'many writers are those, not the rollups: splitting rollup rows per writer would not change these figures. ' +
-      '("transactionid" waits are the same row locks, waited for through the holder\'s transaction.)',
+    "Reading: every batch locks its backends' `backend_state` rows `FOR UPDATE` before it decides anything (the " +
+      'level a delete may not go below, the run of failures) and holds them to commit, so batches of one backend ' +
+      'queue there before they reach any rollup row. The all-time totals (the 2^53 − 1 bound) are no longer a ' +
+      'queue: each connection adds into its own slot and admits under a shared advisory lock while far from the ' +
+      'bound (README, "The 2^53 − 1 bound without a hot row"), so writers of different backends wait for no ' +
+      'row another writer holds. ("transactionid" waits are the same row locks, waited for through the ' +
+      'holder\'s transaction; "advisory" waits are the trackers opening, on the migration lock.)',
   );
   out.push('');
   return out.join('\n');

@@ -96,11 +96,13 @@ export class BackendCache {
   /** After a committed write: the stored types and levels, with the events recorded since replayed on top. */
   written(outcome: WrittenBackends, pending: readonly PendingEvent[]): void {
     for (const [name, type] of outcome.types) this.types.set(name, type as BackendType);
-    for (const [name, stored] of outcome.storageLevels) {
-      let level = stored;
-      for (const e of pending) if (e.backend === name) level += this.applied.get(e) ?? 0;
-      this.storageLevels.set(name, level);
+    // One pass over what is pending (a flush can leave 100k events pending), not one per backend.
+    const levels = new Map(outcome.storageLevels);
+    for (const e of pending) {
+      const level = e.resource === STORAGE ? levels.get(e.backend) : undefined;
+      if (level !== undefined) levels.set(e.backend, level + (this.applied.get(e) ?? 0));
     }
+    for (const [name, level] of levels) this.storageLevels.set(name, level);
   }
 
   /**
