@@ -85,6 +85,27 @@ describeEachDialect('total-limit', () => {
       expect(summary.totals.storageUsed).toBe(MAX);
     });
 
+    it('the ids of refused events are taken out again (several backends at once), so a resend is no duplicate', async () => {
+      await open();
+      t.trackBandwidthUpload('big', 's3', MAX, { id: 'first', timestamp: NOW - 60_000 });
+      expect(await t.flush()).toEqual({ written: 1, duplicates: 0 });
+      for (const backend of ['big', 'other']) {
+        for (const id of ['a', 'b', 'c']) t.trackBandwidthUpload(backend, 's3', 1, { id, timestamp: NOW - 30_000 });
+      }
+      const refused = await t.flush();
+      expect(refused).toMatchObject({ written: 0, duplicates: 0, error: { code: 'TOTAL_TOO_LARGE' } });
+      // The same ids as downloads (another total): stored, none a duplicate; the first id still is one.
+      for (const backend of ['big', 'other']) {
+        for (const id of ['a', 'b', 'c']) t.trackBandwidthDownload(backend, 's3', 1, { id, timestamp: NOW - 20_000 });
+      }
+      t.trackBandwidthDownload('big', 's3', 1, { id: 'first', timestamp: NOW - 20_000 });
+      expect(await t.flush()).toEqual({ written: 6, duplicates: 1 });
+      expect((await t.getResourceSummary({ period: 'day' })).totals).toMatchObject({
+        bandwidthUpload: MAX,
+        bandwidthDownload: 6,
+      });
+    });
+
     it('an atomic batch that would pass the limit is refused whole, naming the event', async () => {
       await open();
       const ev = (amount: number) => ({ backend: 'big', backendType: 's3', resourceType: 'bandwidth_upload', amount });
