@@ -81,8 +81,13 @@ export function* insertRows(
           .compile().sql + suffix;
       cache.set(cacheKey, text);
     }
-    const params: unknown[] = [];
-    for (let i = offset; i < offset + n; i++) for (const value of rows[i]!) params.push(value);
+    // Filled by index into an array of its final length (rows are `columns` wide).
+    const width = columns.length;
+    const params = new Array<unknown>(n * width);
+    for (let i = 0; i < n; i++) {
+      const row = rows[offset + i]!;
+      for (let c = 0; c < width; c++) params[i * width + c] = row[c];
+    }
     const out = yield* exec(CompiledQuery.raw(text, params));
     for (const row of out) returned.push(row as Record<string, unknown>);
     offset += n;

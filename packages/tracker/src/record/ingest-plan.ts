@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.js';
 import { BackendTypeConflictError, StorageLevelError, TotalLimitError } from '../errors.js';
 import { notifyInsertedEvents } from '../feed/event-notify.js';
 import { encodeEventKey, eventKeyHex } from '../ids/event-key.js';
+import { shapedQuery } from '../query/query-shapes.js';
 import { storageSince } from '../query/storage-since.js';
 import type { Resolution } from '../rollup/grains.js';
 import { API_CALL_CLASS_CODE, CLASS_ROLLUP_CODE, RESOURCE_BY_CODE, RESOURCE_CODE } from '../types.js';
@@ -96,13 +97,27 @@ export function* ingestPlan(
   const firstType = new Map<string, string>();
   for (const e of batch) if (!firstType.has(e.backend)) firstType.set(e.backend, e.backendType);
   for (const chunk of chunks(names, IN_CHUNK)) {
+    const created = chunk.flatMap((name) => [name, firstType.get(name)!]);
     yield* exec(
-      db
-        .insertInto('backends')
-        .values(chunk.map((name) => ({ name, type: firstType.get(name)!, created_at: ctx.now })))
-        .onConflict((oc) => oc.column('name').doNothing()),
+      shapedQuery(db, `ingest:backends-insert:${chunk.length}`, [ctx.now, ...created], (v) =>
+        db
+          .insertInto('backends')
+          .values(chunk.map((_, i) => ({ name: v(1 + 2 * i), type: v(2 + 2 * i), created_at: v(0) })))
+          .onConflict((oc) => oc.column('name').doNothing()),
+      ),
     );
-    const rows = yield* exec(db.selectFrom('backends').select(['id', 'name', 'type']).where('name', 'in', chunk));
+    const rows = yield* exec(
+      shapedQuery(db, `ingest:backends-select:${chunk.length}`, chunk, (v) =>
+        db
+          .selectFrom('backends')
+          .select(['id', 'name', 'type'])
+          .where(
+            'name',
+            'in',
+            chunk.map((_, i) => v(i)),
+          ),
+      ),
+    );
     for (const row of rows) {
       ctx.backendIds.set(row.name, Number(row.id));
       types.set(row.name, row.type);
@@ -122,27 +137,26 @@ export function* ingestPlan(
     accepted.push(e);
   }
 
-  // Idempotency: drop events whose key repeats in the batch or is already stored for the backend.
+  // Idempotency: drop events whose key repeats in the batch or is already stored for the backend. One
+  // identity per keyed event, its stored form (backend id and encoded key, which no two different key
+  // strings share): it tells repeats in the batch apart and matches the key rows the insert returns.
   let duplicates = 0;
   const keys = new Map<PendingEvent, Uint8Array>();
-  const keyIds = new Map<PendingEvent, string>();
-  const seen = new Set<string>();
+  const keyed = new Map<string, PendingEvent>();
   let fresh: PendingEvent[] = [];
   for (const e of accepted) {
     if (e.key === null) {
       fresh.push(e);
       continue;
     }
-    // Different key strings never share a stored form, so the string itself tells repeats apart.
-    const seenId = `${e.backend}\0${e.key}`;
-    if (seen.has(seenId)) {
+    const key = encodeEventKey(e.key);
+    const id = keyIdentity(ctx.backendIds.get(e.backend)!, key);
+    if (keyed.has(id)) {
       duplicates++;
       continue;
     }
-    seen.add(seenId);
-    const key = encodeEventKey(e.key);
+    keyed.set(id, e);
     keys.set(e, key);
-    keyIds.set(e, `${ctx.backendIds.get(e.backend)!}:${eventKeyHex(key)}`);
     fresh.push(e);
   }
   // The key is stored once, in event_keys, with the id of its raw row (reserved now, in batch order, for
@@ -164,7 +178,6 @@ export function* ingestPlan(
           ],
       )
       .sort((a, b) => a[0] - b[0] || Buffer.compare(a[1], b[1]));
-    const inserted = new Set<string>();
     const returned = yield* insertRows(
       db,
       'event_keys',
@@ -172,13 +185,13 @@ export function* ingestPlan(
       keyRows,
       ' on conflict (backend_id, key) do nothing returning backend_id, key',
     );
-    for (const row of returned) inserted.add(`${Number(row.backend_id)}:${eventKeyHex(row.key as Uint8Array)}`);
-    fresh = fresh.filter((e) => {
-      const id = keyIds.get(e);
-      if (id === undefined || inserted.has(id)) return true;
-      duplicates++;
-      return false;
-    });
+    // What the insert did not return was already stored: those events are duplicates.
+    for (const row of returned) keyed.delete(keyIdentity(Number(row.backend_id), row.key as Uint8Array));
+    if (keyed.size > 0) {
+      const stored = new Set(keyed.values());
+      duplicates += stored.size;
+      fresh = fresh.filter((e) => !stored.has(e));
+    }
   }
   // Keys of events refused below were inserted above: they are taken out again, so a resend is not a duplicate.
   const refusedKeys: [number, Uint8Array][] = [];
@@ -190,19 +203,34 @@ export function* ingestPlan(
   // Backend state: storage level and failures in a row, as of the newest event.
   const states = new Map<string, State>();
   const ids = [...new Set(fresh.map((e) => ctx.backendIds.get(e.backend)!))].sort((a, b) => a - b);
+  const nameById = new Map<number, string>();
+  for (const [name, id] of ctx.backendIds) nameById.set(id, name);
   for (const chunk of chunks(ids, IN_CHUNK)) {
     yield* exec(
-      db
-        .insertInto('backend_state')
-        .values(
-          chunk.map((backend_id) => ({ backend_id, storage_level: 0, last_event_at: null, consecutive_failures: 0 })),
-        )
-        .onConflict((oc) => oc.column('backend_id').doNothing()),
+      shapedQuery(db, `ingest:state-insert:${chunk.length}`, chunk, (v) =>
+        db
+          .insertInto('backend_state')
+          .values(
+            chunk.map((_, i) => ({ backend_id: v(i), storage_level: 0, last_event_at: null, consecutive_failures: 0 })),
+          )
+          .onConflict((oc) => oc.column('backend_id').doNothing()),
+      ),
     );
-    const query = db.selectFrom('backend_state').selectAll().where('backend_id', 'in', chunk).orderBy('backend_id');
-    // SQLite's write lock already covers the whole file; PostgreSQL locks just these rows, in id order.
-    const rows = yield* exec(pg ? query.forUpdate() : query);
-    const nameById = new Map([...ctx.backendIds].map(([name, id]) => [id, name]));
+    const rows = yield* exec(
+      shapedQuery(db, `ingest:state-select:${chunk.length}`, chunk, (v) => {
+        const query = db
+          .selectFrom('backend_state')
+          .selectAll()
+          .where(
+            'backend_id',
+            'in',
+            chunk.map((_, i) => v(i)),
+          )
+          .orderBy('backend_id');
+        // SQLite's write lock already covers the whole file; PostgreSQL locks just these rows, in id order.
+        return pg ? query.forUpdate() : query;
+      }),
+    );
     for (const row of rows) {
       states.set(nameById.get(Number(row.backend_id))!, {
         backendId: Number(row.backend_id),
@@ -298,17 +326,24 @@ export function* ingestPlan(
     storageLevels.set(name, state.storageLevel);
     if (!state.changed) continue;
     yield* exec(
-      db
-        .updateTable('backend_state')
-        .set({
-          storage_level: state.storageLevel,
-          last_event_at: state.lastEventAt,
-          consecutive_failures: state.failuresInRow,
-        })
-        .where('backend_id', '=', state.backendId),
+      shapedQuery(
+        db,
+        'ingest:state-update',
+        [state.storageLevel, state.lastEventAt, state.failuresInRow, state.backendId],
+        (v) =>
+          db
+            .updateTable('backend_state')
+            .set({ storage_level: v(0), last_event_at: v(1), consecutive_failures: v(2) })
+            .where('backend_id', '=', v(3)),
+      ),
     );
   }
   return { written: rows.length, duplicates, errors, storageLevels, types };
+}
+
+/** A keyed event's identity: its backend id and stored key, as text (a Map key). */
+function keyIdentity(backendId: number, key: Uint8Array): string {
+  return `${backendId}:${eventKeyHex(key)}`;
 }
 
 /** A raw row's values in EVENT_COLUMNS order, then its reserved id when the batch reserved ids. */

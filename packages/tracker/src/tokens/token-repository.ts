@@ -4,6 +4,7 @@ import { pgNotify } from '../db/pg-notify.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
+import { shapedQuery } from '../query/query-shapes.js';
 import { toIso } from '../time/zone.js';
 import { type ApiScope, type ApiToken, hashTokenSecret, newTokenSecret, parseScopes } from './api-token.js';
 
@@ -81,23 +82,32 @@ export function* revokeApiTokenPlan(db: Kysely<Database>, id: number, now: numbe
   return rows.length > 0;
 }
 
-/** The scopes of an active token with this secret, or null. */
+/**
+ * The scopes of an active token with this secret, or null. Compiled once (query-shapes): the API re-reads
+ * tokens after every commit to the file, so under ingest this runs once per request.
+ */
 export function* verifyApiTokenPlan(
   db: Kysely<Database>,
   secret: string,
 ): Plan<{ id: number; scopes: ApiScope[] } | null> {
   const [row] = yield* exec(
-    db
-      .selectFrom('api_tokens')
-      .select(['id', 'scopes'])
-      .where('token_hash', '=', hashTokenSecret(secret))
-      .where('revoked_at', 'is', null),
+    shapedQuery(db, 'tokens:verify', [hashTokenSecret(secret)], (v) =>
+      db
+        .selectFrom('api_tokens')
+        .select(['id', 'scopes'])
+        .where('token_hash', '=', v(0))
+        .where('revoked_at', 'is', null),
+    ),
   );
   return row ? { id: Number(row.id), scopes: parseScopes(row.scopes) } : null;
 }
 
-/** Whether any token is active: once one is, every API request needs a token. */
+/** Whether any token is active: once one is, every API request needs a token. Compiled once, as verify. */
 export function* hasActiveApiTokensPlan(db: Kysely<Database>): Plan<boolean> {
-  const rows = yield* exec(db.selectFrom('api_tokens').select('id').where('revoked_at', 'is', null).limit(1));
+  const rows = yield* exec(
+    shapedQuery(db, 'tokens:any-active', [], () =>
+      db.selectFrom('api_tokens').select('id').where('revoked_at', 'is', null).limit(1),
+    ),
+  );
   return rows.length > 0;
 }
