@@ -61,6 +61,8 @@ async function seed(path: string, events: number): Promise<void> {
 }
 
 const BATCH = 1000;
+/** Events per trackUsage call in the ingest measurements. */
+export const INGEST_BATCH = BATCH;
 const INGEST = 'mutation($events: [UsageEventInput!]!) { trackUsage(events: $events) { accepted duplicates } }';
 
 /** One 1,000-event batch as the API takes it (GraphQL enum names) and as the tracker takes it. */
@@ -76,6 +78,9 @@ function batch(): { graphql: Record<string, unknown>[]; tracker: Record<string, 
   }
   return { graphql, tracker };
 }
+
+/** The JSON body of one trackUsage call of the ingest measurements (INGEST_BATCH events). */
+export const ingestBody = () => ({ query: INGEST, variables: { events: batch().graphql } });
 
 interface IngestResult {
   /** Median events/s stored through trackUsage over HTTP (1,000-event batches). */

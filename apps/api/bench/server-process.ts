@@ -15,13 +15,20 @@ export interface ServerProcess {
 const apiDir = fileURLToPath(new URL('..', import.meta.url));
 const TICKS_PER_SECOND = 100;
 
+export interface ServerProcessOptions {
+  /** The `apps/api` directory to run (another checkout's, to compare two builds in one run); this one's by default. */
+  apiDir?: string;
+  /** Extra Node flags, e.g. `--cpu-prof` (the profile is written when the server exits on stop()). */
+  nodeArgs?: readonly string[];
+}
+
 /**
  * Starts the API as its own process (as in production), so its CPU and memory are measured apart from the
  * load generator's.
  */
-export function startServerProcess(dbPath: string): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: apiDir,
+export function startServerProcess(dbPath: string, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
+    cwd: options.apiDir ?? apiDir,
     env: { ...process.env, BYTEMETER_DB: dbPath, BYTEMETER_API_PORT: '0', BYTEMETER_API_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
