@@ -7,8 +7,10 @@ import { countStoreRows, DIALECTS, type StoreOptions, testStores } from './suppo
 // and reopen of the store. Every kind of id reads back exactly as given. On both dialects.
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
+// The tests compare each explicit flush's counts: an interval flush running first would take the events
+// recorded after the last await and leave the explicit flush none to count.
 function open(store: StoreOptions): ResourceTracker {
-  return openResourceTracker({ ...store, clock: () => NOW, flushOnExit: false });
+  return openResourceTracker({ ...store, clock: () => NOW, flushOnExit: false, flushIntervalMs: 3_600_000 });
 }
 
 async function allEvents(t: ResourceTracker): Promise<UsageEvent[]> {

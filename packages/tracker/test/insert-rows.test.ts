@@ -12,7 +12,13 @@ const AWKWARD = ['{a,b}', '"quoted"', 'back\\slash', 'NULL', ' padded ', 'comma,
 
 describeEachDialect('raw rows written in bulk', () => {
   it('stores awkward text, nulls, keys and 2^53 - 1 exactly, across statement boundaries', async () => {
-    const tracker = openResourceTracker({ ...(await newStore()), clock: () => NOW, flushOnExit: false });
+    // No interval flush: it could take events recorded after an await before the explicit flush counts them.
+    const tracker = openResourceTracker({
+      ...(await newStore()),
+      clock: () => NOW,
+      flushOnExit: false,
+      flushIntervalMs: 3_600_000,
+    });
     try {
       const events: TrackEvent[] = [];
       // 5,003 events: past one PostgreSQL statement (5,000 rows) and not a multiple of SQLite's row chunks.
@@ -65,6 +71,79 @@ describeEachDialect('raw rows written in bulk', () => {
       expect(await tracker.flush()).toEqual({ written: 3, duplicates: 0 });
       tracker.trackApiCall('photos', 's3', { id: 'after-plain', timestamp: NOW - 1 });
       expect(await tracker.flush()).toEqual({ written: 1, duplicates: 0 });
+    } finally {
+      await tracker.close();
+    }
+  });
+
+  it('writes every optional column whether a batch leaves it empty in all rows, some rows or none', async () => {
+    // On SQLite a column null in every row of a batch is left out of the statement (it stores the same NULL);
+    // batches that fill it in some rows bind it. Each batch must read back exactly, with stats and classes.
+    // No interval flush: it could take events recorded after an await before the explicit flush counts them.
+    const tracker = openResourceTracker({
+      ...(await newStore()),
+      clock: () => NOW,
+      flushOnExit: false,
+      flushIntervalMs: 3_600_000,
+    });
+    try {
+      const batches: TrackEvent[][] = [
+        // No optional field anywhere.
+        Array.from({ length: 300 }, (_, i) => ({
+          backend: 'bare',
+          backendType: 's3',
+          resourceType: 'api_calls',
+          amount: 1,
+          timestamp: NOW - 50_000 + i,
+        })),
+        // Each optional field in one row only, the rest empty.
+        Array.from({ length: 300 }, (_, i) => ({
+          backend: 'sparse',
+          backendType: 's3',
+          resourceType: 'api_calls',
+          amount: 1,
+          timestamp: NOW - 40_000 + i,
+          success: i !== 7,
+          ...(i === 11 ? { durationMs: 13 } : {}),
+          ...(i === 299 ? { operationId: 'only-op' } : {}),
+          ...(i === 0 ? { path: 'only/path' } : {}),
+          ...(i === 150 ? { metadata: { only: true } } : {}),
+          ...(i === 42 ? { apiClass: 'b' as const } : {}),
+          ...(i === 43 ? { id: 'only-key' } : {}),
+        })),
+      ];
+      for (const batch of batches) {
+        for (const e of batch) tracker.trackResourceUsage(e);
+        expect(await tracker.flush()).toEqual({ written: batch.length, duplicates: 0 });
+      }
+      // A level report carries reported_level; the deltas around it do not.
+      tracker.setStorageLevel('levels', 's3', 500, { timestamp: NOW - 30_000 });
+      tracker.trackStorageUsage('levels', 's3', 20, { timestamp: NOW - 29_000 });
+      expect(await tracker.flush()).toEqual({ written: 2, duplicates: 0 });
+
+      const page = await tracker.getResourceUsage({ hoursBack: 1, limit: 1000 });
+      expect(page.events).toHaveLength(602);
+      const byTime = new Map(page.events.map((e) => [Date.parse(e.timestamp), e]));
+      for (const e of batches.flat()) {
+        const s = byTime.get(e.timestamp as number)!;
+        expect(s.backend).toBe(e.backend);
+        expect(s.success).toBe(e.success ?? true);
+        expect(s.durationMs).toBe(e.durationMs ?? null);
+        expect(s.operationId).toBe(e.operationId ?? null);
+        expect(s.path).toBe(e.path ?? null);
+        expect(s.metadata).toEqual(e.metadata ?? null);
+        expect(s.reportedLevel).toBeNull();
+        if (e.id !== undefined) expect(s.id).toBe(e.id);
+      }
+      expect(byTime.get(NOW - 30_000)).toMatchObject({ amount: 500, reportedLevel: 500 });
+      expect(byTime.get(NOW - 29_000)).toMatchObject({ amount: 20, reportedLevel: null });
+      const summary = await tracker.getResourceSummary({ period: 'day' });
+      expect(summary.backends.sparse!.resources.api_calls!.operationCount).toBe(300);
+      expect(summary.backends.bare!.resources.api_calls!.operationCount).toBe(300);
+      // The key stored in the sparse batch is a duplicate now; the same event without it is not.
+      tracker.trackResourceUsage({ ...batches[1]![43]! });
+      tracker.trackResourceUsage({ ...batches[1]![43]!, id: undefined });
+      expect(await tracker.flush()).toEqual({ written: 1, duplicates: 1 });
     } finally {
       await tracker.close();
     }
