@@ -60,7 +60,11 @@ export function* insertRows(
   statementCache.set(db, cache);
   if (isPostgres(db)) {
     for (const part of chunks(rows, PG_ARRAY_ROWS)) {
-      const { names, arrays } = presentColumnArrays(columns, part);
+      // Like SQLite's rows below: columns null in every row are left out (the server would otherwise parse
+      // and unnest an array of NULLs per column for every 5,000 rows).
+      const written = writtenColumns(columns, part);
+      const names = written.map((c) => columns[c]!);
+      const arrays = written.map((c) => part.map((row) => row[c] ?? null));
       const out = yield* exec(CompiledQuery.raw(unnestInsert(cache, table, names, suffix), arrays));
       for (const row of out) returned.push(row as Record<string, unknown>);
     }
@@ -165,32 +169,6 @@ export function columnArrays(columns: readonly string[], rows: readonly unknown[
     for (let c = 0; c < columns.length; c++) arrays[c]![r] = row[c];
   }
   return arrays;
-}
-
-/**
- * The rows as one array per column, leaving out the columns that are null in every row (they default to
- * null): most events carry no duration, operation, path or metadata, and the server would otherwise parse
- * and unnest an array of NULLs per column for every 5,000 rows.
- */
-function presentColumnArrays(
-  columns: readonly string[],
-  rows: readonly unknown[][],
-): { names: readonly string[]; arrays: unknown[][] } {
-  const names: string[] = [];
-  const arrays: unknown[][] = [];
-  for (let c = 0; c < columns.length; c++) {
-    const values = new Array<unknown>(rows.length);
-    let any = false;
-    for (let r = 0; r < rows.length; r++) {
-      const value = rows[r]![c] ?? null;
-      values[r] = value;
-      if (value !== null) any = true;
-    }
-    if (!any) continue;
-    names.push(columns[c]!);
-    arrays.push(values);
-  }
-  return { names, arrays };
 }
 
 /** Splits a list for `IN (…)` lists and multi-row statements that must stay under the parameter limit. */
