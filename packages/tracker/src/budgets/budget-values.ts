@@ -1,14 +1,18 @@
 // A budget's value read from rollups: this billing month's total (costs through the same machinery as
 // getCosts) or the storage level, with the month-end projection and, for quotas, the projected full date.
-// Budgets that share a zone share one read, so 100 budgets cost a few queries, not 100.
+// Every budget is answered from one usage ledger read (pricing/usage-ledger.ts): its edges are every
+// instant any budget asks (each zone's month, the recent window, each zone's cost report's ranges), so
+// 100 budgets in several zones cost one set of queries, not one per zone or per budget. A ledger answers
+// each range as the sum of its intervals, which is exact: more edges only split a sum.
 
 import { BUDGET_RATE_WINDOW_MS, projectFullAt, projectMonthEnd } from '@bytemeter/core/budgets';
 import type { Kysely } from 'kysely';
 import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { aggregateRanges, type Cell, cellKey } from '../query/aggregate.js';
+import { loadPlansToPrice } from '../pricing/plan-store.js';
+import { readUsageLedgers, type UsageLedger } from '../pricing/usage-ledger.js';
 import { type BackendRow, loadBackends } from '../query/backends.js';
-import { type CostReport, costReportPlan, resolveCostRange } from '../query/get-costs.js';
+import { type PendingCostReport, pendingCostReport, resolveCostRange } from '../query/get-costs.js';
 import { MINUTE_MS, type Resolution } from '../rollup/grains.js';
 import { periodRange } from '../time/zone.js';
 import { RESOURCE_CODE } from '../types.js';
@@ -59,53 +63,70 @@ export function* readBudgetValues(
   // it, and a minute edge reads minute rollups, where an edge at `now` would scan the raw events of the
   // current minute (all of them, at a high event rate) on every evaluation.
   const edge = Math.ceil(now / MINUTE_MS) * MINUTE_MS;
+  const recentFrom = edge - BUDGET_RATE_WINDOW_MS;
   const current = at === null;
-
-  // Transfer and calls: one aggregate per zone over its month, and one over the recent window for forecasts.
   const monthly = budgets.filter((b) => b.metric in MONTHLY_RESOURCE);
-  const resources = Object.values(MONTHLY_RESOURCE);
-  const monthCells = new Map<string, { range: { from: number; to: number }; cells: Map<number, Cell> }>();
+  const costs = budgets.filter((b) => b.metric === 'cost');
+  const storage = budgets.filter((b) => b.metric === 'storage_level');
+
+  // The instants every budget asks, so that one ledger read answers them all.
+  const months = new Map<string, { from: number; to: number }>();
+  for (const b of [...monthly, ...costs])
+    if (!months.has(b.timezone)) months.set(b.timezone, periodRange(instant, 'month', b.timezone));
+  const instants: number[] = [];
   for (const zone of new Set(monthly.map((b) => b.timezone))) {
-    const range = periodRange(instant, 'month', zone);
-    const { cells } = yield* aggregateRanges(db, [range], { resources }, res);
-    monthCells.set(zone, { range, cells: cells[0]! });
+    const range = months.get(zone)!;
+    instants.push(range.from, range.to);
   }
-  let recent: Map<number, Cell> | null = null;
-  if (current && monthly.length > 0) {
-    const { cells } = yield* aggregateRanges(
-      db,
-      [{ from: edge - BUDGET_RATE_WINDOW_MS, to: edge }],
-      { resources },
-      res,
-    );
-    recent = cells[0]!;
+  if (current && monthly.length > 0) instants.push(recentFrom, edge);
+  if (storage.length > 0) instants.push(recentFrom, edge + FUTURE_SLACK_MS);
+  // Cost: getCosts' own report once per zone (every backend's line, and its share of the forecast), priced
+  // up to the minute edge (at most a minute of storage and monthly fee early).
+  const reports = new Map<string, PendingCostReport>();
+  if (costs.length > 0) {
+    const plans = yield* loadPlansToPrice(db);
+    for (const zone of new Set(costs.map((b) => b.timezone))) {
+      const q = { period: 'month' as const, timezone: zone, at: new Date(instant) };
+      const report = pendingCostReport(backends, plans, resolveCostRange(q, now), edge, res);
+      reports.set(zone, report);
+      instants.push(...report.instants);
+    }
   }
-  const sum = (cells: Map<number, Cell>, rows: readonly BackendRow[], resource: number) =>
-    rows.reduce((total, row) => total + (cells.get(cellKey(row.id, resource))?.total ?? 0), 0);
+  const ledgers: ReadonlyMap<number, UsageLedger> =
+    instants.length === 0
+      ? new Map()
+      : yield* readUsageLedgers(
+          db,
+          backends.map((b) => b.id),
+          instants,
+          res,
+          true,
+        );
+  const sum = (rows: readonly BackendRow[], resource: number, from: number, to: number) =>
+    rows.reduce((total, row) => total + ledgers.get(row.id)!.total(resource, from, to), 0);
+
+  // Transfer and calls: the month's total, and the recent window for forecasts.
   for (const b of monthly) {
-    const { range, cells } = monthCells.get(b.timezone)!;
+    const range = months.get(b.timezone)!;
     const resource = MONTHLY_RESOURCE[b.metric]!;
     const rows = chosen(b);
-    const total = sum(cells, rows, resource);
-    const forecast =
-      recent === null
-        ? null
-        : projectMonthEnd({ monthToDate: total, recent: sum(recent, rows, resource), at: now, monthEnd: range.to });
+    const total = sum(rows, resource, range.from, range.to);
+    const forecast = current
+      ? projectMonthEnd({
+          monthToDate: total,
+          recent: sum(rows, resource, recentFrom, edge),
+          at: now,
+          monthEnd: range.to,
+        })
+      : null;
     values.set(b.id, { current: total, forecast, projectedFullAt: null, month: { start: range.from, end: range.to } });
   }
 
-  // Cost: getCosts' own plan, once per zone (one grouped read of every backend), each backend's line and
-  // its share of the forecast; an all-backends budget takes the totals.
-  const costs = budgets.filter((b) => b.metric === 'cost');
-  const reports = new Map<string, { report: CostReport; forecasts: Map<string, number> }>();
-  for (const zone of new Set(costs.map((b) => b.timezone))) {
-    const q = { period: 'month' as const, timezone: zone, at: new Date(instant) };
-    // Priced up to the minute edge (at most a minute of storage and monthly fee early).
-    reports.set(zone, yield* costReportPlan(db, q, resolveCostRange(q, now), edge, res));
-  }
+  // Cost: each backend's line and its share of the forecast; an all-backends budget takes the totals.
+  const priced = new Map([...reports].map(([zone, report]) => [zone, report.finish(ledgers)]));
   for (const b of costs) {
-    const { report, forecasts } = reports.get(b.timezone)!;
-    const range = periodRange(instant, 'month', b.timezone);
+    const { report, forecasts } = priced.get(b.timezone)!;
+    const range = months.get(b.timezone)!;
     const line = b.backend === null ? null : report.backends.find((l) => l.backend === b.backend);
     const cost = b.backend === null ? report.computedTotalMicros : (line?.computedCostMicros ?? 0);
     const forecast = b.backend === null ? report.forecast.monthEndMicros : (forecasts.get(b.backend) ?? 0);
@@ -118,23 +139,17 @@ export function* readBudgetValues(
   }
 
   // Storage: the level now, and its net change over the last 7 days as the growth rate (a straight line;
-  // a backend younger than that is averaged over the whole window, which projects a later date).
-  const storage = budgets.filter((b) => b.metric === 'storage_level');
-  if (storage.length > 0) {
-    const from = edge - BUDGET_RATE_WINDOW_MS;
-    const { cells } = yield* aggregateRanges(
-      db,
-      [{ from, to: edge + FUTURE_SLACK_MS }],
-      { resources: [RESOURCE_CODE.storage_used] },
-      res,
-    );
-    for (const b of storage) {
-      const rows = chosen(b);
-      const level = rows.reduce((total, row) => total + row.storageLevel, 0);
-      const change = sum(cells[0]!, rows, RESOURCE_CODE.storage_used);
-      const projected = projectFullAt({ level, change, windowMs: BUDGET_RATE_WINDOW_MS, at: now, limit: b.limit });
-      values.set(b.id, { current: level, forecast: null, projectedFullAt: projected, month: null });
-    }
+  // a backend younger than that is averaged over the whole window, which projects a later date). The
+  // change counts every stored change dated in the window or after it (events may be dated ahead).
+  for (const b of storage) {
+    const rows = chosen(b);
+    const level = rows.reduce((total, row) => total + row.storageLevel, 0);
+    const change = rows.reduce((total, row) => {
+      const ledger = ledgers.get(row.id)!;
+      return total + Number(ledger.levelAt(edge + FUTURE_SLACK_MS) - ledger.levelAt(recentFrom));
+    }, 0);
+    const projected = projectFullAt({ level, change, windowMs: BUDGET_RATE_WINDOW_MS, at: now, limit: b.limit });
+    values.set(b.id, { current: level, forecast: null, projectedFullAt: projected, month: null });
   }
   return values;
 }

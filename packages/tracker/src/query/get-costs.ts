@@ -14,12 +14,12 @@ import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { BytemeterError } from '../errors.js';
 import { loadPlansToPrice } from '../pricing/plan-store.js';
-import { readUsageLedgers, recordingSource, type UsageRequest } from '../pricing/usage-ledger.js';
+import { readUsageLedgers, recordingSource, type UsageLedger, type UsageRequest } from '../pricing/usage-ledger.js';
 import { type Resolution, snapEdge } from '../rollup/grains.js';
 import { toIsoInZone } from '../time/zone.js';
 import { type BackendType, type Period, RESOURCE_CODE } from '../types.js';
 import type { BackendFilter } from './backend-filter.js';
-import { loadBackends, selectBackends } from './backends.js';
+import { type BackendRow, loadBackends, selectBackends } from './backends.js';
 import { resolveSummaryRange } from './get-resource-summary.js';
 
 export interface CostQuery extends BackendFilter {
@@ -91,26 +91,58 @@ export function* getCostsPlan(
   return (yield* costReportPlan(db, q, range, now, res)).report;
 }
 
-/** The cost report, and each backend's share of its forecast (what a budget of one backend projects). */
+/** A cost report and each backend's share of its forecast (what a budget of one backend projects). */
+export interface PricedCosts {
+  report: CostReport;
+  forecasts: Map<string, number>;
+}
+
+/** The cost report, and each backend's share of its forecast. */
 export function* costReportPlan(
   db: Kysely<Database>,
   q: CostQuery,
   range: ReturnType<typeof resolveCostRange>,
   now: number,
   res: Resolution,
-): Plan<{ report: CostReport; forecasts: Map<string, number> }> {
-  const forecasts = new Map<string, number>();
+): Plan<PricedCosts> {
   const backends = selectBackends(yield* loadBackends(db), q.backend);
-  const plans = yield* loadPlansToPrice(db);
+  const pending = pendingCostReport(backends, yield* loadPlansToPrice(db), range, now, res);
+  // One read for all backends: every backend's ranges are answered from the union of the edges.
+  const ledgers = yield* readUsageLedgers(
+    db,
+    backends.map((b) => b.id),
+    pending.instants,
+    res,
+    q.backend === undefined,
+  );
+  return pending.finish(ledgers);
+}
+
+/** A cost report between its two pricing passes: the instants its ledgers must hold, then the report. */
+export interface PendingCostReport {
+  instants: number[];
+  /** Prices from ledgers of these backends holding (at least) `instants`: more edges change no answer. */
+  finish(ledgers: ReadonlyMap<number, UsageLedger>): PricedCosts;
+}
+
+/**
+ * The cost report of these backends priced by these plans, up to the reading: the first pass runs here
+ * (it records the ranges the engine will ask, which depend on plans and instants only), the second once
+ * the ledgers are read. Several reports (a budget read prices one per zone) can so share one ledger read.
+ */
+export function pendingCostReport(
+  backends: readonly BackendRow[],
+  plans: readonly PricePlan[],
+  range: ReturnType<typeof resolveCostRange>,
+  now: number,
+  res: Resolution,
+): PendingCostReport {
   const from = snapEdge(range.from, res);
   const end = snapEdge(range.to, res);
   // Usage is priced up to now: the rest of a period still running is the forecast's (a stored level or
   // the monthly fee would otherwise be charged for time that has not passed).
   const to = Math.max(from, Math.min(end, snapEdge(now, res)));
   const at = Math.max(from, Math.min(now, end - 1));
-  const lines: BackendCost[] = [];
-  const methods: string[] = [];
-  let forecastMicros = 0;
   const price = (mine: readonly PricePlan[], usage: UsageSource, storageLevel: bigint) => {
     const cost = computeBackendCost({ plans: mine, from, to, usage });
     // The forecast's month to date is often the report itself (a month in the plan's zone, up to now):
@@ -123,54 +155,53 @@ export function* costReportPlan(
   const requests: UsageRequest[] = [];
   for (const backend of backends) price(plansOf.get(backend.id)!, recordingSource(requests), 0n);
   const instants = [from, to, at, ...requests.flatMap((r) => [r.from, r.to])];
-  // One read for all backends: every backend's ranges are answered from the union of the edges.
-  const ledgers = yield* readUsageLedgers(
-    db,
-    backends.map((b) => b.id),
-    instants,
-    res,
-    q.backend === undefined,
-  );
-  for (const backend of backends) {
-    const ledger = ledgers.get(backend.id)!;
-    const { cost, forecast } = price(plansOf.get(backend.id)!, ledger.source, ledger.levelAt(at));
-    lines.push({
-      backend: backend.name,
-      backendType: backend.type,
-      computedCostMicros: cost.computedCostMicros,
-      reportedCostMicros: ledger.total(RESOURCE_CODE.operation_cost, from, to),
-      resources: cost.resources.map((line) => ({
-        resource: line.resource,
-        units: toNumber(line.units),
-        costMicros: line.costMicros,
-      })),
-      hasPlan: cost.hasPlan,
-    });
-    forecastMicros += forecast.monthEndMicros;
-    forecasts.set(backend.name, forecast.monthEndMicros);
-    if (forecast.monthStart !== null) methods.push(`${backend.name}: ${forecast.method}`);
-  }
-  const report: CostReport = {
-    period: range.period,
-    periodStart: toIsoInZone(from, range.timezone),
-    periodEnd: toIsoInZone(end, range.timezone),
-    timezone: range.timezone,
-    backends: lines,
-    computedTotalMicros: safeSum(
-      lines.map((l) => l.computedCostMicros),
-      'computed cost',
-    ),
-    reportedTotalMicros: safeSum(
-      lines.map((l) => l.reportedCostMicros),
-      'reported cost',
-    ),
-    forecast: {
-      monthEndMicros: safeSum([forecastMicros], 'forecast'),
-      method:
-        methods.length > 0
-          ? methods.join(' ')
-          : 'No price plan is in force at the forecast instant, so nothing is projected.',
-    },
+  const finish = (ledgers: ReadonlyMap<number, UsageLedger>): PricedCosts => {
+    const forecasts = new Map<string, number>();
+    const lines: BackendCost[] = [];
+    const methods: string[] = [];
+    let forecastMicros = 0;
+    for (const backend of backends) {
+      const ledger = ledgers.get(backend.id)!;
+      const { cost, forecast } = price(plansOf.get(backend.id)!, ledger.source, ledger.levelAt(at));
+      lines.push({
+        backend: backend.name,
+        backendType: backend.type,
+        computedCostMicros: cost.computedCostMicros,
+        reportedCostMicros: ledger.total(RESOURCE_CODE.operation_cost, from, to),
+        resources: cost.resources.map((line) => ({
+          resource: line.resource,
+          units: toNumber(line.units),
+          costMicros: line.costMicros,
+        })),
+        hasPlan: cost.hasPlan,
+      });
+      forecastMicros += forecast.monthEndMicros;
+      forecasts.set(backend.name, forecast.monthEndMicros);
+      if (forecast.monthStart !== null) methods.push(`${backend.name}: ${forecast.method}`);
+    }
+    const report: CostReport = {
+      period: range.period,
+      periodStart: toIsoInZone(from, range.timezone),
+      periodEnd: toIsoInZone(end, range.timezone),
+      timezone: range.timezone,
+      backends: lines,
+      computedTotalMicros: safeSum(
+        lines.map((l) => l.computedCostMicros),
+        'computed cost',
+      ),
+      reportedTotalMicros: safeSum(
+        lines.map((l) => l.reportedCostMicros),
+        'reported cost',
+      ),
+      forecast: {
+        monthEndMicros: safeSum([forecastMicros], 'forecast'),
+        method:
+          methods.length > 0
+            ? methods.join(' ')
+            : 'No price plan is in force at the forecast instant, so nothing is projected.',
+      },
+    };
+    return { report, forecasts };
   };
-  return { report, forecasts };
+  return { instants, finish };
 }
