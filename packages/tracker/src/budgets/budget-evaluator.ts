@@ -160,15 +160,11 @@ export class BudgetEvaluator {
       const values: { budget: StoredBudget; value: BudgetValue }[] = [];
       const current = yield* readBudgetValues(db, monthly, null, now, res);
       for (const b of monthly) values.push({ budget: b, value: current.get(b.id)! });
-      // A backfill: the earlier billing months its events fell in are evaluated too (no forecasts there).
-      for (const at of backfilledMonths(monthly, dirtyFrom, now)) {
-        const past = yield* readBudgetValues(db, monthly, at, now, res);
-        for (const b of monthly) {
-          const value = past.get(b.id)!;
-          if (value.month && value.month.end <= periodRange(now, 'month', b.timezone).from) {
-            values.push({ budget: b, value });
-          }
-        }
+      // A backfill: the earlier billing months its events fell in are evaluated too (no forecasts there),
+      // each zone's budgets at its own months only.
+      for (const { at, budgets: inZone } of backfillReads(monthly, dirtyFrom, now)) {
+        const past = yield* readBudgetValues(db, inZone, at, now, res);
+        for (const b of inZone) values.push({ budget: b, value: past.get(b.id)! });
       }
       const periodKeys = [...new Set(values.flatMap((v) => (v.value.month ? [v.value.month.start] : [])))];
       const stored = yield* storedAlertKeys(
@@ -176,7 +172,7 @@ export class BudgetEvaluator {
         monthly.map((b) => b.id),
         periodKeys,
       );
-      // A month read twice (a backfill in several zones) yields the same candidates: keep each key once.
+      // Each candidate once by its key (a budget's months are read once each; the key is what is unique).
       const candidates = new Map<string, AlertCandidate>();
       for (const { budget, value } of values) {
         for (const c of monthlyCandidates(budget, value, stored)) {
@@ -199,20 +195,27 @@ export class BudgetEvaluator {
   }
 }
 
+/** One read of a backfill: budgets of one zone at an instant inside one of their earlier billing months. */
+export interface BackfillRead {
+  at: number;
+  budgets: StoredBudget[];
+}
+
 /**
- * Instants inside each billing month, before the current one, that written events fell in (by the
- * earliest event time written), in the zones of these budgets, at most MAX_BACKFILL_MONTHS back.
+ * The reads a backfill calls for: for each zone, its budgets at the start of each billing month before its
+ * current one that written events fell in (by the earliest event time written), at most MAX_BACKFILL_MONTHS
+ * back. One read per zone and month (zones × months), never one zone's budgets at another zone's months.
  */
-function backfilledMonths(budgets: readonly StoredBudget[], dirtyFrom: number, now: number): number[] {
-  if (!Number.isFinite(dirtyFrom) || budgets.length === 0) return [];
-  const instants = new Set<number>();
+export function backfillReads(budgets: readonly StoredBudget[], dirtyFrom: number, now: number): BackfillRead[] {
+  if (!Number.isFinite(dirtyFrom)) return [];
+  const reads: BackfillRead[] = [];
   for (const zone of new Set(budgets.map((b) => b.timezone))) {
+    const inZone = budgets.filter((b) => b.timezone === zone);
     let start = periodRange(now, 'month', zone).from;
     for (let i = 0; i < MAX_BACKFILL_MONTHS && dirtyFrom < start; i++) {
-      const previous = periodRange(start - 1, 'month', zone);
-      instants.add(previous.from);
-      start = previous.from;
+      start = periodRange(start - 1, 'month', zone).from;
+      reads.push({ at: start, budgets: inZone });
     }
   }
-  return [...instants];
+  return reads;
 }
