@@ -100,7 +100,8 @@ export function* readBudgetValues(
           backends.map((b) => b.id),
           instants,
           res,
-          true,
+          // Only cost prices storage over time; the other budgets need totals (and the storage Σ delta).
+          { everyBackend: true, storageTime: costs.length > 0 },
         );
   const sum = (rows: readonly BackendRow[], resource: number, from: number, to: number) =>
     rows.reduce((total, row) => total + ledgers.get(row.id)!.total(resource, from, to), 0);
@@ -144,10 +145,7 @@ export function* readBudgetValues(
   for (const b of storage) {
     const rows = chosen(b);
     const level = rows.reduce((total, row) => total + row.storageLevel, 0);
-    const change = rows.reduce((total, row) => {
-      const ledger = ledgers.get(row.id)!;
-      return total + Number(ledger.levelAt(edge + FUTURE_SLACK_MS) - ledger.levelAt(recentFrom));
-    }, 0);
+    const change = sum(rows, RESOURCE_CODE.storage_used, recentFrom, edge + FUTURE_SLACK_MS);
     const projected = projectFullAt({ level, change, windowMs: BUDGET_RATE_WINDOW_MS, at: now, limit: b.limit });
     values.set(b.id, { current: level, forecast: null, projectedFullAt: projected, month: null });
   }

@@ -11,6 +11,7 @@
 
 import { type MeteredResource, type StorageBucket, storageByteMs, type UsageSource } from '@bytemeter/core/pricing';
 import { type Kysely, sql } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { aggregateRanges, cellBackend } from '../query/aggregate.js';
@@ -20,7 +21,7 @@ import { CLASS_ROLLUP_CODE, CLASS_ROW_OF_EVENT, RESOURCE_CODE } from '../types.j
 import { fromLimbs } from './delta-time.js';
 
 const STORAGE = RESOURCE_CODE.storage_used;
-/** Rollup codes summed per edge interval: transfer, all calls, the class rows, reported cost. */
+/** Rollup codes summed per edge interval: transfer, all calls, the class rows, reported cost, storage Σ delta. */
 const FLOW_CODES = [
   RESOURCE_CODE.bandwidth_upload,
   RESOURCE_CODE.bandwidth_download,
@@ -29,6 +30,7 @@ const FLOW_CODES = [
   CLASS_ROLLUP_CODE.a,
   CLASS_ROLLUP_CODE.b,
   CLASS_ROLLUP_CODE.free,
+  STORAGE,
 ] as const;
 /** The event resources among FLOW_CODES (the others are class rows, counted from api_calls events). */
 const EVENT_FLOW_CODES = [
@@ -66,11 +68,17 @@ export class UsageLedger {
     private readonly res: Resolution,
     /** prefix[code][i]: Σ totals of that rollup code from edges[0] to edges[i]. */
     private readonly prefix: ReadonlyMap<number, readonly number[]>,
-    /** Level at each edge (bytes). */
-    private readonly levels: readonly bigint[],
+    /** Level at each edge (bytes); null when read without storage levels (readUsageLedgers' storageTime). */
+    private readonly levels: readonly bigint[] | null,
     /** Storage buckets of each edge interval. */
     private readonly buckets: readonly StorageBucket[][],
   ) {}
+
+  private levelsRead(): readonly bigint[] {
+    // A caller that prices storage reads the levels: a miss is a bug, not bad input.
+    if (this.levels === null) throw new Error('usage ledger: read without storage levels');
+    return this.levels;
+  }
 
   private index(t: number): number {
     const snapped = snapEdge(t, this.res);
@@ -87,7 +95,7 @@ export class UsageLedger {
     throw new Error(`usage ledger: ${t} is not an edge of the ranges read`);
   }
 
-  /** Σ totals of a rollup code over [from, to). */
+  /** Σ totals of a rollup code over [from, to) (storage_used: the net change of the level). */
   total(code: number, from: number, to: number): number {
     const sums = this.prefix.get(code)!;
     return sums[this.index(to)]! - sums[this.index(from)]!;
@@ -95,7 +103,7 @@ export class UsageLedger {
 
   /** The storage level at an instant (bytes). */
   levelAt(t: number): bigint {
-    return this.levels[this.index(t)]!;
+    return this.levelsRead()[this.index(t)]!;
   }
 
   /** The engine's UsageSource for the second pass. */
@@ -103,7 +111,8 @@ export class UsageLedger {
     if (resource === 'storage') {
       const i = this.index(from);
       const j = this.index(to);
-      return storageByteMs(this.levels[i]!, this.edges[i]!, this.edges[j]!, this.buckets.slice(i, j).flat()).byteMs;
+      const levels = this.levelsRead();
+      return storageByteMs(levels[i]!, this.edges[i]!, this.edges[j]!, this.buckets.slice(i, j).flat()).byteMs;
     }
     if (resource === 'api_calls_unclassified') {
       const classed =
@@ -119,17 +128,24 @@ export class UsageLedger {
 /**
  * Reads the usage of every backend in `backendIds` between every pair of consecutive edges among `instants`
  * (snapped to the resolution still kept), in one set of queries for all of them (readIntervals): transfer,
- * calls by class, reported cost and storage buckets for storageByteMs, and the level at the first edge. A
- * backend's own instants are a subset of the edges, so its ledger answers every range it asked.
+ * calls by class, reported cost, storage Σ delta, and (unless `storageTime` is false) storage buckets for
+ * storageByteMs and the level at the first edge. A backend's own instants are a subset of the edges, so its
+ * ledger answers every range it asked.
  */
 export function* readUsageLedgers(
   db: Kysely<Database>,
   backendIds: readonly number[],
   instants: readonly number[],
   res: Resolution,
-  /** backendIds are every known backend: the rollup reads then need no backend filter. */
-  everyBackend = false,
+  options: {
+    /** backendIds are every known backend: the rollup reads then need no backend filter. */
+    everyBackend?: boolean;
+    /** Read storage levels and byte-time (default true); without, only totals (and storage Σ delta) answer. */
+    storageTime?: boolean;
+  } = {},
 ): Plan<Map<number, UsageLedger>> {
+  const everyBackend = options.everyBackend ?? false;
+  const storageTime = options.storageTime ?? true;
   const edges = [...new Set(instants.map((t) => snapEdge(t, res)))].sort((a, b) => a - b);
   const intervals = edges.slice(1).map((to, i) => ({ from: edges[i]!, to }));
   const ids = [...backendIds];
@@ -140,9 +156,16 @@ export function* readUsageLedgers(
       new Map<number, number[]>(FLOW_CODES.map((code) => [code, new Array<number>(Math.max(1, edges.length)).fill(0)])),
     ]),
   );
+  // PostgreSQL plans the UNION ALL of a ledger's parts as a Parallel Append once there are a few of them,
+  // and starting workers for a few thousand rollup rows costs far more than reading them (a budget read's
+  // flow query: 62 ms with 2 workers, 2.4 ms without, on the benchmark machine). Ledger reads are always
+  // that small (rollups of a few ranges), so they run without workers. SET LOCAL lasts to the end of the
+  // read's transaction, whose other queries (backends, plans, alert keys) are as small.
+  if (isPostgres(db) && intervals.length > 0 && ids.length > 0)
+    yield* exec(sql`set local max_parallel_workers_per_gather = 0`.compile(db));
   const read =
     intervals.length > 0 && ids.length > 0
-      ? yield* readIntervals(db, ids, intervals, res, everyBackend)
+      ? yield* readIntervals(db, ids, intervals, res, everyBackend, storageTime)
       : { flow: new Map<number, Map<number, number[]>>(), storage: new Map<number, StorageBucket[][]>() };
   for (const [id, byCode] of read.flow) {
     for (const [code, perInterval] of byCode) {
@@ -154,7 +177,7 @@ export function* readUsageLedgers(
 
   // Level at the first edge: every storage change dated before it (day rollups reach back to the start).
   const levelAtFirst = new Map(ids.map((id) => [id, 0n]));
-  if (edges.length > 0 && edges[0]! > 0 && ids.length > 0) {
+  if (storageTime && edges.length > 0 && edges[0]! > 0 && ids.length > 0) {
     const before = yield* aggregateRanges(
       db,
       [{ from: 0, to: edges[0]! }],
@@ -176,7 +199,7 @@ export function* readUsageLedgers(
       for (const b of list) level += BigInt(b.sumDelta);
       levels.push(level);
     }
-    ledgers.set(id, new UsageLedger(edges, res, totals.get(id)!, levels, own));
+    ledgers.set(id, new UsageLedger(edges, res, totals.get(id)!, storageTime ? levels : null, own));
   }
   return ledgers;
 }
@@ -195,6 +218,7 @@ function* readIntervals(
   intervals: readonly { from: number; to: number }[],
   res: Resolution,
   everyBackend: boolean,
+  storageTime: boolean,
 ): Plan<{ flow: Map<number, Map<number, number[]>>; storage: Map<number, StorageBucket[][]> }> {
   // Rollups of every backend when every backend is asked: a filter listing them all only costs.
   const only = everyBackend ? null : backendIds;
@@ -252,6 +276,7 @@ function* readIntervals(
           const amount = Number(row.amount);
           const interval = within(ts);
           if (resource === STORAGE) {
+            addFlow(id, STORAGE, interval, amount);
             addBucket(id, interval, { start: ts, end: ts + 1, sumDelta: amount, sumDeltaTime: 0 });
             continue;
           }
@@ -268,6 +293,7 @@ function* readIntervals(
         for (const row of yield* exec(flowPartsQuery(db, grain, chunk, only))) {
           addFlow(Number(row.backend_id), Number(row.resource), chunk[Number(row.part)]!.interval, Number(row.total));
         }
+        if (!storageTime) continue;
         for (const row of yield* exec(storagePartsQuery(db, grain, size, chunk, only))) {
           const part = chunk[Number(row.part)]!;
           addBucket(Number(row.backend_id), part.interval, {

@@ -113,7 +113,7 @@ export function* costReportPlan(
     backends.map((b) => b.id),
     pending.instants,
     res,
-    q.backend === undefined,
+    { everyBackend: q.backend === undefined },
   );
   return pending.finish(ledgers);
 }
