@@ -6,6 +6,7 @@
 // each range as the sum of its intervals, which is exact: more edges only split a sum.
 
 import { BUDGET_RATE_WINDOW_MS, projectFullAt, projectMonthEnd } from '@bytemeter/core/budgets';
+import type { MonthEndForecast } from '@bytemeter/core/pricing';
 import type { Kysely } from 'kysely';
 import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
@@ -85,9 +86,11 @@ export function* readBudgetValues(
   const reports = new Map<string, PendingCostReport>();
   if (costs.length > 0) {
     const plans = yield* loadPlansToPrice(db);
+    // Every zone's report projects the same instant over the same ledgers: each backend's forecast once.
+    const forecasts = new Map<string, MonthEndForecast>();
     for (const zone of new Set(costs.map((b) => b.timezone))) {
       const q = { period: 'month' as const, timezone: zone, at: new Date(instant) };
-      const report = pendingCostReport(backends, plans, resolveCostRange(q, now), edge, res);
+      const report = pendingCostReport(backends, plans, resolveCostRange(q, now), edge, res, forecasts);
       reports.set(zone, report);
       instants.push(...report.instants);
     }

@@ -4,6 +4,7 @@
 import {
   computeBackendCost,
   forecastMonthEnd,
+  type MonthEndForecast,
   type PricedResource,
   type PricePlan,
   toNumber,
@@ -128,7 +129,10 @@ export interface PendingCostReport {
 /**
  * The cost report of these backends priced by these plans, up to the reading: the first pass runs here
  * (it records the ranges the engine will ask, which depend on plans and instants only), the second once
- * the ledgers are read. Several reports (a budget read prices one per zone) can so share one ledger read.
+ * the ledgers are read. Several reports (a budget read prices one per zone) can so share one ledger read,
+ * and `sharedForecasts`: a backend's forecast depends on its plans, the forecast instant and its usage, not
+ * on the report's range (the month to date handed over is only a shortcut to the same value), so reports
+ * over the same ledgers and instant (every zone's month now) project each backend once.
  */
 export function pendingCostReport(
   backends: readonly BackendRow[],
@@ -136,6 +140,7 @@ export function pendingCostReport(
   range: ReturnType<typeof resolveCostRange>,
   now: number,
   res: Resolution,
+  sharedForecasts: Map<string, MonthEndForecast> = new Map(),
 ): PendingCostReport {
   const from = snapEdge(range.from, res);
   const end = snapEdge(range.to, res);
@@ -143,14 +148,18 @@ export function pendingCostReport(
   // the monthly fee would otherwise be charged for time that has not passed).
   const to = Math.max(from, Math.min(end, snapEdge(now, res)));
   const at = Math.max(from, Math.min(now, end - 1));
-  const price = (mine: readonly PricePlan[], usage: UsageSource, storageLevel: bigint) => {
+  const price = (mine: readonly PricePlan[], usage: UsageSource, storageLevel: bigint, shared?: string) => {
     const cost = computeBackendCost({ plans: mine, from, to, usage });
     // The forecast's month to date is often the report itself (a month in the plan's zone, up to now):
     // handed over, it is not priced a second time.
-    const forecast = forecastMonthEnd({ plans: mine, at, usage, storageLevel, monthToDate: { from, to, cost } });
+    const forecast =
+      (shared === undefined ? undefined : sharedForecasts.get(shared)) ??
+      forecastMonthEnd({ plans: mine, at, usage, storageLevel, monthToDate: { from, to, cost } });
+    if (shared !== undefined) sharedForecasts.set(shared, forecast);
     return { cost, forecast };
   };
-  // First pass, every backend: the ranges the engine will ask (they depend on plans and instants only).
+  // First pass, every backend: the ranges the engine will ask (they depend on plans and instants only). Each
+  // report records its own forecast's ranges, so whichever report projects a backend first finds its edges.
   const plansOf = new Map(backends.map((b) => [b.id, plans.filter((p) => p.backend === b.name)]));
   const requests: UsageRequest[] = [];
   for (const backend of backends) price(plansOf.get(backend.id)!, recordingSource(requests), 0n);
@@ -162,7 +171,12 @@ export function pendingCostReport(
     let forecastMicros = 0;
     for (const backend of backends) {
       const ledger = ledgers.get(backend.id)!;
-      const { cost, forecast } = price(plansOf.get(backend.id)!, ledger.source, ledger.levelAt(at));
+      const { cost, forecast } = price(
+        plansOf.get(backend.id)!,
+        ledger.source,
+        ledger.levelAt(at),
+        `${backend.id}:${at}`,
+      );
       lines.push({
         backend: backend.name,
         backendType: backend.type,
