@@ -4,6 +4,7 @@
 // flushes (ingest with 100 budgets against none).
 // Writes the "budgets" section of BENCHMARKS.md (`--quick`: a smaller dataset, report on stderr only).
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -34,6 +35,8 @@ rmSync(scratch, { recursive: true, force: true });
 mkdirSync(scratch, { recursive: true });
 
 const events = quick ? 100_000 : 1_000_000;
+// The machine is shared: its load beside the figures says how far they are from a quiet machine's.
+const loadAtStart = loadavg()[0]!;
 const dataset = await ensureDataset(cacheDir, { events, mode: 'full', keys: false }, log);
 
 /** 100 budgets over the dataset's backends: transfer, calls, cost and storage, in three zones. */
@@ -270,10 +273,11 @@ const readRows = (r: ReadTimes) => [
 ];
 const header = ['| what | p50 ms | p90 ms | against the per-zone read (its p50 ms), same run |', '|---|---|---|---|'];
 const machine = machineInfo();
+const load = `load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end on ${machine.cores} cores`;
 const lines = [
   '## Budgets (issue 12, `packages/tracker/bench/budgets-run.ts`)',
   '',
-  `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${events.toLocaleString('en-US')} stored events over 60 days, 10 backends, 5 with a price plan; 100 budgets (transfer, calls, cost and storage quotas in UTC, Europe/Berlin and Asia/Kolkata). ${runs} runs of each read, taking turns in one process; timings are noisy on a shared machine, compare within a table. "The per-zone read" is how budgets were read before they shared one usage ledger (one aggregate per zone, getCosts' whole report per zone: \`test/support/budget-values-reference.ts\`); both answer the same values exactly (checked on this data before timing, and by \`test/budget-values.test.ts\` on both dialects).`,
+  `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; ${events.toLocaleString('en-US')} stored events over 60 days, 10 backends, 5 with a price plan; 100 budgets (transfer, calls, cost and storage quotas in UTC, Europe/Berlin and Asia/Kolkata). ${runs} runs of each read, taking turns in one process; timings are noisy on a shared machine (${load}), compare within a table. "The per-zone read" is how budgets were read before they shared one usage ledger (one aggregate per zone, getCosts' whole report per zone: \`test/support/budget-values-reference.ts\`); both answer the same values exactly (checked on this data before timing, and by \`test/budget-values.test.ts\` on both dialects).`,
   '',
   '### SQLite',
   '',
