@@ -295,7 +295,7 @@ describeEachDialect('pricing', (dialect) => {
         ),
         { numRuns: 25 },
       );
-    });
+    }, 90_000); // 25 trackers opened on PostgreSQL: 10–27 s on a loaded 2-core machine, near the 30 s default
 
     it('byte-time follows level reports dated before stored ones (the later report then implies less change)', async () => {
       const t = open(await newStore('reports'), () => MAY + DAY);
