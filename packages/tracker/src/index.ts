@@ -35,7 +35,12 @@ export {
   type WrapperKind,
   type WrapperOptions,
 } from '@bytemeter/core/instrument';
-export type { BudgetAlertListener, BudgetAlertQuery, SetBudgetResult } from './budgets/tracker-budgets.js';
+export type {
+  BudgetAlertListener,
+  BudgetAlertQuery,
+  RotatedWebhookSecret,
+  SetBudgetResult,
+} from './budgets/tracker-budgets.js';
 export { CopyError, type CopyErrorCode } from './copy/copy-error.js';
 export { type CopyProgress, type CopyResult, type CopyStoreOptions, copyStore } from './copy/copy-store.js';
 export { migrateToLatest } from './db/migrate.js';

@@ -4,6 +4,7 @@ import type { PricePlanInput } from '@bytemeter/core/pricing';
 import {
   type BudgetAlertListener,
   type BudgetAlertQuery,
+  type RotatedWebhookSecret,
   type SetBudgetResult,
   TrackerBudgets,
 } from './budgets/tracker-budgets.js';
@@ -44,7 +45,7 @@ import { type ExitWrite, writeInChildAtExit } from './tracker/exit-write.js';
 import { flushAtExit, forgetAtExit, TrackerFile } from './tracker/lifecycle.js';
 import { resolveOptions, type TrackerOptions } from './tracker/options.js';
 import { PostgresStore } from './tracker/postgres-store.js';
-import { sqliteDataVersion } from './tracker/read-memo.js';
+import { sqliteDataVersion, sqliteOthersCommitted } from './tracker/read-memo.js';
 import { TrackerReads } from './tracker/reads.js';
 import { Retention } from './tracker/retention.js';
 import type { TrackerStore } from './tracker/store.js';
@@ -140,6 +141,11 @@ export class ResourceTracker implements UsageRecorder {
       resolution: (now) => retention.resolution(now),
       beforeRead: () => this.settleForRead(),
       checkIntervalMs: o.budgetCheckIntervalMs,
+      // Other processes' commits: SQLite's data_version moves only for them; PostgreSQL notifies every commit.
+      commitSignal:
+        file instanceof TrackerFile
+          ? { kind: 'data-version', read: sqliteOthersCommitted(file.sqlite) }
+          : { kind: 'notify', url: o.databaseUrl! },
       deliverWebhooks: o.deliverWebhooks,
       webhookRetry: o.webhookRetry,
       allowPrivateWebhooks: o.allowPrivateWebhooks,
@@ -452,6 +458,18 @@ export class ResourceTracker implements UsageRecorder {
   setBudget(input: BudgetInput): Promise<SetBudgetResult> {
     if (this.closed) return Promise.reject(new TrackerClosedError());
     return this.budgets.set(input);
+  }
+
+  /**
+   * Gives a budget with a webhook a new signing secret and returns it, this once (`whsec_…`); the old one
+   * stops signing at once. Deliveries are signed when attempted, so alerts already queued (and their
+   * retries) are signed with the new secret too: update the receiver's secret right after rotating. An
+   * unknown id, or a budget without a webhookUrl, throws a ValidationError (INVALID_BUDGET) and changes nothing.
+   * @example const { webhookSecret } = await tracker.rotateBudgetWebhookSecret(budget.id)
+   */
+  rotateBudgetWebhookSecret(id: string): Promise<RotatedWebhookSecret> {
+    if (this.closed) return Promise.reject(new TrackerClosedError());
+    return this.budgets.rotateSecret(id);
   }
 
   /**

@@ -24,10 +24,15 @@ interface Received {
   id: string;
   verified: boolean;
   body: BudgetAlertWebhookBody | null;
+  raw: string;
+  headers: Record<string, string>;
 }
 
-/** A receiver answering 500 to the first `failFirst` requests, then 204; every request checked with Webhook.verify. */
-async function receiver(secret: () => string | null, failFirst = 0) {
+/**
+ * A receiver answering 500 to the first `failFirst` requests (and, with `strict`, to any it cannot verify,
+ * as a real receiver refuses a bad signature), then 204; every request checked with Webhook.verify.
+ */
+async function receiver(secret: () => string | null, failFirst = 0, strict = false) {
   const received: Received[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
     let raw = '';
@@ -47,8 +52,9 @@ async function receiver(secret: () => string | null, failFirst = 0) {
           verified = false;
         }
       }
-      received.push({ id: String(req.headers['webhook-id']), verified, body });
-      res.statusCode = received.length <= failFirst ? 500 : 204;
+      const headers = req.headers as Record<string, string>;
+      received.push({ id: String(req.headers['webhook-id']), verified, body, raw, headers });
+      res.statusCode = received.length <= failFirst || (strict && !verified) ? 500 : 204;
       res.end();
     });
   });
@@ -257,6 +263,67 @@ describeEachDialect('budget webhooks', () => {
       await new Promise((r) => setTimeout(r, 200));
       expect(hook.received).toHaveLength(10);
       expect(new Set(hook.received.map((r) => r.id)).size).toBe(10);
+    });
+
+    it('a rotated secret signs every later attempt, the queued retry included; the old one no longer verifies', async () => {
+      let secret: string | null = null;
+      // Refuses what it cannot verify: until the rotation, the receiver already expects a secret it is not sent.
+      const hook = await receiver(() => secret, 0, true);
+      cleanups.push(hook.close);
+      const store = await newStore('rotate');
+      const t = open(store);
+      cleanups.push(() => t.close());
+      const set = await t.setBudget({
+        name: 'egress',
+        metric: 'bandwidth_download',
+        limit: 1000,
+        thresholds: [100],
+        alertOnForecast: false,
+        webhookUrl: hook.url,
+      });
+      const first = set.webhookSecret!;
+      secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+      t.trackBandwidthDownload('photos', 's3', 1000);
+      await t.flush();
+      await eventually(() => hook.received.length >= 1);
+      expect(hook.received[0]!.verified).toBe(false);
+      expect(new Webhook(first).verify(hook.received[0]!.raw, hook.received[0]!.headers)).toBeTruthy();
+
+      const rotated = await t.rotateBudgetWebhookSecret(set.budget.id);
+      expect(rotated.webhookSecret).toMatch(/^whsec_/);
+      expect(rotated.webhookSecret).not.toBe(first);
+      expect(rotated.budget).toMatchObject({ id: set.budget.id, name: 'egress', webhookUrl: hook.url });
+      secret = rotated.webhookSecret;
+      await eventually(() => hook.received.some((r) => r.verified));
+      const delivered = hook.received.find((r) => r.verified)!;
+      expect(delivered.body?.data.budgetId).toBe(set.budget.id);
+      expect(() => new Webhook(first).verify(delivered.raw, delivered.headers)).toThrow();
+      const [alert] = await t.getBudgetAlerts();
+      await eventually(async () => (await t.getWebhookAttempts(alert!.id)).some((a) => a.delivered));
+      // Still shown once: the budget's reads never carry it; the stored one is the new one.
+      const [row] = await queryStore<{ webhook_secret: string }>(store, 'select webhook_secret from budgets');
+      expect(row!.webhook_secret).toBe(rotated.webhookSecret);
+    });
+
+    it('rotating an unknown budget, or one without a webhook, throws INVALID_BUDGET and changes nothing', async () => {
+      const store = await newStore('rotate-bad');
+      const t = open(store, { deliverWebhooks: false });
+      cleanups.push(() => t.close());
+      const plain = await t.setBudget({ name: 'plain', metric: 'api_calls', limit: 10 });
+      const hooked = await t.setBudget({
+        name: 'hooked',
+        metric: 'api_calls',
+        limit: 10,
+        webhookUrl: 'http://127.0.0.1:9/x',
+      });
+      const before = await queryStore(store, 'select id, webhook_secret, updated_at from budgets order by id');
+      for (const id of ['bud_nope', plain.budget.id, '']) {
+        const error = await t.rotateBudgetWebhookSecret(id).catch((e: unknown) => e);
+        expect(error, id).toBeInstanceOf(ValidationError);
+        expect(error).toMatchObject({ code: 'INVALID_BUDGET', field: 'id' });
+      }
+      expect(await queryStore(store, 'select id, webhook_secret, updated_at from budgets order by id')).toEqual(before);
+      expect(hooked.webhookSecret).toMatch(/^whsec_/);
     });
 
     it('with private webhooks refused, a loopback URL is refused when set, and nothing is stored', async () => {

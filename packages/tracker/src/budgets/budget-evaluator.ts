@@ -1,4 +1,5 @@
-// When budgets are evaluated: after a flush or ingestBatch commits (and after setBudget), at most once per
+// When budgets are evaluated: after a flush or ingestBatch commits, this process's or another's (seen by
+// foreign-commits.ts within about a second), and after setBudget, at most once per
 // `intervalMs` per process, from rollup totals, off the recording path. A request during an evaluation
 // runs one more after it, so the last write is always evaluated; close() runs what is still due.
 
@@ -55,11 +56,13 @@ export class BudgetEvaluator {
   private dirtyFrom = Number.POSITIVE_INFINITY;
   /** Backends written since the last evaluation. */
   private touched = new Set<string>();
+  /** Writes may have gone unseen (a LISTEN connection re-opened): the next run evaluates every budget. */
+  private everything = false;
   private lastFull = 0;
   private closed = false;
 
-  /** Every budget once a minute even without writes here: forecasts move with time, and writes made by a
-   * process that could not evaluate them (the synchronous flush at exit) are caught up. */
+  /** Every budget once a minute even without writes here: forecasts move with time, and writes the
+   * foreign-commit watcher cannot attribute (events older than the raw retention) are caught up. */
   private readonly ticker: NodeJS.Timeout;
 
   constructor(private readonly parts: EvaluatorParts) {
@@ -74,6 +77,11 @@ export class BudgetEvaluator {
   noteWritten(ts: number, backends: Iterable<string>): void {
     if (ts < this.dirtyFrom) this.dirtyFrom = ts;
     for (const name of backends) this.touched.add(name);
+  }
+
+  /** Commits may have been missed: the next evaluation takes every budget, not only those of backends written. */
+  noteEverything(): void {
+    this.everything = true;
   }
 
   /** Asks for an evaluation: at once if none ran in the last interval, else when the interval ends. */
@@ -121,8 +129,9 @@ export class BudgetEvaluator {
     this.dirtyFrom = Number.POSITIVE_INFINITY;
     const full = Date.now() - this.lastFull >= FULL_EVALUATION_MS;
     if (full) this.lastFull = Date.now();
-    const touched = full ? null : this.touched;
+    const touched = full || this.everything ? null : this.touched;
     this.touched = new Set();
+    this.everything = false;
     const run = this.parts.ready
       .then(() => this.evaluate(from, touched))
       .then(

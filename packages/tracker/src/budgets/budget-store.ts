@@ -88,6 +88,23 @@ export function* storeBudget(db: Kysely<Database>, input: CheckedBudget, now: nu
   };
 }
 
+/** What rotating a budget's webhook secret did: the new secret, or why there was none to rotate. */
+export type RotateOutcome = { secret: string } | 'missing' | 'no-webhook';
+
+/**
+ * Replaces a budget's webhook secret with a new one. Deliveries read the secret when they are attempted
+ * (webhook-outbox.ts), so every attempt from the commit on, retries of alerts queued before included, is
+ * signed with the new secret only.
+ */
+export function* rotateWebhookSecret(db: Kysely<Database>, id: string, now: number): Plan<RotateOutcome> {
+  const [row] = yield* exec(db.selectFrom('budgets').select('webhook_url').where('id', '=', id));
+  if (row === undefined) return 'missing';
+  if (row.webhook_url === null) return 'no-webhook';
+  const secret = newWebhookSecret();
+  yield* exec(db.updateTable('budgets').set({ webhook_secret: secret, updated_at: now }).where('id', '=', id));
+  return { secret };
+}
+
 /** Removes a budget, its thresholds' armed state and its undelivered webhooks; true when it existed. */
 export function* removeBudget(db: Kysely<Database>, id: string): Plan<boolean> {
   const rows = yield* exec(db.deleteFrom('budgets').where('id', '=', id).returning('id'));

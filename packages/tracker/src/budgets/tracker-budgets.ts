@@ -17,8 +17,16 @@ import type { Resolution } from '../rollup/grains.js';
 import { toIso } from '../time/zone.js';
 import type { WebhookRetry } from '../tracker/options.js';
 import { BudgetEvaluator } from './budget-evaluator.js';
-import { loadBudgetAlerts, loadBudgets, removeBudget, type StoredBudget, storeBudget } from './budget-store.js';
+import {
+  loadBudgetAlerts,
+  loadBudgets,
+  removeBudget,
+  rotateWebhookSecret,
+  type StoredBudget,
+  storeBudget,
+} from './budget-store.js';
 import { type BudgetValue, readBudgetValues } from './budget-values.js';
+import { type CommitSignal, ForeignCommits } from './foreign-commits.js';
 import { assertPublicWebhookUrl } from './webhook-address.js';
 import { loadAttempts } from './webhook-outbox.js';
 import { WebhookWorker } from './webhook-worker.js';
@@ -28,6 +36,13 @@ export interface SetBudgetResult {
   budget: BudgetState;
   /** `whsec_…`, returned once, when this call gave the budget its webhook secret; null otherwise. */
   webhookSecret: string | null;
+}
+
+/** What rotateBudgetWebhookSecret answers: the budget and its new webhook secret, shown this once. */
+export interface RotatedWebhookSecret {
+  budget: BudgetState;
+  /** `whsec_…`: from now on every delivery of the budget, queued ones included, is signed with it alone. */
+  webhookSecret: string;
 }
 
 /** A page of the alert history, newest first. */
@@ -55,6 +70,8 @@ export interface BudgetParts {
   /** Writes what is pending first (a read sees what was recorded before it); throws when closed. */
   beforeRead(): Promise<void>;
   checkIntervalMs: number;
+  /** How other processes' commits are noticed (null: not watched; the full pass catches them up). */
+  commitSignal: CommitSignal | null;
   deliverWebhooks: boolean;
   webhookRetry: WebhookRetry;
   allowPrivateWebhooks: boolean;
@@ -67,6 +84,7 @@ export class TrackerBudgets {
   private readonly listeners = new Set<BudgetAlertListener>();
   private readonly evaluator: BudgetEvaluator;
   private readonly worker: WebhookWorker | null;
+  private readonly foreign: ForeignCommits | null;
 
   constructor(private readonly parts: BudgetParts) {
     const { db, runner, ready, clock } = parts;
@@ -91,6 +109,22 @@ export class TrackerBudgets {
       raised: (alerts) => this.publish(alerts),
       failed: (error) => parts.warn(`bytemeter: budget evaluation failed: ${error.message}`, 'BYTEMETER_BUDGETS'),
     });
+    const evaluator = this.evaluator;
+    this.foreign = parts.commitSignal
+      ? new ForeignCommits({
+          db,
+          runner,
+          ready,
+          signal: parts.commitSignal,
+          written: (minTs, backends) => this.written(minTs, backends),
+          missed: () => {
+            evaluator.noteEverything();
+            evaluator.request();
+          },
+          failed: (error) =>
+            parts.warn(`bytemeter: watching other processes' commits failed: ${error.message}`, 'BYTEMETER_BUDGETS'),
+        })
+      : null;
   }
 
   /** Events of these backends dated from `minTs` on were committed: evaluate soon (throttled). */
@@ -106,10 +140,35 @@ export class TrackerBudgets {
     const { db, runner } = this.parts;
     const now = this.parts.clock();
     const { budget, createdSecret } = await runner.write(() => storeBudget(db, checked, now));
+    this.foreign?.budgetsExist();
     // A line already crossed alerts now, not at the next write.
     await this.evaluator.evaluateNow();
     const [state] = await this.states([budget]);
     return { budget: state!, webhookSecret: createdSecret };
+  }
+
+  async rotateSecret(id: string): Promise<RotatedWebhookSecret> {
+    if (typeof id !== 'string' || id.length === 0)
+      throw new ValidationError('INVALID_BUDGET', 'A budget id is required.', 'id');
+    await this.parts.ready;
+    const { db, runner } = this.parts;
+    const outcome = await runner.write(() => rotateWebhookSecret(db, id, this.parts.clock()));
+    if (outcome === 'missing')
+      throw new ValidationError('INVALID_BUDGET', `No budget has the id ${JSON.stringify(id)}.`, 'id');
+    if (outcome === 'no-webhook') {
+      throw new ValidationError(
+        'INVALID_BUDGET',
+        `Budget ${JSON.stringify(id)} has no webhookUrl, so no secret to rotate; set one with setBudget.`,
+        'id',
+      );
+    }
+    const budgets = await runner.read(() => loadBudgets(db));
+    const budget = budgets.find((b) => b.id === id);
+    // Deleted by another process right after the rotation: as if the rotation had found nothing.
+    if (budget === undefined)
+      throw new ValidationError('INVALID_BUDGET', `No budget has the id ${JSON.stringify(id)}.`, 'id');
+    const [state] = await this.states([budget]);
+    return { budget: state!, webhookSecret: outcome.secret };
   }
 
   async list(): Promise<BudgetState[]> {
@@ -162,6 +221,7 @@ export class TrackerBudgets {
 
   /** Runs a last evaluation if one is due, waits for webhook attempts in flight, then stops both. */
   async close(): Promise<void> {
+    await this.foreign?.close();
     await this.evaluator.close();
     await this.worker?.close();
   }

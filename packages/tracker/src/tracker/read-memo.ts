@@ -28,6 +28,18 @@ export function sqliteDataVersion(sqlite: BetterSqlite3.Database): DataVersion {
 }
 
 /**
+ * A SQLite connection's `data_version` alone: it moves when another connection commits, never for this
+ * one's own writes, so a change means some other process (or tracker) wrote.
+ */
+export function sqliteOthersCommitted(sqlite: BetterSqlite3.Database): () => number {
+  let probe: BetterSqlite3.Statement<[], number> | undefined;
+  return () => {
+    probe ??= sqlite.prepare<[], number>('pragma data_version').pluck();
+    return probe.get() ?? 0;
+  };
+}
+
+/**
  * PostgreSQL's version of the data a read sees: the read's own snapshot (`xmin:xmax:in-progress xids`), read
  * as the first statement of its REPEATABLE READ transaction, so it is the very snapshot every later query of
  * the read uses. Two equal snapshots see the same set of committed transactions, hence the same rows, on any

@@ -1,0 +1,202 @@
+// Commits of OTHER processes (another tracker, the CLI, the synchronous exit write of a process that is
+// ending) reach this process's budget evaluator within about a second, so their alerts are on time too:
+// a process that writes and exits cannot evaluate what it wrote (its exit hook cannot await), and without
+// this the next full pass (every FULL_EVALUATION_MS) was the first to see it.
+
+import { type Kysely, sql } from 'kysely';
+import { PgListener } from '../db/pg-listener.js';
+import { exec, type Runner } from '../db/runner.js';
+import type { Database } from '../db/schema.js';
+import { EVENTS_CHANNEL, type IdRange, parseIdRanges } from '../feed/event-notify.js';
+import { FULL_EVALUATION_MS } from './budget-evaluator.js';
+
+/** How often a watching process looks for other processes' commits (SQLite) or handles those notified (PostgreSQL). */
+export const FOREIGN_COMMIT_POLL_MS = 1000;
+
+/** More notified id ranges than this are read as the one range spanning them (a superset: a few extra backends). */
+const MAX_RANGES_PER_READ = 100;
+
+/** How a store tells this process that another connection committed. */
+export type CommitSignal =
+  /** SQLite: the connection's `PRAGMA data_version`, which moves only when another connection commits. */
+  | { kind: 'data-version'; read: () => number }
+  /** PostgreSQL: every write transaction notifies the ids of the events it inserted (feed/event-notify.ts). */
+  | { kind: 'notify'; url: string };
+
+export interface ForeignCommitParts {
+  db: Kysely<Database>;
+  runner: Runner;
+  ready: Promise<void>;
+  signal: CommitSignal;
+  pollMs?: number;
+  /** Events of these backends dated from `minTs` on were committed by some process. */
+  written(minTs: number, backends: Iterable<string>): void;
+  /** Commits may have been missed (a LISTEN connection was re-opened): every budget is due. */
+  missed(): void;
+  failed(error: Error): void;
+}
+
+/**
+ * Watches for other processes' event commits while the database has budgets (checked at start, when this
+ * process sets one, and every FULL_EVALUATION_MS otherwise), and hands the backends and earliest event
+ * time they wrote to the evaluator. Nothing here runs on the recording path: SQLite's probe is one pragma
+ * a second on the idle connection (own commits do not move it), PostgreSQL's is a LISTEN connection.
+ * Neither the timer nor the LISTEN socket keeps a process alive.
+ *
+ * What is found is read from the raw events (by id), so an event older than the raw retention, which is
+ * stored in rollups only, is seen by the next full pass instead.
+ */
+export class ForeignCommits {
+  private readonly timer: NodeJS.Timeout;
+  private active = false;
+  private lastBudgetCheck = Number.NEGATIVE_INFINITY;
+  private busy = false;
+  private closed = false;
+  /** SQLite: the data_version last seen, and the newest event id read up to. */
+  private version: number | null = null;
+  private watermark = 0;
+  /** PostgreSQL: the listener, and the ranges notified since the last read. */
+  private readonly listener: PgListener | null = null;
+  private notified: IdRange[] = [];
+
+  constructor(private readonly parts: ForeignCommitParts) {
+    const { signal } = parts;
+    if (signal.kind === 'notify') {
+      this.listener = new PgListener(
+        signal.url,
+        EVENTS_CHANNEL,
+        (payload) => this.notified.push(...parseIdRanges(payload)),
+        () => {},
+        async (client, again) => {
+          // The socket must not keep a script alive (the pool's idle connections do not either).
+          unrefSocket(client);
+          if (again) this.parts.missed();
+        },
+      );
+    }
+    this.timer = setInterval(() => void this.tick(), parts.pollMs ?? FOREIGN_COMMIT_POLL_MS);
+    this.timer.unref();
+  }
+
+  /** This process stored a budget: start watching now rather than at the next check. */
+  budgetsExist(): void {
+    if (this.closed || this.active) return;
+    this.lastBudgetCheck = Date.now();
+    void this.start();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.listener?.close();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || this.closed) return;
+    this.busy = true;
+    try {
+      await this.parts.ready;
+      if (!this.active) {
+        if (Date.now() - this.lastBudgetCheck < FULL_EVALUATION_MS) return;
+        this.lastBudgetCheck = Date.now();
+        if (await this.hasBudgets()) await this.start();
+        return;
+      }
+      await this.look();
+    } catch (error) {
+      this.parts.failed(error as Error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async hasBudgets(): Promise<boolean> {
+    const { db, runner } = this.parts;
+    const rows = await runner.read(() => exec(db.selectFrom('budgets').select('id').limit(1)));
+    return rows.length > 0;
+  }
+
+  /** From here on, commits are looked at: SQLite from the newest event now, PostgreSQL from LISTEN on. */
+  private async start(): Promise<void> {
+    const { db, runner, signal } = this.parts;
+    if (this.active) return;
+    this.active = true;
+    try {
+      await this.parts.ready;
+      if (signal.kind === 'data-version') {
+        this.version = signal.read();
+        const [row] = await runner.read(() =>
+          exec(db.selectFrom('events').select(sql<number | null>`max(id)`.as('id'))),
+        );
+        this.watermark = Number(row?.id ?? 0);
+      } else {
+        await this.listener!.ready();
+      }
+    } catch (error) {
+      this.active = false;
+      this.parts.failed(error as Error);
+    }
+  }
+
+  /** One look: what other processes committed since the last. */
+  private async look(): Promise<void> {
+    const { signal } = this.parts;
+    if (signal.kind === 'data-version') {
+      const version = signal.read();
+      if (version === this.version) return;
+      this.version = version;
+      // Ids after the watermark: SQLite hands them out in commit order, so none is skipped. Own events
+      // written since are among them (their budgets were evaluated already; evaluating again costs a read).
+      await this.report([[this.watermark + 1, Number.MAX_SAFE_INTEGER]]);
+      return;
+    }
+    // Re-opens a connection that broke (`missed` then makes every budget due).
+    if (!this.listener!.listening) await this.listener!.ready();
+    if (this.notified.length === 0) return;
+    const ranges = this.notified;
+    this.notified = [];
+    await this.report(ranges.length > MAX_RANGES_PER_READ ? [spanOf(ranges)] : ranges);
+  }
+
+  /** Reads which backends the events of these id ranges belong to, and the earliest event time. */
+  private async report(ranges: readonly IdRange[]): Promise<void> {
+    const { db, runner } = this.parts;
+    const rows = await runner.read(() =>
+      exec(
+        db
+          .selectFrom('events as e')
+          .innerJoin('backends as b', 'b.id', 'e.backend_id')
+          .where((eb) => eb.or(ranges.map(([lo, hi]) => eb.between('e.id', lo, hi))))
+          .groupBy('b.name')
+          .select(['b.name', sql<number>`min(e.ts)`.as('from_ts'), sql<number>`max(e.id)`.as('last_id')]),
+      ),
+    );
+    if (rows.length === 0) return;
+    let from = Number.POSITIVE_INFINITY;
+    for (const row of rows) {
+      from = Math.min(from, Number(row.from_ts));
+      this.watermark = Math.max(this.watermark, Number(row.last_id));
+    }
+    this.parts.written(
+      from,
+      rows.map((r) => r.name),
+    );
+  }
+}
+
+/** The one range from the lowest id to the highest. */
+function spanOf(ranges: readonly IdRange[]): IdRange {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = 0;
+  for (const [a, b] of ranges) {
+    lo = Math.min(lo, a);
+    hi = Math.max(hi, b);
+  }
+  return [lo, hi];
+}
+
+/** pg keeps its socket on `connection.stream` (not typed): unref'd, an idle LISTEN does not hold the process. */
+function unrefSocket(client: object): void {
+  const stream = (client as { connection?: { stream?: { unref?: () => void } } }).connection?.stream;
+  stream?.unref?.();
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { type BudgetAlert, openResourceTracker } from '../src/index.js';
+import { startWorker } from './support/spawn-worker.js';
+import { describeEachDialect, newStore } from './support/stores.js';
+
+// Issue 12, "on time" for every write path: events written by ANOTHER process that cannot evaluate them
+// itself — here one that calls process.exit() with events pending, written by the synchronous exit flush
+// (SQLite) or its exit-writer child (PostgreSQL) — raise their alert in a long-running tracker within 5 s,
+// not at its next full pass (a minute).
+
+describeEachDialect('budgets on time', () => {
+  describe("another process's exit write", { timeout: 60_000 }, () => {
+    it('raises the alert in a long-running tracker within 5 s of the commit', async () => {
+      const store = await newStore('exit-write');
+      const b = openResourceTracker({ ...store, flushOnExit: false, deliverWebhooks: false });
+      const raised: { alert: BudgetAlert; at: number }[] = [];
+      b.onBudgetAlert((alert) => raised.push({ alert, at: Date.now() }));
+      try {
+        // The worker uploads 1 + 2 + … + 700 = 245 350 bytes to shared-bucket: past every threshold of 200 000.
+        await b.setBudget({ name: 'uploads', backend: 'shared-bucket', metric: 'bandwidth_upload', limit: 200_000 });
+        // A budget of another backend, also past its line once written: this write is not its business.
+        await b.setBudget({ name: 'other', backend: 'other-bucket', metric: 'bandwidth_upload', limit: 1 });
+        expect(raised).toEqual([]);
+        const worker = startWorker({
+          store,
+          worker: 1,
+          own: 700,
+          shared: 0,
+          anonymous: 0,
+          mode: 'exit-explicit',
+          awaitReady: true,
+        });
+        await worker.done;
+        const exitedAt = Date.now();
+        const until = exitedAt + 5_000;
+        while (raised.length < 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+        // The month-end forecast is past the limit too (alertOnForecast defaults to true).
+        expect(raised.map((r) => `${r.alert.budgetName}:${r.alert.kind}:${r.alert.threshold}`).sort()).toEqual([
+          'uploads:actual:100',
+          'uploads:actual:50',
+          'uploads:actual:80',
+          'uploads:forecast:100',
+        ]);
+        for (const r of raised) expect(r.at - exitedAt).toBeLessThan(5_000);
+        expect(raised.find((r) => r.alert.kind === 'actual')!.alert.value).toBe((700 * 701) / 2);
+      } finally {
+        await b.close();
+      }
+    });
+  });
+});
