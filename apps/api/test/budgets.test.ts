@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openResourceTracker, openTokenStore, type ResourceTracker, type TokenStore } from '@bytemeter/tracker';
 import { createClient as createSseClient } from 'graphql-sse';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertFeed } from '../src/live/alert-feed.js';
 import { type RunningApi, startApiServer } from '../src/server.js';
@@ -19,6 +20,7 @@ const BUDGET_FIELDS =
 const SET = `mutation Set($budget: BudgetInput!) { setBudget(budget: $budget) { ${BUDGET_FIELDS} } }`;
 const LIST = `{ budgets { ${BUDGET_FIELDS} } }`;
 const DELETE = 'mutation Delete($id: ID!) { deleteBudget(id: $id) }';
+const ROTATE = `mutation Rotate($id: ID!) { rotateBudgetWebhookSecret(id: $id) { ${BUDGET_FIELDS} } }`;
 const ALERTS =
   'query Alerts($first: Int) { budgetAlerts(first: $first) { id budgetId budgetName kind threshold value limit periodStart raisedAt } }';
 
@@ -433,6 +435,76 @@ describe('budgets over HTTP', () => {
       ).data!.budgetAlerts.filter((a) => a.budgetId !== budgetId);
       expect(plain.length).toBeGreaterThan(0);
       expect(plain.every((a) => a.webhookAttempts.length === 0)).toBe(true);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it('rotates a webhook secret with the admin token: shown once, deliveries verify with the new one only', async () => {
+    const deliveries: { raw: string; headers: Record<string, string> }[] = [];
+    const receiver = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk: Buffer) => {
+        raw += chunk.toString();
+      });
+      req.on('end', () => {
+        deliveries.push({ raw, headers: req.headers as Record<string, string> });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const set = await gql<{ setBudget: Budget }>(
+        SET,
+        {
+          budget: {
+            name: 'rotated',
+            backend: 'rotated',
+            metric: 'API_CALLS',
+            limit: 2,
+            thresholds: [100],
+            alertOnForecast: false,
+            webhookUrl: url,
+          },
+        },
+        admin,
+      );
+      const { id, webhookSecret: first } = set.data!.setBudget;
+      expect(first).toMatch(/^whsec_/);
+
+      // Admin scope only; an unknown id or a budget without a webhook is bad input that changes nothing.
+      for (const token of [reader, ingest]) expect(codes(await gql(ROTATE, { id }, token))).toEqual(['FORBIDDEN']);
+      const plain = await gql<{ setBudget: Budget }>(
+        SET,
+        { budget: { name: 'no hook', metric: 'COST', limit: 1 } },
+        admin,
+      );
+      for (const bad of ['bud_unknown', plain.data!.setBudget.id]) {
+        const r = await gql(ROTATE, { id: bad }, admin);
+        expect(codes(r), bad).toEqual(['BAD_USER_INPUT']);
+        expect(r.errors?.[0]?.extensions?.trackerCode).toBe('INVALID_BUDGET');
+      }
+      await gql(DELETE, { id: plain.data!.setBudget.id }, admin);
+
+      const rotated = await gql<{ rotateBudgetWebhookSecret: Budget }>(ROTATE, { id }, admin);
+      expect(rotated.errors).toBeUndefined();
+      const second = rotated.data!.rotateBudgetWebhookSecret.webhookSecret!;
+      expect(second).toMatch(/^whsec_/);
+      expect(second).not.toBe(first);
+      expect(rotated.data!.rotateBudgetWebhookSecret).toMatchObject({ id, name: 'rotated', webhookUrl: url });
+      const listed = (await gql<{ budgets: Budget[] }>(LIST, {}, reader)).data!.budgets.find((b) => b.id === id);
+      expect(listed?.webhookSecret).toBeNull();
+
+      await gql(
+        'mutation($e: [UsageEventInput!]!) { trackUsage(events: $e) { accepted } }',
+        { e: [{ backend: 'rotated', backendType: 'S3', resourceType: 'API_CALLS', amount: 2 }] },
+        admin,
+      );
+      await waitUntil(() => deliveries.length > 0, 10_000);
+      const [delivery] = deliveries;
+      expect(new Webhook(second).verify(delivery!.raw, delivery!.headers)).toMatchObject({ data: { budgetId: id } });
+      expect(() => new Webhook(first!).verify(delivery!.raw, delivery!.headers)).toThrow();
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }

@@ -4,6 +4,7 @@ import {
   BudgetAlertsQuery,
   BudgetsQuery,
   DeleteBudgetMutation,
+  RotateBudgetWebhookSecretMutation,
   SetBudgetMutation,
 } from './documents/budgets.js';
 import { SetStorageLevelMutation, TrackUsageMutation } from './documents/mutations.js';
@@ -70,6 +71,8 @@ export type Budget = ResultOf<typeof BudgetsQuery>['budgets'][number];
 export type BudgetInput = VariablesOf<typeof SetBudgetMutation>['budget'];
 /** A stored budget as setBudget answers it: webhookSecret is set only when this call created the secret. */
 export type SetBudgetResult = ResultOf<typeof SetBudgetMutation>['setBudget'];
+/** A budget after its webhook secret was rotated: webhookSecret is the new secret, shown this once. */
+export type RotatedBudgetSecret = ResultOf<typeof RotateBudgetWebhookSecretMutation>['rotateBudgetWebhookSecret'];
 export type BudgetAlert = ResultOf<typeof BudgetAlertRaisedSubscription>['budgetAlertRaised'];
 /** An alert from the history, with its webhook delivery attempts so far. */
 export type BudgetAlertRecord = ResultOf<typeof BudgetAlertsQuery>['budgetAlerts'][number];
@@ -125,6 +128,11 @@ export interface BytemeterClient {
    * webhook signing secret, shown this once; keep it to verify deliveries.
    */
   setBudget(budget: BudgetInput): Promise<SetBudgetResult>;
+  /**
+   * Gives a budget with a webhook a new signing secret (admin scope), returned this once in webhookSecret.
+   * The old one stops signing at once, queued deliveries included: update the receiver right after.
+   */
+  rotateBudgetWebhookSecret(id: string): Promise<RotatedBudgetSecret>;
   /** Removes a budget (admin scope); true when one was removed. */
   deleteBudget(id: string): Promise<boolean>;
   /** Every alert as it is raised, by any process or replica. */
@@ -236,6 +244,9 @@ export function createBytemeterClient(options: BytemeterClientOptions): Bytemete
     },
     async setBudget(budget) {
       return (await run(SetBudgetMutation, { budget })).setBudget;
+    },
+    async rotateBudgetWebhookSecret(id) {
+      return (await run(RotateBudgetWebhookSecretMutation, { id })).rotateBudgetWebhookSecret;
     },
     async deleteBudget(id) {
       return (await run(DeleteBudgetMutation, { id })).deleteBudget;

@@ -30,6 +30,7 @@ export {
   type PricePlan,
   type PricePlanInput,
   type PricePlanTemplate,
+  type RotatedBudgetSecret,
   type SeriesPoint,
   type SetBudgetResult,
   type SubscribeOptions,
@@ -49,6 +50,7 @@ export {
   BudgetFields,
   BudgetsQuery,
   DeleteBudgetMutation,
+  RotateBudgetWebhookSecretMutation,
   SetBudgetMutation,
 } from './documents/budgets.js';
 export { BackendStatusFields, UsageEventFields } from './documents/fragments.js';

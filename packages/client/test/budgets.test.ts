@@ -45,6 +45,25 @@ describe('budgets through the client', () => {
     expect(await client.getBudgets()).toEqual([]);
   });
 
+  it("rotates a budget's webhook secret: the new one comes once, typed; an unknown id is a typed error", async () => {
+    const saved = await client.setBudget({
+      name: 'rotating',
+      metric: 'API_CALLS',
+      limit: 10,
+      webhookUrl: 'http://127.0.0.1:9/hook',
+    });
+    const rotated = await client.rotateBudgetWebhookSecret(saved.id);
+    expectTypeOf(rotated.webhookSecret).toEqualTypeOf<string | null>();
+    expect(rotated).toMatchObject({ id: saved.id, name: 'rotating', metric: 'API_CALLS' });
+    expect(rotated.webhookSecret).toMatch(/^whsec_/);
+    expect(rotated.webhookSecret).not.toBe(saved.webhookSecret);
+    expect((await client.getBudgets()).find((b) => b.id === saved.id)).not.toHaveProperty('webhookSecret');
+    const error = await client.rotateBudgetWebhookSecret('bud_unknown').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphQLRequestError);
+    expect(error).toMatchObject({ graphqlCode: 'BAD_USER_INPUT', trackerCode: 'INVALID_BUDGET' });
+    expect(await client.deleteBudget(saved.id)).toBe(true);
+  });
+
   it.each(['sse', 'ws'] as const)(
     'subscribeBudgetAlerts over %s yields an alert another process raised, typed',
     async (transport) => {

@@ -50,7 +50,7 @@ const BudgetInputRef = builder.inputType('BudgetInput', {
   }),
 });
 
-/** A budget as served: its state, plus the webhook secret in the one setBudget answer that created it. */
+/** A budget as served: its state, plus the webhook secret in the one answer that created it (setBudget, rotateBudgetWebhookSecret). */
 export type BudgetView = BudgetState & { webhookSecret?: string | null };
 
 const BudgetRef = builder.objectRef<BudgetView>('Budget').implement({
@@ -83,7 +83,7 @@ const BudgetRef = builder.objectRef<BudgetView>('Budget').implement({
     webhookSecret: t.string({
       nullable: true,
       description:
-        'The webhook signing secret (whsec_…), shown once: only in the setBudget answer that created it (a new budget with a webhookUrl, or one that gained its first); null everywhere else. Verify deliveries with it (Standard Webhooks).',
+        'The webhook signing secret (whsec_…), shown once: only in the setBudget answer that created it (a new budget with a webhookUrl, or one that gained its first) and in the rotateBudgetWebhookSecret answer that replaced it; null everywhere else. Verify deliveries with it (Standard Webhooks).',
       resolve: (b) => b.webhookSecret ?? null,
     }),
   }),
@@ -175,6 +175,20 @@ builder.mutationField('deleteBudget', (t) =>
     resolve: (_root, { id }, ctx) => {
       requireScope(ctx.auth, 'admin');
       return ctx.tracker.deleteBudget(String(id));
+    },
+  }),
+);
+
+builder.mutationField('rotateBudgetWebhookSecret', (t) =>
+  t.field({
+    type: BudgetRef,
+    description:
+      'admin scope. Gives the budget a new webhook secret, returned once in webhookSecret; the old one stops signing at once. Deliveries are signed when attempted, so alerts already queued are signed with the new secret too: update the receiver right after. BAD_USER_INPUT (INVALID_BUDGET) for an unknown id or a budget without a webhookUrl.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      requireScope(ctx.auth, 'admin');
+      const { budget, webhookSecret } = await ctx.tracker.rotateBudgetWebhookSecret(String(id));
+      return { ...budget, webhookSecret };
     },
   }),
 );

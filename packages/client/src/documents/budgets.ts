@@ -75,6 +75,18 @@ export const SetBudgetMutation = graphql(
   [BudgetFields],
 );
 
+export const RotateBudgetWebhookSecretMutation = graphql(
+  `
+  mutation RotateBudgetWebhookSecret($id: ID!) {
+    rotateBudgetWebhookSecret(id: $id) {
+      ...BudgetFields
+      webhookSecret
+    }
+  }
+`,
+  [BudgetFields],
+);
+
 export const DeleteBudgetMutation = graphql(`
   mutation DeleteBudget($id: ID!) {
     deleteBudget(id: $id)

@@ -1292,6 +1292,29 @@ const introspection = {
             isDeprecated: false,
           },
           {
+            name: 'rotateBudgetWebhookSecret',
+            type: {
+              kind: 'NON_NULL',
+              ofType: {
+                kind: 'OBJECT',
+                name: 'Budget',
+              },
+            },
+            args: [
+              {
+                name: 'id',
+                type: {
+                  kind: 'NON_NULL',
+                  ofType: {
+                    kind: 'SCALAR',
+                    name: 'ID',
+                  },
+                },
+              },
+            ],
+            isDeprecated: false,
+          },
+          {
             name: 'setBudget',
             type: {
               kind: 'NON_NULL',
