@@ -47,5 +47,23 @@ describeEachDialect('budgets on time', () => {
         await b.close();
       }
     });
+
+    it('a process that watches (the store has budgets) still ends: close() finishes, and no close() is needed', async () => {
+      const store = await newStore('watch-ends');
+      const t = openResourceTracker({ ...store, flushOnExit: false, deliverWebhooks: false });
+      await t.setBudget({ name: 'calls', metric: 'api_calls', limit: 1_000_000 });
+      await t.close();
+      const plan = { store, own: 10, shared: 0, anonymous: 10 };
+      // Awaits close() as its last step, after its watcher started (about a second after opening).
+      const closing = startWorker({ ...plan, worker: 1, mode: 'concurrent' });
+      await closing.waitFor('ready');
+      await new Promise((r) => setTimeout(r, 1_500));
+      closing.child.stdin!.end('go\n');
+      const lines = await closing.done;
+      expect(JSON.parse(lines.at(-1)!)).toMatchObject({ written: 30 });
+      // Never closes: the event loop runs out with the LISTEN socket (PostgreSQL) still open.
+      const natural = startWorker({ ...plan, worker: 2, mode: 'exit-natural', awaitReady: true });
+      await natural.done;
+    });
   });
 });

@@ -58,6 +58,8 @@ export class ForeignCommits {
   /** PostgreSQL: the listener, and the ranges notified since the last read. */
   private readonly listener: PgListener | null = null;
   private notified: IdRange[] = [];
+  /** The listening connection last opened (its socket unref'd). */
+  private client: object | null = null;
 
   constructor(private readonly parts: ForeignCommitParts) {
     const { signal } = parts;
@@ -69,7 +71,8 @@ export class ForeignCommits {
         () => {},
         async (client, again) => {
           // The socket must not keep a script alive (the pool's idle connections do not either).
-          unrefSocket(client);
+          setSocketRef(client, false);
+          this.client = client;
           if (again) this.parts.missed();
         },
       );
@@ -88,6 +91,9 @@ export class ForeignCommits {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
+    // Held again while it ends: `await tracker.close()` as a script's last step must not leave the process
+    // with nothing but an unref'd socket to wait on (Node would exit with an unsettled await).
+    if (this.client) setSocketRef(this.client, true);
     await this.listener?.close();
   }
 
@@ -196,7 +202,8 @@ function spanOf(ranges: readonly IdRange[]): IdRange {
 }
 
 /** pg keeps its socket on `connection.stream` (not typed): unref'd, an idle LISTEN does not hold the process. */
-function unrefSocket(client: object): void {
-  const stream = (client as { connection?: { stream?: { unref?: () => void } } }).connection?.stream;
-  stream?.unref?.();
+function setSocketRef(client: object, held: boolean): void {
+  const stream = (client as { connection?: { stream?: { ref?: () => void; unref?: () => void } } }).connection?.stream;
+  if (held) stream?.ref?.();
+  else stream?.unref?.();
 }
