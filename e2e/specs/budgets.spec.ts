@@ -96,6 +96,45 @@ test('a budget set in the dashboard alerts live within 5 s of traffic sent throu
   expect((await api.getBudgets()).map((b) => b.id)).not.toContain(budget!.id);
 });
 
+test("a budget's webhook secret is rotated from its card and shown there once", async ({ page, api, backendName }) => {
+  const saved = await api.setBudget({
+    name: `${backendName} hooked`,
+    backend: backendName,
+    metric: 'API_CALLS',
+    limit: 1000,
+    webhookUrl: 'http://127.0.0.1:9/hook',
+  });
+  expect(saved.webhookSecret).toMatch(/^whsec_/);
+  await page.goto('/budgets');
+  const card = page.getByRole('article', { name: `Budget ${backendName} hooked` });
+  await expect(card.getByTestId('rotated-secret')).toHaveCount(0);
+  page.once('dialog', (dialog) => void dialog.accept());
+  await card.getByRole('button', { name: `New webhook secret for budget ${backendName} hooked` }).click();
+  const shown = card.getByTestId('rotated-secret').locator('code');
+  await expect(shown).toHaveText(/^whsec_[A-Za-z0-9+/=]+$/);
+  const secret = await shown.textContent();
+  expect(secret).not.toBe(saved.webhookSecret);
+  // Shown once: the page loaded again has it nowhere.
+  await page.reload();
+  await expect(card.getByTestId('rotated-secret')).toHaveCount(0);
+  expect(await page.content()).not.toContain(secret!);
+  // A budget without a webhook has no such button.
+  const plain = await api.setBudget({
+    name: `${backendName} plain`,
+    backend: backendName,
+    metric: 'API_CALLS',
+    limit: 5,
+  });
+  await page.reload();
+  await expect(
+    page
+      .getByRole('article', { name: `Budget ${backendName} plain` })
+      .getByRole('button', { name: /New webhook secret/ }),
+  ).toHaveCount(0);
+  await api.deleteBudget(plain.id);
+  await api.deleteBudget(saved.id);
+});
+
 test('a storage quota shows on its backend page with the projected full date', async ({ page, api, backendName }) => {
   const hour = 3_600_000;
   const now = Date.now();

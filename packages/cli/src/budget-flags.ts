@@ -1,4 +1,4 @@
-import { fromGraphQLEnum, parseBudgetLimit } from '@bytemeter/core';
+import { fromGraphQLEnum, parseBudgetLimit, parseThresholds as parseThresholdText } from '@bytemeter/core';
 import { BUDGET_METRICS, type BudgetMetric } from '@bytemeter/tracker';
 import { CliError } from './cli-error.js';
 
@@ -43,17 +43,10 @@ export function parseLimit(metric: BudgetMetric, text: string | undefined): numb
 }
 
 /**
- * Comma-separated whole percentages.
+ * --thresholds: comma-separated whole percentages (core's parseThresholds, the dashboard form's rule too);
+ * a bad one is INVALID_BUDGET, exit 2.
  * @example parseThresholds('50,80,100') // [50, 80, 100]
  */
 export function parseThresholds(text: string | undefined): number[] | undefined {
-  if (text === undefined) return undefined;
-  const parts = text.split(',').map((p) => p.trim());
-  const values = parts.map(Number);
-  if (parts.some((p) => !/^\d+$/.test(p)) || values.some((v) => v < 1 || v > 1000)) {
-    throw new CliError(
-      `--thresholds takes whole percentages from 1 to 1000, comma-separated, e.g. 50,80,100; got "${text}".`,
-    );
-  }
-  return values;
+  return text === undefined ? undefined : parseThresholdText(text);
 }

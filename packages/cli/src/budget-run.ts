@@ -1,4 +1,4 @@
-// `bytemeter budget list|set|delete` and `bytemeter alerts [--follow]`: flags checked first, then the local
+// `bytemeter budget list|set|rotate-secret|delete` and `bytemeter alerts [--follow]`: flags checked first, then the local
 // file or the server (--endpoint) through one BudgetSource.
 import type { BudgetInput, BudgetMetric } from '@bytemeter/tracker';
 import { parseCommandArgs, resolveTarget } from './args.js';
@@ -55,13 +55,17 @@ export async function budgetCommands(
     const id = rest[0]!;
     const { budgetDelete } = await import('./commands/budget.js');
     run = (source) => budgetDelete(source, id, { json });
+  } else if (action === 'rotate-secret' && rest.length === 1) {
+    const id = rest[0]!;
+    const { budgetRotateSecret } = await import('./commands/budget.js');
+    run = (source) => budgetRotateSecret(source, id, { json });
   } else if (action === 'set' && rest.length === 0) {
     const input = budgetInput(values);
     const { budgetSet } = await import('./commands/budget.js');
     run = (source) => budgetSet(source, input, { json });
   } else {
     throw new CliError(
-      'Use `bytemeter budget list`, `budget set --name N --metric M --limit L …` or `budget delete <id>`.',
+      'Use `bytemeter budget list`, `budget set --name N --metric M --limit L …`, `budget rotate-secret <id>` or `budget delete <id>`.',
     );
   }
   const target = resolveTarget(values, io.env);

@@ -56,6 +56,8 @@ export const BUDGET_HELP = `  bytemeter budget list [--json]
       a monthly limit (dollars for cost, e.g. 200; bytes for upload, download and storage, e.g. 500GiB; calls)
       for one backend or all; storage is a quota on the level. --id replaces that budget. A new --webhook
       prints its signing secret once
+  bytemeter budget rotate-secret <id> [--json]
+      a new webhook signing secret, printed once; the old one stops signing at once (queued deliveries too)
   bytemeter budget delete <id>`;
 
 export const ALERTS_HELP = `  bytemeter alerts [--limit 50] [--follow [--count N]] [--json]

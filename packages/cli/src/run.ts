@@ -408,7 +408,7 @@ export function explain(
     // server names first (reading budgets needs only read).
     if (command === 'plan' || command === 'budget') {
       return {
-        message: `${refused} \`bytemeter ${command} set\` and \`${command} delete\` need the admin scope: use a token with it (\`bytemeter token create --scopes read,admin\`).`,
+        message: `${refused} \`bytemeter ${command} set\`${command === 'budget' ? ', `budget rotate-secret`' : ''} and \`${command} delete\` need the admin scope: use a token with it (\`bytemeter token create --scopes read,admin\`).`,
         code: EXIT.AUTH,
       };
     }

@@ -134,6 +134,24 @@ describe('bytemeter budget and alerts', () => {
     expect(replaced.code).toBe(0);
     expect(replaced.stdout).not.toMatch(/whsec_/);
 
+    // Rotation prints a new secret once; --json carries it too; a budget without a webhook is bad usage.
+    const first = /whsec_\S+/.exec(set.stdout)![0];
+    const rotated = await runCli(['budget', 'rotate-secret', mine.id, ...target()], { now: Date.now() });
+    expect(rotated.stderr).toBe('');
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toMatch(/has a new webhook secret.*\n?.*Webhook secret \(shown only now.*\): whsec_\S+/s);
+    const second = /whsec_\S+/.exec(rotated.stdout)![0];
+    expect(second).not.toBe(first);
+    const asJson = await runCli(['budget', 'rotate-secret', mine.id, '--json', ...target()], { now: Date.now() });
+    const parsed = JSON.parse(asJson.stdout) as { budget: ListedBudget; webhookSecret: string };
+    expect(parsed.budget.id).toBe(mine.id);
+    expect(parsed.webhookSecret).toMatch(/^whsec_/);
+    expect(parsed.webhookSecret).not.toBe(second);
+    const unknown = await runCli(['budget', 'rotate-secret', 'bud_nope', ...target()], { now: Date.now() });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/No budget has the id "bud_nope"/);
+    expect((await runCli(['budget', 'rotate-secret', ...target()], { now: Date.now() })).code).toBe(2);
+
     expect(await runCli(['budget', 'delete', mine.id, ...target()], { now: Date.now() })).toMatchObject({ code: 0 });
     const again = await runCli(['budget', 'delete', mine.id, ...target()], { now: Date.now() });
     expect(again.code).toBe(2);
@@ -147,7 +165,14 @@ describe('bytemeter budget and alerts', () => {
       [['budget', 'set', '--name', 'n', '--metric', 'cost', '--limit', '-5'], /positive number of dollars/],
       [['budget', 'set', '--name', 'n', '--metric', 'calls', '--limit', '1.5'], /whole number of calls/],
       [['budget', 'set', '--name', 'n', '--metric', 'upload', '--limit', '5 parsecs'], /byte limit/],
-      [['budget', 'set', '--name', 'n', '--metric', 'cost', '--limit', '5', '--thresholds', '0,50'], /--thresholds/],
+      [
+        ['budget', 'set', '--name', 'n', '--metric', 'cost', '--limit', '5', '--thresholds', '0,50'],
+        /Thresholds are whole/,
+      ],
+      [
+        ['budget', 'set', '--name', 'n', '--metric', 'cost', '--limit', '5', '--thresholds', '50.0'],
+        /Thresholds are whole/,
+      ],
       [['budget', 'list', '--name', 'n'], /--name goes with `bytemeter budget set`/],
       [['budget', 'frobnicate'], /Use `bytemeter budget list`/],
       [['alerts', '--count', '2'], /--count goes with --follow/],
@@ -253,6 +278,11 @@ describe('bytemeter budget and alerts', () => {
       );
       expect(refused.code).toBe(4);
       expect(refused.stderr).toMatch(/lacks the "admin" scope.*need the admin scope.*--scopes read,admin/);
+      const rotate = await runCli(['budget', 'rotate-secret', 'bud_x', '--endpoint', guarded.url, '--token', ingest], {
+        now: Date.now(),
+      });
+      expect(rotate.code).toBe(4);
+      expect(rotate.stderr).toMatch(/lacks the "admin" scope.*rotate-secret.*need the admin scope/);
     } finally {
       await guarded.stop();
     }

@@ -1,6 +1,10 @@
 // A budget's amounts as people type and read them: dollars for cost, bytes (with units) for bandwidth and
-// storage, calls for api_calls. Shared by the CLI (`budget set --limit`) and the dashboard's budget form.
+// storage, calls for api_calls; its thresholds as typed; and how full a bar looks. Shared by the CLI
+// (`budget set`, `budget list`) and the dashboard's budget form and bars.
+
 import type { BudgetMetric } from './budgets/budget.js';
+import { MAX_THRESHOLD_PERCENT } from './budgets/budget-input.js';
+import { parseByteSize } from './byte-size.js';
 import { ValidationError } from './errors.js';
 import { formatAmount } from './format.js';
 import type { ResourceType } from './vocabulary.js';
@@ -21,20 +25,6 @@ export const BUDGET_METRIC_UNIT: Record<BudgetMetric, ResourceType> = {
 export function formatBudgetAmount(metric: BudgetMetric | Uppercase<BudgetMetric>, value: number): string {
   return formatAmount(BUDGET_METRIC_UNIT[metric.toLowerCase() as BudgetMetric], value);
 }
-
-const BYTE_UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  pb: 1e15,
-  kib: 2 ** 10,
-  mib: 2 ** 20,
-  gib: 2 ** 30,
-  tib: 2 ** 40,
-  pib: 2 ** 50,
-};
 
 const invalid = (message: string) => new ValidationError('INVALID_BUDGET', message, 'limit');
 
@@ -65,13 +55,45 @@ export function parseBudgetLimit(metric: BudgetMetric | Uppercase<BudgetMetric>,
     }
     return value;
   }
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(clean);
-  const unit = BYTE_UNITS[(match?.[2] || 'b').toLowerCase()];
-  if (match && unit !== undefined) value = Number(match[1]) * unit;
+  value = parseByteSize(clean) ?? Number.NaN;
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw invalid(
       `A byte limit is a positive whole number of bytes, optionally with a unit (e.g. 500GiB, 1.5TB); got "${text}".`,
     );
   }
   return value;
+}
+
+/**
+ * Thresholds as typed: comma-separated whole percentages from 1 to MAX_THRESHOLD_PERCENT, written in digits
+ * (`50,80,100`; spaces around each allowed; `50.0`, `5e1` or an empty part are refused, so what is typed is
+ * what is stored). Throws ValidationError INVALID_BUDGET (field `thresholds`). How many, duplicates and
+ * order are checkBudgetInput's (it sorts and keeps each once).
+ * @example parseThresholds(' 50, 80,100') // [50, 80, 100]
+ */
+export function parseThresholds(text: string): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  const values = parts.map(Number);
+  if (parts.some((p) => !/^\d+$/.test(p)) || values.some((v) => v < 1 || v > MAX_THRESHOLD_PERCENT)) {
+    throw new ValidationError(
+      'INVALID_BUDGET',
+      `Thresholds are whole percentages from 1 to ${MAX_THRESHOLD_PERCENT}, comma-separated (e.g. 50,80,100); got "${text}".`,
+      'thresholds',
+    );
+  }
+  return values;
+}
+
+/** How full a budget looks: under its first threshold, from it on, or from its last (100% without any). */
+export type BudgetLevel = 'ok' | 'warning' | 'over';
+
+/**
+ * The level a bar or a table cell shows for `percent` of a limit: 'over' from the last threshold, 'warning'
+ * from the first, else 'ok'. Thresholds ascending, as stored.
+ * @example budgetLevel(85, [50, 80, 100]) // 'warning'
+ */
+export function budgetLevel(percent: number, thresholds: readonly number[]): BudgetLevel {
+  if (percent >= (thresholds.at(-1) ?? 100)) return 'over';
+  if (percent >= (thresholds[0] ?? 100)) return 'warning';
+  return 'ok';
 }

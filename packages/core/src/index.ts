@@ -2,7 +2,15 @@
 // other package shares. No runtime dependencies; runs in Node and browsers. Instrumentation lives under the
 // subpaths ./instrument, ./s3, ./fetch and ./fs; the exact pricing engine under ./pricing.
 
-export { BUDGET_METRIC_UNIT, formatBudgetAmount, parseBudgetLimit } from './budget-limit.js';
+export {
+  BUDGET_METRIC_UNIT,
+  type BudgetLevel,
+  budgetLevel,
+  formatBudgetAmount,
+  parseBudgetLimit,
+  parseThresholds,
+} from './budget-limit.js';
+export { parseByteSize } from './byte-size.js';
 export { escapeControlChars } from './control-chars.js';
 export {
   BackendTypeConflictError,

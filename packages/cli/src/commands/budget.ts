@@ -1,4 +1,4 @@
-import { formatBudgetAmount } from '@bytemeter/core';
+import { budgetLevel, formatBudgetAmount } from '@bytemeter/core';
 import { type BudgetInput, escapeControlChars } from '@bytemeter/tracker';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Color, Output, Piece } from '../paint.js';
@@ -8,13 +8,12 @@ import { paintTable } from '../table.js';
 const amount = (b: Pick<BudgetView, 'metric'>, value: number) => formatBudgetAmount(b.metric, value);
 const percent = (p: number) => `${p.toFixed(1)}%`;
 
-/** Past the last threshold red, past the first yellow. */
-function usedColor(b: BudgetView): Color | undefined {
-  const last = b.thresholds.at(-1) ?? 100;
-  if (b.percentUsed >= last) return 'red';
-  if (b.percentUsed >= (b.thresholds[0] ?? 100)) return 'yellow';
-  return undefined;
-}
+/** core's budgetLevel in colours, as the dashboard's bars show it: from the last threshold red, from the first yellow. */
+const LEVEL_COLOR = { ok: undefined, warning: 'yellow', over: 'red' } as const satisfies Record<
+  ReturnType<typeof budgetLevel>,
+  Color | undefined
+>;
+const usedColor = (b: BudgetView): Color | undefined => LEVEL_COLOR[budgetLevel(b.percentUsed, b.thresholds)];
 
 /**
  * `bytemeter budget list`: every budget with its value now, share used, forecast and (quotas) full date.
@@ -69,6 +68,26 @@ export async function budgetSet(
     );
   }
   return pieces;
+}
+
+/**
+ * `bytemeter budget rotate-secret <id>`: a new webhook secret, printed once; the old one stops signing at
+ * once (queued deliveries too, as they are signed when attempted).
+ * @example print(await budgetRotateSecret(source, 'bud_123', { json: false }))
+ */
+export async function budgetRotateSecret(
+  source: Pick<BudgetSource, 'rotateWebhookSecret'>,
+  id: string,
+  flags: { json: boolean },
+): Promise<Output> {
+  const { budget, webhookSecret } = await source.rotateWebhookSecret(id);
+  if (flags.json) return JSON.stringify({ budget, webhookSecret }, null, 2);
+  return [
+    { text: `Budget ${budget.id} "${escapeControlChars(budget.name)}" has a new webhook secret. ` },
+    { text: 'Deliveries from now on, queued ones too, are signed with it only; update the receiver now.' },
+    { text: '\nWebhook secret (shown only now; keep it to verify deliveries): ' },
+    { text: webhookSecret, color: 'bold' },
+  ];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { parseByteSize } from '@bytemeter/core';
 import { formatAmount, type ResourceType, type TrackOptions } from '@bytemeter/tracker';
 import type { Target } from '../args.js';
 import { CliError } from '../cli-error.js';
@@ -8,27 +9,13 @@ import type { UsageWriter } from '../source/usage-reader.js';
 const ACTIONS = ['upload', 'download', 'storage', 'api-call', 'cost'] as const;
 type Action = (typeof ACTIONS)[number];
 
-const UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 2 ** 10,
-  mib: 2 ** 20,
-  gib: 2 ** 30,
-  tib: 2 ** 40,
-};
-
 /**
- * Bytes as an integer with an optional unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB).
+ * Bytes as an integer with an optional unit (core's parseByteSize: B, KB…PB, KiB…PiB).
  * @example parseBytes('1.5KiB', true) // 1536
  */
 export function parseBytes(text: string, signed: boolean): number {
-  const match = /^(-?\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.replaceAll('_', ''));
-  const unit = UNITS[(match?.[2] || 'b').toLowerCase()];
-  const bytes = match && unit !== undefined ? Number(match[1]) * unit : Number.NaN;
-  if (!Number.isSafeInteger(bytes) || (!signed && bytes < 0)) {
+  const bytes = parseByteSize(text);
+  if (bytes === null || (!signed && bytes < 0)) {
     throw new CliError(
       `Bytes must be a${signed ? '' : ' non-negative'} whole number of bytes, optionally with a unit (e.g. 1048576, 5MiB, 1.5GB); got "${text}".`,
     );

@@ -24,6 +24,8 @@ export interface BudgetSource {
   getBudgets(): Promise<BudgetView[]>;
   setBudget(input: BudgetInput): Promise<{ budget: BudgetView; webhookSecret: string | null }>;
   deleteBudget(id: string): Promise<boolean>;
+  /** The budget and its new webhook secret (shown once); an unknown id or a budget without a webhook throws. */
+  rotateWebhookSecret(id: string): Promise<{ budget: BudgetView; webhookSecret: string }>;
   /** Newest first. */
   getBudgetAlerts(first: number): Promise<BudgetAlert[]>;
   /** Alerts raised from now on, by any process, oldest first, until `signal` aborts. */
@@ -76,6 +78,12 @@ function remoteSource(client: BytemeterClient): BudgetSource {
       return { budget: fromRemoteBudget(budget), webhookSecret: webhookSecret ?? null };
     },
     deleteBudget: (id) => client.deleteBudget(id),
+    async rotateWebhookSecret(id) {
+      const { webhookSecret, ...budget } = await client.rotateBudgetWebhookSecret(id);
+      // The server always answers the new secret here; null would be a server bug, not an empty secret.
+      if (!webhookSecret) throw new Error('The server answered no webhook secret for the rotation.');
+      return { budget: fromRemoteBudget(budget), webhookSecret };
+    },
     getBudgetAlerts: async (first) => (await client.getBudgetAlerts(first)).map(fromRemoteAlert),
     async *followAlerts(signal) {
       const feed = client.subscribeBudgetAlerts();
@@ -101,6 +109,10 @@ function localSource(tracker: ResourceTracker): BudgetSource {
       return { budget: view(budget), webhookSecret };
     },
     deleteBudget: (id) => tracker.deleteBudget(id),
+    async rotateWebhookSecret(id) {
+      const { budget, webhookSecret } = await tracker.rotateBudgetWebhookSecret(id);
+      return { budget: view(budget), webhookSecret };
+    },
     getBudgetAlerts: (first) => tracker.getBudgetAlerts({ first }),
     // From the database, so the alerts of every process writing the file show (the API polls the same way).
     async *followAlerts(signal) {

@@ -1,9 +1,9 @@
 'use server';
-import { parseBudgetLimit, toGraphQLEnum, ValidationError } from '@bytemeter/core';
+import { parseBudgetLimit, parseThresholds, toGraphQLEnum, ValidationError } from '@bytemeter/core';
 import { BUDGET_METRICS, type BudgetMetric } from '@bytemeter/core/budgets';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { deleteBudget, setBudget } from '@/lib/server/budgets';
+import { deleteBudget, rotateBudgetWebhookSecret, setBudget } from '@/lib/server/budgets';
 import { errorCode } from '@/lib/server/bytemeter';
 import { writeProblem } from './write-problems';
 
@@ -32,15 +32,10 @@ export async function saveBudget(_previous: BudgetFormState, form: FormData): Pr
   if (!name) return fail('Give the budget a name.');
   const metric = text(form, 'metric').toLowerCase();
   if (!(BUDGET_METRICS as readonly string[]).includes(metric)) return fail('Choose what the budget limits.');
-  const thresholdsText = text(form, 'thresholds') || '50,80,100';
-  const thresholds = thresholdsText.split(',').map((t) => Number(t.trim()));
-  if (thresholds.some((t) => !Number.isInteger(t) || t < 1 || t > 1000)) {
-    return fail(
-      `Thresholds are whole percentages from 1 to 1000, comma-separated (e.g. 50,80,100); got "${thresholdsText}".`,
-    );
-  }
+  let thresholds: number[];
   let limit: number;
   try {
+    thresholds = parseThresholds(text(form, 'thresholds') || '50,80,100');
     limit = parseBudgetLimit(metric as BudgetMetric, text(form, 'limit'));
   } catch (error) {
     if (error instanceof ValidationError) return fail(error.message);
@@ -83,4 +78,23 @@ export async function removeBudget(form: FormData): Promise<void> {
   }
   revalidatePath('/budgets');
   if (problem) redirect(`/budgets?problem=${problem}`);
+}
+
+export interface RotateSecretState {
+  error: string | null;
+  /** The new webhook secret: shown once in the card that asked, never stored by the dashboard. */
+  webhookSecret: string | null;
+}
+
+/** A budget card's "new webhook secret" button: rotates through the API and hands the secret to that card only. */
+export async function rotateSecret(_previous: RotateSecretState, form: FormData): Promise<RotateSecretState> {
+  const id = text(form, 'id');
+  if (!id) return { error: 'No budget was given.', webhookSecret: null };
+  try {
+    const rotated = await rotateBudgetWebhookSecret(id);
+    return { error: null, webhookSecret: rotated.webhookSecret ?? null };
+  } catch (error) {
+    if (errorCode(error) === null) throw error;
+    return { error: explain(error), webhookSecret: null };
+  }
 }

@@ -1,11 +1,5 @@
+import { budgetLevel } from '@bytemeter/core';
 import styles from './budgets.module.css';
-
-/** Green under the first threshold, amber from it, red from the last (by default 100%). */
-export function levelOf(percent: number, thresholds: readonly number[]): 'ok' | 'warn' | 'over' {
-  if (percent >= (thresholds.at(-1) ?? 100)) return 'over';
-  if (percent >= (thresholds[0] ?? 100)) return 'warn';
-  return 'ok';
-}
 
 /**
  * One horizontal bar: `percent` of the limit (drawn up to 100%, the text says more), a tick at each threshold.
@@ -49,7 +43,8 @@ export function BudgetBar({
         <div
           className={styles.fill}
           data-kind={kind}
-          data-level={levelOf(percent, thresholds)}
+          // Green under the first threshold, amber from it, red from the last: core's rule, as the CLI colours it.
+          data-level={budgetLevel(percent, thresholds)}
           style={{ width: `${shown}%` }}
         />
         {thresholds

@@ -6,10 +6,11 @@ import { formatInstant } from '@/lib/format';
 import { BudgetBar } from './budget-bar';
 import styles from './budgets.module.css';
 import { METRIC_LABEL } from './metric-names';
+import { RotateSecret } from './rotate-secret';
 
 /**
  * One budget: what it limits, the bar of the value now and (monthly budgets) of the month-end forecast, or
- * (quotas) the projected full date; edit and delete.
+ * (quotas) the projected full date; edit, delete and (with a webhook) a new webhook secret.
  * @example <BudgetCard budget={b} timeZone="UTC" />
  */
 export function BudgetCard({ budget: b, timeZone }: { budget: Budget; timeZone: string }) {
@@ -68,6 +69,7 @@ export function BudgetCard({ budget: b, timeZone }: { budget: Budget; timeZone: 
             Delete
           </button>
         </form>
+        {b.webhookUrl ? <RotateSecret budgetId={b.id} budgetName={b.name} /> : null}
       </div>
     </article>
   );

@@ -3,7 +3,7 @@ import 'server-only';
 // need the admin scope, which a session never carries (see verify-read-token.ts): they go out with the
 // dashboard server's own BYTEMETER_WEB_ADMIN_TOKEN when the operator set one, else with the session's token,
 // which an API without tokens (loopback, open) accepts.
-import type { Budget, BudgetAlertRecord, BudgetInput, SetBudgetResult } from '@bytemeter/client';
+import type { Budget, BudgetAlertRecord, BudgetInput, RotatedBudgetSecret, SetBudgetResult } from '@bytemeter/client';
 import { clientFor, read } from './bytemeter';
 import { sessionToken } from './session';
 
@@ -45,4 +45,12 @@ export async function setBudget(input: BudgetInput): Promise<SetBudgetResult> {
  */
 export async function deleteBudget(id: string): Promise<boolean> {
   return (await writeClient()).deleteBudget(id);
+}
+
+/**
+ * Gives a budget with a webhook a new signing secret (admin scope); the answer carries it, this once.
+ * @example const { webhookSecret } = await rotateBudgetWebhookSecret(id)
+ */
+export async function rotateBudgetWebhookSecret(id: string): Promise<RotatedBudgetSecret> {
+  return (await writeClient()).rotateBudgetWebhookSecret(id);
 }
