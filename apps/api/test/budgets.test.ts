@@ -50,6 +50,32 @@ interface Result<T> {
   errors?: WireError[];
 }
 
+/** A webhook receiver on 127.0.0.1 answering 204 and keeping every request's raw body and headers. */
+async function startReceiver() {
+  const deliveries: { raw: string; headers: Record<string, string> }[] = [];
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => {
+      raw += chunk.toString();
+    });
+    req.on('end', () => {
+      deliveries.push({ raw, headers: req.headers as Record<string, string> });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    deliveries,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** A budget of API calls on its own backend, crossed by 2 calls, POSTing its alert to `webhookUrl`. */
+const hookedBudget = (name: string, webhookUrl: string) => ({
+  budget: { name, backend: name, metric: 'API_CALLS', limit: 2, thresholds: [100], alertOnForecast: false, webhookUrl },
+});
+
 describe('budgets over HTTP', () => {
   let db: TestStore;
   let api: RunningApi;
@@ -376,35 +402,9 @@ describe('budgets over HTTP', () => {
   });
 
   it("budgetAlerts shows each alert's webhook attempts as the receiver answered them", async () => {
-    const bodies: string[] = [];
-    const receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      req.on('end', () => {
-        bodies.push(body);
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiver = await startReceiver();
     try {
-      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-      const set = await gql<{ setBudget: Budget }>(
-        SET,
-        {
-          budget: {
-            name: 'hooked',
-            backend: 'hooked',
-            metric: 'API_CALLS',
-            limit: 2,
-            thresholds: [100],
-            alertOnForecast: false,
-            webhookUrl: url,
-          },
-        },
-        admin,
-      );
+      const set = await gql<{ setBudget: Budget }>(SET, hookedBudget('hooked', receiver.url), admin);
       const budgetId = set.data!.setBudget.id;
       await gql(
         'mutation($e: [UsageEventInput!]!) { trackUsage(events: $e) { accepted } }',
@@ -428,7 +428,10 @@ describe('budgets over HTTP', () => {
       const until = Date.now() + 10_000;
       while ((await attempts()).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
       expect(await attempts()).toEqual([{ attempt: 1, status: 204, error: null, delivered: true }]);
-      expect(JSON.parse(bodies[0]!)).toMatchObject({ type: 'budget.alert', data: { budgetId, threshold: 100 } });
+      expect(JSON.parse(receiver.deliveries[0]!.raw)).toMatchObject({
+        type: 'budget.alert',
+        data: { budgetId, threshold: 100 },
+      });
       // An alert of a budget without a webhook has none.
       const plain = (
         await gql<Attempts>('{ budgetAlerts(first: 50) { budgetId webhookAttempts { attempt } } }', {}, reader)
@@ -436,40 +439,15 @@ describe('budgets over HTTP', () => {
       expect(plain.length).toBeGreaterThan(0);
       expect(plain.every((a) => a.webhookAttempts.length === 0)).toBe(true);
     } finally {
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   });
 
   it('rotates a webhook secret with the admin token: shown once, deliveries verify with the new one only', async () => {
-    const deliveries: { raw: string; headers: Record<string, string> }[] = [];
-    const receiver = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (chunk: Buffer) => {
-        raw += chunk.toString();
-      });
-      req.on('end', () => {
-        deliveries.push({ raw, headers: req.headers as Record<string, string> });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiver = await startReceiver();
+    const { url, deliveries } = receiver;
     try {
-      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-      const set = await gql<{ setBudget: Budget }>(
-        SET,
-        {
-          budget: {
-            name: 'rotated',
-            backend: 'rotated',
-            metric: 'API_CALLS',
-            limit: 2,
-            thresholds: [100],
-            alertOnForecast: false,
-            webhookUrl: url,
-          },
-        },
-        admin,
-      );
+      const set = await gql<{ setBudget: Budget }>(SET, hookedBudget('rotated', url), admin);
       const { id, webhookSecret: first } = set.data!.setBudget;
       expect(first).toMatch(/^whsec_/);
 
@@ -506,7 +484,7 @@ describe('budgets over HTTP', () => {
       expect(new Webhook(second).verify(delivery!.raw, delivery!.headers)).toMatchObject({ data: { budgetId: id } });
       expect(() => new Webhook(first!).verify(delivery!.raw, delivery!.headers)).toThrow();
     } finally {
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   });
 });

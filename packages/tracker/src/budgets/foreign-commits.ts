@@ -150,10 +150,11 @@ export class ForeignCommits {
     if (signal.kind === 'data-version') {
       const version = signal.read();
       if (version === this.version) return;
-      this.version = version;
       // Ids after the watermark: SQLite hands them out in commit order, so none is skipped. Own events
       // written since are among them (their budgets were evaluated already; evaluating again costs a read).
       await this.report([[this.watermark + 1, Number.MAX_SAFE_INTEGER]]);
+      // Only once read: a read that failed is tried again at the next look.
+      this.version = version;
       return;
     }
     // Re-opens a connection that broke (`missed` then makes every budget due).
@@ -161,7 +162,13 @@ export class ForeignCommits {
     if (this.notified.length === 0) return;
     const ranges = this.notified;
     this.notified = [];
-    await this.report(ranges.length > MAX_RANGES_PER_READ ? [spanOf(ranges)] : ranges);
+    try {
+      await this.report(ranges.length > MAX_RANGES_PER_READ ? [spanOf(ranges)] : ranges);
+    } catch (error) {
+      // Kept for the next look, ahead of what was notified meanwhile.
+      this.notified = [...ranges, ...this.notified];
+      throw error;
+    }
   }
 
   /**
