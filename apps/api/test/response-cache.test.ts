@@ -79,6 +79,27 @@ describe('response cache: repeated queries between commits', () => {
     expect(after.data?.usageSummary.backends.map((b) => b.name).sort()).toEqual(['logs', 'other', 'photos']);
   });
 
+  it('lets concurrent requests share one version check, and never one made before they arrived', async () => {
+    await api.execute<Summary>(SUMMARY);
+    const checks = vi.spyOn(api.tracker, 'getSummaryVersion');
+    const together = () => Promise.all(Array.from({ length: 8 }, () => api.execute<Summary>(SUMMARY)));
+    const first = await together();
+    expect(first.map((r) => r.data?.usageSummary.totals.bandwidthUpload)).toEqual(Array(8).fill(105));
+    // All eight had arrived when the first check ran, so it holds for them all.
+    expect(checks.mock.calls.length).toBeGreaterThanOrEqual(1);
+    expect(checks.mock.calls.length).toBeLessThan(8);
+    // Requests arriving after a commit are checked again, and see it.
+    await api.execute(TRACK, { events: [upload('photos', 1000)] });
+    const after = await together();
+    expect(after.map((r) => r.data?.usageSummary.totals.bandwidthUpload)).toEqual(Array(8).fill(1105));
+    // So are requests after another process's commit that this server never heard of.
+    const other = openResourceTracker({ path: api.dbPath, flushOnExit: false });
+    await other.ingestBatch([{ backend: 'other', backendType: 's3', resourceType: 'bandwidth_upload', amount: 7 }]);
+    await other.close();
+    const later = await together();
+    expect(later.map((r) => r.data?.usageSummary.totals.bandwidthUpload)).toEqual(Array(8).fill(1112));
+  });
+
   it('keeps checking auth and scopes: a token without `read` is refused an answer kept for another', async () => {
     const read = (await api.tokens.create({ scopes: 'read' })).secret;
     const ingest = (await api.tokens.create({ scopes: 'ingest' })).secret;

@@ -180,6 +180,42 @@ describe.each(DIALECTS)('each key stored once, in event_keys (%s)', (dialect) =>
     }
   });
 
+  it('a page reads its keys whether its row ids are close together (one id range) or spread out (id lists)', async () => {
+    const store = await newStore('spans');
+    const clock = fixedClock(NOW);
+    const t = openResourceTracker({ ...store, clock: clock.now, rawRetentionMs: null, flushOnExit: false });
+    try {
+      // Ten backends interleaved: one backend's rows are ten ids apart (past the span a range read takes),
+      // every backend's together are consecutive. Every third event has no key.
+      const expected = new Map<string, string[]>();
+      for (let i = 0; i < 300; i++) {
+        const backend = `b${i % 10}`;
+        const id = i % 3 === 0 ? undefined : `key-${i}`;
+        t.trackApiCall(backend, 's3', { timestamp: NOW - 600_000 + i, ...(id ? { id } : {}) });
+        if (id) expected.set(backend, [...(expected.get(backend) ?? []), id]);
+      }
+      expect((await t.flush()).written).toBe(300);
+      const all = await t.getResourceUsage({ hoursBack: 1, limit: 1000 });
+      expect(
+        all.events
+          .filter((e) => !e.id.startsWith('bm:'))
+          .map((e) => e.id)
+          .sort(),
+      ).toEqual([...expected.values()].flat().sort());
+      expect(all.events.filter((e) => e.id.startsWith('bm:'))).toHaveLength(100);
+      const one = await t.getResourceUsage({ hoursBack: 1, limit: 1000, backend: 'b3' });
+      expect(one.events).toHaveLength(30);
+      expect(
+        one.events
+          .filter((e) => !e.id.startsWith('bm:'))
+          .map((e) => e.id)
+          .sort(),
+      ).toEqual(expected.get('b3')!.sort());
+    } finally {
+      await t.close();
+    }
+  });
+
   it('a key outliving its raw row never names a later event: new rows get ids past every key', async () => {
     const store = await newStore('no-reuse');
     const clock = fixedClock(NOW);

@@ -75,6 +75,40 @@ describeEachDialect('summary memo', (dialect) => {
     }
   });
 
+  it('drill-down totals are kept between commits only: own writes, another connection, each caller a copy', async () => {
+    const store = await newStore('page-totals');
+    const clock = fixedClock(NOW);
+    const reader = openResourceTracker({ ...store, clock: clock.now, flushOnExit: false });
+    const writer = openResourceTracker({ ...store, clock: clock.now, flushOnExit: false });
+    const uploads = async (q: Parameters<typeof reader.getResourceUsage>[0] = {}) => {
+      const page = await reader.getResourceUsage({ hoursBack: 1, limit: 1, ...q });
+      const t = page.totals.find((x) => x.resourceType === 'bandwidth_upload');
+      return { total: t?.totalAmount ?? 0, count: page.totalCount, page };
+    };
+    try {
+      reader.trackBandwidthUpload('photos', 's3', 100, { timestamp: NOW - 1000 });
+      reader.trackBandwidthUpload('photos', 's3', 10, { timestamp: NOW - 900 });
+      const first = await uploads();
+      expect(first).toMatchObject({ total: 110, count: 2 });
+      first.page.totals[0]!.totalAmount = 0;
+      // The next page of the same query: the same totals, not the caller's changed copy.
+      expect(await uploads({ cursor: first.page.nextCursor! })).toMatchObject({ total: 110, count: 2 });
+      reader.trackBandwidthUpload('photos', 's3', 1, { timestamp: NOW - 800 });
+      expect(await uploads()).toMatchObject({ total: 111, count: 3 });
+      writer.trackBandwidthUpload('videos', 'local', 5, { timestamp: NOW - 700 });
+      await writer.flush();
+      expect(await uploads()).toMatchObject({ total: 116, count: 4 });
+      // Another filter is another answer; a backend created meanwhile (a commit) is seen by its name.
+      expect(await uploads({ backend: 'logs' })).toMatchObject({ total: 0, count: 0 });
+      writer.trackBandwidthUpload('logs', 's3', 2, { timestamp: NOW - 600 });
+      await writer.flush();
+      expect(await uploads({ backend: 'logs' })).toMatchObject({ total: 2, count: 1 });
+    } finally {
+      await writer.close();
+      await reader.close();
+    }
+  });
+
   if (dialect === 'postgres') {
     it('answers a repeated summary without reading rollups, and any commit on the server, even by SQL, ends it', async () => {
       const store = await newStore('hits');

@@ -16,6 +16,12 @@ interface Entry {
   dependencies: readonly Dependency[];
   /** The result as executed, with `stringify` answering its JSON from memory. */
   result: ExecutionResult;
+  /**
+   * Requests numbered up to this one (see `arrivals`) arrived before a check found every dependency's
+   * version unchanged (or before the versions were read to compute the entry), so they may be served
+   * without checking again.
+   */
+  validForArrivals: number;
 }
 
 /** What one execution read: summaries with their versions, or `cacheable: false` once it read anything else. */
@@ -84,21 +90,38 @@ function withKeptJson(result: ExecutionResult & { stringify?: (r: unknown) => st
 export function useResponseCache(): Plugin<ApiContext> {
   let kept = new WeakMap<DocumentNode, Map<string, Entry>>();
   let count = 0;
+  /**
+   * Requests numbered in the order they arrived (their headers were read). A version check started after
+   * request n arrived saw every commit request n's caller could have seen, so its "unchanged" also holds
+   * for every request numbered up to the count at its start: concurrent requests for one answer share one
+   * check (a SQLite read transaction each) instead of each making its own.
+   */
+  let arrivals = 0;
+  const arrivalOf = new WeakMap<Request, number>();
   // A failed check (a closed tracker) serves nothing: the execution then fails as it would have.
   const stillValid = async (entry: Entry, tracker: ResourceTracker) => {
+    const upTo = arrivals;
     try {
       for (const d of entry.dependencies) {
         if ((await tracker.getSummaryVersion(d.query)) !== d.version) return false;
       }
+      if (upTo > entry.validForArrivals) entry.validForArrivals = upTo;
       return true;
     } catch {
       return false;
     }
   };
   return {
+    onRequest({ request }) {
+      arrivalOf.set(request, ++arrivals);
+    },
     async onExecute({ args, setResultAndStopExecution, extendContext }) {
       const ctx = args.contextValue;
       if (getOperationAST(args.document, args.operationName ?? undefined)?.operation !== 'query') return;
+      // Unknown (a request Yoga did not number, e.g. over WebSocket): as if it arrived now.
+      const request = (ctx as Partial<{ request: Request }>).request;
+      const arrival = (request && arrivalOf.get(request)) ?? ++arrivals;
+      const computedFor = arrivals;
       const key = JSON.stringify([
         ctx.auth.tokenId,
         ctx.auth.scopes,
@@ -106,7 +129,7 @@ export function useResponseCache(): Plugin<ApiContext> {
         args.variableValues ?? null,
       ]);
       const entry = kept.get(args.document)?.get(key);
-      if (entry && (await stillValid(entry, ctx.tracker))) {
+      if (entry && (arrival <= entry.validForArrivals || (await stillValid(entry, ctx.tracker)))) {
         setResultAndStopExecution(entry.result);
         return;
       }
@@ -132,7 +155,8 @@ export function useResponseCache(): Plugin<ApiContext> {
             kept.set(args.document, entries);
           }
           if (!entries.has(key)) count++;
-          entries.set(key, { dependencies: reads.dependencies, result: keep });
+          // Versions were read after `computedFor` requests had arrived: the answer is as new as a check then.
+          entries.set(key, { dependencies: reads.dependencies, result: keep, validForArrivals: computedFor });
         },
       };
     },

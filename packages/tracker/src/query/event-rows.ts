@@ -7,6 +7,7 @@ import { toIso } from '../time/zone.js';
 import { RESOURCE_BY_CODE, type UsageEvent } from '../types.js';
 import type { BackendRow } from './backends.js';
 import type { EventMatch } from './event-match.js';
+import { shapedQuery } from './query-shapes.js';
 
 export interface EventFilter extends EventMatch {
   from: number;
@@ -54,6 +55,8 @@ export type EventRow = StoredEventRow & { key: Uint8Array | null };
 /** Ids per key lookup, and the list lengths a lookup is padded to, so only four statement texts exist. */
 const KEY_LOOKUP_SIZES = [1, 8, 64, 500];
 const MAX_LOOKUP = 500;
+/** Id span per page row up to which one range read of event_keys replaces the id lists. */
+const KEY_SPAN_PER_ROW = 4;
 const keyLookups = new WeakMap<Kysely<Database>, Map<number, string>>();
 
 /** The compiled text of a key lookup for `n` row ids (compiling a 500-id IN list per page costs more than running it). */
@@ -84,7 +87,31 @@ function keyLookupText(db: Kysely<Database>, n: number): string {
  */
 export function* withKeys(db: Kysely<Database>, rows: readonly StoredEventRow[]): Plan<EventRow[]> {
   const keys = new Map<number, Uint8Array>();
-  for (let offset = 0; offset < rows.length; ) {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const r of rows) {
+    const id = Number(r.id);
+    if (id < low) low = id;
+    if (id > high) high = id;
+  }
+  // Row ids grow with recording, so a page's ids mostly fill a narrow span: one index range over it returns
+  // at most that span's keys (none when nothing was recorded with ids), where the id lists cost a lookup
+  // per row. Sparse pages (a filter, a backfill) keep the lists.
+  const dense = rows.length > 0 && high - low < rows.length * KEY_SPAN_PER_ROW;
+  if (dense) {
+    const found = yield* exec(
+      shapedQuery(db, 'event-keys:span', [low, high], (v) =>
+        db
+          .selectFrom('event_keys')
+          .select(['event_id', 'key'])
+          .where('event_id', 'is not', null)
+          .where('event_id', '>=', v(0))
+          .where('event_id', '<=', v(1)),
+      ),
+    );
+    for (const k of found) keys.set(Number(k.event_id), k.key);
+  }
+  for (let offset = 0; !dense && offset < rows.length; ) {
     const size = KEY_LOOKUP_SIZES.find((s) => s >= rows.length - offset) ?? MAX_LOOKUP;
     const ids = rows.slice(offset, offset + size).map((r) => r.id);
     // Padded with the last id again: a repeat in an IN list changes nothing.

@@ -18,14 +18,8 @@ import {
 import type { BackendFilter } from './backend-filter.js';
 import { type BackendRow, loadBackends, selectBackends } from './backends.js';
 import { type EventMatch, resolveEventMatch } from './event-match.js';
-import {
-  type EventFilter,
-  type EventRow,
-  eventsQuery,
-  selectEventColumns,
-  toUsageEvent,
-  withKeys,
-} from './event-rows.js';
+import { type EventFilter, type EventRow, toUsageEvent, withKeys } from './event-rows.js';
+import { pageQuery } from './get-resource-usage.js';
 import { type RangeQuery, resolveRange } from './range.js';
 
 export interface ExportQuery extends RangeQuery, BackendFilter, EventMatch {
@@ -122,12 +116,12 @@ function* pagePlan(
   filter: EventFilter,
   after: { ts: number; id: number } | null,
 ): Plan<EventRow[]> {
-  // The keyset condition is an OR SQLite cannot use as an index bound, so the page also starts its ts range
-  // at the cursor: without it every page would rescan the index from the export's start (quadratic).
-  let q = selectEventColumns(eventsQuery(db, after ? { ...filter, from: Math.max(filter.from, after.ts) } : filter));
-  if (after)
-    q = q.where((eb) => eb.or([eb('ts', '>', after.ts), eb.and([eb('ts', '=', after.ts), eb('id', '>', after.id)])]));
-  return yield* withKeys(db, yield* exec(q.orderBy('ts').orderBy('id').limit(PAGE)));
+  // Oldest first from the cursor on: drill-down's page towards newer events (compiled once per shape), its
+  // ts range starting at the cursor so each page is an index range read, not a rescan from the export's start.
+  const direction = after
+    ? { after: null, before: after, fromEnd: false }
+    : { after: null, before: null, fromEnd: true };
+  return yield* withKeys(db, yield* exec(pageQuery(db, filter, direction, PAGE)));
 }
 
 const RESOURCE_JSON = RESOURCE_BY_CODE.map((r) => (r ? `"resourceType":"${r}"` : ''));
@@ -147,9 +141,10 @@ function jsonLine(
   const backend = backendJson.get(backendId);
   const resource = RESOURCE_JSON[row.resource];
   if (backend === undefined || !resource) return JSON.stringify(exportObject(toUsageEvent(row, byId)));
-  const id = row.key ? decodeEventKey(row.key) : `bm:${row.id}`;
+  // A row id needs no escaping; a key decodes to printable ASCII (see decodeEventKey) but is quoted anyway.
+  const id = row.key ? JSON.stringify(decodeEventKey(row.key)) : `"bm:${row.id}"`;
   return (
-    `{"id":${JSON.stringify(id)},"timestamp":"${toIso(Number(row.ts))}",${backend},${resource},` +
+    `{"id":${id},"timestamp":"${toIso(Number(row.ts))}",${backend},${resource},` +
     `"amount":${Number(row.amount)},"operationId":${text(row.operation_id)},"path":${text(row.path)},` +
     `"success":${row.success ? 'true' : 'false'},"durationMs":${row.duration_ms === null ? 'null' : Number(row.duration_ms)},` +
     `"metadata":${row.metadata ?? 'null'}}`

@@ -14,7 +14,7 @@ import {
   type ResourceType,
   type UsageEvent,
 } from '../types.js';
-import { aggregateRanges, cellResource } from './aggregate.js';
+import { aggregateKey, aggregateRanges, cellResource } from './aggregate.js';
 import type { BackendFilter } from './backend-filter.js';
 import { loadBackends, selectBackends } from './backends.js';
 import { type EventMatch, resolveEventMatch } from './event-match.js';
@@ -104,6 +104,7 @@ export function* getResourceUsagePlan(
   q: UsageQuery,
   r: Resolved,
   res: Resolution,
+  knownTotals?: ResourceTotals[],
 ): Plan<UsagePage> {
   const all = yield* loadBackends(db);
   const backends = selectBackends(all, q.backend, q.backendType);
@@ -117,7 +118,7 @@ export function* getResourceUsagePlan(
     ...(r.success !== undefined ? { success: r.success } : {}),
     ...(r.pathPrefix !== undefined ? { pathPrefix: r.pathPrefix } : {}),
   };
-  const totals = yield* totalsOf(db, filter, res);
+  const totals = knownTotals ?? (yield* totalsOf(db, filter, res));
   const totalCount = totals.reduce((n, t) => n + t.operationCount, 0);
   const backward = r.before !== null || r.fromEnd;
   const rows = yield* exec(pageQuery(db, filter, r, r.limit + 1));
@@ -142,10 +143,38 @@ export function* getResourceUsagePlan(
 }
 
 /**
- * One page of rows from the cursor on (newest first forward, oldest first backward); compiled once per
- * shape (see shapedQuery), the match filters and the direction being part of the shape.
+ * Everything a page's totals depend on but the data (see totalsOf): two queries with the same key over
+ * unchanged data have the same totals whatever their cursors. A backend created meanwhile is a commit, so
+ * the backend filter is keyed by its words; the resolution only by what totalsOf reads of it.
  */
-function pageQuery(db: Kysely<Database>, f: EventFilter, r: Resolved, rows: number) {
+export function usageTotalsKey(q: UsageQuery, r: Resolved, res: Resolution): string {
+  return JSON.stringify([
+    q.backend ?? null,
+    q.backendType ?? null,
+    q.resourceType ?? null,
+    r.success ?? null,
+    r.pathPrefix ?? null,
+    r.from,
+    r.to,
+    rawComplete(r, res),
+    aggregateKey([{ from: r.from, to: r.to }], res),
+  ]);
+}
+
+/** Totals no other caller holds. */
+export const copyTotals = (totals: readonly ResourceTotals[]): ResourceTotals[] => totals.map((t) => ({ ...t }));
+
+/**
+ * One page of rows from the cursor on (newest first forward, oldest first backward); compiled once per
+ * shape (see shapedQuery), the match filters and the direction being part of the shape. Export reads its
+ * pages (oldest first, from a `before` cursor) through it too.
+ */
+export function pageQuery(
+  db: Kysely<Database>,
+  f: EventFilter,
+  r: Pick<Resolved, 'after' | 'before' | 'fromEnd'>,
+  rows: number,
+) {
   const backward = r.before !== null || r.fromEnd;
   const cursor = r.after ?? r.before;
   // A cursor also narrows the indexed range, so page n starts at the cursor instead of scanning n pages.
@@ -204,19 +233,17 @@ function* exists(
   row: { ts: unknown; id: unknown },
   side: 'older' | 'newer',
 ): Plan<boolean> {
-  const ts = Number(row.ts);
-  const bounded =
-    side === 'older' ? { ...filter, to: Math.min(filter.to, ts + 1) } : { ...filter, from: Math.max(filter.from, ts) };
-  const order = side === 'older' ? 'desc' : 'asc';
-  const rows = yield* exec(
-    eventsQuery(db, bounded)
-      .select('id')
-      .where(side === 'older' ? older(row) : newer(row))
-      .orderBy('ts', order)
-      .limit(1),
-  );
+  const key = { ts: Number(row.ts), id: Number(row.id) };
+  // The page query's own shape with the row as its cursor, one row long: compiled once, like the page, and
+  // its range also starts (or ends) at the row.
+  const probe = { after: side === 'older' ? key : null, before: side === 'newer' ? key : null, fromEnd: false };
+  const rows = yield* exec(pageQuery(db, filter, probe, 1));
   return rows.length > 0;
 }
+
+/** Whether every raw event of the range is still kept, at edges the resolution does not move. */
+const rawComplete = (range: { from: number; to: number }, res: Resolution) =>
+  range.from >= res.rawFrom && snapEdge(range.from, res) === range.from && snapEdge(range.to, res) === range.to;
 
 /**
  * Sum, count, min and max per resource of every event the filter selects. Without a result or path filter,
@@ -227,8 +254,6 @@ function* exists(
  * failed, and elsewhere raw events may be pruned while their rollups stay: then the raw events are grouped.
  */
 function* totalsOf(db: Kysely<Database>, filter: EventFilter, res: Resolution): Plan<ResourceTotals[]> {
-  const rawComplete =
-    filter.from >= res.rawFrom && snapEdge(filter.from, res) === filter.from && snapEdge(filter.to, res) === filter.to;
   const byResource = new Map<number, { total: number; count: number; min: number | null; max: number | null }>();
   const add = (resource: number, total: number, count: number, min: unknown, max: unknown) => {
     const t = byResource.get(resource) ?? { total: 0, count: 0, min: null, max: null };
@@ -238,7 +263,7 @@ function* totalsOf(db: Kysely<Database>, filter: EventFilter, res: Resolution): 
     if (count > 0 && max !== null) t.max = t.max === null ? Number(max) : Math.max(t.max, Number(max));
     byResource.set(resource, t);
   };
-  if (rawComplete && filter.success === undefined && filter.pathPrefix === undefined) {
+  if (rawComplete(filter, res) && filter.success === undefined && filter.pathPrefix === undefined) {
     const { cells } = yield* aggregateRanges(
       db,
       [{ from: filter.from, to: filter.to }],

@@ -121,6 +121,27 @@ export class ReadMemo {
     return copy(result.answer);
   }
 
+  /**
+   * For a part of a read kept inside a larger one (drill-down totals beside their page): the current version
+   * and, when the data has not changed since it was kept, the part kept under `key`. Null when the version
+   * cannot be told (nothing is kept then). Read after pending events are written, before the read.
+   */
+  lookup<T>(key: string): { version: string; known: T | undefined } | null {
+    const version = this.dataVersion?.() ?? null;
+    if (version === null) return null;
+    if (version !== this.version) {
+      this.answers.clear();
+      this.version = version;
+      return { version, known: undefined };
+    }
+    return { version, known: this.answers.get(key) as T | undefined };
+  }
+
+  /** Keeps a part read under `version` (from lookup); a commit seen since then keeps nothing. */
+  keep(version: string, key: string, answer: unknown): void {
+    if (this.version === version) this.store(key, answer);
+  }
+
   private store(key: string, answer: unknown): void {
     if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
     this.answers.set(key, answer);

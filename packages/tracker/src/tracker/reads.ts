@@ -27,10 +27,13 @@ import {
   summaryKey,
 } from '../query/get-resource-summary.js';
 import {
+  copyTotals,
   getResourceUsagePlan,
+  type ResourceTotals,
   resolveUsageQuery,
   type UsagePage,
   type UsageQuery,
+  usageTotalsKey,
 } from '../query/get-resource-usage.js';
 import { getTimeSeriesPlan, resolveSeries, type SeriesQuery } from '../query/get-time-series.js';
 import type { HealthThresholds } from '../query/health.js';
@@ -66,9 +69,11 @@ const BANDWIDTH_SLICE = 100_000;
  */
 export class TrackerReads {
   private readonly summaries: ReadMemo;
+  private readonly usageTotals: ReadMemo;
 
   constructor(private readonly parts: ReadParts) {
     this.summaries = new ReadMemo(parts.dataVersion);
+    this.usageTotals = new ReadMemo(parts.dataVersion);
   }
 
   async summary(query: SummaryQuery): Promise<ResourceSummary> {
@@ -126,7 +131,17 @@ export class TrackerReads {
     const q = withBackend(query);
     const now = this.parts.clock();
     const resolved = resolveUsageQuery(q, now);
-    return this.read(() => getResourceUsagePlan(this.parts.db, q, resolved, this.parts.retention.resolution(now)));
+    const res = this.parts.retention.resolution(now);
+    await this.parts.beforeRead();
+    // The totals of a page depend on its filters and range only, not on the page: paging through one query
+    // (or many viewers of it) between two commits reads them once, as identical summaries are.
+    const key = usageTotalsKey(q, resolved, res);
+    const memo = this.usageTotals.lookup<ResourceTotals[]>(key);
+    const page = await this.parts.runner.read(() =>
+      getResourceUsagePlan(this.parts.db, q, resolved, res, memo?.known && copyTotals(memo.known)),
+    );
+    if (memo && !memo.known) this.usageTotals.keep(memo.version, key, copyTotals(page.totals));
+    return page;
   }
 
   async backendStatus(backend: string | undefined): Promise<Record<string, BackendStatus>> {
