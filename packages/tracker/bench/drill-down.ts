@@ -28,7 +28,7 @@ export interface DrillDownSize {
    * The same three as CPU ms of this process (user + system) per call, p50: on a loaded machine wall time
    * also counts the waits for a core, which grow with the length of a call more than with its work.
    */
-  cpu: { firstPage: number; laterPage: number; baseline: number };
+  cpu: { firstPage: number; laterPage: number; baseline: number; firstPageUnkept: number };
   /** NDJSON export of every event of the file: events/s, median of runs. */
   exportPerSec: number;
   /** Baseline: iterate() over the same rows in the same order + one JSON.stringify per row. */
@@ -76,6 +76,9 @@ export async function benchDrillDown(
     await build(path, events);
     const tracker = openResourceTracker({ path, clock: () => END, flushOnExit: false });
     await tracker.ready;
+    // The same page with nothing kept between reads (totals computed every time, as after any commit).
+    const unkept = openResourceTracker({ path, clock: () => END, flushOnExit: false, memoizeSummaries: false });
+    await unkept.ready;
     const sqlite = new Database(path, { readonly: true });
     const page = sqlite.prepare(
       `select id, ts, backend_id, resource, amount, success, duration_ms, operation_id, path, metadata, reported_level
@@ -90,6 +93,7 @@ export async function benchDrillDown(
       events,
       path,
       tracker,
+      unkept,
       sqlite,
       page,
       cursor: cursor!,
@@ -99,6 +103,7 @@ export async function benchDrillDown(
       cpuFirst: [] as number[],
       cpuLater: [] as number[],
       cpuBase: [] as number[],
+      cpuUnkept: [] as number[],
     });
   }
   for (let round = 0; round < rounds; round++) {
@@ -115,6 +120,9 @@ export async function benchDrillDown(
         await f.tracker.getResourceUsage({ hoursBack: 24, limit: 1000, cursor: f.cursor });
         f.later.push(nowMs() - t);
         f.cpuLater.push(cpuMs() - c);
+        c = cpuMs();
+        await f.unkept.getResourceUsage({ hoursBack: 24, limit: 1000 });
+        f.cpuUnkept.push(cpuMs() - c);
         t = nowMs();
         c = cpuMs();
         f.page.all(END + 1 - DAY, END + 1);
@@ -168,11 +176,17 @@ export async function benchDrillDown(
       firstPage: { p50: median(f.first), p99: percentile(f.first, 99) },
       laterPage: { p50: median(f.later), p99: percentile(f.later, 99) },
       baseline: median(f.base),
-      cpu: { firstPage: median(f.cpuFirst), laterPage: median(f.cpuLater), baseline: median(f.cpuBase) },
+      cpu: {
+        firstPage: median(f.cpuFirst),
+        laterPage: median(f.cpuLater),
+        baseline: median(f.cpuBase),
+        firstPageUnkept: median(f.cpuUnkept),
+      },
       exportPerSec: (f.events * 1000) / median(tracked),
       exportBaselinePerSec: (f.events * 1000) / median(plain),
     });
     f.sqlite.close();
+    await f.unkept.close();
     await f.tracker.close();
     if (!process.env.KEEP) rmSync(f.path, { force: true });
   }

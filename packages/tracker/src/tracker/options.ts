@@ -49,8 +49,9 @@ export interface TrackerOptions {
   /** Flush when the process exits (default true). */
   flushOnExit?: boolean;
   /**
-   * Answer identical summaries between two commits to the database from memory (default true; see
-   * tracker/read-memo.ts). `false` reads the database every time, e.g. to benchmark the read itself.
+   * Answer identical summaries, and the totals of drill-down pages of one query, between two commits to the
+   * database from memory (default true; see tracker/read-memo.ts). `false` reads the database every time,
+   * e.g. to benchmark the read itself.
    */
   memoizeSummaries?: boolean;
   /**
