@@ -109,11 +109,12 @@ describe('response cache: repeated queries between commits', () => {
     const tracker = api.tracker;
     const real = tracker.getSummaryVersion.bind(tracker);
     let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const held = vi.spyOn(tracker, 'getSummaryVersion').mockImplementationOnce(async (q) => {
       const version = await real(q);
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
+      await gate;
       return version;
     });
     const early = api.execute<Summary>(SUMMARY);
