@@ -94,6 +94,25 @@ function batch(): { graphql: Record<string, unknown>[]; tracker: Record<string, 
 /** The JSON body of one trackUsage call of the ingest measurements (INGEST_BATCH events). */
 export const ingestBody = () => ({ query: INGEST, variables: { events: batch().graphql } });
 
+/**
+ * The events one trackUsage answer says were stored: its `accepted`, or 0 when it carries GraphQL errors
+ * or is not such an answer. A refused batch or an error still comes back as HTTP 200, so a rate counted
+ * from answers alone would credit a build that stores nothing.
+ * @example ingestAccepted('{"data":{"trackUsage":{"accepted":1000,"duplicates":0}}}') // 1000
+ */
+export function ingestAccepted(body: string): number {
+  try {
+    const answer = JSON.parse(body) as { data?: { trackUsage?: { accepted?: unknown } }; errors?: unknown[] };
+    const accepted = answer.data?.trackUsage?.accepted;
+    return answer.errors?.length || typeof accepted !== 'number' ? 0 : accepted;
+  } catch {
+    return 0;
+  }
+}
+
+/** Whether a trackUsage answer stored its whole INGEST_BATCH-event batch. */
+export const ingestStoredAll = (body: string): boolean => ingestAccepted(body) === BATCH;
+
 interface IngestResult {
   /** Median events/s stored through trackUsage over HTTP (1,000-event batches). */
   apiPerSec: number;
@@ -126,7 +145,7 @@ async function measureIngest(
         url,
         'trackUsage',
         body,
-        { seconds: options.seconds, connections: options.ingestConnections },
+        { seconds: options.seconds, connections: options.ingestConnections, verify: ingestStoredAll },
         cpu,
       ),
     );
@@ -147,7 +166,8 @@ async function measureIngest(
     apiPerSec: http.requestsPerSecond * BATCH,
     apiCpuUsPerEvent: http.serverCpuUsPerRequest / BATCH,
     p99Ms: http.p99Ms,
-    errors: http.errors + http.non2xx,
+    // An answer that did not store its whole batch counts as an error like a transport error.
+    errors: http.errors + http.non2xx + http.mismatches,
     trackerPerSec: median(direct),
   };
 }

@@ -7,6 +7,8 @@ export interface ThroughputResult {
   p99Ms: number;
   errors: number;
   non2xx: number;
+  /** Answers `verify` refused (a 200 can still carry GraphQL errors or a refused batch); 0 without `verify`. */
+  mismatches: number;
   /** Server process CPU time per request (user + system), in µs: what a request costs whatever else runs. */
   serverCpuUsPerRequest: number;
 }
@@ -16,7 +18,12 @@ export async function measureQuery(
   url: string,
   name: string,
   query: string | { query: string; variables: Record<string, unknown> },
-  options: { seconds: number; connections: number },
+  options: {
+    seconds: number;
+    connections: number;
+    /** Checks each answer's body (every answer, whatever its status); a false one counts in `mismatches`. */
+    verify?: (body: string) => boolean;
+  },
   serverCpuMs: () => number,
 ): Promise<ThroughputResult> {
   const cpuBefore = serverCpuMs();
@@ -27,6 +34,7 @@ export async function measureQuery(
     body: JSON.stringify(typeof query === 'string' ? { query } : query),
     connections: options.connections,
     duration: options.seconds,
+    ...(options.verify ? { verifyBody: (body: unknown) => options.verify!(String(body)) } : {}),
   });
   return {
     name,
@@ -35,6 +43,7 @@ export async function measureQuery(
     p99Ms: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
+    mismatches: result.mismatches,
     serverCpuUsPerRequest: ((serverCpuMs() - cpuBefore) * 1000) / Math.max(1, result.requests.total),
   };
 }
@@ -59,6 +68,7 @@ export function medianResult(runs: readonly ThroughputResult[]): ThroughputResul
     p99Ms: pick((r) => r.p99Ms),
     errors: runs.reduce((n, r) => n + r.errors, 0),
     non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    mismatches: runs.reduce((n, r) => n + r.mismatches, 0),
     serverCpuUsPerRequest: pick((r) => r.serverCpuUsPerRequest),
   };
 }
