@@ -107,6 +107,6 @@ if (command === 'start') {
   env.BYTEMETER_E2E_SKIP_BUILD = '1';
   // Printed from inside the test run, so the log shows which Node the suite really ran on.
   run(['exec', 'node', '-v'], 'node -v');
-  run(['exec', 'node', '--test', 'scripts/build-stamp.test.mjs'], 'test scripts');
+  run(['exec', 'node', '--test', 'scripts/build-stamp.test.mjs', 'scripts/dist-freshness.test.mjs'], 'test scripts');
   run(['-r', '--workspace-concurrency=1', 'test'], 'test');
 }

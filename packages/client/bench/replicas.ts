@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type ApiProcess, createPostgresDatabase, startApiProcess } from '@bytemeter/api/testing';
 import { openResourceTracker, type TrackEvent } from '@bytemeter/tracker';
 import pg from 'pg';
+import { assertFreshDist } from '../../../scripts/dist-freshness.mjs';
 import { createBytemeterClient, createRemoteTracker, type RemoteTracker, uuidv7 } from '../src/index.js';
 
 // Issue 10's "through two API replicas on one PostgreSQL with concurrent SDK senders (batches of 1,000):
@@ -20,7 +23,8 @@ export const FULL: ReplicaBenchOptions = { senders: 8, eventsPerSender: 5_000, r
 export const QUICK: ReplicaBenchOptions = { senders: 4, eventsPerSender: 5_000, rounds: 1 };
 
 export const BATCH = 1000;
-const DATABASE = 'bytemeter_bench_replicas';
+/** The workspace root, whose built API (apps/api/dist, and the tracker and core it loads) the replicas run. */
+const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const TICKS_PER_SECOND = 100;
 /** How long one run's senders may take before the run is called failed. */
 const SEND_LIMIT_MS = 300_000;
@@ -337,13 +341,17 @@ async function runOnce(
  * @example const runs = await benchReplicas('postgres://postgres@127.0.0.1:5432/postgres', QUICK)
  */
 export async function benchReplicas(adminUrl: string, options: ReplicaBenchOptions): Promise<RunResult[]> {
-  await onAdmin(adminUrl, `drop database if exists ${DATABASE} with (force)`);
-  const databaseUrl = await createPostgresDatabase(adminUrl, DATABASE);
+  // The replicas run `node apps/api/dist/main.js`: a build older than the sources would be measured instead.
+  assertFreshDist(ROOT, ['packages/core', 'packages/tracker', 'apps/api']);
+  // A name of this run's own (process id and start time): a fixed name, dropped `with (force)` first, would
+  // kill another run of this benchmark mid-way on the same server.
+  const database = `bytemeter_bench_replicas_${process.pid}_${Date.now()}`;
+  const databaseUrl = await createPostgresDatabase(adminUrl, database);
   const replicas: ApiProcess[] = [];
   try {
     // Started together: both migrate the new database, once (Kysely's migration lock).
     replicas.push(...(await Promise.all([startApiProcess({ databaseUrl }), startApiProcess({ databaseUrl })])));
-    log(`two API processes on ${DATABASE}: ${replicas.map((r) => r.url).join(', ')}`);
+    log(`two API processes on ${database}: ${replicas.map((r) => r.url).join(', ')}`);
     // Warm-up (JIT, statement plans, pools): one small run per setup, checked but not reported.
     const warm = { ...options, eventsPerSender: 2 * BATCH };
     let run = 0;
@@ -361,6 +369,6 @@ export async function benchReplicas(adminUrl: string, options: ReplicaBenchOptio
     return results;
   } finally {
     await Promise.all(replicas.map((r) => r.stop()));
-    await onAdmin(adminUrl, `drop database if exists ${DATABASE} with (force)`);
+    await onAdmin(adminUrl, `drop database if exists ${database} with (force)`);
   }
 }
