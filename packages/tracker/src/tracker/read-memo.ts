@@ -40,19 +40,29 @@ export function sqliteOthersCommitted(sqlite: BetterSqlite3.Database): () => num
 }
 
 /**
- * PostgreSQL's version of the data a read sees: the read's own snapshot (`xmin:xmax:in-progress xids`), read
- * as the first statement of its REPEATABLE READ transaction, so it is the very snapshot every later query of
- * the read uses. Two equal snapshots see the same set of committed transactions, hence the same rows, on any
+ * PostgreSQL's version of the data a read sees: the snapshot (`xmin:xmax:in-progress xids`), read either as
+ * the first statement of a REPEATABLE READ transaction (ReadMemo.getInSnapshot), so it is the very snapshot
+ * every later query of the read uses, or alone (TrackerReads.summaryVersion), as the server's current one.
+ * On a primary, two equal snapshots see the same set of committed transactions, hence the same rows, on any
  * number of servers' writers; any commit anywhere on the server moves xmax (a miss, never a wrong answer).
  * One round trip instead of the read's queries, and no row every writer must update.
+ *
+ * On a hot standby (`pg_is_in_recovery()`) the text is not a version: a recovery snapshot keeps the
+ * primary's in-progress xids in a list `pg_current_snapshot()` does not print, so the text can stay the same
+ * while a transaction in that list commits and its rows become visible. There `v` is null (nothing is
+ * memoised, no version is given); it is asked in the same statement each time, since a standby can be
+ * promoted.
  */
-export const PG_SNAPSHOT_PROBE = CompiledQuery.raw('select pg_current_snapshot()::text as v') as CompiledQuery<{
-  v: string;
-}>;
+export const PG_SNAPSHOT_PROBE = CompiledQuery.raw(
+  'select case when pg_is_in_recovery() then null else pg_current_snapshot()::text end as v',
+) as CompiledQuery<{ v: string | null }>;
 
-/** What a read in its own snapshot answers: the answer, the snapshot it saw, and whether it came from memory. */
+/**
+ * What a read in its own snapshot answers: the answer, the snapshot it saw (null: not a version, see
+ * PG_SNAPSHOT_PROBE), and whether it came from memory.
+ */
 interface SnapshotAnswer<T> {
-  version: string;
+  version: string | null;
   answer: T;
   cached: boolean;
 }
@@ -94,6 +104,7 @@ export class ReadMemo {
    * The answer for `key` where the version is read inside the read's own transaction (PostgreSQL, see
    * PG_SNAPSHOT_PROBE): `run` runs a plan in one read snapshot; the plan probes the version first and
    * answers from memory when it equals the one the stored answer was read under, else reads and stores.
+   * A null version (a hot standby) reads and stores nothing.
    */
   async getInSnapshot<T>(
     key: string,
@@ -104,12 +115,13 @@ export class ReadMemo {
     const memo = this;
     const result = await run(function* (): Plan<SnapshotAnswer<T>> {
       const [row] = yield* exec(PG_SNAPSHOT_PROBE);
-      const version = row!.v;
+      const version = row?.v ?? null;
+      if (version === null) return { version, answer: yield* read(), cached: false };
       const known = version === memo.version ? (memo.answers.get(key) as T | undefined) : undefined;
       if (known !== undefined) return { version, answer: known, cached: true };
       return { version, answer: yield* read(), cached: false };
     });
-    if (!result.cached) {
+    if (!result.cached && result.version !== null) {
       // Reads finishing out of order may store an older snapshot's answers: each is kept under its own
       // snapshot, so it is served only to a read that sees exactly that snapshot.
       if (result.version !== this.version) {

@@ -103,7 +103,8 @@ export class TrackerReads {
    * the transaction's in-progress list before it answers COMMIT), so a caller who wrote through another
    * replica and then asks here never gets a version older than its write. Snapshots never come back to an
    * earlier value, so a summary read after the version (in a later snapshot) is kept under a version that
-   * stops matching as soon as anything it saw, or anything else, commits.
+   * stops matching as soon as anything it saw, or anything else, commits. On a hot standby the snapshot
+   * text is not a version (see PG_SNAPSHOT_PROBE): null, so callers read every time.
    */
   async summaryVersion(query: SummaryQuery): Promise<string | null> {
     const { key } = await this.summaryInput(query);
