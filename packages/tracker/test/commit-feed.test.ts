@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { PgListener } from '../src/db/pg-listener.js';
 import { CommitFeed } from '../src/feed/commit-feed.js';
 import { idRangePayloads, MAX_PAYLOAD_BYTES, parseIdRanges } from '../src/feed/event-notify.js';
 import { firstIds, holesAbove, mergeRanges, subtractRanges } from '../src/feed/id-range-set.js';
@@ -434,6 +435,86 @@ describe('event feed across a broken LISTEN connection noticed late', () => {
       await Promise.all([admin, blocker].map((c) => c.end().catch(() => {})));
       await log.close();
       await Promise.all([slow.close(), fast.close()]);
+    }
+  });
+});
+
+describe('a LISTEN connection that breaks while it opens', () => {
+  const LISTENER = "application_name = 'bytemeter_listen_bytemeter_events'";
+
+  it('is not kept when it dies during the first look-up, and the next read listens again and logs', async () => {
+    const databaseUrl = await createTestDatabase('commit_open_dies');
+    const writer = openResourceTracker({ databaseUrl, flushOnExit: false, clock: () => T });
+    const log = new CommitFeed(databaseUrl);
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }) => warnings.push(w.code ?? '');
+    process.on('warning', onWarning);
+    try {
+      await Promise.all([admin.connect(), locker.connect()]);
+      writer.trackApiCall('x', 's3');
+      expect((await writer.flush()).error).toBeUndefined();
+      // The feed's first look-up (the newest event id) waits on this lock; it is killed there.
+      await locker.query('begin');
+      await locker.query('lock table events in access exclusive mode');
+      const first = log.sync();
+      await lockWaiters(admin, 1, 'the look-up to wait on the lock');
+      const killed = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where ${LISTENER}`);
+      expect(killed.rowCount).toBe(1);
+      await expect(first).rejects.toThrow();
+      await locker.query('commit');
+      // Not a missing table: the base is not taken as 0 and the dead connection is not kept.
+      const start = await log.sync();
+      const { rows } = await admin.query<{ id: number }>('select max(id)::int as id from events');
+      expect(start).toBe(rows[0]!.id);
+      writer.trackApiCall('x', 's3');
+      expect((await writer.flush()).error).toBeUndefined();
+      const slice = await log.read(start, 100);
+      expect(idsOf(slice.ranges)).toEqual([start + 1]);
+      // It never listened, so nothing was missed: no gap warning.
+      expect(warnings).not.toContain('BYTEMETER_FEED_GAP');
+    } finally {
+      process.off('warning', onWarning);
+      await Promise.all([admin, locker].map((c) => c.end().catch(() => {})));
+      await log.close();
+      await writer.close();
+    }
+  });
+
+  it('is not handed out when it ends after it listened, and counts as a break', async () => {
+    const databaseUrl = await createTestDatabase('listen_open_ends');
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    const opened: boolean[] = [];
+    let lost = 0;
+    const listener = new PgListener(
+      databaseUrl,
+      'bytemeter_test',
+      () => {},
+      () => lost++,
+      async (client, again) => {
+        opened.push(again);
+        if (again) return;
+        // The first connection ends after its look-up succeeded and before it is handed out.
+        const ended = new Promise((resolve) => client.once('end', resolve));
+        await admin.query(
+          "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'bytemeter_listen_bytemeter_test' and datname = current_database()",
+        );
+        await ended;
+      },
+    );
+    try {
+      await expect(listener.ready()).rejects.toThrow(/broke as it opened/);
+      expect(listener.listening).toBe(false);
+      expect(lost).toBe(1);
+      const client = await listener.ready();
+      expect(opened).toEqual([false, true]);
+      expect((await client.query<{ one: number }>('select 1 as one')).rows).toEqual([{ one: 1 }]);
+      expect(listener.listening).toBe(true);
+    } finally {
+      await admin.end();
+      await listener.close();
     }
   });
 });

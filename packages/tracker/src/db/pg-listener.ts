@@ -60,7 +60,10 @@ export class PgListener {
   private async open(): Promise<pg.Client> {
     // Named, so an operator (or a test) can tell the listening connection in pg_stat_activity.
     const client = new pg.Client({ connectionString: this.url, application_name: `bytemeter_listen_${this.channel}` });
+    // Set by a break before the connection is handed out too (this.client is still null then).
+    let ended = false;
     const lost = () => {
+      ended = true;
       if (this.client !== client) return;
       this.client = null;
       if (!this.closed) this.onLost();
@@ -86,6 +89,12 @@ export class PgListener {
       throw new Error(`The ${this.channel} listener is closed.`);
     }
     this.generation++;
+    if (ended) {
+      // It listened and onListening finished, then broke before being handed out: a break like any other
+      // (onLost records what the next connection must catch up on), and nothing keeps a dead connection.
+      if (!this.closed) this.onLost();
+      throw new Error(`The ${this.channel} listening connection broke as it opened.`);
+    }
     this.client = client;
     return client;
   }

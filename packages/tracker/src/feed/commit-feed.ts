@@ -6,6 +6,9 @@ import { firstIds, holesAbove, mergeRanges, subtractRanges } from './id-range-se
 /** How long received commits stay readable: a feed polled less often than this loses the oldest. */
 export const COMMIT_LOG_KEEP_MS = 60_000;
 
+/** undefined_table: the events table does not exist yet. */
+const UNDEFINED_TABLE = '42P01';
+
 /** Most events a reconnection logs from the time nobody listened. */
 export const CATCH_UP_MAX = 1_000_000;
 
@@ -63,7 +66,7 @@ export interface CommitSlice {
  * break's low-water mark that were not logged (a range scan of the holes between logged ids), logged once as one entry (in id order: the order
  * in which they committed is not stored) ahead of every notification the new connection hears. Found:
  * every event of a transaction that took its ids at most one kept window (60 s) before the connection
- * was last heard from, whenever it committed; a transaction that held its ids open longer than that and
+ * was last heard from (or after listening began, if that was later), whenever it committed; a transaction that held its ids open longer than that and
  * committed during the break is missed by this log (stored data is never affected).
  */
 export class CommitFeed {
@@ -186,12 +189,14 @@ export class CommitFeed {
 
   /** Where "committed while not listening" starts: the newest id when listening began. */
   private async learnNewest(client: pg.Client): Promise<void> {
-    // Before the tracker's migration there is no table, and nothing was committed yet.
+    // Before the tracker's migration there is no table (42P01), and nothing was committed yet. Any other
+    // failure (the connection died) is thrown, so this connection is not used and the next read opens another.
     const { rows } = await client
       .query<{ id: number | null }>('select max(id)::float8 as id from events')
-      .catch(() => ({
-        rows: [{ id: null }],
-      }));
+      .catch((error: unknown) => {
+        if ((error as { code?: unknown } | null)?.code === UNDEFINED_TABLE) return { rows: [{ id: null }] };
+        throw error;
+      });
     this.newestId = Math.max(this.newestId, rows[0]?.id ?? 0);
     this.base = this.newestId;
     this.position = this.base;
