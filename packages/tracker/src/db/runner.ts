@@ -37,11 +37,22 @@ export interface SyncRunner extends Runner {
 
 const BUSY_RETRIES = 20;
 
-/** better-sqlite3: synchronous, with a statement cache keyed by SQL text. */
+/**
+ * Compiled statements a SQLite runner keeps. Inserts leave all-null columns out (db/insert-rows.ts), so the
+ * events insert alone has up to 64 column subsets times 5 row counts, with and without RETURNING: a
+ * long-running process meets more texts than a fixed set, and the least recently used give way.
+ */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/** better-sqlite3: synchronous, with a statement cache keyed by SQL text (least recently used evicted). */
 export class SqliteRunner implements SyncRunner {
+  /** In use order, oldest first: a hit moves its statement to the end. */
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
-  constructor(private readonly sqlite: BetterSqlite3.Database) {}
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly cacheSize = STATEMENT_CACHE_SIZE,
+  ) {}
 
   read<T>(plan: () => Plan<T>): Promise<T> {
     try {
@@ -110,11 +121,14 @@ export class SqliteRunner implements SyncRunner {
 
   private run(query: CompiledQuery): unknown[] {
     let statement = this.statements.get(query.sql);
-    if (!statement) {
+    if (statement) {
+      this.statements.delete(query.sql);
+    } else {
       statement = this.sqlite.prepare(query.sql);
-      // Huge one-off statements (multi-row inserts of odd sizes) are not worth keeping.
-      if (this.statements.size < 500) this.statements.set(query.sql, statement);
+      // better-sqlite3 has no finalize: an evicted statement is freed when it is garbage collected.
+      if (this.statements.size >= this.cacheSize) this.statements.delete(this.statements.keys().next().value!);
     }
+    this.statements.set(query.sql, statement);
     const params = query.parameters as unknown[];
     if (statement.reader) return statement.all(...params);
     statement.run(...params);
