@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
+import { unnestInsertSql } from '../src/db/insert-rows.js';
 import { openResourceTracker, type TrackEvent } from '../src/index.js';
-import { describeEachDialect, newStore } from './support/stores.js';
+import { describeEachDialect, newStore, queryStore } from './support/stores.js';
 
 // Raw rows, keys and rollups go in as multi-row statements (SQLite) or one array per column (PostgreSQL,
 // db/insert-rows.ts): text that array syntax gives a meaning to, nulls beside values, the largest exact
@@ -77,11 +78,12 @@ describeEachDialect('raw rows written in bulk', () => {
   });
 
   it('writes every optional column whether a batch leaves it empty in all rows, some rows or none', async () => {
-    // On SQLite a column null in every row of a batch is left out of the statement (it stores the same NULL);
+    // A column null in every row of a batch is left out of the statement (it stores the same NULL);
     // batches that fill it in some rows bind it. Each batch must read back exactly, with stats and classes.
     // No interval flush: it could take events recorded after an await before the explicit flush counts them.
+    const store = await newStore('classes');
     const tracker = openResourceTracker({
-      ...(await newStore()),
+      ...store,
       clock: () => NOW,
       flushOnExit: false,
       flushIntervalMs: 3_600_000,
@@ -140,6 +142,12 @@ describeEachDialect('raw rows written in bulk', () => {
       const summary = await tracker.getResourceSummary({ period: 'day' });
       expect(summary.backends.sparse!.resources.api_calls!.operationCount).toBe(300);
       expect(summary.backends.bare!.resources.api_calls!.operationCount).toBe(300);
+      // The raw class is not in the event page: read from the table, class B (stored as 2) in row 42 only.
+      const classes = await queryStore<{ ts: number | string; api_class: number }>(
+        store,
+        'select ts, api_class from events where api_class is not null order by ts',
+      );
+      expect(classes.map((r) => [Number(r.ts), r.api_class])).toEqual([[NOW - 40_000 + 42, 2]]);
       // The key stored in the sparse batch is a duplicate now; the same event without it is not.
       tracker.trackResourceUsage({ ...batches[1]![43]! });
       tracker.trackResourceUsage({ ...batches[1]![43]!, id: undefined });
@@ -148,4 +156,10 @@ describeEachDialect('raw rows written in bulk', () => {
       await tracker.close();
     }
   });
+});
+
+it('quotes the table and column names of an unnest insert, doubling a quote inside one', () => {
+  expect(unnestInsertSql('odd"table', ['a"b', 'c'], ['bigint', 'text'], ' on conflict do nothing')).toBe(
+    'insert into "odd""table" ("a""b", "c") select * from unnest($1::bigint[], $2::text[]) on conflict do nothing',
+  );
 });

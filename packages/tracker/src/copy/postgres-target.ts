@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import pg from 'pg';
-import { columnArrays, unnestInsertSql } from '../db/insert-rows.js';
+import { columnArrays, quoteIdent, unnestInsertSql } from '../db/insert-rows.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { openPostgres, redactUrl } from '../db/open-postgres.js';
 import type { Database } from '../db/schema.js';
@@ -178,8 +178,8 @@ export class PostgresTarget {
     const conflict =
       updates.length === 0
         ? 'do nothing'
-        : `do update set ${updates.map((n) => `"${n}" = excluded."${n}"`).join(', ')}`;
-    const target = (table.conflict ?? keys).map((k) => `"${k}"`).join(', ');
+        : `do update set ${updates.map((n) => `${quoteIdent(n)} = excluded.${quoteIdent(n)}`).join(', ')}`;
+    const target = (table.conflict ?? keys).map(quoteIdent).join(', ');
     const insert = CompiledQuery.raw(
       unnestInsertSql(table.name, names, types, ` on conflict (${target}) ${conflict}`),
       columnArrays(names, rows).map((values) => values.map(toParam)),

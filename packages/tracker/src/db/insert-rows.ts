@@ -103,10 +103,11 @@ export function* insertRows(
 
 /**
  * Columns that are nullable with no default in every table insertRows writes: one that is null in every row
- * of a call is left out of the SQLite statement, which stores the same NULL. Binding parameters is a large
- * share of a row's cost in better-sqlite3 (1,000 raw rows: 1.6 µs a row with all 11 columns bound, 1.0 µs
- * with the 6 that hold values, measured on this machine), and most events carry no path, metadata,
- * duration, level or class.
+ * of a call is left out of the statement (SQLite's multi-row VALUES or PostgreSQL's unnest arrays), which
+ * stores the same NULL. Binding parameters is a large share of a row's cost in better-sqlite3 (1,000 raw
+ * rows: 1.6 µs a row with all 11 columns bound, 1.0 µs with the 6 that hold values, measured on this
+ * machine); PostgreSQL would parse and unnest an array of NULLs per column. Most events carry no path,
+ * metadata, duration, level or class.
  */
 const NULL_BY_DEFAULT: ReadonlySet<string> = new Set([
   'duration_ms',
@@ -118,7 +119,7 @@ const NULL_BY_DEFAULT: ReadonlySet<string> = new Set([
   'event_id',
 ]);
 
-/** Indexes (in `columns`) of the columns a SQLite insert of these rows binds: all but the all-null optional ones. */
+/** Indexes (in `columns`) of the columns an insert of these rows binds (either dialect): all but the all-null optional ones. */
 function writtenColumns(columns: readonly string[], rows: readonly unknown[][]): number[] {
   const out: number[] = [];
   for (let c = 0; c < columns.length; c++) {
@@ -158,7 +159,12 @@ export function unnestInsertSql(
   suffix: string,
 ): string {
   const arrays = types.map((type, i) => `$${i + 1}::${type}[]`);
-  return `insert into ${table} (${columns.map((c) => `"${c}"`).join(', ')}) select * from unnest(${arrays.join(', ')})${suffix}`;
+  return `insert into ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) select * from unnest(${arrays.join(', ')})${suffix}`;
+}
+
+/** A PostgreSQL identifier as a quoted name: exact case, and a `"` inside it doubled. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** The rows as one array per column. */
