@@ -146,8 +146,9 @@ const PG_DISK_FULL = '53100';
 /**
  * Any Kysely dialect (PostgreSQL): each plan on one pooled connection, inside one transaction. Reads run
  * in a read-only REPEATABLE READ snapshot, so every query of one read sees the same committed state (as a
- * SQLite read transaction does). Writes run in READ COMMITTED and take row locks where they read what
- * they then write (see record/ingest-plan.ts); a serialization failure or deadlock reruns the plan whole.
+ * SQLite read transaction does). Writes run in READ COMMITTED, named whatever the database's default, and
+ * take row locks where they read what they then write (see record/ingest-plan.ts); a serialization failure
+ * or deadlock reruns the plan whole.
  */
 export class KyselyRunner implements Runner {
   constructor(private readonly db: Kysely<any>) {}
@@ -157,7 +158,10 @@ export class KyselyRunner implements Runner {
   }
 
   write<T>(plan: () => Plan<T>): Promise<T> {
-    return this.withRetries(() => this.inTransaction(plan, 'begin'));
+    // Named, not inherited: a database or role whose default_transaction_isolation is REPEATABLE READ would
+    // take the write's snapshot at its first statement, before the totals' advisory lock is held, and admit
+    // against totals missing the batch that held the lock just before (record/running-totals.ts).
+    return this.withRetries(() => this.inTransaction(plan, 'begin isolation level read committed'));
   }
 
   private async withRetries<T>(attempt: () => Promise<T>): Promise<T> {

@@ -242,7 +242,7 @@ export function* ingestPlan(
     }
   }
 
-  const totals = yield* RunningTotals.load(db, fresh);
+  const totals = yield* RunningTotals.load(db, fresh, batch);
   const refuseTotal = (e: PendingEvent, total: number, amount: number) => {
     const error = new TotalLimitError(e.backend, RESOURCE_BY_CODE[e.resource] ?? String(e.resource), total, amount);
     refusedEvents.set(error, e);

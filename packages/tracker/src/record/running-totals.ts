@@ -1,7 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import { type Compilable, type Kysely, type RawBuilder, sql } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
+import { shapedQuery } from '../query/query-shapes.js';
 import { readResourceTotals } from '../query/resource-totals.js';
 import { RESOURCE_CODE } from '../types.js';
 
@@ -11,8 +12,12 @@ export const MAX_TOTAL = Number.MAX_SAFE_INTEGER;
 export const TOTAL_SLOTS = 16;
 /** PostgreSQL: at or under this total a batch may admit against totals other writers are still adding to. */
 const SHARED_CEILING = Math.floor(MAX_TOTAL / 2);
-/** pg_advisory_xact_lock key (the two-int4 form: the migrator's one-bigint lock lives apart from it). */
-const LOCK_KEY = sql`${sql.lit(0x62796d74)}, ${sql.lit(1)}`;
+/**
+ * pg_advisory_xact_lock keys are (this, resource): the two-int4 form, so the one-bigint locks (the
+ * migrator's, the alert order's) live apart from them; one key per resource, so one resource's writers
+ * never wait for another's.
+ */
+const LOCK_CLASS = 0x62796d74;
 const STORAGE = RESOURCE_CODE.storage_used;
 
 /** What admission needs of an event: a level report's amount is the level, an upper bound of its change. */
@@ -26,10 +31,14 @@ export interface TotalsEvent {
 interface SharedHints {
   lastTotals: Map<number, number>;
   writers: number;
-  /** Batches to run exclusively next: one that found a bound broken mid-plan retries that way. */
-  exclusiveNext: number;
 }
 const hints = new WeakMap<Kysely<Database>, SharedHints>();
+/**
+ * Batches whose attempt threw HeadroomSpent: their every later attempt runs exclusively. Keyed by the
+ * batch's event list, which every caller's plan closure passes again, the same object, on each attempt of
+ * one write; so the rerun is this batch's own, not a token another batch running meanwhile could take.
+ */
+const rerunExclusive = new WeakSet<object>();
 
 /** Aborts a batch whose share of the headroom ran out mid-plan; SQLSTATE 40001 makes the runner rerun it. */
 class HeadroomSpent extends Error {
@@ -43,17 +52,22 @@ class HeadroomSpent extends Error {
  * signed: its bound is the sum of the backends' levels, of which every range's sum is a difference.
  *
  * SQLite: the write lock excludes every other writer; the batch adds to resource_totals. PostgreSQL: the
- * batch adds to its connection's slot (resource_total_slots), so writers do not queue on one row, and
- * admits in one of two modes, chosen under a transaction-scoped advisory lock taken before the totals are
- * read:
+ * batch adds to its connection's slot (resource_total_slots: one of TOTAL_SLOTS, by backend pid, so
+ * connections may share one), so writers do not all queue on one row, and admits each resource in one of
+ * two modes, under a transaction-scoped advisory lock of that resource taken (in resource order) before the
+ * totals are read, in a READ COMMITTED transaction (db/runner.ts) so the read sees every batch committed
+ * before the lock was granted:
  * - shared (the lock in shared mode, any number of writers at once): only while the total read plus
  *   everything this batch adds stays <= SHARED_CEILING and this batch adds at most `quota` =
  *   (MAX_TOTAL - SHARED_CEILING) / W, W being the most transactions the server runs at once
  *   (max_connections + max_prepared_transactions). Take the committed writer with the latest snapshot:
  *   everything committed after it was in a transaction open at that snapshot, so at most W - 1 others
  *   added at most `quota` each beyond what it read, and no total passes MAX_TOTAL.
- * - exclusive (the lock alone): no shared writer runs; the exact check against MAX_TOTAL, as on SQLite.
- * Near the limit, or for a batch adding more than its quota, every batch runs exclusively.
+ * - exclusive (the lock alone): no shared writer of that resource runs; the exact check against MAX_TOTAL,
+ *   as on SQLite.
+ * Once a resource's total passes SHARED_CEILING, every batch with that resource runs exclusively on it for
+ * good (totals only grow there, but for storage_used, whose levels may fall back); other resources' batches
+ * are not affected. A batch adding more than its quota to a resource runs exclusively on it too.
  */
 export class RunningTotals {
   private readonly totals = new Map<number, number>();
@@ -61,34 +75,44 @@ export class RunningTotals {
   private readonly added = new Map<number, number>();
   /** Shared mode: the totals read, the increases admitted since, and the most one batch may add. */
   private shared: {
+    /** The resources admitted under the shared lock. */
+    resources: ReadonlySet<number>;
     read: ReadonlyMap<number, number>;
     grown: Map<number, number>;
     quota: number;
-    hint: SharedHints;
+    batch: object;
   } | null = null;
 
-  static *load(db: Kysely<Database>, events: Iterable<TotalsEvent>): Plan<RunningTotals> {
+  /** `batch`: the write's event list as its caller gave it, the same object on every attempt. */
+  static *load(db: Kysely<Database>, events: Iterable<TotalsEvent>, batch: object): Plan<RunningTotals> {
     const out = new RunningTotals();
     const bounds = increaseBounds(events);
     if (!isPostgres(db)) {
       out.setTotals(yield* readResourceTotals(db, bounds.keys()));
       return out;
     }
-    const hint = hints.get(db) ?? { lastTotals: new Map(), writers: 0, exclusiveNext: 0 };
+    const resources = [...bounds.keys()].sort((a, b) => a - b);
+    if (resources.length === 0) return out;
+    const hint = hints.get(db) ?? { lastTotals: new Map(), writers: 0 };
     hints.set(db, hint);
-    const exclusive = hint.exclusiveNext > 0 || !fitsShared(bounds, hint.lastTotals, hint.writers);
-    if (exclusive) hint.exclusiveNext = Math.max(0, hint.exclusiveNext - 1);
-    hint.writers = yield* lockTotals(db, exclusive);
-    const totals = yield* readResourceTotals(db, bounds.keys());
+    const rerun = rerunExclusive.has(batch);
+    const fits = (r: number, totals: ReadonlyMap<number, number>) =>
+      fitsShared(bounds.get(r)!, totals.get(r) ?? 0, hint.writers);
+    const exclusive = new Set(resources.filter((r) => rerun || !fits(r, hint.lastTotals)));
+    hint.writers = yield* lockTotals(db, resources, exclusive);
+    const totals = yield* readResourceTotals(db, resources);
     for (const [r, total] of totals) hint.lastTotals.set(r, total);
-    if (!exclusive && !fitsShared(bounds, totals, hint.writers)) {
+    if (resources.some((r) => !exclusive.has(r) && !fits(r, totals))) {
       // Taking the exclusive lock while holding the shared one would deadlock with any other batch doing
-      // the same (found only after deadlock_timeout): the batch reruns instead, exclusive from the start
-      // since the totals just read are past the ceiling.
-      throw new HeadroomSpent('The totals passed the shared ceiling; the batch reruns exclusively.');
+      // the same (found only after deadlock_timeout): the batch reruns instead, exclusive from the start.
+      rerunExclusive.add(batch);
+      throw new HeadroomSpent('A total passed the shared ceiling; the batch reruns exclusively.');
     }
     out.setTotals(totals);
-    if (!exclusive) out.shared = { read: totals, grown: new Map(), quota: quotaOf(hint.writers), hint };
+    const shared = new Set(resources.filter((r) => !exclusive.has(r)));
+    if (shared.size > 0) {
+      out.shared = { resources: shared, read: totals, grown: new Map(), quota: quotaOf(hint.writers), batch };
+    }
     return out;
   }
 
@@ -101,12 +125,12 @@ export class RunningTotals {
   admit(resource: number, amount: number): boolean {
     const total = this.totalOf(resource);
     if (total + amount > MAX_TOTAL) return false;
-    if (this.shared && amount > 0) {
+    if (this.shared?.resources.has(resource) && amount > 0) {
       // The bounds chose shared mode, so this holds unless a change outgrew its bound (a backdated level
       // report below an earlier dip): the batch then reruns exclusively rather than risk the limit.
       const grown = (this.shared.grown.get(resource) ?? 0) + amount;
       if (grown > this.shared.quota || (this.shared.read.get(resource) ?? 0) + grown > SHARED_CEILING) {
-        this.shared.hint.exclusiveNext += 1;
+        rerunExclusive.add(this.shared.batch);
         throw new HeadroomSpent('A batch outgrew its share of the total headroom; it reruns exclusively.');
       }
       this.shared.grown.set(resource, grown);
@@ -122,23 +146,31 @@ export class RunningTotals {
     if (changed.length === 0) return;
     if (isPostgres(db)) {
       // Slots in resource order, so two connections sharing a slot lock its rows in the same order.
+      const values = [changed.map(([r]) => r), changed.map(([, a]) => a)];
       yield* exec(
-        sql`insert into resource_total_slots (resource, slot, total)
-          select resource, (pg_backend_pid() % ${sql.lit(TOTAL_SLOTS)})::smallint, total
-          from unnest(${changed.map(([r]) => r)}::smallint[], ${changed.map(([, a]) => a)}::bigint[]) as u(resource, total)
-          on conflict (resource, slot) do update set total = resource_total_slots.total + excluded.total`.compile(db),
+        shapedQuery(db, 'totals:save-slots', values, (v) =>
+          compilable(
+            db,
+            sql`insert into resource_total_slots (resource, slot, total)
+              select resource, (pg_backend_pid() % ${sql.lit(TOTAL_SLOTS)})::smallint, total
+              from unnest(${v(0)}::smallint[], ${v(1)}::bigint[]) as u(resource, total)
+              on conflict (resource, slot) do update set total = resource_total_slots.total + excluded.total`,
+          ),
+        ),
       );
       return;
     }
     yield* exec(
-      db
-        .insertInto('resource_totals')
-        .values(changed.map(([resource, total]) => ({ resource, total })))
-        .onConflict((oc) =>
-          oc
-            .column('resource')
-            .doUpdateSet((eb) => ({ total: eb('resource_totals.total', '+', eb.ref('excluded.total')) })),
-        ),
+      shapedQuery(db, `totals:save:${changed.length}`, changed.flat(), (v) =>
+        db
+          .insertInto('resource_totals')
+          .values(changed.map((_, i) => ({ resource: v(2 * i), total: v(2 * i + 1) })))
+          .onConflict((oc) =>
+            oc
+              .column('resource')
+              .doUpdateSet((eb) => ({ total: eb('resource_totals.total', '+', eb.ref('excluded.total')) })),
+          ),
+      ),
     );
   }
 
@@ -157,27 +189,41 @@ function increaseBounds(events: Iterable<TotalsEvent>): Map<number, number> {
   return bounds;
 }
 
-/** Whether a batch growing by `bounds` may run shared against `totals` (W unknown yet: only the ceiling). */
-function fitsShared(bounds: ReadonlyMap<number, number>, totals: ReadonlyMap<number, number>, writers: number) {
+/** Whether a resource growing by at most `up` may run shared against `total` (W unknown yet: the ceiling). */
+function fitsShared(up: number, total: number, writers: number): boolean {
   const quota = writers > 0 ? quotaOf(writers) : Number.POSITIVE_INFINITY;
-  for (const [r, up] of bounds) {
-    if (up > quota || (totals.get(r) ?? 0) + up > SHARED_CEILING) return false;
-  }
-  return true;
+  return up <= quota && total + up <= SHARED_CEILING;
 }
 
 function quotaOf(writers: number): number {
   return Math.floor((MAX_TOTAL - SHARED_CEILING) / writers);
 }
 
-/** Takes the totals' advisory lock for this transaction; returns W, the most transactions run at once. */
-function* lockTotals(db: Kysely<Database>, exclusive: boolean): Plan<number> {
-  const lock = exclusive ? sql.raw('pg_advisory_xact_lock') : sql.raw('pg_advisory_xact_lock_shared');
+/**
+ * Takes each resource's advisory lock for this transaction, exclusive or shared, in resource order (the
+ * select list is evaluated left to right, so two batches never wait for each other's keys crosswise; were
+ * they to, the deadlock aborts one with 40P01 and the runner reruns it). Returns W, the most transactions
+ * the server runs at once.
+ */
+function* lockTotals(db: Kysely<Database>, resources: readonly number[], exclusive: ReadonlySet<number>): Plan<number> {
+  const modes = resources.map((r) => (exclusive.has(r) ? 'x' : 's')).join('');
   const rows = yield* exec(
-    sql<{ writers: number }>`select ${lock}(${LOCK_KEY}) is null as locked,
-      current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int as writers`.compile(
-      db,
-    ),
+    shapedQuery(db, `totals:lock:${modes}`, resources, (v) => {
+      const locks = resources.map((r, i) => {
+        const lock = exclusive.has(r) ? sql.raw('pg_advisory_xact_lock') : sql.raw('pg_advisory_xact_lock_shared');
+        return sql`${lock}(${sql.lit(LOCK_CLASS)}, ${v(i)}::int) is null as ${sql.raw(`locked_${i}`)}`;
+      });
+      return compilable(
+        db,
+        sql<{ writers: number }>`select ${sql.join(locks)},
+          current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int as writers`,
+      );
+    }),
   );
   return Number(rows[0]!.writers);
+}
+
+/** A raw SQL template as shapedQuery builds it: compiled by this instance's own compiler. */
+function compilable<R>(db: Kysely<Database>, query: RawBuilder<R>): Compilable<R> {
+  return { compile: () => query.compile(db) };
 }

@@ -7,7 +7,7 @@ import { isPostgres } from '../dialect.js';
  * Issue 10: resource_totals had one row per resource, written by every batch of every writer, so on
  * PostgreSQL concurrent writers queued on it (even writers of different backends). Each PostgreSQL
  * connection now adds its batches' totals into one of a few slots of the resource; the total is
- * resource_totals' row plus every slot (record/resource-totals.ts reads them together). SQLite has one
+ * resource_totals' row plus every slot (query/resource-totals.ts reads them together). SQLite has one
  * writer and keeps adding to resource_totals; the table exists there too, empty, so both read alike.
  */
 export async function up(db: Kysely<any>): Promise<void> {
