@@ -158,12 +158,33 @@ export function renderPostgres(p: PgBenchResults | null, sqlite: SqliteBeside): 
   out.push(
     "Reading: every batch locks its backends' `backend_state` rows `FOR UPDATE` before it decides anything (the " +
       'level a delete may not go below, the run of failures) and holds them to commit, so batches of one backend ' +
-      'queue there before they reach any rollup row. The all-time totals (the 2^53 − 1 bound) are no longer a ' +
-      'queue: each connection adds into its own slot and admits under a shared advisory lock while far from the ' +
-      'bound (README, "The 2^53 − 1 bound without a hot row"), so writers of different backends wait for no ' +
-      'row another writer holds. ("transactionid" waits are the same row locks, waited for through the ' +
-      'holder\'s transaction; "advisory" waits are the trackers opening, on the migration lock.)',
+      'queue there before they reach any rollup row. The all-time totals (the 2^53 − 1 bound) are no longer one ' +
+      'row: each connection adds into one of 16 slots per resource (`pg_backend_pid() % 16`, so two connections ' +
+      "may share one) and admits under the resource's shared advisory lock while far from the bound (README, " +
+      `"The 2^53 − 1 bound without a hot row"). ${apartReading(c.cases)} ("transactionid" waits are row locks, ` +
+      'waited for through the holder\'s transaction; "advisory" waits are the trackers opening, on the migration ' +
+      'lock, or batches near the bound on a resource lock.)',
   );
   out.push('');
   return out.join('\n');
+}
+
+/** pg_locks lock types: a wait named by one of these is not on a table's row (the sampler names relations). */
+const LOCK_TYPES = new Set(['advisory', 'object', 'userlock', 'virtualxid', 'extend', 'page', 'frozenid']);
+
+/** What writers of different backends waited on in this run, read from the samples rather than assumed. */
+function apartReading(
+  cases: readonly { writers: number; sameBackend: boolean; lockedTables: Record<string, number> }[],
+) {
+  const apart = cases.filter((x) => x.writers > 1 && !x.sameBackend);
+  if (apart.length === 0) return 'No run had writers of different backends.';
+  const rows = new Map<string, number>();
+  for (const x of apart) {
+    for (const [names, count] of Object.entries(x.lockedTables)) {
+      for (const name of names.split(',')) if (!LOCK_TYPES.has(name)) rows.set(name, (rows.get(name) ?? 0) + count);
+    }
+  }
+  if (rows.size === 0) return 'In this run writers of different backends waited for no row another writer holds.';
+  const list = [...rows].map(([name, count]) => `${name} (${count})`).join(', ');
+  return `In this run writers of different backends still waited for rows another writer held: ${list}.`;
 }
