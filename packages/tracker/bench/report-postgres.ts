@@ -169,8 +169,8 @@ export function renderPostgres(p: PgBenchResults | null, sqlite: SqliteBeside): 
   return out.join('\n');
 }
 
-/** pg_locks lock types: a wait named by one of these is not on a table's row (the sampler names relations). */
-const LOCK_TYPES = new Set(['advisory', 'object', 'userlock', 'virtualxid', 'extend', 'page', 'frozenid']);
+/** pg_locks lock types (and the sampler's 'unknown', a wait it found no lock for): not a table's row. */
+const LOCK_TYPES = new Set(['advisory', 'object', 'userlock', 'virtualxid', 'extend', 'page', 'frozenid', 'unknown']);
 
 /** What writers of different backends waited on in this run, read from the samples rather than assumed. */
 function apartReading(
