@@ -2,6 +2,8 @@
 // ways that store the wrong instant without a word: 2026-11-31 rolls over to 1 December, 2025-02-30 to
 // 2 March, and 24:00:00 to the next day. Every field is range-checked here, so what is accepted is what was
 // written. Leap seconds (:60) are refused too: JavaScript time has none to land them on.
+import { canonicalRfc3339Millis } from './rfc3339-canonical.js';
+
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
@@ -27,6 +29,16 @@ function daysInMonth(year: number, month: number): number {
  * @example parseRfc3339('2026-11-31T00:00:00Z') // null
  */
 export function parseRfc3339(text: string, options: Rfc3339Options = {}): Date | null {
+  const millis = canonicalRfc3339Millis(text);
+  return Number.isNaN(millis) ? parseRfc3339Strict(text, options) : new Date(millis);
+}
+
+/**
+ * parseRfc3339 without its fast path: the regex reading every shape RFC 3339 allows, the reference the fast
+ * path is tested against.
+ * @example parseRfc3339Strict('2026-11-27t10:00:00z')?.toISOString() // '2026-11-27T10:00:00.000Z'
+ */
+export function parseRfc3339Strict(text: string, options: Rfc3339Options = {}): Date | null {
   const m = DATE_TIME.exec(text);
   if (!m) return null;
   const [, y, mo, d, h, mi, s, fraction, zulu, sign, oh, om] = m;
