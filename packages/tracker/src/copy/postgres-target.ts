@@ -3,6 +3,7 @@ import pg from 'pg';
 import { columnArrays, quoteIdent, unnestInsertSql } from '../db/insert-rows.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { openPostgres, redactUrl } from '../db/open-postgres.js';
+import { pgArrayParameter } from '../db/pg-array-literal.js';
 import type { Database } from '../db/schema.js';
 import { CopyError } from './copy-error.js';
 import { COPIED_TABLES, type CopiedTable, SERIAL_TABLES, type StoreDigest } from './copy-tables.js';
@@ -182,7 +183,7 @@ export class PostgresTarget {
     const target = (table.conflict ?? keys).map(quoteIdent).join(', ');
     const insert = CompiledQuery.raw(
       unnestInsertSql(table.name, names, types, ` on conflict (${target}) ${conflict}`),
-      columnArrays(names, rows).map((values) => values.map(toParam)),
+      columnArrays(names, rows).map((values, c) => pgArrayParameter(types[c]!, values.map(toParam))),
     );
     await this.db.transaction().execute(async (trx) => {
       // Safe without waiting for the WAL flush: a server crash that lost this commit loses its marker with

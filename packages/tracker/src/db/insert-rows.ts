@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { isPostgres } from './dialect.js';
+import { pgArrayParameter } from './pg-array-literal.js';
 import { exec, type Plan } from './runner.js';
 import type { Database } from './schema.js';
 
@@ -64,7 +65,12 @@ export function* insertRows(
       // and unnest an array of NULLs per column for every 5,000 rows).
       const written = writtenColumns(columns, part);
       const names = written.map((c) => columns[c]!);
-      const arrays = written.map((c) => part.map((row) => row[c] ?? null));
+      const arrays = written.map((c) =>
+        pgArrayParameter(
+          PG_COLUMN_TYPES[columns[c]!] ?? '',
+          part.map((row) => row[c] ?? null),
+        ),
+      );
       const out = yield* exec(CompiledQuery.raw(unnestInsert(cache, table, names, suffix), arrays));
       for (const row of out) returned.push(row as Record<string, unknown>);
     }
