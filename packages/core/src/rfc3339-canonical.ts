@@ -30,7 +30,11 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
-function daysInMonth(year: number, month: number): number {
+/**
+ * Days in a month (1–12) of the proleptic Gregorian calendar.
+ * @example daysInMonth(2024, 2) // 29
+ */
+export function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }

@@ -2,7 +2,7 @@
 // ways that store the wrong instant without a word: 2026-11-31 rolls over to 1 December, 2025-02-30 to
 // 2 March, and 24:00:00 to the next day. Every field is range-checked here, so what is accepted is what was
 // written. Leap seconds (:60) are refused too: JavaScript time has none to land them on.
-import { canonicalRfc3339Millis } from './rfc3339-canonical.js';
+import { canonicalRfc3339Millis, daysInMonth } from './rfc3339-canonical.js';
 
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
@@ -14,11 +14,6 @@ export interface Rfc3339Options {
    * RFC 3339 itself requires the seconds. Default false.
    */
   secondsOptional?: boolean;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 /**
