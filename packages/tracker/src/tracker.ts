@@ -187,7 +187,8 @@ export class ResourceTracker implements UsageRecorder {
       snapshotMemo: o.memoizeSummaries && !(file instanceof TrackerFile),
       ...(file instanceof PostgresStore ? { commitFeed: file.commitFeed } : {}),
     });
-    this.timer = setInterval(() => void this.flush(), o.flushIntervalMs);
+    // The timer's flushes report to no caller: the next flush() returns what they wrote and refused.
+    this.timer = setInterval(() => this.buffer.background(), o.flushIntervalMs);
     this.timer.unref();
     flushAtExit(this);
   }
@@ -275,8 +276,9 @@ export class ResourceTracker implements UsageRecorder {
 
   /**
    * Writes every pending event, `maxBatchSize` per transaction. Never rejects: a failure is returned (a
-   * StorageFullError when the disk is full) and the unwritten events stay pending; `dropped` counts events
-   * refused since the last flush because the buffer was full.
+   * StorageFullError when the disk is full) and the unwritten events stay pending. The counts, `error` (the
+   * first) and `dropped` (events refused because the buffer was full) cover everything since the previous
+   * flush() result, so what the interval timer wrote or refused in between is reported here too.
    */
   flush(): Promise<FlushResult> {
     return this.buffer.flush();

@@ -7,10 +7,8 @@ import { countStoreRows, DIALECTS, type StoreOptions, testStores } from './suppo
 // and reopen of the store. Every kind of id reads back exactly as given. On both dialects.
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
-// The tests compare each explicit flush's counts: an interval flush running first would take the events
-// recorded after the last await and leave the explicit flush none to count.
 function open(store: StoreOptions): ResourceTracker {
-  return openResourceTracker({ ...store, clock: () => NOW, flushOnExit: false, flushIntervalMs: 3_600_000 });
+  return openResourceTracker({ ...store, clock: () => NOW, flushOnExit: false });
 }
 
 async function allEvents(t: ResourceTracker): Promise<UsageEvent[]> {
@@ -84,9 +82,7 @@ describe.each(DIALECTS)('idempotency keys (%s)', (dialect) => {
 
   it('a random mix of repeated ids counts each id once, whatever the batching', async () => {
     const path = await newStore('mix');
-    // No interval flush: on a loaded machine one could start between a round's records and its flush() and
-    // write them, so that round's flush() would report nothing and the sums below would miss it.
-    const t = openResourceTracker({ ...path, clock: () => NOW, flushOnExit: false, flushIntervalMs: 3_600_000 });
+    const t = openResourceTracker({ ...path, clock: () => NOW, flushOnExit: false });
     const ids = Array.from({ length: 300 }, (_, i) =>
       i % 3 === 0 ? ulid(NOW - i) : i % 3 === 1 ? uuidV7(NOW - i) : `k${i}`,
     );

@@ -13,12 +13,10 @@ const AWKWARD = ['{a,b}', '"quoted"', 'back\\slash', 'NULL', ' padded ', 'comma,
 
 describeEachDialect('raw rows written in bulk', () => {
   it('stores awkward text, nulls, keys and 2^53 - 1 exactly, across statement boundaries', async () => {
-    // No interval flush: it could take events recorded after an await before the explicit flush counts them.
     const tracker = openResourceTracker({
       ...(await newStore()),
       clock: () => NOW,
       flushOnExit: false,
-      flushIntervalMs: 3_600_000,
     });
     try {
       const events: TrackEvent[] = [];
@@ -80,13 +78,11 @@ describeEachDialect('raw rows written in bulk', () => {
   it('writes every optional column whether a batch leaves it empty in all rows, some rows or none', async () => {
     // A column null in every row of a batch is left out of the statement (it stores the same NULL);
     // batches that fill it in some rows bind it. Each batch must read back exactly, with stats and classes.
-    // No interval flush: it could take events recorded after an await before the explicit flush counts them.
     const store = await newStore('classes');
     const tracker = openResourceTracker({
       ...store,
       clock: () => NOW,
       flushOnExit: false,
-      flushIntervalMs: 3_600_000,
     });
     try {
       const batches: TrackEvent[][] = [

@@ -10,8 +10,7 @@ describeEachDialect('storage-level-id', () => {
   describe('storage level idempotency', () => {
     it('a level report resent with the same id is a duplicate, in one batch and across flushes and restarts', async () => {
       const path = await newStore('resend');
-      // No interval flush: it could take the events recorded after an await before the explicit flush counts them.
-      const t = openResourceTracker({ ...path, clock: () => NOW, flushOnExit: false, flushIntervalMs: 3_600_000 });
+      const t = openResourceTracker({ ...path, clock: () => NOW, flushOnExit: false });
       t.trackStorageUsage('d', 'local', 100, { timestamp: NOW - 60_000 });
       t.setStorageLevel('d', 'local', 900, { id: 'level-1', timestamp: NOW - 30_000 });
       t.setStorageLevel('d', 'local', 900, { id: 'level-1', timestamp: NOW - 30_000 });
@@ -20,7 +19,7 @@ describeEachDialect('storage-level-id', () => {
       expect(await t.flush()).toEqual({ written: 0, duplicates: 1 });
       await t.close();
 
-      const again = openResourceTracker({ ...path, clock: () => NOW, flushOnExit: false, flushIntervalMs: 3_600_000 });
+      const again = openResourceTracker({ ...path, clock: () => NOW, flushOnExit: false });
       again.setStorageLevel('d', 'local', 900, { id: 'level-1', timestamp: NOW - 30_000 });
       expect(await again.flush()).toEqual({ written: 0, duplicates: 1 });
       const page = await again.getResourceUsage({ backend: 'd', resourceType: 'storage_used', hoursBack: 1 });

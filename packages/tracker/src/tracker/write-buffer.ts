@@ -45,9 +45,16 @@ export interface WriteState {
  */
 export class WriteBuffer {
   private batch: PendingEvent[] = [];
-  private chain: Promise<FlushResult> = Promise.resolve({ written: 0, duplicates: 0 });
+  /** The flush writing now, else null. */
+  private running: FlushRun | null = null;
+  /** The one flush waiting for it: every caller until it starts joins it, and it takes what is pending then. */
+  private queued: FlushRun | null = null;
   private flushScheduled = false;
-  /** Dropped since the last flush result reported them. */
+  /** Written, duplicates, the first error and dropped since the last `flush()` result reported them. */
+  private unreported: Tally = emptyTally();
+  /** A flush nobody reported failed and was warned about; a clean one ends the episode. */
+  private backgroundFailing = false;
+  /** Dropped since a flush last took them into its result. */
   private droppedUnreported = 0;
   private droppedTotal = 0;
   private overflowing = false;
@@ -91,18 +98,26 @@ export class WriteBuffer {
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;
-        void this.flush();
+        this.background();
       });
     }
   }
 
   /**
-   * Writes every pending event, `maxBatchSize` per transaction, oldest first. Never rejects: a failure is
-   * returned, the chunks before it stay written, and the rest stays pending.
+   * Writes every pending event, `maxBatchSize` per transaction, oldest first, and reports everything written,
+   * refused or dropped since the previous `flush()` result: what the interval timer or a full batch wrote
+   * in between included, so a caller always sees its own events' counts and errors. Never rejects: a
+   * failure is returned, the chunks before it stay written, and the rest stays pending.
    */
-  flush(): Promise<FlushResult> {
-    this.chain = this.chain.then(() => this.flushNow());
-    return this.chain;
+  async flush(): Promise<FlushResult> {
+    const run = this.join();
+    run.reported = true;
+    return (await run.done).reported;
+  }
+
+  /** The interval timer's and a full batch's flush: its result is kept for the next `flush()`, its error warned. */
+  background(): void {
+    void this.join().done;
   }
 
   /**
@@ -110,8 +125,8 @@ export class WriteBuffer {
    * need before they go on, so they see (or keep) everything recorded before them.
    */
   async settle(): Promise<void> {
-    const flushed = await this.flush();
-    if (flushed.error && this.batch.length > 0) throw flushed.error;
+    const { own } = await this.join().done;
+    if (own.error && this.batch.length > 0) throw own.error;
   }
 
   /**
@@ -119,8 +134,58 @@ export class WriteBuffer {
    * from what is stored, and `state.storageFull` says it is stale.
    */
   async settleForRead(): Promise<void> {
-    const flushed = await this.flush();
-    if (flushed.error && this.batch.length > 0 && !isStorageFull(flushed.error)) throw flushed.error;
+    const { own } = await this.join().done;
+    if (own.error && this.batch.length > 0 && !isStorageFull(own.error)) throw own.error;
+  }
+
+  /**
+   * A flush that takes everything pending now: the queued one if there is one (it has not taken its events
+   * yet), else a new one, started now or queued behind the one running (which may have taken its events
+   * before some of the caller's were recorded).
+   */
+  private join(): FlushRun {
+    if (this.queued) return this.queued;
+    const run: FlushRun = { reported: false, done: undefined as unknown as Promise<FlushOutcome> };
+    const start = async (): Promise<FlushOutcome> => {
+      this.running = run;
+      try {
+        return this.finish(run, await this.flushNow(run));
+      } finally {
+        this.running = null;
+      }
+    };
+    // Queued until it takes its events (after the schema is ready), so callers until then join it.
+    this.queued = run;
+    run.done = this.running ? this.running.done.then(start, start) : start();
+    return run;
+  }
+
+  /** The run takes what is pending now: a flush asked for from here on needs a run of its own. */
+  private taken(run: FlushRun): void {
+    if (this.queued === run) this.queued = null;
+  }
+
+  /** Adds a flush's own result to what is unreported, and hands it all to its `flush()` callers if any. */
+  private finish(run: FlushRun, own: Tally): FlushOutcome {
+    const all = this.unreported;
+    all.written += own.written;
+    all.duplicates += own.duplicates;
+    all.dropped += own.dropped;
+    all.error ??= own.error;
+    if (run.reported) {
+      this.unreported = emptyTally();
+      this.backgroundFailing = false;
+    } else if (own.error === undefined) {
+      this.backgroundFailing = false;
+    } else if (!this.backgroundFailing && !isStorageFull(own.error)) {
+      // Nobody awaits this flush: say so once per episode, and the next flush() returns the error.
+      this.backgroundFailing = true;
+      this.parts.warn(
+        `bytemeter: a background flush failed (${own.error.message}); the next flush() reports it.`,
+        'BYTEMETER_FLUSH_FAILED',
+      );
+    }
+    return { own: toResult(own), reported: run.reported ? toResult(all) : toResult(own) };
   }
 
   /** Writes what is pending on the caller's stack (the process is exiting); a failure goes to stderr. */
@@ -140,13 +205,15 @@ export class WriteBuffer {
     }
   }
 
-  private async flushNow(): Promise<FlushResult> {
+  private async flushNow(run: FlushRun): Promise<Tally> {
     try {
       await this.parts.ready;
     } catch (error) {
+      this.taken(run);
       return this.result(0, 0, error as Error);
     }
     // What is pending now; events recorded during the flush wait for the next one.
+    this.taken(run);
     let left = this.batch.length;
     let written = 0;
     let duplicates = 0;
@@ -194,9 +261,43 @@ export class WriteBuffer {
     );
   }
 
-  private result(written: number, duplicates: number, error: Error | undefined): FlushResult {
+  /** A flush's own counts, with the drops since the previous flush took them. */
+  private result(written: number, duplicates: number, error: Error | undefined): Tally {
     const dropped = this.droppedUnreported;
     this.droppedUnreported = 0;
-    return { written, duplicates, ...(dropped > 0 ? { dropped } : {}), ...(error ? { error } : {}) };
+    return { written, duplicates, dropped, error };
   }
+}
+
+interface Tally {
+  written: number;
+  duplicates: number;
+  dropped: number;
+  error: Error | undefined;
+}
+
+interface FlushOutcome {
+  /** This flush's own result: what settle needs to know whether it left events unwritten. */
+  own: FlushResult;
+  /** With what was unreported before it: what its `flush()` callers get. */
+  reported: FlushResult;
+}
+
+interface FlushRun {
+  /** A `flush()` caller joined it: it reports (and clears) what earlier flushes left unreported. */
+  reported: boolean;
+  done: Promise<FlushOutcome>;
+}
+
+function emptyTally(): Tally {
+  return { written: 0, duplicates: 0, dropped: 0, error: undefined };
+}
+
+function toResult(t: Tally): FlushResult {
+  return {
+    written: t.written,
+    duplicates: t.duplicates,
+    ...(t.dropped > 0 ? { dropped: t.dropped } : {}),
+    ...(t.error ? { error: t.error } : {}),
+  };
 }
