@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type BudgetAlert, openResourceTracker } from '../src/index.js';
 import { startWorker } from './support/spawn-worker.js';
 import { describeEachDialect, newStore } from './support/stores.js';
+import { fixedClock } from './support/temp-db.js';
 
 // Issue 12, "on time" for every write path: events written by ANOTHER process that cannot evaluate them
 // itself — here one that calls process.exit() with events pending, written by the synchronous exit flush
@@ -64,6 +65,48 @@ describeEachDialect('budgets on time', () => {
       // Never closes: the event loop runs out with the LISTEN socket (PostgreSQL) still open.
       const natural = startWorker({ ...plan, worker: 2, mode: 'exit-natural', awaitReady: true });
       await natural.done;
+    });
+  });
+
+  describe("another process's events stored in rollups only", { timeout: 60_000 }, () => {
+    it('raise the alert in a watching tracker within 5 s, with no warning from the watcher, closing included', async () => {
+      const DAY = 86_400_000;
+      const MAY = Date.UTC(2026, 4, 1);
+      const clock = fixedClock(MAY + 20 * DAY);
+      const store = await newStore('rollups-only');
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.message);
+      process.on('warning', onWarning);
+      const common = { ...store, clock: clock.now, flushOnExit: false, deliverWebhooks: false, rawRetentionMs: DAY };
+      const a = openResourceTracker(common);
+      // The other process: it evaluates at most once an hour, and has just done so (its setBudget), so only
+      // a's watcher can see its write in time.
+      const b = openResourceTracker({ ...common, budgetCheckIntervalMs: 3_600_000 });
+      const raised: BudgetAlert[] = [];
+      a.onBudgetAlert((alert) => raised.push(alert));
+      try {
+        await a.setBudget({
+          name: 'uploads',
+          metric: 'bandwidth_upload',
+          limit: 100,
+          thresholds: [100],
+          alertOnForecast: false,
+        });
+        await b.setBudget({ name: 'calls', metric: 'api_calls', limit: 1_000_000 });
+        // The watcher looks at least once before the write (it starts within about a second).
+        await new Promise((r) => setTimeout(r, 1_500));
+        // In this billing month but older than the raw retention: stored in rollups only, no event row.
+        b.trackBandwidthUpload('photos', 's3', 150, { timestamp: MAY + 2 * DAY });
+        await b.flush();
+        const writtenAt = Date.now();
+        while (raised.length === 0 && Date.now() < writtenAt + 5_000) await new Promise((r) => setTimeout(r, 25));
+        expect(raised.map((r) => `${r.budgetName}:${r.kind}:${r.threshold}`)).toEqual(['uploads:actual:100']);
+      } finally {
+        await a.close();
+        await b.close();
+        process.off('warning', onWarning);
+      }
+      expect(warnings.filter((w) => w.includes('bytemeter'))).toEqual([]);
     });
   });
 });

@@ -121,6 +121,11 @@ export class TrackerBudgets {
             evaluator.noteEverything();
             evaluator.request();
           },
+          unattributed: (minTs) => {
+            evaluator.noteEverything();
+            if (minTs !== null) evaluator.noteWritten(minTs, []);
+            evaluator.request();
+          },
           failed: (error) =>
             parts.warn(`bytemeter: watching other processes' commits failed: ${error.message}`, 'BYTEMETER_BUDGETS'),
         })

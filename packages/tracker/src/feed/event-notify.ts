@@ -69,9 +69,30 @@ export function parseIdRanges(payload: string): IdRange[] {
   return out;
 }
 
+/**
+ * The payload announcing that a transaction stored events in rollups only (older than the raw retention),
+ * dated from the number after the colon: no row, so no id, tells other processes of them. The live feed
+ * ignores it (parseIdRanges yields no range); the budget watcher evaluates every budget from that time.
+ * @example rollupsOnlyPayload(1700000000000) // 'rollups-from:1700000000000'
+ */
+export const rollupsOnlyPayload = (minTs: number): string => `${ROLLUPS_ONLY_PREFIX}${minTs}`;
+const ROLLUPS_ONLY_PREFIX = 'rollups-from:';
+
+/** The earliest event time of a rollups-only payload; null for any other payload. */
+export function parseRollupsOnly(payload: string): number | null {
+  if (!payload.startsWith(ROLLUPS_ONLY_PREFIX)) return null;
+  const ts = Number(payload.slice(ROLLUPS_ONLY_PREFIX.length));
+  return Number.isSafeInteger(ts) ? ts : null;
+}
+
 /** Inside a write transaction on PostgreSQL: announces the inserted event ids at commit. */
 export function* notifyInsertedEvents(ids: readonly number[]): Plan<void> {
   for (const payload of idRangePayloads(ids)) {
     yield* pgNotify(EVENTS_CHANNEL, payload);
   }
+}
+
+/** Inside a write transaction on PostgreSQL: announces at commit events stored in rollups only, from `minTs`. */
+export function* notifyRollupsOnly(minTs: number): Plan<void> {
+  yield* pgNotify(EVENTS_CHANNEL, rollupsOnlyPayload(minTs));
 }

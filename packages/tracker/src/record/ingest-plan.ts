@@ -4,7 +4,7 @@ import { chunks, insertRows } from '../db/insert-rows.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { BackendTypeConflictError, StorageLevelError, TotalLimitError } from '../errors.js';
-import { notifyInsertedEvents } from '../feed/event-notify.js';
+import { notifyInsertedEvents, notifyRollupsOnly } from '../feed/event-notify.js';
 import { encodeEventKey, eventKeyHex } from '../ids/event-key.js';
 import { shapedQuery } from '../query/query-shapes.js';
 import { storageSince } from '../query/storage-since.js';
@@ -318,6 +318,11 @@ export function* ingestPlan(
   const columns = rawIds.size > 0 ? EVENT_COLUMNS_WITH_ID : EVENT_COLUMNS;
   const inserted = yield* insertRows(db, 'events', columns, kept, pg ? ' returning id' : '');
   if (pg && inserted.length > 0) yield* notifyInsertedEvents(inserted.map((row) => Number(row.id)));
+  // Events kept in rollups only have no id to announce: other processes' budget watchers hear their time.
+  // The earliest is among those not kept (they are the older ones).
+  if (pg && kept.length < rows.length) {
+    yield* notifyRollupsOnly(rows.reduce((min, row) => Math.min(min, row[0] as number), Number.POSITIVE_INFINITY));
+  }
   yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db));
   yield* totals.save(db);
 
