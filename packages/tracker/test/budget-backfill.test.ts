@@ -17,8 +17,8 @@ const APRIL = Date.UTC(2026, 3, 1);
 const MAY = Date.UTC(2026, 4, 1);
 const ZONES = ['UTC', 'Europe/Berlin', 'Asia/Kolkata'];
 
-const budget = (id: string, timezone: string): StoredBudget =>
-  ({ id, timezone, metric: 'bandwidth_upload', backend: null }) as StoredBudget;
+const budget = (id: string, timezone: string, createdAt = 0): StoredBudget =>
+  ({ id, timezone, metric: 'bandwidth_upload', backend: null, createdAt }) as StoredBudget;
 
 describe('backfill reads', () => {
   it('read each zone’s budgets once per earlier month of that zone, never at another zone’s months', () => {
@@ -50,6 +50,20 @@ describe('backfill reads', () => {
     expect(backfillReads(budgets, MAY + 2 * DAY, now)).toEqual([]);
     expect(backfillReads(budgets, 0, now)).toHaveLength(ZONES.length * MAX_BACKFILL_MONTHS);
   });
+
+  it('read a budget only at months that ended after it was created', () => {
+    const now = MAY + 5 * DAY;
+    const old = budget('old', 'UTC', MARCH + DAY);
+    const recent = budget('recent', 'UTC', APRIL + 20 * DAY);
+    const today = budget('today', 'UTC', now);
+    const reads = backfillReads([old, recent, today], 0, now);
+    // April (ends 1 May): old and recent; March (ends 1 April): old only; February ended before all three.
+    expect(reads.map((r) => [r.at, r.budgets.map((b) => b.id)])).toEqual([
+      [APRIL, ['old', 'recent']],
+      [MARCH, ['old']],
+    ]);
+    expect(backfillReads([today], 0, now)).toEqual([]);
+  });
 });
 
 describeEachDialect('backfill alerts by zone', () => {
@@ -64,8 +78,11 @@ describeEachDialect('backfill alerts by zone', () => {
       budgetCheckIntervalMs: 10,
     });
     const limits = { metric: 'bandwidth_upload' as const, limit: 100, thresholds: [100], alertOnForecast: false };
+    // Created in March, before the months the backfill falls in ended (months that ended earlier are skipped).
+    clock.set(MARCH + DAY);
     const utc = await t.setBudget({ name: 'utc', timezone: 'UTC', ...limits });
     const kolkata = await t.setBudget({ name: 'kolkata', timezone: 'Asia/Kolkata', ...limits });
+    clock.set(MAY + 5 * DAY);
     // 20:00 UTC on 31 March is 01:30 on 1 April in Kolkata: March for one budget, April for the other.
     t.trackBandwidthUpload('photos', 's3', 150, { timestamp: APRIL - 4 * 3_600_000 });
     await t.flush();
@@ -77,6 +94,46 @@ describeEachDialect('backfill alerts by zone', () => {
         [kolkata.budget.id, '2026-04-01T00:00:00.000+05:30'],
       ].sort(),
     );
+    await t.close();
+  });
+});
+
+describeEachDialect('backfill alerts and budget creation', () => {
+  it('a backfill alerts no month that ended before the budget was created', async () => {
+    const clock = fixedClock(MAY + 5 * DAY);
+    const t = openResourceTracker({
+      ...(await newStore('created')),
+      clock: clock.now,
+      flushOnExit: false,
+      deliverWebhooks: false,
+      rawRetentionMs: 365 * DAY,
+      budgetCheckIntervalMs: 10,
+    });
+    // Every month from January to April is over the line already; no budget exists yet.
+    const JANUARY = Date.UTC(2026, 0, 1);
+    const FEBRUARY = Date.UTC(2026, 1, 1);
+    for (const month of [FEBRUARY, MARCH, APRIL])
+      t.trackBandwidthUpload('photos', 's3', 150, { timestamp: month + DAY });
+    await t.flush();
+    expect(await t.getBudgetAlerts({ first: 100 })).toEqual([]);
+    const limits = { metric: 'bandwidth_upload' as const, limit: 100, thresholds: [100], alertOnForecast: false };
+    // One budget set in March (alerts March at once, its current month then), one set today.
+    clock.set(MARCH + 2 * DAY);
+    await t.setBudget({ name: 'old', timezone: 'UTC', ...limits });
+    clock.set(MAY + 5 * DAY);
+    const today = await t.setBudget({ name: 'today', timezone: 'UTC', ...limits });
+    // One event backfilled into January: the evaluation reads back to January. Storing the budget again
+    // (unchanged) evaluates at once, after any evaluation running: the backfill's months are read by then.
+    t.trackBandwidthUpload('photos', 's3', 1, { timestamp: JANUARY + DAY });
+    await t.flush();
+    await t.setBudget({ id: today.budget.id, name: 'today', timezone: 'UTC', ...limits });
+    const alerts = (await t.getBudgetAlerts({ first: 100 })).map((a) => [a.budgetName, a.periodStart]).sort();
+    // Old: March (at creation) and April (the backfill); not February or January, which ended before it
+    // existed. Today's budget: none (May is under the line; every earlier month ended before it).
+    expect(alerts).toEqual([
+      ['old', '2026-03-01T00:00:00.000Z'],
+      ['old', '2026-04-01T00:00:00.000Z'],
+    ]);
     await t.close();
   });
 });

@@ -30,6 +30,9 @@ import {
  */
 export const FULL_EVALUATION_MS = 60_000;
 
+/** After a failed evaluation the next is tried this much later at the soonest (no loop hammering a failing store). */
+export const RETRY_AFTER_FAILURE_MS = 1000;
+
 /** A backfill reaches back at most this many billing months (older months' alerts would be news to nobody). */
 export const MAX_BACKFILL_MONTHS = 12;
 
@@ -59,10 +62,15 @@ export class BudgetEvaluator {
   /** Writes may have gone unseen (a LISTEN connection re-opened): the next run evaluates every budget. */
   private everything = false;
   private lastFull = 0;
+  /** No retry before this (Date.now() time): set when an evaluation failed. */
+  private retryAt = 0;
+  /** The last evaluation failed: what it covered is still due. */
+  private failedLast = false;
   private closed = false;
 
-  /** Every budget once a minute even without writes here: forecasts move with time, and writes the
-   * foreign-commit watcher cannot attribute (events older than the raw retention) are caught up. */
+  /** Every budget once a minute even without writes here: forecasts move with time, and other processes'
+   * budget changes are seen. (This pass reads current months only; see foreign-commits.ts for writes into
+   * earlier months that no row tells of.) */
   private readonly ticker: NodeJS.Timeout;
 
   constructor(private readonly parts: EvaluatorParts) {
@@ -92,7 +100,7 @@ export class BudgetEvaluator {
       return;
     }
     if (this.timer) return;
-    const delay = Math.max(0, this.lastRun + this.parts.intervalMs - Date.now());
+    const delay = Math.max(0, this.lastRun + this.parts.intervalMs - Date.now(), this.retryAt - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.run();
@@ -113,13 +121,14 @@ export class BudgetEvaluator {
 
   /** Runs what is still requested, then stops. */
   async close(): Promise<void> {
+    // Closed first: an evaluation ending meanwhile (again, or failed) schedules nothing; this runs it.
+    this.closed = true;
     const due = this.timer !== null || this.again;
     clearInterval(this.ticker);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.running) await this.running;
-    if (due) await this.run();
-    this.closed = true;
+    if (due || this.again || this.failedLast) await this.run();
   }
 
   private run(report?: (alerts: BudgetAlert[]) => void): Promise<void> {
@@ -136,19 +145,23 @@ export class BudgetEvaluator {
       .then(() => this.evaluate(from, touched))
       .then(
         (alerts) => {
+          this.failedLast = false;
           if (alerts.length > 0) this.parts.raised(alerts);
           report?.(alerts);
         },
         (error: unknown) => {
-          // The months to look at stay due for the next run, of every budget.
+          // The months to look at stay due, of every budget, and are tried again soon (not at the minute's
+          // full pass: a transient error, a busy database, must not hold an alert back that long).
           if (from < this.dirtyFrom) this.dirtyFrom = from;
           this.lastFull = 0;
+          this.failedLast = true;
+          this.retryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
           this.parts.failed(error as Error);
         },
       )
       .finally(() => {
         this.running = null;
-        if (this.again) this.request();
+        if (this.again || this.failedLast) this.request();
       });
     this.running = run;
     return run;
@@ -214,6 +227,8 @@ export interface BackfillRead {
  * The reads a backfill calls for: for each zone, its budgets at the start of each billing month before its
  * current one that written events fell in (by the earliest event time written), at most MAX_BACKFILL_MONTHS
  * back. One read per zone and month (zones × months), never one zone's budgets at another zone's months.
+ * A budget is read only at months that ended after it was created: a budget set today, then an event
+ * backfilled into last year, must not alert for every month since that passed its line before it existed.
  */
 export function backfillReads(budgets: readonly StoredBudget[], dirtyFrom: number, now: number): BackfillRead[] {
   if (!Number.isFinite(dirtyFrom)) return [];
@@ -222,8 +237,12 @@ export function backfillReads(budgets: readonly StoredBudget[], dirtyFrom: numbe
     const inZone = budgets.filter((b) => b.timezone === zone);
     let start = periodRange(now, 'month', zone).from;
     for (let i = 0; i < MAX_BACKFILL_MONTHS && dirtyFrom < start; i++) {
+      const end = start;
       start = periodRange(start - 1, 'month', zone).from;
-      reads.push({ at: start, budgets: inZone });
+      const existed = inZone.filter((b) => b.createdAt < end);
+      // Earlier months ended earlier still: none of these budgets existed then either.
+      if (existed.length === 0) break;
+      reads.push({ at: start, budgets: existed });
     }
   }
   return reads;

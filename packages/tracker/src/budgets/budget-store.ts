@@ -11,6 +11,8 @@ import type { BudgetAlertsTable, Database } from '../db/schema.js';
 export interface StoredBudget extends BudgetDefinition {
   revision: number;
   webhookSecret: string | null;
+  /** When the budget was first stored (tracker clock): billing months that ended before it are not its own. */
+  createdAt: number;
   updatedAt: number;
 }
 
@@ -29,6 +31,7 @@ export function* loadBudgets(db: Kysely<Database>): Plan<StoredBudget[]> {
     webhookUrl: r.webhook_url,
     revision: Number(r.revision),
     webhookSecret: r.webhook_secret,
+    createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   }));
 }
@@ -83,7 +86,14 @@ export function* storeBudget(db: Kysely<Database>, input: CheckedBudget, now: nu
   }
   const { id: _ignored, ...definition } = input;
   return {
-    budget: { ...definition, id, revision, webhookSecret: secret, updatedAt: now },
+    budget: {
+      ...definition,
+      id,
+      revision,
+      webhookSecret: secret,
+      createdAt: Number(old?.created_at ?? now),
+      updatedAt: now,
+    },
     createdSecret,
   };
 }
