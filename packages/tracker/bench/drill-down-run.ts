@@ -32,7 +32,7 @@ function render(r: DrillDownResult): string {
     `Measured ${new Date().toISOString()} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')} at the start, ${loadavg()
       .map((x) => x.toFixed(2))
       .join(' ')} at the end), Node ${process.version}.`,
-    "Each file holds its events spread over the 24 hours before its end (8 backends, all resource types, a third with an operation id and path), so the page's window holds every event and grows with the file. `getResourceUsage({ hoursBack: 24, limit: 1000 })` is timed end to end (awaited): the first page, and the page after five cursors. The baseline is one prepared better-sqlite3 SELECT of the same 1,001 rows and columns (no count, no mapping to events). All sizes and the baseline run in the same rounds, interleaved, " +
+    "Each file holds its events spread over the 24 hours before its end (8 backends, all resource types, a third with an operation id and path), so the page's window holds every event and grows with the file. `getResourceUsage({ from, to, limit: 1000 })` over those 24 hours as a fixed range (explicit `from` and `to`) is timed end to end (awaited): the first page, and the page after five cursors. The baseline is one prepared better-sqlite3 SELECT of the same 1,001 rows and columns (no count, no mapping to events). All sizes and the baseline run in the same rounds, interleaved, " +
       `${n(r.samples)} samples each; p50 / p99 in ms.`,
     '',
     '| events in the window | first page p50 / p99 | page 6 p50 / p99 | baseline p50 | page ÷ baseline (p50) | first page p50 ÷ at 10,000 |',
@@ -51,7 +51,7 @@ function render(r: DrillDownResult): string {
         `| ${n(s.events)} | ${ms(s.cpu.firstPage)} | ${ms(s.cpu.laterPage)} | ${ms(s.cpu.baseline)} | ${n(s.cpu.firstPage / s.cpu.baseline, 2)}× | ${n(s.cpu.firstPage / first.cpu.firstPage, 2)}× | ${ms(s.cpu.firstPageUnkept)} | ${n(s.cpu.firstPageUnkept / s.cpu.baseline, 2)}× |`,
     ),
     '',
-    'A page\'s totals (sum, count, min, max per resource over the whole filtered range, from rollups) are kept between two commits to the file, as identical summaries are: paging through one query, or refreshing it, reads them once. "Totals not kept" is a tracker opened with `memoizeSummaries: false`, which computes them for every page (about 6,000 rollup rows summed here: the window\'s 23 whole hours and 59 minutes at its older edge), the cost of the first page after any commit.',
+    "On SQLite a page's totals (sum, count, min, max per resource over the whole filtered range, from rollups) are kept between two commits to the file, keyed by the filters and the range: every page of a fixed range, refreshed or paged, reads them once. A range that ends at the clock (`hoursBack`, the API's default, or `from` without `to`) moves every millisecond, so its first page computes them every time; its later pages carry the first page's range in their cursor and keep them. \"Totals not kept\" is a tracker opened with `memoizeSummaries: false`, which computes them for every page (about 6,000 rollup rows summed here: the window's 23 whole hours and 59 minutes at its older edge): the cost of the first page after any commit, of every first page of a `hoursBack` query, and of every page on PostgreSQL, which keeps no totals.",
     '',
     '`totalCount` comes from the rollups where every raw event of the range is still kept (as here), so a page no longer counts its whole window; the page itself is one index range read of 1,001 rows.',
     '',

@@ -357,6 +357,8 @@ export class ResourceTracker implements UsageRecorder {
 
   /**
    * Raw events newest first, a page at a time: the last `hoursBack` hours (default 24) or [from, to).
+   * A range ending at the clock (`hoursBack`, or `from` without `to`) is resolved at the first page; its
+   * cursors carry that instant, so every later page reads the same range (paging does not slide).
    * @example for (let c = undefined; ; ) { const p = await t.getResourceUsage({ cursor: c }); if (!p.nextCursor) break; c = p.nextCursor }
    */
   getResourceUsage(q: UsageQuery = {}): Promise<UsagePage> {

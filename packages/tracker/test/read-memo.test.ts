@@ -1,3 +1,4 @@
+import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { expect, it, vi } from 'vitest';
 import { openResourceTracker } from '../src/index.js';
@@ -81,7 +82,13 @@ describeEachDialect('summary memo', (dialect) => {
     const reader = openResourceTracker({ ...store, clock: clock.now, flushOnExit: false });
     const writer = openResourceTracker({ ...store, clock: clock.now, flushOnExit: false });
     const uploads = async (q: Parameters<typeof reader.getResourceUsage>[0] = {}) => {
-      const page = await reader.getResourceUsage({ hoursBack: 1, limit: 1, ...q });
+      // A fixed range (an explicit `to`): the only kind whose first page's totals are kept.
+      const page = await reader.getResourceUsage({
+        from: new Date(NOW - 3_600_000),
+        to: new Date(NOW + 1),
+        limit: 1,
+        ...q,
+      });
       const t = page.totals.find((x) => x.resourceType === 'bandwidth_upload');
       return { total: t?.totalAmount ?? 0, count: page.totalCount, page };
     };
@@ -108,6 +115,73 @@ describeEachDialect('summary memo', (dialect) => {
       await reader.close();
     }
   });
+
+  it('pages of a range that ends at the clock read the first page’s range, however the clock moved', async () => {
+    const clock = fixedClock(NOW);
+    const tracker = openResourceTracker({ ...(await newStore('clock-pages')), clock: clock.now, flushOnExit: false });
+    try {
+      // The oldest event is in the first page's hour only: ten minutes later the window has slid past it.
+      tracker.trackApiCall('photos', 's3', { timestamp: NOW - 3_600_000 + 300_000 });
+      tracker.trackApiCall('photos', 's3', { timestamp: NOW - 2000 });
+      tracker.trackApiCall('photos', 's3', { timestamp: NOW - 1000 });
+      const first = await tracker.getResourceUsage({ hoursBack: 1, limit: 2 });
+      expect(first.totalCount).toBe(3);
+      clock.advance(600_000);
+      expect((await tracker.getResourceUsage({ hoursBack: 1, limit: 2 })).totalCount).toBe(2);
+      const second = await tracker.getResourceUsage({ hoursBack: 1, limit: 2, cursor: first.nextCursor! });
+      expect(second.totalCount).toBe(3);
+      expect(second.events.map((e) => Date.parse(String(e.timestamp)))).toEqual([NOW - 3_600_000 + 300_000]);
+      // Back from there, the newer page is the first page's own rows, not ones that landed after it.
+      tracker.trackApiCall('photos', 's3', { timestamp: NOW + 1000 });
+      const back = await tracker.getResourceUsage({ hoursBack: 1, limit: 2, before: second.prevCursor! });
+      expect(back.events.map((e) => Date.parse(String(e.timestamp)))).toEqual([NOW - 1000, NOW - 2000]);
+      expect(back.totalCount).toBe(3);
+      expect(back.prevCursor).toBeNull();
+    } finally {
+      await tracker.close();
+    }
+  });
+
+  if (dialect === 'sqlite') {
+    it('reads drill-down totals once per fixed range between commits, and again after another connection’s', async () => {
+      const store = await newStore('totals-reads');
+      const clock = fixedClock(NOW);
+      const reader = openResourceTracker({ ...store, clock: clock.now, flushOnExit: false });
+      const writer = openResourceTracker({ ...store, clock: clock.now, flushOnExit: false });
+      // Every statement better-sqlite3 runs: totals sum the raw events at the edges of a range not in whole buckets.
+      const proto = Object.getPrototypeOf(new Sqlite(':memory:').prepare('select 1')) as { all: () => unknown };
+      const spy = vi.spyOn(proto, 'all');
+      const totalsReads = () =>
+        spy.mock.contexts.filter((s) => / sum\("?amount"?\) as "total"/.test((s as { source: string }).source)).length;
+      const range = { from: new Date(NOW - 3_600_000 + 7), to: new Date(NOW + 1) };
+      try {
+        for (const t of [100, 200, 300]) reader.trackApiCall('photos', 's3', { timestamp: NOW - t });
+        await reader.flush();
+        const first = await reader.getResourceUsage({ ...range, limit: 1 });
+        expect(first.totalCount).toBe(3);
+        const afterFirst = totalsReads();
+        expect(afterFirst).toBe(1);
+        const second = await reader.getResourceUsage({ ...range, limit: 1, cursor: first.nextCursor! });
+        expect(second.totalCount).toBe(3);
+        expect(totalsReads()).toBe(afterFirst);
+        writer.trackApiCall('photos', 's3', { timestamp: NOW - 50 });
+        await writer.flush();
+        expect((await reader.getResourceUsage({ ...range, limit: 1, cursor: second.nextCursor! })).totalCount).toBe(4);
+        expect(totalsReads()).toBe(afterFirst + 1);
+        // The first page of a range ending at the clock is read every time; its later pages are kept.
+        const clockFirst = await reader.getResourceUsage({ hoursBack: 1, limit: 1 });
+        await reader.getResourceUsage({ hoursBack: 1, limit: 1 });
+        expect(totalsReads()).toBe(afterFirst + 3);
+        const clockSecond = await reader.getResourceUsage({ hoursBack: 1, limit: 1, cursor: clockFirst.nextCursor! });
+        await reader.getResourceUsage({ hoursBack: 1, limit: 1, cursor: clockSecond.nextCursor! });
+        expect(totalsReads()).toBe(afterFirst + 4);
+      } finally {
+        spy.mockRestore();
+        await writer.close();
+        await reader.close();
+      }
+    });
+  }
 
   if (dialect === 'postgres') {
     it('answers a repeated summary without reading rollups, and any commit on the server, even by SQL, ends it', async () => {

@@ -76,7 +76,8 @@ builder.queryField('usage', (t) =>
     description:
       'Individual events, newest first: the last `hoursBack` hours, or `range` when given. `first` is 1 to 1000. ' +
       'Pages are keyset cursors, stable while events land: `after` an endCursor goes to older events, `before` a ' +
-      'startCursor to newer ones, `last` without `before` jumps to the oldest events. `after` with `before` or ' +
+      'startCursor to newer ones, `last` without `before` jumps to the oldest events. The `hoursBack` window is the ' +
+      'one of the first page: cursors carry it, so later pages do not slide. `after` with `before` or ' +
       '`last` is refused (BAD_USER_INPUT, trackerCode INVALID_OPTION).',
     args: {
       backend: t.arg.string(),

@@ -72,13 +72,25 @@ export function resolveUsageQuery(q: UsageQuery, now: number) {
       'Give at most one of cursor (older page), before (newer page) and fromEnd (oldest page).',
     );
   }
+  const after = given(q.cursor) ? decodeCursor(q.cursor) : null;
+  const before = given(q.before) ? decodeCursor(q.before) : null;
+  // A range ending at the clock is resolved once, at the first page: later pages carry that clock reading in
+  // their cursor and read the same range (so paging neither slides nor skips rows, and their totals can be
+  // kept). An explicit `to` needs no clock.
+  const clockEnded = q.to === undefined;
+  const carried = clockEnded ? (after ?? before)?.now : undefined;
+  const at = carried ?? now;
   return {
-    ...resolveRange(q, now, 24),
+    ...resolveRange(q, at, 24),
     ...resolveEventMatch(q),
     limit,
-    after: given(q.cursor) ? decodeCursor(q.cursor) : null,
-    before: given(q.before) ? decodeCursor(q.before) : null,
+    after,
+    before,
     fromEnd: q.fromEnd === true,
+    /** The clock reading the range was resolved at, when it ends at the clock (cursors carry it). */
+    clockAt: clockEnded ? at : undefined,
+    /** Whether the range is the same for every call of this query (its totals can be kept). */
+    fixedRange: !clockEnded || carried !== undefined,
   };
 }
 
@@ -135,8 +147,8 @@ export function* getResourceUsagePlan(
   const byId = new Map(all.map((b) => [b.id, b]));
   return {
     events: (yield* withKeys(db, shown)).map((row) => toUsageEvent(row, byId)),
-    nextCursor: hasOlder && last ? encodeCursor(Number(last.ts), Number(last.id)) : null,
-    prevCursor: hasNewer && first ? encodeCursor(Number(first.ts), Number(first.id)) : null,
+    nextCursor: hasOlder && last ? encodeCursor(Number(last.ts), Number(last.id), r.clockAt) : null,
+    prevCursor: hasNewer && first ? encodeCursor(Number(first.ts), Number(first.id), r.clockAt) : null,
     totalCount,
     totals,
   };
@@ -146,8 +158,12 @@ export function* getResourceUsagePlan(
  * Everything a page's totals depend on but the data (see totalsOf): two queries with the same key over
  * unchanged data have the same totals whatever their cursors. A backend created meanwhile is a commit, so
  * the backend filter is keyed by its words; the resolution only by what totalsOf reads of it.
+ * Null for the first page of a range that ends at the clock (`hoursBack`, or `from` without `to`): it moves
+ * every millisecond, so those totals would seldom be asked for again, and keeping each would only push out
+ * others. Its later pages carry the first page's range in their cursor and are keyed (see resolveUsageQuery).
  */
-export function usageTotalsKey(q: UsageQuery, r: Resolved, res: Resolution): string {
+export function usageTotalsKey(q: UsageQuery, r: Resolved, res: Resolution): string | null {
+  if (!r.fixedRange) return null;
   return JSON.stringify([
     q.backend ?? null,
     q.backendType ?? null,

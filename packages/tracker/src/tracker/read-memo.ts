@@ -136,7 +136,8 @@ export class ReadMemo {
   /**
    * For a part of a read kept inside a larger one (drill-down totals beside their page): the current version
    * and, when the data has not changed since it was kept, the part kept under `key`. Null when the version
-   * cannot be told (nothing is kept then). Read after pending events are written, before the read.
+   * cannot be told (nothing is kept then: PostgreSQL, whose summaries use getInSnapshot instead). Read after
+   * pending events are written, before the read; check isCurrent after it.
    */
   lookup<T>(key: string): { version: string; known: T | undefined } | null {
     const version = this.dataVersion?.() ?? null;
@@ -147,6 +148,11 @@ export class ReadMemo {
       return { version, known: undefined };
     }
     return { version, known: this.answers.get(key) as T | undefined };
+  }
+
+  /** Whether the data version is still `version` (from lookup): no commit of any connection since. */
+  isCurrent(version: string): boolean {
+    return (this.dataVersion?.() ?? null) === version;
   }
 
   /** Keeps a part read under `version` (from lookup); a commit seen since then keeps nothing. */

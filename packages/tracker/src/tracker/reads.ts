@@ -135,13 +135,18 @@ export class TrackerReads {
     const res = this.parts.retention.resolution(now);
     await this.parts.beforeRead();
     // The totals of a page depend on its filters and range only, not on the page: paging through one query
-    // (or many viewers of it) between two commits reads them once, as identical summaries are.
+    // with a fixed range (or many viewers of it) between two commits reads them once (SQLite only: see
+    // ReadMemo.lookup). The first page of a range ending at the clock has no key (see usageTotalsKey).
     const key = usageTotalsKey(q, resolved, res);
-    const memo = this.usageTotals.lookup<ResourceTotals[]>(key);
-    const page = await this.parts.runner.read(() =>
-      getResourceUsagePlan(this.parts.db, q, resolved, res, memo?.known && copyTotals(memo.known)),
-    );
-    if (memo && !memo.known) this.usageTotals.keep(memo.version, key, copyTotals(page.totals));
+    const memo = key === null ? null : this.usageTotals.lookup<ResourceTotals[]>(key);
+    const read = (known: ResourceTotals[] | undefined) =>
+      this.parts.runner.read(() => getResourceUsagePlan(this.parts.db, q, resolved, res, known));
+    const page = await read(memo?.known && copyTotals(memo.known));
+    if (!memo || key === null) return page;
+    // The version was read before the read's snapshot began: a commit in between would pair this snapshot's
+    // rows with older totals. Unchanged after the read, nothing committed in between, so both saw one state.
+    if (!this.usageTotals.isCurrent(memo.version)) return memo.known ? read(undefined) : page;
+    if (!memo.known) this.usageTotals.keep(memo.version, key, copyTotals(page.totals));
     return page;
   }
 
