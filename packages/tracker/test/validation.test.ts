@@ -137,6 +137,16 @@ const READING: Case[] = [
     'INVALID_CURSOR',
     (t) => t.getResourceUsage({ cursor: Buffer.from('12:abc').toString('base64url') }),
   ],
+  [
+    'usage: cursor whose clock reading is not a number',
+    'INVALID_CURSOR',
+    (t) => t.getResourceUsage({ cursor: Buffer.from('12:3:x').toString('base64url') }),
+  ],
+  [
+    'usage: cursor whose clock reading puts the range before 1980',
+    'INVALID_RANGE',
+    (t) => t.getResourceUsage({ hoursBack: 24, before: Buffer.from('12:3:5').toString('base64url') }),
+  ],
   ['usage: hoursBack 0', 'INVALID_RANGE', (t) => t.getResourceUsage({ hoursBack: 0 })],
   ['usage: negative hoursBack', 'INVALID_RANGE', (t) => t.getResourceUsage({ hoursBack: -24 })],
   ['usage: NaN hoursBack', 'INVALID_RANGE', (t) => t.getResourceUsage({ hoursBack: Number.NaN })],

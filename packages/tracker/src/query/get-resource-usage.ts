@@ -20,7 +20,7 @@ import { loadBackends, selectBackends } from './backends.js';
 import { type EventMatch, resolveEventMatch } from './event-match.js';
 import { type EventFilter, eventsQuery, selectEventColumns, toUsageEvent, withKeys } from './event-rows.js';
 import { shapedQuery } from './query-shapes.js';
-import { type RangeQuery, resolveRange } from './range.js';
+import { checkRange, type RangeQuery, resolveRange } from './range.js';
 
 export const MAX_PAGE = 1000;
 
@@ -80,8 +80,11 @@ export function resolveUsageQuery(q: UsageQuery, now: number) {
   const clockEnded = q.to === undefined;
   const carried = clockEnded ? (after ?? before)?.now : undefined;
   const at = carried ?? now;
+  const range = resolveRange(q, at, 24);
+  // A clock reading from a cursor is input like any other: its range gets the checks an explicit one does.
+  if (carried !== undefined) checkRange(range.from, range.to);
   return {
-    ...resolveRange(q, at, 24),
+    ...range,
     ...resolveEventMatch(q),
     limit,
     after,
