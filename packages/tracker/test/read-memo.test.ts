@@ -199,13 +199,20 @@ describeEachDialect('summary memo', (dialect) => {
         expect((await tracker.getResourceSummary()).totals.bandwidthUpload).toBe(5);
         const afterFirst = rollupReads();
         expect(afterFirst).toBeGreaterThan(0);
-        expect((await tracker.getResourceSummary()).totals.bandwidthUpload).toBe(5);
-        expect((await tracker.getResourceSummary()).totals.bandwidthUpload).toBe(5);
-        expect(rollupReads()).toBe(afterFirst);
+        // On PostgreSQL the memo's key is the server's snapshot, which any commit on the shared server moves
+        // (other test files, other databases): a repeat must be answered without rollups at least once in 20.
+        let hit = false;
+        for (let i = 0; i < 20 && !hit; i++) {
+          const before = rollupReads();
+          expect((await tracker.getResourceSummary()).totals.bandwidthUpload).toBe(5);
+          hit = rollupReads() === before;
+        }
+        expect(hit).toBe(true);
         // A write by plain SQL on another connection, outside any tracker: the next read sees it.
+        const beforeWrite = rollupReads();
         await queryStore(store, 'update rollups set total = total + 1 where resource = 1');
         expect((await tracker.getResourceSummary()).totals.bandwidthUpload).toBeGreaterThan(5);
-        expect(rollupReads()).toBeGreaterThan(afterFirst);
+        expect(rollupReads()).toBeGreaterThan(beforeWrite);
       } finally {
         spy.mockRestore();
         await tracker.close();
