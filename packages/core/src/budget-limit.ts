@@ -84,16 +84,21 @@ export function parseThresholds(text: string): number[] {
   return values;
 }
 
-/** How full a budget looks: under its first threshold, from it on, or from its last (100% without any). */
+/** How full a budget looks: under its warning line, from it on, or from its red line (see budgetLevel). */
 export type BudgetLevel = 'ok' | 'warning' | 'over';
 
 /**
- * The level a bar or a table cell shows for `percent` of a limit: 'over' from the last threshold, 'warning'
- * from the first, else 'ok'. Thresholds ascending, as stored.
+ * The level a bar or a table cell shows for `percent` of a limit. The red line is the last threshold or the
+ * limit itself (100%), whichever comes first: a budget at or past its limit is 'over' whatever its
+ * thresholds (a threshold past 100 still alerts, but does not keep a spent budget amber or green). From the
+ * first threshold below the red line it is 'warning'; else 'ok'. Thresholds ascending, as stored.
  * @example budgetLevel(85, [50, 80, 100]) // 'warning'
+ * @example budgetLevel(120, [50, 150]) // 'over'
+ * @example budgetLevel(80, [80]) // 'over' (one threshold: no warning band)
  */
 export function budgetLevel(percent: number, thresholds: readonly number[]): BudgetLevel {
-  if (percent >= (thresholds.at(-1) ?? 100)) return 'over';
+  const red = Math.min(thresholds.at(-1) ?? 100, 100);
+  if (percent >= red) return 'over';
   if (percent >= (thresholds[0] ?? 100)) return 'warning';
   return 'ok';
 }

@@ -8,7 +8,7 @@ import { paintTable } from '../table.js';
 const amount = (b: Pick<BudgetView, 'metric'>, value: number) => formatBudgetAmount(b.metric, value);
 const percent = (p: number) => `${p.toFixed(1)}%`;
 
-/** core's budgetLevel in colours, as the dashboard's bars show it: from the last threshold red, from the first yellow. */
+/** core's budgetLevel in colours, as the dashboard's bars show it: red from the last threshold or 100%, yellow from the first. */
 const LEVEL_COLOR = { ok: undefined, warning: 'yellow', over: 'red' } as const satisfies Record<
   ReturnType<typeof budgetLevel>,
   Color | undefined

@@ -41,10 +41,24 @@ describe('budgetLevel', () => {
     ]);
   });
 
-  it('with one threshold has no warning band; a threshold past 100 moves "over" with it', () => {
+  it('with one threshold has no warning band', () => {
     expect([79, 80].map((p) => budgetLevel(p, [80]))).toEqual(['ok', 'over']);
-    expect([100, 150].map((p) => budgetLevel(p, [100, 150]))).toEqual(['warning', 'over']);
-    expect(budgetLevel(100, [])).toBe('over');
+    expect([99, 100].map((p) => budgetLevel(p, []))).toEqual(['ok', 'over']);
+  });
+
+  it('is over at or past the limit whatever the thresholds: one past 100 does not keep a spent budget amber', () => {
+    expect([49, 50, 99.99, 100, 120, 150].map((p) => budgetLevel(p, [50, 150]))).toEqual([
+      'ok',
+      'warning',
+      'warning',
+      'over',
+      'over',
+      'over',
+    ]);
+    // Every threshold past the limit: no warning band below it, and over from 100.
+    expect([99, 100, 110, 130].map((p) => budgetLevel(p, [120]))).toEqual(['ok', 'over', 'over', 'over']);
+    expect([99, 100, 119].map((p) => budgetLevel(p, [120, 200]))).toEqual(['ok', 'over', 'over']);
+    expect([89, 90, 100].map((p) => budgetLevel(p, [90, 100, 150]))).toEqual(['ok', 'warning', 'over']);
   });
 });
 
@@ -57,9 +71,29 @@ describe('parseByteSize', () => {
     expect(parseByteSize('3PiB')).toBe(3 * 2 ** 50);
     expect(parseByteSize('1_000kb')).toBe(1e6);
     expect(parseByteSize('-10MB')).toBe(-1e7);
+    // Floats would read 1.001 * 1000 as 1000.9999999999999 and refuse it.
+    expect(parseByteSize('1.001KB')).toBe(1001);
+    expect(parseByteSize('0.000001PB')).toBe(1e9);
+    expect(parseByteSize('1.00000KiB')).toBe(1024);
+    expect(parseByteSize(`${Number.MAX_SAFE_INTEGER}`)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseByteSize(`-${Number.MAX_SAFE_INTEGER}B`)).toBe(-Number.MAX_SAFE_INTEGER);
   });
 
-  it.each(['1.5', '0.3B', 'lots', '5 XB', '10EB', '9PiB', ''])('answers null for "%s"', (text) => {
+  it.each([
+    '1.5',
+    '0.3B',
+    'lots',
+    '5 XB',
+    '10EB',
+    '9PiB',
+    '',
+    '1.0001KB',
+    // A float rounds this to a whole 9007199254740991 (and the fraction with it); it is not whole.
+    '9007199254740990.6',
+    `${2 ** 53}`,
+    '1.',
+    '.5KB',
+  ])('answers null for "%s"', (text) => {
     expect(parseByteSize(text)).toBeNull();
   });
 

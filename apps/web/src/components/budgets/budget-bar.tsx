@@ -43,7 +43,7 @@ export function BudgetBar({
         <div
           className={styles.fill}
           data-kind={kind}
-          // Green under the first threshold, amber from it, red from the last: core's rule, as the CLI colours it.
+          // Green under the first threshold, amber from it, red from the last or the limit: core's rule, as the CLI colours it.
           data-level={budgetLevel(percent, thresholds)}
           style={{ width: `${shown}%` }}
         />
