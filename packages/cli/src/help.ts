@@ -57,7 +57,8 @@ export const BUDGET_HELP = `  bytemeter budget list [--json]
       for one backend or all; storage is a quota on the level. --id replaces that budget. A new --webhook
       prints its signing secret once
   bytemeter budget rotate-secret <id> [--json]
-      a new webhook signing secret, printed once; the old one stops signing at once (queued deliveries too)
+      a new webhook signing secret, printed once; attempts started after the rotation are signed with it
+      (queued alerts and retries too; one already under way may still carry the old one)
   bytemeter budget delete <id>`;
 
 export const ALERTS_HELP = `  bytemeter alerts [--limit 50] [--follow [--count N]] [--json]

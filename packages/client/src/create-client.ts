@@ -130,7 +130,8 @@ export interface BytemeterClient {
   setBudget(budget: BudgetInput): Promise<SetBudgetResult>;
   /**
    * Gives a budget with a webhook a new signing secret (admin scope), returned this once in webhookSecret.
-   * The old one stops signing at once, queued deliveries included: update the receiver right after.
+   * Attempts started after the rotation are signed with the new secret, queued alerts and retries included
+   * (an attempt already under way may still carry the old one): update the receiver right after.
    */
   rotateBudgetWebhookSecret(id: string): Promise<RotatedBudgetSecret>;
   /** Removes a budget (admin scope); true when one was removed. */

@@ -183,7 +183,7 @@ builder.mutationField('rotateBudgetWebhookSecret', (t) =>
   t.field({
     type: BudgetRef,
     description:
-      'admin scope. Gives the budget a new webhook secret, returned once in webhookSecret; the old one stops signing at once. Deliveries are signed when attempted, so alerts already queued are signed with the new secret too: update the receiver right after. BAD_USER_INPUT (INVALID_BUDGET) for an unknown id or a budget without a webhookUrl.',
+      'admin scope. Gives the budget a new webhook secret, returned once in webhookSecret; attempts started after the rotation are signed with the new secret, alerts already queued and their retries included (an attempt already under way may still carry the old one): update the receiver right after. BAD_USER_INPUT (INVALID_BUDGET) for an unknown id or a budget without a webhookUrl.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       requireScope(ctx.auth, 'admin');

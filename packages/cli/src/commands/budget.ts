@@ -71,8 +71,8 @@ export async function budgetSet(
 }
 
 /**
- * `bytemeter budget rotate-secret <id>`: a new webhook secret, printed once; the old one stops signing at
- * once (queued deliveries too, as they are signed when attempted).
+ * `bytemeter budget rotate-secret <id>`: a new webhook secret, printed once; attempts started after the
+ * rotation are signed with it (queued alerts too: the secret is read when an attempt is claimed).
  * @example print(await budgetRotateSecret(source, 'bud_123', { json: false }))
  */
 export async function budgetRotateSecret(
@@ -84,7 +84,9 @@ export async function budgetRotateSecret(
   if (flags.json) return JSON.stringify({ budget, webhookSecret }, null, 2);
   return [
     { text: `Budget ${budget.id} "${escapeControlChars(budget.name)}" has a new webhook secret. ` },
-    { text: 'Deliveries from now on, queued ones too, are signed with it only; update the receiver now.' },
+    {
+      text: 'Attempts started from now on, queued alerts too, are signed with it (one already under way may carry the old one); update the receiver now.',
+    },
     { text: '\nWebhook secret (shown only now; keep it to verify deliveries): ' },
     { text: webhookSecret, color: 'bold' },
   ];

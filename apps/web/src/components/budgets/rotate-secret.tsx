@@ -7,8 +7,9 @@ const EMPTY: RotateSecretState = { error: null, webhookSecret: null };
 
 /**
  * A budget card's button that gives its webhook a new signing secret and shows it here, this once (it lives
- * only in this component's state: a reload shows it no more). Deliveries are signed when attempted, so
- * the old secret stops verifying at once, queued alerts included.
+ * only in this component's state: a reload shows it no more). The secret is read when an attempt is claimed,
+ * so attempts started after the rotation, queued alerts included, are signed with the new one; an attempt
+ * already under way may still carry the old one.
  * @example <RotateSecret budgetId={b.id} budgetName={b.name} />
  */
 export function RotateSecret({ budgetId, budgetName }: { budgetId: string; budgetName: string }) {
@@ -18,7 +19,11 @@ export function RotateSecret({ budgetId, budgetName }: { budgetId: string; budge
       <form
         action={action}
         onSubmit={(event) => {
-          if (!window.confirm(`Replace the webhook secret of "${budgetName}"? The old one stops verifying at once.`))
+          if (
+            !window.confirm(
+              `Replace the webhook secret of "${budgetName}"? Attempts started after this are signed with the new one.`,
+            )
+          )
             event.preventDefault();
         }}
       >
@@ -40,8 +45,8 @@ export function RotateSecret({ budgetId, budgetName }: { budgetId: string; budge
       {state.webhookSecret ? (
         <div className={styles.rotated} role="status" data-testid="rotated-secret">
           <p style={{ marginTop: 0 }}>
-            The new webhook signing secret, shown only this once: every delivery from now on, queued ones too, is signed
-            with it. Update the receiver now.
+            The new webhook signing secret, shown only this once: attempts started after the rotation, queued alerts
+            too, are signed with it (one already under way may still carry the old one). Update the receiver now.
           </p>
           <code className={styles.secret}>{state.webhookSecret}</code>
         </div>
