@@ -465,9 +465,10 @@ export class ResourceTracker implements UsageRecorder {
   }
 
   /**
-   * Gives a budget with a webhook a new signing secret and returns it, this once (`whsec_…`); the old one
-   * stops signing at once. Deliveries are signed when attempted, so alerts already queued (and their
-   * retries) are signed with the new secret too: update the receiver's secret right after rotating. An
+   * Gives a budget with a webhook a new signing secret and returns it, this once (`whsec_…`): attempts
+   * started after the rotation are signed with it (one already under way may carry the old one).
+   * Deliveries are signed when attempted, so alerts already queued (and their retries) are signed with the
+   * new secret too: update the receiver's secret right after rotating. An
    * unknown id, or a budget without a webhookUrl, throws a ValidationError (INVALID_BUDGET) and changes nothing.
    * @example const { webhookSecret } = await tracker.rotateBudgetWebhookSecret(budget.id)
    */
