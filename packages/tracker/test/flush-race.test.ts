@@ -59,7 +59,13 @@ describeEachDialect('flush-race', () => {
       t.trackApiCall('big', 's3', { timestamp: NOW - 1000 });
       // Only the timer can write these: wait until it has.
       while (t.pendingCount > 0) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, 50)); // the warning is emitted on a later tick
+      // The timer's write (and then its warning, emitted on a later tick) may still be under way: wait up
+      // to 10 s for the warning rather than a fixed sleep a loaded machine can outlast.
+      const deadline = Date.now() + 10_000;
+      while (!warnings.some((w) => w.code === 'BYTEMETER_FLUSH_FAILED') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await new Promise((r) => setTimeout(r, 50)); // a second warning would have shown by now
       expect(warnings.filter((w) => w.code === 'BYTEMETER_FLUSH_FAILED')).toHaveLength(1);
       expect(warnings.find((w) => w.code === 'BYTEMETER_FLUSH_FAILED')?.message).toMatch(/next flush\(\) reports it/);
 

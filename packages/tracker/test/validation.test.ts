@@ -147,6 +147,11 @@ const READING: Case[] = [
     'INVALID_RANGE',
     (t) => t.getResourceUsage({ hoursBack: 24, before: Buffer.from('12:3:5').toString('base64url') }),
   ],
+  [
+    'usage: cursor whose clock reading is past any Date (not one this API handed out)',
+    'INVALID_CURSOR',
+    (t) => t.getResourceUsage({ hoursBack: 24, cursor: Buffer.from('12:3:9007199254740991').toString('base64url') }),
+  ],
   ['usage: hoursBack 0', 'INVALID_RANGE', (t) => t.getResourceUsage({ hoursBack: 0 })],
   ['usage: negative hoursBack', 'INVALID_RANGE', (t) => t.getResourceUsage({ hoursBack: -24 })],
   ['usage: NaN hoursBack', 'INVALID_RANGE', (t) => t.getResourceUsage({ hoursBack: Number.NaN })],

@@ -154,9 +154,10 @@ export class BudgetEvaluator {
           // full pass: a transient error, a busy database, must not hold an alert back that long).
           if (from < this.dirtyFrom) this.dirtyFrom = from;
           this.lastFull = 0;
+          // Warned once per episode: a database that stays down is retried every second, not warned about.
+          if (!this.failedLast) this.parts.failed(error as Error);
           this.failedLast = true;
           this.retryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
-          this.parts.failed(error as Error);
         },
       )
       .finally(() => {

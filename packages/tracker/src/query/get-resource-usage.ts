@@ -79,6 +79,11 @@ export function resolveUsageQuery(q: UsageQuery, now: number) {
   // kept). An explicit `to` needs no clock.
   const clockEnded = q.to === undefined;
   const carried = clockEnded ? (after ?? before)?.now : undefined;
+  // A cursor is only ever handed out with a reading taken from this clock: one from the future (past a day's
+  // slack for clocks of other replicas) was not, and could reach past the instants a Date can hold.
+  if (carried !== undefined && carried > now + 86_400_000) {
+    throw new ValidationError('INVALID_CURSOR', 'The cursor is not one this API returned; start again without it.');
+  }
   const at = carried ?? now;
   const range = resolveRange(q, at, 24);
   // A clock reading from a cursor is input like any other: its range gets the checks an explicit one does.

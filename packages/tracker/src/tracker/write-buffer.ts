@@ -171,7 +171,10 @@ export class WriteBuffer {
     all.written += own.written;
     all.duplicates += own.duplicates;
     all.dropped += own.dropped;
-    all.error ??= own.error;
+    // This flush's own error comes first; a full disk carried from a background flush is stale once a later
+    // flush wrote without one (what it held back is written now), so it is not reported as if still true.
+    if (own.error) all.error = own.error;
+    else if (all.error && isStorageFull(all.error)) all.error = undefined;
     if (run.reported) {
       this.unreported = emptyTally();
       this.backgroundFailing = false;
