@@ -43,16 +43,36 @@ export function textNesting(query: string, bound: number): number {
 
 /**
  * Whether a JSON value nests deeper than `bound` (objects and arrays), checked with an explicit stack so a
- * hostile value cannot overflow the checker either.
+ * hostile value cannot overflow the checker either. It walks every trackUsage batch (1,000 objects), so it
+ * allocates little per value: two parallel stacks rather than a [value, depth] pair per object, children
+ * read in place rather than copied out by Object.values, and the own-property test only for the children
+ * that are objects (the scalars of an event need none).
  */
 export function jsonDeeperThan(value: unknown, bound: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop() as [unknown, number];
-    if (item === null || typeof item !== 'object') continue;
-    if (depth + 1 > bound) return true;
-    for (const child of Array.isArray(item) ? item : Object.values(item)) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  if (value === null || typeof value !== 'object') return false;
+  const values: object[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const item = values.pop() as Record<string, unknown>;
+    const depth = depths.pop() as number;
+    if (depth > bound) return true;
+    if (Array.isArray(item)) {
+      for (let i = 0; i < item.length; i++) {
+        const child: unknown = item[i];
+        if (child !== null && typeof child === 'object') {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const key in item) {
+        const child = item[key];
+        // Own properties only, as Object.values reads them.
+        if (child !== null && typeof child === 'object' && Object.hasOwn(item, key)) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
     }
   }
   return false;

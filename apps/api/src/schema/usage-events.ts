@@ -163,31 +163,24 @@ builder.mutationField('trackUsage', (t) =>
     type: TrackUsagePayloadRef,
     description: `Stores a batch atomically: every event, or none when any is invalid. At most ${MAX_BATCH_EVENTS} events per call.`,
     args: { events: t.arg({ type: [UsageEventInput], required: true }) },
-    resolve: (_root, { events }, ctx) => ctx.tracker.ingestBatch(events.map(toTrackerEvent)),
+    resolve: (_root, { events }, ctx) => ctx.tracker.ingestBatch(asTrackerEvents(events)),
   }),
 );
 
 /**
- * A coerced UsageEventInput as the tracker takes it: explicit nulls dropped (the tracker's defaults apply),
- * the id as a string. Properties are set one by one: the former conditional spreads built eight throwaway
- * objects per event, a visible cost at 1,000 events per call.
+ * The coerced UsageEventInputs as the tracker takes them, in place rather than copied (a copy per event was
+ * a visible share of the API's own cost at 1,000 events per call). Every field already is what the tracker
+ * takes: enum values, an ID as a string (the ID scalar's parseValue), a DateTime as a Date. The tracker
+ * reads an explicit null as absent everywhere but in `timestamp` and `success`, which it would refuse:
+ * those two become absent, so its defaults (now, true) apply. The objects are this execution's own coerced
+ * copies, so nothing the client sent is changed.
  */
-function toTrackerEvent(e: typeof UsageEventInput.$inferInput): Record<string, unknown> {
-  const event: Record<string, unknown> = {
-    backend: e.backend,
-    backendType: e.backendType,
-    resourceType: e.resourceType,
-    amount: e.amount,
-  };
-  if (e.id != null) event.id = String(e.id);
-  if (e.timestamp != null) event.timestamp = e.timestamp;
-  if (e.operationId != null) event.operationId = e.operationId;
-  if (e.path != null) event.path = e.path;
-  if (e.success != null) event.success = e.success;
-  if (e.durationMs != null) event.durationMs = e.durationMs;
-  if (e.metadata != null) event.metadata = e.metadata;
-  if (e.apiClass != null) event.apiClass = e.apiClass;
-  return event;
+function asTrackerEvents(events: (typeof UsageEventInput.$inferInput)[]): Record<string, unknown>[] {
+  for (const e of events as Record<string, unknown>[]) {
+    if (e.timestamp === null) e.timestamp = undefined;
+    if (e.success === null) e.success = undefined;
+  }
+  return events as Record<string, unknown>[];
 }
 
 builder.subscriptionField('usageEvents', (t) =>
