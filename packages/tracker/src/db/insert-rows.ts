@@ -3,6 +3,7 @@ import { isPostgres } from './dialect.js';
 import { pgArrayParameter } from './pg-array-literal.js';
 import { exec, type Plan } from './runner.js';
 import type { Database } from './schema.js';
+import { sqlArray } from './sql-literal.js';
 
 /** Rows per multi-row statement, powers of two so only a handful of statement texts are ever compiled. */
 const ROW_CHUNKS = [256, 64, 16, 4, 1];
@@ -105,6 +106,30 @@ export function* insertRows(
     offset += n;
   }
   return returned;
+}
+
+/**
+ * PostgreSQL, for a script (db/pg-script.ts): the statement insertRows would run for these rows, its arrays
+ * written in as literals, all rows in one statement (a literal has no parameter limit). Null when no rows.
+ * @example unnestInsertStatement('rollups', ROLLUP_COLUMNS, rows, rollupUpsertSuffix(db))
+ */
+export function unnestInsertStatement(
+  table: 'events' | 'rollups' | 'event_keys',
+  columns: readonly string[],
+  rows: readonly unknown[][],
+  suffix: string,
+): string | null {
+  if (rows.length === 0) return null;
+  const written = writtenColumns(columns, rows);
+  const arrays = written.map((c) => {
+    const type = PG_COLUMN_TYPES[columns[c]!];
+    if (!type) throw new Error(`insertRows: no PostgreSQL type known for column ${columns[c]}`);
+    const values = new Array<unknown>(rows.length);
+    for (let r = 0; r < rows.length; r++) values[r] = rows[r]![c] ?? null;
+    return sqlArray(type, values);
+  });
+  const names = written.map((c) => quoteIdent(columns[c]!));
+  return `insert into ${quoteIdent(table)} (${names.join(', ')}) select * from unnest(${arrays.join(', ')})${suffix}`;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
+import type pg from 'pg';
 import { isStorageFull, StorageFullError } from '../errors.js';
+import { scriptOf } from './pg-script.js';
 
 /**
  * A unit of database work written once for every dialect: it yields compiled queries and receives their
@@ -151,7 +153,15 @@ const PG_DISK_FULL = '53100';
  * or deadlock reruns the plan whole.
  */
 export class KyselyRunner implements Runner {
-  constructor(private readonly db: Kysely<any>) {}
+  /**
+   * `pool`: the `pg` pool under `db`. With it, writes run on its clients directly, so a plan's scripts
+   * (db/pg-script.ts) go out as one simple query each, the transaction's BEGIN in front of its first script
+   * and COMMIT behind its final one; without it, a script's statements are sent one by one.
+   */
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly pool: pg.Pool | null = null,
+  ) {}
 
   read<T>(plan: () => Plan<T>): Promise<T> {
     return this.withRetries(() => this.inTransaction(plan, 'begin isolation level repeatable read read only'));
@@ -161,7 +171,10 @@ export class KyselyRunner implements Runner {
     // Named, not inherited: a database or role whose default_transaction_isolation is REPEATABLE READ would
     // take the write's snapshot at its first statement, before the totals' advisory lock is held, and admit
     // against totals missing the batch that held the lock just before (record/running-totals.ts).
-    return this.withRetries(() => this.inTransaction(plan, 'begin isolation level read committed'));
+    const begin = 'begin isolation level read committed';
+    const pool = this.pool;
+    if (pool) return this.withRetries(() => inPgTransaction(pool, plan, begin));
+    return this.withRetries(() => this.inTransaction(plan, begin));
   }
 
   private async withRetries<T>(attempt: () => Promise<T>): Promise<T> {
@@ -184,11 +197,26 @@ export class KyselyRunner implements Runner {
       const gen = plan();
       try {
         let step = gen.next();
+        let committed = false;
         while (!step.done) {
+          if (committed) throw new Error('A write plan yielded a query after its final script.');
+          const script = scriptOf(step.value);
+          if (script) {
+            // One statement at a time: the rows of each, as a pooled client's single query would return them.
+            const rows: unknown[][] = [];
+            for (const text of script.statements)
+              rows.push([...(await conn.executeQuery(CompiledQuery.raw(text))).rows]);
+            if (script.final) {
+              await conn.executeQuery(CompiledQuery.raw('commit'));
+              committed = true;
+            }
+            step = gen.next(rows);
+            continue;
+          }
           const result = await conn.executeQuery(step.value);
           step = gen.next(result.rows);
         }
-        await conn.executeQuery(CompiledQuery.raw('commit'));
+        if (!committed) await conn.executeQuery(CompiledQuery.raw('commit'));
         return step.value;
       } catch (error) {
         gen.return(undefined as T);
@@ -197,6 +225,58 @@ export class KyselyRunner implements Runner {
         throw error;
       }
     });
+  }
+}
+
+/**
+ * A write plan on one client of the pool, in one transaction: BEGIN goes out with the plan's first query
+ * when that is a script, COMMIT with its final script, so a plan of scripts alone costs one round trip per
+ * script. Rows of a script: one list per statement of it.
+ */
+async function inPgTransaction<T>(pool: pg.Pool, plan: () => Plan<T>, begin: string): Promise<T> {
+  const client = await pool.connect();
+  // A client whose rollback failed (the connection died) is dropped, not handed to the next write.
+  let broken = false;
+  try {
+    const gen = plan();
+    let pendingBegin: string | null = begin;
+    let committed = false;
+    try {
+      let step = gen.next();
+      while (!step.done) {
+        if (committed) throw new Error('A write plan yielded a query after its final script.');
+        const script = scriptOf(step.value);
+        if (script) {
+          const before = pendingBegin ? [pendingBegin] : [];
+          const statements = [...before, ...script.statements, ...(script.final ? ['commit'] : [])];
+          pendingBegin = null;
+          const result = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+          const results = Array.isArray(result) ? result : [result];
+          const rows = results.slice(before.length, before.length + script.statements.length).map((r) => r.rows ?? []);
+          committed = script.final;
+          step = gen.next(rows);
+          continue;
+        }
+        if (pendingBegin) {
+          await client.query(pendingBegin);
+          pendingBegin = null;
+        }
+        const result = await client.query(step.value.sql, [...step.value.parameters]);
+        step = gen.next(result.rows ?? []);
+      }
+      if (!committed && pendingBegin === null) await client.query('commit');
+      return step.value;
+    } catch (error) {
+      gen.return(undefined as T);
+      if (pendingBegin === null) {
+        await client.query('rollback').catch(() => {
+          broken = true;
+        });
+      }
+      throw error;
+    }
+  } finally {
+    client.release(broken);
   }
 }
 

@@ -65,3 +65,15 @@ export function decodeEventKey(stored: Uint8Array): string {
 export function eventKeyHex(stored: Uint8Array): string {
   return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('hex');
 }
+
+/**
+ * eventKeyHex(encodeEventKey(key)) without the bytes in between: a lower-case canonical UUID's stored form
+ * is its tag byte and its hex digits (the common key, an SDK's UUIDv7), any other key goes through the bytes.
+ * @example encodedKeyHex('0190f5a2-7c4e-7b3a-8f00-000000000001') // '000190f5a27c4e7b3a8f00000000000001'
+ */
+export function encodedKeyHex(key: string): string {
+  if (key.length === 36 && UUID_RE.test(key)) {
+    return `00${key.slice(0, 8)}${key.slice(9, 13)}${key.slice(14, 18)}${key.slice(19, 23)}${key.slice(24)}`;
+  }
+  return eventKeyHex(encodeEventKey(key));
+}

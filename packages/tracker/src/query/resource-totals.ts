@@ -48,3 +48,21 @@ export function* readResourceTotals(db: Kysely<Database>, resources: Iterable<nu
   for (const row of rows) out.set(Number(row.resource), Number(row.total));
   return out;
 }
+
+/**
+ * PostgreSQL, for a script (db/pg-script.ts): readResourceTotals' statement with the resources written in
+ * (small integers); its rows are (resource, total), a resource never written missing.
+ */
+export function resourceTotalsSql(resources: readonly number[]): string {
+  const adding = [...new Set(resources)].filter((r) => r !== STORAGE);
+  const parts: string[] = [];
+  if (adding.length > 0) {
+    const list = adding.map((r) => String(Math.trunc(r))).join(', ');
+    parts.push(`select resource, total from resource_totals where resource in (${list})`);
+    parts.push(`select resource, total from resource_total_slots where resource in (${list})`);
+  }
+  if (resources.includes(STORAGE))
+    parts.push(`select ${STORAGE}::smallint as resource, storage_level as total from backend_state`);
+  if (parts.length === 0) return 'select 1 where false';
+  return `select t.resource, sum(t.total) as total from (${parts.join(' union all ')}) as t group by t.resource`;
+}

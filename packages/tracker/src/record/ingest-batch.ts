@@ -111,8 +111,11 @@ export function* atomicIngestPlan(
   ctx: IngestContext,
   dryRun = false,
 ): Plan<IngestOutcome> {
-  const outcome = yield* ingestPlan(db, events, ctx);
-  if (dryRun || outcome.errors.length > 0) throw new BatchRefusedError(outcome.errors);
+  const refuse = (errors: readonly Error[]) => {
+    if (dryRun || errors.length > 0) throw new BatchRefusedError(errors);
+  };
+  const outcome = yield* ingestPlan(db, events, ctx, refuse);
+  refuse(outcome.errors);
   return outcome;
 }
 

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import { chunks, insertRows } from '../db/insert-rows.js';
+import { execScript } from '../db/pg-script.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { BackendTypeConflictError, StorageLevelError, TotalLimitError } from '../errors.js';
-import { notifyInsertedEvents, notifyRollupsOnly } from '../feed/event-notify.js';
 import { encodeEventKey, eventKeyHex } from '../ids/event-key.js';
 import { shapedQuery } from '../query/query-shapes.js';
 import { storageSince } from '../query/storage-since.js';
@@ -14,6 +14,18 @@ import { reserveEventIds } from './event-ids.js';
 import { forgetKeys } from './forget-keys.js';
 import { laterStoredReport, type StoredReport, takeFromStoredReport } from './later-report.js';
 import type { PendingEvent } from './pending-event.js';
+import {
+  forgetKeysStatement,
+  knownBackends,
+  notifyRollupsOnlyStatement,
+  notifyStatements,
+  type PreludeResult,
+  pgPrelude,
+  rememberCommitted,
+  type StateRow,
+  stateUpdateStatement,
+  unnestInsertStatement,
+} from './pg-ingest.js';
 import { MinuteCells, ROLLUP_COLUMNS, rollupUpsertSuffix } from './rollup-rows.js';
 import { RunningTotals } from './running-totals.js';
 
@@ -79,11 +91,17 @@ interface State {
  * rows and rollups; a key another uncommitted batch holds waits for it), backend_state rows (FOR UPDATE,
  * by id: from here on the batch owns its backends' levels, raw rows and rollups), then the running totals'
  * advisory lock (shared or exclusive, see running-totals.ts). Rollups are upserted (totals, counts and failures add; min/max widen).
+ *
+ * On PostgreSQL the same statements go out as two scripts, one round trip each (record/pg-ingest.ts): the
+ * reads and locks before the per-event checks, then every write with the commit. `beforeCommit` may throw
+ * to refuse the batch whole (ingestBatch's all-or-nothing): it runs once every event is checked, before
+ * that final script.
  */
 export function* ingestPlan(
   db: Kysely<Database>,
   batch: readonly PendingEvent[],
   ctx: IngestContext,
+  beforeCommit?: (errors: readonly Error[]) => void,
 ): Plan<IngestOutcome> {
   const errors: Error[] = [];
   const types = new Map<string, string>();
@@ -96,7 +114,22 @@ export function* ingestPlan(
   // Backends: create the unknown ones, then read back ids and the type each name is fixed to.
   const firstType = new Map<string, string>();
   for (const e of batch) if (!firstType.has(e.backend)) firstType.set(e.backend, e.backendType);
-  for (const chunk of chunks(names, IN_CHUNK)) {
+  // PostgreSQL: names a committed write of this process already stored need no round trip (pg-ingest.ts).
+  let unknown = names;
+  if (pg) {
+    const known = knownBackends(db);
+    unknown = [];
+    for (const name of names) {
+      const backend = known.get(name);
+      if (!backend) {
+        unknown.push(name);
+        continue;
+      }
+      ctx.backendIds.set(name, backend.id);
+      types.set(name, backend.type);
+    }
+  }
+  for (const chunk of chunks(unknown, IN_CHUNK)) {
     const created = chunk.flatMap((name) => [name, firstType.get(name)!]);
     yield* exec(
       shapedQuery(db, `ingest:backends-insert:${chunk.length}`, [ctx.now, ...created], (v) =>
@@ -137,112 +170,36 @@ export function* ingestPlan(
     accepted.push(e);
   }
 
-  // Idempotency: drop events whose key repeats in the batch or is already stored for the backend. One
-  // identity per keyed event, its stored form (backend id and encoded key, which no two different key
-  // strings share): it tells repeats in the batch apart and matches the key rows the insert returns.
   let duplicates = 0;
-  const keys = new Map<PendingEvent, Uint8Array>();
-  const keyed = new Map<string, PendingEvent>();
-  let fresh: PendingEvent[] = [];
-  for (const e of accepted) {
-    if (e.key === null) {
-      fresh.push(e);
-      continue;
-    }
-    const key = encodeEventKey(e.key);
-    const id = keyIdentity(ctx.backendIds.get(e.backend)!, key);
-    if (keyed.has(id)) {
-      duplicates++;
-      continue;
-    }
-    keyed.set(id, e);
-    keys.set(e, key);
-    fresh.push(e);
-  }
-  // The key is stored once, in event_keys, with the id of its raw row (reserved now, in batch order, for
-  // every row this batch may keep raw); the id a duplicate or a refused event was given stays unused.
-  const rawIds = new Map<PendingEvent, number>();
-  if (keys.size > 0) {
-    const raw = fresh.filter((e) => e.ts >= ctx.keepRawFrom);
-    const reserved = yield* reserveEventIds(db, raw.length);
-    for (const [i, e] of raw.entries()) rawIds.set(e, reserved[i]!);
-    const keyRows = fresh
-      .filter((e) => keys.has(e))
-      .map(
-        (e) =>
-          [ctx.backendIds.get(e.backend)!, keys.get(e)!, ctx.now, rawIds.get(e) ?? null] as [
-            number,
-            Uint8Array,
-            number,
-            number | null,
-          ],
-      )
-      .sort((a, b) => a[0] - b[0] || Buffer.compare(a[1], b[1]));
-    const returned = yield* insertRows(
-      db,
-      'event_keys',
-      KEY_COLUMNS,
-      keyRows,
-      ' on conflict (backend_id, key) do nothing returning backend_id, key',
-    );
-    // What the insert did not return was already stored: those events are duplicates.
-    for (const row of returned) keyed.delete(keyIdentity(Number(row.backend_id), row.key as Uint8Array));
-    if (keyed.size > 0) {
-      const stored = new Set(keyed.values());
-      duplicates += stored.size;
-      fresh = fresh.filter((e) => !stored.has(e));
-    }
-  }
-  // Keys of events refused below were inserted above: they are taken out again, so a resend is not a duplicate.
-  const refusedKeys: [number, Uint8Array][] = [];
-  const forgetKey = (e: PendingEvent) => {
-    const key = keys.get(e);
-    if (key) refusedKeys.push([ctx.backendIds.get(e.backend)!, key]);
-  };
-
-  // Backend state: storage level and failures in a row, as of the newest event.
+  let fresh: PendingEvent[];
+  let rawIds: Map<PendingEvent, number>;
+  let totals: RunningTotals;
   const states = new Map<string, State>();
-  const ids = [...new Set(fresh.map((e) => ctx.backendIds.get(e.backend)!))].sort((a, b) => a - b);
   const nameById = new Map<number, string>();
   for (const [name, id] of ctx.backendIds) nameById.set(id, name);
-  for (const chunk of chunks(ids, IN_CHUNK)) {
-    yield* exec(
-      shapedQuery(db, `ingest:state-insert:${chunk.length}`, chunk, (v) =>
-        db
-          .insertInto('backend_state')
-          .values(
-            chunk.map((_, i) => ({ backend_id: v(i), storage_level: 0, last_event_at: null, consecutive_failures: 0 })),
-          )
-          .onConflict((oc) => oc.column('backend_id').doNothing()),
-      ),
-    );
-    const rows = yield* exec(
-      shapedQuery(db, `ingest:state-select:${chunk.length}`, chunk, (v) => {
-        const query = db
-          .selectFrom('backend_state')
-          .selectAll()
-          .where(
-            'backend_id',
-            'in',
-            chunk.map((_, i) => v(i)),
-          )
-          .orderBy('backend_id');
-        // SQLite's write lock already covers the whole file; PostgreSQL locks just these rows, in id order.
-        return pg ? query.forUpdate() : query;
-      }),
-    );
-    for (const row of rows) {
-      states.set(nameById.get(Number(row.backend_id))!, {
-        backendId: Number(row.backend_id),
-        storageLevel: Number(row.storage_level),
-        lastEventAt: row.last_event_at === null ? null : Number(row.last_event_at),
-        failuresInRow: Number(row.consecutive_failures),
-        changed: false,
-      });
-    }
+  // Keys of events refused below were inserted: they are taken out again, so a resend is not a duplicate.
+  let forgetKey: (e: PendingEvent) => void;
+  const refusedKeys: [number, Uint8Array][] = [];
+  const refusedPgKeys: [number, string][] = [];
+  let prelude: PreludeResult | null = null;
+  if (pg) {
+    // One round trip: keys, state rows, totals (pg-ingest.ts), in the order of the SQLite statements below.
+    const planned = pgPrelude(db, accepted, ctx.backendIds, ctx.now, ctx.keepRawFrom, batch);
+    prelude = planned.read(planned.statements.length > 0 ? yield* execScript(planned.statements) : []);
+    ({ fresh, duplicates, rawIds, totals } = prelude);
+    for (const row of prelude.states) setState(states, nameById, row);
+    const keyHex = prelude.keyHex;
+    forgetKey = (e) => {
+      const hex = keyHex.get(e);
+      if (hex !== undefined) refusedPgKeys.push([ctx.backendIds.get(e.backend)!, hex]);
+    };
+  } else {
+    const local = yield* localPrelude(db, accepted, ctx, refusedKeys);
+    ({ fresh, duplicates, rawIds, forgetKey } = local);
+    for (const row of local.states) setState(states, nameById, row);
+    totals = yield* RunningTotals.load(db, fresh, batch);
   }
 
-  const totals = yield* RunningTotals.load(db, fresh, batch);
   const refuseTotal = (e: PendingEvent, total: number, amount: number) => {
     const error = new TotalLimitError(e.backend, RESOURCE_BY_CODE[e.resource] ?? String(e.resource), total, amount);
     refusedEvents.set(error, e);
@@ -312,24 +269,56 @@ export function* ingestPlan(
     if (e.apiClass) minuteCells.add(e.ts, state.backendId, CLASS_ROLLUP_CODE[e.apiClass], amount, e.success);
   }
 
-  yield* forgetKeys(db, refusedKeys);
   const kept = rows.filter((row) => (row[0] as number) >= ctx.keepRawFrom);
-  // On PostgreSQL the new ids are announced at commit, for the live feeds of every process (feed/).
-  const columns = rawIds.size > 0 ? EVENT_COLUMNS_WITH_ID : EVENT_COLUMNS;
-  const inserted = yield* insertRows(db, 'events', columns, kept, pg ? ' returning id' : '');
-  if (pg && inserted.length > 0) yield* notifyInsertedEvents(inserted.map((row) => Number(row.id)));
-  // Events kept in rollups only have no id to announce: other processes' budget watchers hear their time.
-  // The earliest is among those not kept (they are the older ones).
-  if (pg && kept.length < rows.length) {
-    yield* notifyRollupsOnly(rows.reduce((min, row) => Math.min(min, row[0] as number), Number.POSITIVE_INFINITY));
-  }
-  yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db));
-  yield* totals.save(db);
-
   const storageLevels = new Map<string, number>();
+  const changed: State[] = [];
   for (const [name, state] of states) {
     storageLevels.set(name, state.storageLevel);
-    if (!state.changed) continue;
+    if (state.changed) changed.push(state);
+  }
+  // Events kept in rollups only have no id to announce: other processes' budget watchers hear their time.
+  // The earliest is among those not kept (they are the older ones).
+  const rollupsOnlyFrom =
+    kept.length < rows.length
+      ? rows.reduce((min, row) => Math.min(min, row[0] as number), Number.POSITIVE_INFINITY)
+      : null;
+  // Last chance to refuse the batch whole: PostgreSQL's final script below commits as it writes.
+  beforeCommit?.(errors);
+  if (prelude) {
+    // One round trip, the commit with it: every write of the batch, then the announcements of its ids.
+    const statements = [
+      forgetKeysStatement(refusedPgKeys),
+      unnestInsertStatement('events', EVENT_COLUMNS_WITH_ID, kept, ''),
+      // On PostgreSQL the new ids are announced at commit, for the live feeds of every process (feed/).
+      ...notifyStatements(kept.map((row) => row[11] as number)),
+      rollupsOnlyFrom === null ? null : notifyRollupsOnlyStatement(rollupsOnlyFrom),
+      unnestInsertStatement('rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db)),
+      totals.pgSaveStatement(),
+      stateUpdateStatement(changed),
+    ].filter((statement): statement is string => statement !== null);
+    if (statements.length > 0) {
+      yield* execScript(statements, true);
+      // Committed: what the batch stored of its backends holds for every later batch.
+      rememberCommitted(
+        db,
+        names.flatMap((name) => {
+          const id = ctx.backendIds.get(name);
+          const type = types.get(name);
+          return id === undefined || type === undefined
+            ? []
+            : [[name, { id, type }] as [string, { id: number; type: string }]];
+        }),
+        prelude.stateIds,
+      );
+    }
+    return { written: rows.length, duplicates, errors, storageLevels, types };
+  }
+  yield* forgetKeys(db, refusedKeys);
+  const columns = rawIds.size > 0 ? EVENT_COLUMNS_WITH_ID : EVENT_COLUMNS;
+  yield* insertRows(db, 'events', columns, kept, '');
+  yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db));
+  yield* totals.save(db);
+  for (const state of changed) {
     yield* exec(
       shapedQuery(
         db,
@@ -344,6 +333,126 @@ export function* ingestPlan(
     );
   }
   return { written: rows.length, duplicates, errors, storageLevels, types };
+}
+
+/** A backend_state row read by a prelude, as the plan's working state. */
+function setState(states: Map<string, State>, nameById: ReadonlyMap<number, string>, row: StateRow): void {
+  states.set(nameById.get(Number(row.backend_id))!, {
+    backendId: Number(row.backend_id),
+    storageLevel: Number(row.storage_level),
+    lastEventAt: row.last_event_at === null ? null : Number(row.last_event_at),
+    failuresInRow: Number(row.consecutive_failures),
+    changed: false,
+  });
+}
+
+/**
+ * SQLite's prelude, a statement at a time (each costs no round trip): idempotency keys, then the backends'
+ * state rows (SQLite's write lock already covers the whole file). `refusedKeys` collects what `forgetKey` takes out.
+ */
+function* localPrelude(
+  db: Kysely<Database>,
+  accepted: readonly PendingEvent[],
+  ctx: IngestContext,
+  refusedKeys: [number, Uint8Array][],
+): Plan<{
+  fresh: PendingEvent[];
+  duplicates: number;
+  rawIds: Map<PendingEvent, number>;
+  forgetKey: (e: PendingEvent) => void;
+  states: StateRow[];
+}> {
+  // Idempotency: drop events whose key repeats in the batch or is already stored for the backend. One
+  // identity per keyed event, its stored form (backend id and encoded key, which no two different key
+  // strings share): it tells repeats in the batch apart and matches the key rows the insert returns.
+  let duplicates = 0;
+  const keys = new Map<PendingEvent, Uint8Array>();
+  const keyed = new Map<string, PendingEvent>();
+  let fresh: PendingEvent[] = [];
+  for (const e of accepted) {
+    if (e.key === null) {
+      fresh.push(e);
+      continue;
+    }
+    const key = encodeEventKey(e.key);
+    const id = keyIdentity(ctx.backendIds.get(e.backend)!, key);
+    if (keyed.has(id)) {
+      duplicates++;
+      continue;
+    }
+    keyed.set(id, e);
+    keys.set(e, key);
+    fresh.push(e);
+  }
+  // The key is stored once, in event_keys, with the id of its raw row (reserved now, in batch order, for
+  // every row this batch may keep raw); the id a duplicate or a refused event was given stays unused.
+  const rawIds = new Map<PendingEvent, number>();
+  if (keys.size > 0) {
+    const raw = fresh.filter((e) => e.ts >= ctx.keepRawFrom);
+    const reserved = yield* reserveEventIds(db, raw.length);
+    for (const [i, e] of raw.entries()) rawIds.set(e, reserved[i]!);
+    const keyRows = fresh
+      .filter((e) => keys.has(e))
+      .map(
+        (e) =>
+          [ctx.backendIds.get(e.backend)!, keys.get(e)!, ctx.now, rawIds.get(e) ?? null] as [
+            number,
+            Uint8Array,
+            number,
+            number | null,
+          ],
+      )
+      .sort((a, b) => a[0] - b[0] || Buffer.compare(a[1], b[1]));
+    const returned = yield* insertRows(
+      db,
+      'event_keys',
+      KEY_COLUMNS,
+      keyRows,
+      ' on conflict (backend_id, key) do nothing returning backend_id, key',
+    );
+    // What the insert did not return was already stored: those events are duplicates.
+    for (const row of returned) keyed.delete(keyIdentity(Number(row.backend_id), row.key as Uint8Array));
+    if (keyed.size > 0) {
+      const stored = new Set(keyed.values());
+      duplicates += stored.size;
+      fresh = fresh.filter((e) => !stored.has(e));
+    }
+  }
+  const forgetKey = (e: PendingEvent) => {
+    const key = keys.get(e);
+    if (key) refusedKeys.push([ctx.backendIds.get(e.backend)!, key]);
+  };
+
+  // Backend state: storage level and failures in a row, as of the newest event.
+  const states: StateRow[] = [];
+  const ids = [...new Set(fresh.map((e) => ctx.backendIds.get(e.backend)!))].sort((a, b) => a - b);
+  for (const chunk of chunks(ids, IN_CHUNK)) {
+    yield* exec(
+      shapedQuery(db, `ingest:state-insert:${chunk.length}`, chunk, (v) =>
+        db
+          .insertInto('backend_state')
+          .values(
+            chunk.map((_, i) => ({ backend_id: v(i), storage_level: 0, last_event_at: null, consecutive_failures: 0 })),
+          )
+          .onConflict((oc) => oc.column('backend_id').doNothing()),
+      ),
+    );
+    const rows = yield* exec(
+      shapedQuery(db, `ingest:state-select:${chunk.length}`, chunk, (v) =>
+        db
+          .selectFrom('backend_state')
+          .selectAll()
+          .where(
+            'backend_id',
+            'in',
+            chunk.map((_, i) => v(i)),
+          )
+          .orderBy('backend_id'),
+      ),
+    );
+    for (const row of rows) states.push(row as StateRow);
+  }
+  return { fresh, duplicates, rawIds, forgetKey, states };
 }
 
 /** A keyed event's identity: its backend id and stored key, as text (a Map key). */

@@ -2,8 +2,9 @@ import { type Compilable, type Kysely, type RawBuilder, sql } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
+import { sqlArray } from '../db/sql-literal.js';
 import { shapedQuery } from '../query/query-shapes.js';
-import { readResourceTotals } from '../query/resource-totals.js';
+import { readResourceTotals, resourceTotalsSql } from '../query/resource-totals.js';
 import { RESOURCE_CODE } from '../types.js';
 
 /** The largest running total kept: every sum a read computes under it stays an exact JavaScript number. */
@@ -114,6 +115,71 @@ export class RunningTotals {
       out.shared = { resources: shared, read: totals, grown: new Map(), quota: quotaOf(hint.writers), batch };
     }
     return out;
+  }
+
+  /**
+   * PostgreSQL, inside a script (db/pg-script.ts): what `load` runs, as statements with their values written
+   * in: the resources' advisory locks (shared or exclusive, in resource order) and, as the next statement (so
+   * its snapshot is taken once the locks are held), the totals. `finish` takes the rows of exactly these
+   * statements and checks them as `load` does (HeadroomSpent reruns the batch exclusively).
+   */
+  static pgStatements(
+    db: Kysely<Database>,
+    events: Iterable<TotalsEvent>,
+    batch: object,
+  ): { statements: string[]; finish(rows: readonly unknown[][]): RunningTotals } {
+    const bounds = increaseBounds(events);
+    const resources = [...bounds.keys()].sort((a, b) => a - b);
+    if (resources.length === 0) return { statements: [], finish: () => new RunningTotals() };
+    const hint = hints.get(db) ?? { lastTotals: new Map(), writers: 0 };
+    hints.set(db, hint);
+    const rerun = rerunExclusive.has(batch);
+    const fits = (r: number, totals: ReadonlyMap<number, number>) =>
+      fitsShared(bounds.get(r)!, totals.get(r) ?? 0, hint.writers);
+    const exclusive = new Set(resources.filter((r) => rerun || !fits(r, hint.lastTotals)));
+    const locks = resources.map((r, i) => {
+      const lock = exclusive.has(r) ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared';
+      return `${lock}(${LOCK_CLASS}, ${r}) is null as locked_${i}`;
+    });
+    const statements = [
+      `select ${locks.join(', ')}, current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int as writers`,
+      resourceTotalsSql(resources),
+    ];
+    const finish = (rows: readonly unknown[][]): RunningTotals => {
+      hint.writers = Number((rows[0]![0] as { writers: number }).writers);
+      const totals = new Map(resources.map((r) => [r, 0]));
+      for (const row of rows[1] as { resource: number; total: number }[])
+        totals.set(Number(row.resource), Number(row.total));
+      for (const [r, total] of totals) hint.lastTotals.set(r, total);
+      if (resources.some((r) => !exclusive.has(r) && !fits(r, totals))) {
+        rerunExclusive.add(batch);
+        throw new HeadroomSpent('A total passed the shared ceiling; the batch reruns exclusively.');
+      }
+      const out = new RunningTotals();
+      out.setTotals(totals);
+      const shared = new Set(resources.filter((r) => !exclusive.has(r)));
+      if (shared.size > 0) {
+        out.shared = { resources: shared, read: totals, grown: new Map(), quota: quotaOf(hint.writers), batch };
+      }
+      return out;
+    };
+    return { statements, finish };
+  }
+
+  /** PostgreSQL, inside the final script: what `save` writes, as a statement with its values written in; null if nothing. */
+  pgSaveStatement(): string | null {
+    const changed = [...this.added].filter(([, amount]) => amount !== 0).sort((a, b) => a[0] - b[0]);
+    if (changed.length === 0) return null;
+    return `insert into resource_total_slots (resource, slot, total)
+      select resource, (pg_backend_pid() % ${TOTAL_SLOTS})::smallint, total
+      from unnest(${sqlArray(
+        'smallint',
+        changed.map(([r]) => r),
+      )}, ${sqlArray(
+        'bigint',
+        changed.map(([, a]) => a),
+      )}) as u(resource, total)
+      on conflict (resource, slot) do update set total = resource_total_slots.total + excluded.total`;
   }
 
   /** The total of a resource before `amount` is added. */

@@ -23,9 +23,10 @@ export class PostgresStore implements TrackerStore {
   private migratedHere = false;
 
   constructor(readonly url: string) {
-    this.db = openPostgres(url).db;
+    const { db, pool } = openPostgres(url);
+    this.db = db;
     this.commitFeed = new CommitFeed(url);
-    this.runner = new KyselyRunner(this.db);
+    this.runner = new KyselyRunner(db, pool);
     this.ready = migrateToLatest(this.db).then(({ error }) => {
       if (error) throw error;
       this.migratedHere = true;

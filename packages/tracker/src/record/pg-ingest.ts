@@ -1,0 +1,260 @@
+import type { Kysely } from 'kysely';
+import { unnestInsertStatement } from '../db/insert-rows.js';
+import type { Database } from '../db/schema.js';
+import { sqlArray, sqlString } from '../db/sql-literal.js';
+import { EVENTS_CHANNEL, idRangePayloads, rollupsOnlyPayload } from '../feed/event-notify.js';
+import { encodedKeyHex } from '../ids/event-key.js';
+import type { PendingEvent } from './pending-event.js';
+import { RunningTotals } from './running-totals.js';
+
+// PostgreSQL's side of record/ingest-plan.ts: a batch's reads and writes as two scripts (db/pg-script.ts),
+// one round trip each, where it took one per statement (16 for a keyed batch of one backend). Same
+// statements, same order of locks, same checks in between: only the round trips go.
+
+/** What a committed write told this process of a backend: its id, its type, and that its state row exists. */
+interface KnownBackend {
+  id: number;
+  type: string;
+}
+
+/**
+ * Per database, backends known to be committed (learnt only after a final script returned, so after its
+ * commit): a batch of these names skips the backends round trip. A backend row is never deleted and its
+ * type never changes, so what was committed once stays true.
+ */
+const committed = new WeakMap<Kysely<Database>, Map<string, KnownBackend>>();
+/** Per database, backend ids whose backend_state row is committed (never deleted either). */
+const committedStates = new WeakMap<Kysely<Database>, Set<number>>();
+
+export function knownBackends(db: Kysely<Database>): Map<string, KnownBackend> {
+  let known = committed.get(db);
+  if (!known) {
+    known = new Map();
+    committed.set(db, known);
+  }
+  return known;
+}
+
+function knownStates(db: Kysely<Database>): Set<number> {
+  let known = committedStates.get(db);
+  if (!known) {
+    known = new Set();
+    committedStates.set(db, known);
+  }
+  return known;
+}
+
+/** After the final script returned (its commit is done): the backends and state rows it relied on are stored. */
+export function rememberCommitted(
+  db: Kysely<Database>,
+  backends: Iterable<[string, KnownBackend]>,
+  stateIds: Iterable<number>,
+): void {
+  const known = knownBackends(db);
+  for (const [name, backend] of backends) known.set(name, backend);
+  const states = knownStates(db);
+  for (const id of stateIds) states.add(id);
+}
+
+export interface StateRow {
+  backend_id: number;
+  storage_level: number;
+  last_event_at: number | null;
+  consecutive_failures: number;
+}
+
+/** The prelude's statements, and how to read their rows back. */
+export interface Prelude {
+  statements: string[];
+  read(rows: readonly unknown[][]): PreludeResult;
+}
+
+export interface PreludeResult {
+  /** The candidates whose key was really inserted (or that had none), in batch order. */
+  fresh: PendingEvent[];
+  /** Candidates whose key was already stored. */
+  duplicates: number;
+  /** The raw-row id reserved for each candidate kept raw. */
+  rawIds: Map<PendingEvent, number>;
+  /** Each keyed candidate's stored key, as hex. */
+  keyHex: Map<PendingEvent, string>;
+  /** backend_state rows of the candidates' backends, locked, by id. */
+  states: StateRow[];
+  /** The backend ids whose state rows the batch locked (they exist now). */
+  stateIds: number[];
+  totals: RunningTotals;
+}
+
+/**
+ * The first script of a batch: reserve raw-row ids and insert the idempotency keys (sorted by backend and
+ * key; ON CONFLICT DO NOTHING, so a key another uncommitted batch holds waits for it), create missing
+ * backend_state rows and lock them (FOR UPDATE, by id), then the totals' advisory locks and, in the next
+ * statement (a snapshot taken once they are held), the totals. Repeats of a key within the batch are
+ * dropped here already (`inBatchDuplicates`).
+ */
+export function pgPrelude(
+  db: Kysely<Database>,
+  accepted: readonly PendingEvent[],
+  backendIds: ReadonlyMap<string, number>,
+  now: number,
+  keepRawFrom: number,
+  batch: object,
+): Prelude {
+  const keyHex = new Map<PendingEvent, string>();
+  const keyed = new Map<string, PendingEvent>();
+  const candidates: PendingEvent[] = [];
+  let duplicates = 0;
+  for (const e of accepted) {
+    if (e.key === null) {
+      candidates.push(e);
+      continue;
+    }
+    const hex = encodedKeyHex(e.key);
+    const identity = `${backendIds.get(e.backend)!}:${hex}`;
+    if (keyed.has(identity)) {
+      duplicates++;
+      continue;
+    }
+    keyed.set(identity, e);
+    keyHex.set(e, hex);
+    candidates.push(e);
+  }
+  // Positions (1-based) in the reserved ids, in batch order, of the candidates kept raw.
+  const rawPos = new Map<PendingEvent, number>();
+  for (const e of candidates) if (e.ts >= keepRawFrom) rawPos.set(e, rawPos.size + 1);
+
+  const statements: string[] = [];
+  // Hex text sorts as its bytes do: the order the unique index locks keys in, the same for every writer.
+  const keyRows = [...keyed].map(([identity, e]) => ({
+    identity,
+    e,
+    id: backendIds.get(e.backend)!,
+    hex: keyHex.get(e)!,
+  }));
+  keyRows.sort((a, b) => a.id - b.id || (a.hex < b.hex ? -1 : a.hex > b.hex ? 1 : 0));
+  const reserve =
+    rawPos.size > 0
+      ? `ids as (select array_agg(nextval(seq.s) order by g) as a
+          from (select pg_get_serial_sequence('events', 'id')::regclass as s) as seq, generate_series(1, ${rawPos.size}) as g)`
+      : `ids as (select null::bigint[] as a)`;
+  let keysAt = -1;
+  if (keyRows.length > 0) {
+    keysAt = statements.length;
+    statements.push(`with ${reserve},
+      k as (insert into event_keys (backend_id, key, ts, event_id)
+        select u.b, decode(u.h, 'hex'), ${Math.trunc(now)}, (select a from ids)[u.p]
+        from unnest(${sqlArray(
+          'bigint',
+          keyRows.map((r) => r.id),
+        )}, ${sqlArray(
+          'text',
+          keyRows.map((r) => r.hex),
+        )},
+          ${sqlArray(
+            'integer',
+            keyRows.map((r) => rawPos.get(r.e) ?? null),
+          )}) as u(b, h, p)
+        on conflict (backend_id, key) do nothing
+        returning backend_id, key)
+      select (select array_to_string(a, ',') from ids) as ids, count(*)::int as n,
+        case when count(*) < ${keyRows.length} then string_agg(k.backend_id || ':' || encode(k.key, 'hex'), ',') end as inserted
+      from k`);
+  } else if (rawPos.size > 0) {
+    keysAt = statements.length;
+    statements.push(`with ${reserve} select array_to_string(a, ',') as ids, 0 as n, null as inserted from ids`);
+  }
+  const stateIds = [...new Set(candidates.map((e) => backendIds.get(e.backend)!))].sort((a, b) => a - b);
+  const states = knownStates(db);
+  const missing = stateIds.filter((id) => !states.has(id));
+  if (missing.length > 0) {
+    statements.push(`insert into backend_state (backend_id, storage_level, last_event_at, consecutive_failures)
+      select b, 0, null, 0 from unnest(${sqlArray('bigint', missing)}) as b
+      on conflict (backend_id) do nothing`);
+  }
+  const stateAt = statements.length;
+  if (stateIds.length > 0) {
+    statements.push(`select backend_id, storage_level, last_event_at, consecutive_failures from backend_state
+      where backend_id = any(${sqlArray('bigint', stateIds)}) order by backend_id for update`);
+  }
+  const totals = RunningTotals.pgStatements(db, candidates, batch);
+  const totalsAt = statements.length;
+  statements.push(...totals.statements);
+
+  const read = (rows: readonly unknown[][]): PreludeResult => {
+    const rawIds = new Map<PendingEvent, number>();
+    let fresh = candidates;
+    if (keysAt >= 0) {
+      const row = rows[keysAt]![0] as { ids: string | null; n: number; inserted: string | null };
+      if (row.ids) {
+        const ids = row.ids.split(',').map(Number);
+        for (const [e, pos] of rawPos) rawIds.set(e, ids[pos - 1]!);
+      }
+      if (Number(row.n) < keyRows.length) {
+        // What the insert did not return was already stored: those events are duplicates.
+        const inserted = new Set(row.inserted ? row.inserted.split(',') : []);
+        const stored = new Set(keyRows.filter((r) => !inserted.has(r.identity)).map((r) => r.e));
+        duplicates += stored.size;
+        fresh = candidates.filter((e) => !stored.has(e));
+      }
+    }
+    const stateRows = stateIds.length > 0 ? (rows[stateAt] as StateRow[]) : [];
+    return {
+      fresh,
+      duplicates,
+      rawIds,
+      keyHex,
+      states: stateRows,
+      stateIds,
+      totals: totals.finish(rows.slice(totalsAt)),
+    };
+  };
+  return { statements, read };
+}
+
+/** The tail's statements that take back keys of refused events, so a resend is not a duplicate. */
+export function forgetKeysStatement(keys: readonly (readonly [number, string])[]): string | null {
+  if (keys.length === 0) return null;
+  return `delete from event_keys where (backend_id, key) in (select u.b, decode(u.h, 'hex')
+    from unnest(${sqlArray(
+      'bigint',
+      keys.map(([id]) => id),
+    )}, ${sqlArray(
+      'text',
+      keys.map(([, hex]) => hex),
+    )}) as u(b, h))`;
+}
+
+/** Notifications of the inserted ids (ranges, each payload under the limit) for the live feeds, at commit. */
+export function notifyStatements(ids: readonly number[]): string[] {
+  return idRangePayloads(ids).map((payload) => `select pg_notify(${sqlString(EVENTS_CHANNEL)}, ${sqlString(payload)})`);
+}
+
+/** The notification of events stored in rollups only, from `minTs`. */
+export function notifyRollupsOnlyStatement(minTs: number): string {
+  return `select pg_notify(${sqlString(EVENTS_CHANNEL)}, ${sqlString(rollupsOnlyPayload(minTs))})`;
+}
+
+/** One statement for every changed backend_state row (locked by the prelude). */
+export function stateUpdateStatement(
+  changed: readonly { backendId: number; storageLevel: number; lastEventAt: number | null; failuresInRow: number }[],
+): string | null {
+  if (changed.length === 0) return null;
+  return `update backend_state as s set storage_level = u.l, last_event_at = u.t, consecutive_failures = u.f
+    from unnest(${sqlArray(
+      'bigint',
+      changed.map((s) => s.backendId),
+    )}, ${sqlArray(
+      'bigint',
+      changed.map((s) => s.storageLevel),
+    )},
+      ${sqlArray(
+        'bigint',
+        changed.map((s) => s.lastEventAt),
+      )}, ${sqlArray(
+        'bigint',
+        changed.map((s) => s.failuresInRow),
+      )}) as u(b, l, t, f)
+    where s.backend_id = u.b`;
+}
+
+export { unnestInsertStatement };
