@@ -19,6 +19,7 @@ import { shapedQuery } from '../query/query-shapes.js';
 import { cover, grainSize, MINUTE_GRAIN, RAW_GRAIN, type Resolution, snapEdge } from '../rollup/grains.js';
 import { CLASS_ROLLUP_CODE, CLASS_ROW_OF_EVENT, RESOURCE_CODE } from '../types.js';
 import { fromLimbs } from './delta-time.js';
+import { partsQuery } from './ledger-parts-postgres.js';
 
 const STORAGE = RESOURCE_CODE.storage_used;
 /** Rollup codes summed per edge interval: transfer, all calls, the class rows, reported cost, storage Σ delta. */
@@ -156,17 +157,19 @@ export function* readUsageLedgers(
       new Map<number, number[]>(FLOW_CODES.map((code) => [code, new Array<number>(Math.max(1, edges.length)).fill(0)])),
     ]),
   );
-  // PostgreSQL plans the UNION ALL of a ledger's parts as a Parallel Append once there are a few of them,
-  // and starting workers for a few thousand rollup rows costs far more than reading them (a budget read's
-  // flow query: 62 ms with 2 workers, 2.4 ms without, on the benchmark machine). Ledger reads are always
-  // that small (rollups of a few ranges), so they run without workers. SET LOCAL lasts to the end of the
-  // read's transaction, whose other queries (backends, plans, alert keys) are as small.
-  if (isPostgres(db) && intervals.length > 0 && ids.length > 0)
-    yield* exec(sql`set local max_parallel_workers_per_gather = 0`.compile(db));
+  // The level at the first edge is every storage change dated before it (day rollups reach back to the
+  // start). PostgreSQL reads it in the ledger's own statement (ledger-parts-postgres.ts); SQLite, in
+  // process, as one aggregate beside the ledger's queries.
+  const readLevel = storageTime && edges.length > 0 && edges[0]! > 0 && ids.length > 0;
+  const postgres = isPostgres(db);
   const read =
-    intervals.length > 0 && ids.length > 0
-      ? yield* readIntervals(db, ids, intervals, res, everyBackend, storageTime)
-      : { flow: new Map<number, Map<number, number[]>>(), storage: new Map<number, StorageBucket[][]>() };
+    ids.length > 0 && (intervals.length > 0 || (postgres && readLevel))
+      ? yield* readIntervals(db, ids, intervals, res, {
+          everyBackend,
+          storageTime,
+          levelBefore: postgres && readLevel ? edges[0]! : null,
+        })
+      : { flow: new Map<number, Map<number, number[]>>(), storage: new Map<number, StorageBucket[][]>(), before: null };
   for (const [id, byCode] of read.flow) {
     for (const [code, perInterval] of byCode) {
       const list = totals.get(id)?.get(code);
@@ -175,25 +178,13 @@ export function* readUsageLedgers(
     }
   }
 
-  // Level at the first edge: every storage change dated before it (day rollups reach back to the start).
-  const levelAtFirst = new Map(ids.map((id) => [id, 0n]));
-  if (storageTime && edges.length > 0 && edges[0]! > 0 && ids.length > 0) {
-    const before = yield* aggregateRanges(
-      db,
-      [{ from: 0, to: edges[0]! }],
-      { backendIds: ids, resources: [STORAGE] },
-      res,
-    );
-    for (const [key, cell] of before.cells[0]!) {
-      const id = cellBackend(key);
-      levelAtFirst.set(id, levelAtFirst.get(id)! + BigInt(cell.total));
-    }
-  }
+  const levelAtFirst =
+    read.before ?? (readLevel ? yield* levelsBefore(db, ids, edges[0]!, res) : new Map<number, bigint>());
   const buckets = read.storage;
   const ledgers = new Map<number, UsageLedger>();
   for (const id of ids) {
     const own = buckets.get(id) ?? intervals.map(() => []);
-    let level = levelAtFirst.get(id)!;
+    let level = levelAtFirst.get(id) ?? 0n;
     const levels = [level];
     for (const list of own) {
       for (const b of list) level += BigInt(b.sumDelta);
@@ -204,109 +195,215 @@ export function* readUsageLedgers(
   return ledgers;
 }
 
+/** Each backend's storage level at `to`: the sum of every storage change dated before it. */
+function* levelsBefore(
+  db: Kysely<Database>,
+  ids: readonly number[],
+  to: number,
+  res: Resolution,
+): Plan<Map<number, bigint>> {
+  const levels = new Map<number, bigint>();
+  const before = yield* aggregateRanges(db, [{ from: 0, to }], { backendIds: ids, resources: [STORAGE] }, res);
+  for (const [key, cell] of before.cells[0]!) {
+    const id = cellBackend(key);
+    levels.set(id, (levels.get(id) ?? 0n) + BigInt(cell.total));
+  }
+  return levels;
+}
+
 /** Event resources read at raw edges (class rows are counted from api_calls events' class). */
 const RAW_CODES: readonly number[] = [...EVENT_FLOW_CODES, STORAGE];
+
+/** What readIntervals reads besides the intervals. */
+interface IntervalOptions {
+  /** backendIds are every known backend: the rollup reads need no backend filter. */
+  everyBackend: boolean;
+  /** Storage buckets for byte-time (else only the storage Σ delta, among the flow codes). */
+  storageTime: boolean;
+  /** Also each backend's level at this instant (Σ of every storage change dated before it); null: not. */
+  levelBefore: number | null;
+}
+
+/** A part of a read: a range of one grain feeding one interval, or the level before the first edge. */
+interface ReadPart {
+  grain: number;
+  from: number;
+  to: number;
+  /** The interval's index; BEFORE for the level before the first edge. */
+  interval: number;
+}
+const BEFORE = -1;
 
 /**
  * Each interval's usage per backend in one pass over the rows: Σ of every FLOW_CODES code, and the storage
  * buckets for storageByteMs. Rollups of the coarsest grain that fits, raw events for sub-minute ends (and
  * minute ends older than the minute rollups, where raw events are what is kept), as aggregateRanges reads.
+ * SQLite reads each grain's parts in a flow and a storage query; PostgreSQL every rollup part in one
+ * statement (ledger-parts-postgres.ts), with the level before, when asked, as parts of its own.
  */
 function* readIntervals(
   db: Kysely<Database>,
   backendIds: readonly number[],
   intervals: readonly { from: number; to: number }[],
   res: Resolution,
-  everyBackend: boolean,
-  storageTime: boolean,
-): Plan<{ flow: Map<number, Map<number, number[]>>; storage: Map<number, StorageBucket[][]> }> {
+  options: IntervalOptions,
+): Plan<{
+  flow: Map<number, Map<number, number[]>>;
+  storage: Map<number, StorageBucket[][]>;
+  before: Map<number, bigint> | null;
+}> {
+  const { storageTime } = options;
   // Rollups of every backend when every backend is asked: a filter listing them all only costs.
-  const only = everyBackend ? null : backendIds;
+  const only = options.everyBackend ? null : backendIds;
   const flow = new Map(
     backendIds.map((id) => [id, new Map(FLOW_CODES.map((code) => [code as number, intervals.map(() => 0)]))]),
   );
   const storage = new Map<number, StorageBucket[][]>(backendIds.map((id) => [id, intervals.map(() => [])]));
+  const before = options.levelBefore === null ? null : new Map(backendIds.map((id) => [id, 0n]));
   const addFlow = (backendId: number, code: number, interval: number, amount: number) => {
+    if (interval === BEFORE) {
+      const level = before?.get(backendId);
+      if (code === STORAGE && level !== undefined) before!.set(backendId, level + BigInt(amount));
+      return;
+    }
     const list = flow.get(backendId)?.get(code);
     if (list && interval >= 0) list[interval]! += amount;
   };
   const addBucket = (backendId: number, interval: number, bucket: StorageBucket) => {
     if (interval >= 0) storage.get(backendId)?.[interval]?.push(bucket);
   };
-  const parts = new Map<number, { from: number; to: number; interval: number }[]>();
-  intervals.forEach((interval, i) => {
-    for (const cut of cover(interval.from, interval.to)) {
+  const parts = new Map<number, ReadPart[]>();
+  const split = (from: number, to: number, interval: number) => {
+    for (const cut of cover(from, to)) {
       let grain = cut.grain;
       if (grain === MINUTE_GRAIN && cut.from < res.minuteFrom) grain = RAW_GRAIN;
       const list = parts.get(grain) ?? [];
-      list.push({ from: cut.from, to: cut.to, interval: i });
+      list.push({ grain, from: cut.from, to: cut.to, interval });
       parts.set(grain, list);
     }
-  });
+  };
+  intervals.forEach((interval, i) => split(interval.from, interval.to, i));
+  if (options.levelBefore !== null) split(0, options.levelBefore, BEFORE);
+
+  const raw = parts.get(RAW_GRAIN) ?? [];
+  raw.sort((a, b) => a.from - b.from);
+  for (let k = 0; k < raw.length; k += 64) {
+    for (const row of yield* rawEventRows(db, backendIds, raw.slice(k, k + 64))) {
+      const { backendId, resource, amount, interval } = row;
+      addFlow(backendId, resource, interval, amount);
+      if (resource === STORAGE) {
+        addBucket(backendId, interval, { start: row.ts, end: row.ts + 1, sumDelta: amount, sumDeltaTime: 0 });
+        continue;
+      }
+      const classRow = row.apiClass === null ? undefined : CLASS_ROW_OF_EVENT.get(row.apiClass);
+      if (classRow !== undefined) addFlow(backendId, classRow, interval, amount);
+    }
+  }
+  const rollupParts = [...parts].filter(([grain]) => grain !== RAW_GRAIN).flatMap(([, list]) => list);
+  /** A part's storage rollups are one bucket of the part's extent (see the queries' notes). */
+  const addPartBucket = (backendId: number, part: ReadPart, row: { total: number | string } & Limbs) => {
+    addBucket(backendId, part.interval, {
+      start: part.from,
+      end: part.to,
+      sumDelta: BigInt(row.total),
+      sumDeltaTime: fromLimbs(row.hi, row.lo) + BigInt(grainSize(part.grain)) * BigInt(row.steps),
+    });
+  };
+
+  if (isPostgres(db)) {
+    if (rollupParts.length > 0) {
+      const query = partsQuery(
+        rollupParts.map((p) => ({ ...p, size: grainSize(p.grain), storageOnly: p.interval === BEFORE })),
+        only,
+        storageTime,
+      );
+      for (const row of yield* exec(query)) {
+        const part = rollupParts[Number(row.part) - 1]!;
+        const backendId = Number(row.backend_id);
+        const resource = Number(row.resource);
+        addFlow(backendId, resource, part.interval, Number(row.total));
+        if (storageTime && resource === STORAGE && row.hi !== null && row.lo !== null && row.steps !== null)
+          addPartBucket(backendId, part, { total: row.total, hi: row.hi, lo: row.lo, steps: row.steps });
+      }
+    }
+    return { flow, storage, before };
+  }
+
   for (const [grain, list] of parts) {
+    if (grain === RAW_GRAIN) continue;
     list.sort((a, b) => a.from - b.from);
     for (let k = 0; k < list.length; k += 64) {
       const chunk = list.slice(k, k + 64);
-      if (grain === RAW_GRAIN) {
-        const within = (t: number) => {
-          // The parts of a grain are disjoint and sorted: binary search for the one holding t.
-          let lo = 0;
-          let hi = chunk.length - 1;
-          while (lo <= hi) {
-            const mid = (lo + hi) >> 1;
-            const p = chunk[mid]!;
-            if (t < p.from) hi = mid - 1;
-            else if (t >= p.to) lo = mid + 1;
-            else return p.interval;
-          }
-          return -1;
-        };
-        const rows = yield* exec(
-          db
-            .selectFrom('events')
-            .select(['backend_id', 'ts', 'resource', 'amount', 'api_class'])
-            .where('backend_id', 'in', backendIds)
-            .where('resource', 'in', RAW_CODES)
-            .where((eb) => eb.or(chunk.map((p) => eb.and([eb('ts', '>=', p.from), eb('ts', '<', p.to)])))),
-        );
-        for (const row of rows) {
-          const ts = Number(row.ts);
-          const id = Number(row.backend_id);
-          const resource = Number(row.resource);
-          const amount = Number(row.amount);
-          const interval = within(ts);
-          if (resource === STORAGE) {
-            addFlow(id, STORAGE, interval, amount);
-            addBucket(id, interval, { start: ts, end: ts + 1, sumDelta: amount, sumDeltaTime: 0 });
-            continue;
-          }
-          addFlow(id, resource, interval, amount);
-          const classRow = row.api_class === null ? undefined : CLASS_ROW_OF_EVENT.get(Number(row.api_class));
-          if (classRow !== undefined) addFlow(id, classRow, interval, amount);
-        }
-      } else {
-        // Sums per (part, backend, resource) from the database. A part's storage rollups are one bucket of
-        // the part's extent: its Σ delta × (t − part start) is Σ Sτ + Σ (bucket − part start) × Sδ, the
-        // second sum taken as bucket index × Sδ (index below 100 in any part: a day, an hour, a quarter or
-        // a minute part), so it stays far inside 64 bits, times the grain size in BigInt here.
-        const size = grainSize(grain);
-        for (const row of yield* exec(flowPartsQuery(db, grain, chunk, only))) {
-          addFlow(Number(row.backend_id), Number(row.resource), chunk[Number(row.part)]!.interval, Number(row.total));
-        }
-        if (!storageTime) continue;
-        for (const row of yield* exec(storagePartsQuery(db, grain, size, chunk, only))) {
-          const part = chunk[Number(row.part)]!;
-          addBucket(Number(row.backend_id), part.interval, {
-            start: part.from,
-            end: part.to,
-            sumDelta: BigInt(row.total),
-            sumDeltaTime: fromLimbs(row.hi, row.lo) + BigInt(size) * BigInt(row.steps),
-          });
-        }
+      // Sums per (part, backend, resource) from the database. A part's storage rollups are one bucket of
+      // the part's extent: its Σ delta × (t − part start) is Σ Sτ + Σ (bucket − part start) × Sδ, the
+      // second sum taken as bucket index × Sδ (index below 100 in any part: a day, an hour, a quarter or
+      // a minute part), so it stays far inside 64 bits, times the grain size in BigInt here.
+      for (const row of yield* exec(flowPartsQuery(db, grain, chunk, only))) {
+        addFlow(Number(row.backend_id), Number(row.resource), chunk[Number(row.part)]!.interval, Number(row.total));
+      }
+      if (!storageTime) continue;
+      const size = grainSize(grain);
+      for (const row of yield* exec(storagePartsQuery(db, grain, size, chunk, only))) {
+        const { total, hi, lo, steps } = row;
+        addPartBucket(Number(row.backend_id), chunk[Number(row.part)]!, { total, hi, lo, steps });
       }
     }
   }
-  return { flow, storage };
+  return { flow, storage, before };
+}
+
+/** The byte-time sums of a part's storage rollups, as text (a limb may pass 2^53 after many sums). */
+interface Limbs {
+  hi: string;
+  lo: string;
+  steps: string;
+}
+
+/** An event of a raw part, with the interval its part feeds. */
+interface RawRow {
+  ts: number;
+  backendId: number;
+  resource: number;
+  amount: number;
+  apiClass: number | null;
+  interval: number;
+}
+
+/** The events of raw parts (disjoint, sorted by start), each with the interval of the part holding it. */
+function* rawEventRows(
+  db: Kysely<Database>,
+  backendIds: readonly number[],
+  chunk: readonly ReadPart[],
+): Plan<RawRow[]> {
+  const within = (t: number) => {
+    // The parts are disjoint and sorted: binary search for the one holding t.
+    let lo = 0;
+    let hi = chunk.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const p = chunk[mid]!;
+      if (t < p.from) hi = mid - 1;
+      else if (t >= p.to) lo = mid + 1;
+      else return p.interval;
+    }
+    return -2;
+  };
+  const rows = yield* exec(
+    db
+      .selectFrom('events')
+      .select(['backend_id', 'ts', 'resource', 'amount', 'api_class'])
+      .where('backend_id', 'in', backendIds)
+      .where('resource', 'in', RAW_CODES)
+      .where((eb) => eb.or(chunk.map((p) => eb.and([eb('ts', '>=', p.from), eb('ts', '<', p.to)])))),
+  );
+  return rows.map((row) => ({
+    ts: Number(row.ts),
+    backendId: Number(row.backend_id),
+    resource: Number(row.resource),
+    amount: Number(row.amount),
+    apiClass: row.api_class === null ? null : Number(row.api_class),
+    interval: within(Number(row.ts)),
+  }));
 }
 
 // Both queries below are one grouped SELECT per part joined by UNION ALL: each member is one primary-key
