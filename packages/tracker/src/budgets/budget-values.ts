@@ -10,7 +10,7 @@ import type { MonthEndForecast } from '@bytemeter/core/pricing';
 import type { Kysely } from 'kysely';
 import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { loadPlansToPrice } from '../pricing/plan-store.js';
+import { loadPricingInputs } from '../pricing/pricing-inputs.js';
 import { readUsageLedgers, type UsageLedger } from '../pricing/usage-ledger.js';
 import { type BackendRow, loadBackends } from '../query/backends.js';
 import { type PendingCostReport, pendingCostReport, resolveCostRange } from '../query/get-costs.js';
@@ -52,7 +52,12 @@ export function* readBudgetValues(
 ): Plan<Map<string, BudgetValue>> {
   const values = new Map<string, BudgetValue>();
   if (budgets.length === 0) return values;
-  const backends = yield* loadBackends(db);
+  const monthly = budgets.filter((b) => b.metric in MONTHLY_RESOURCE);
+  const costs = budgets.filter((b) => b.metric === 'cost');
+  const storage = budgets.filter((b) => b.metric === 'storage_level');
+  // Plans only when some budget is a cost, then with the backends in one statement.
+  const { backends, plans } =
+    costs.length > 0 ? yield* loadPricingInputs() : { backends: yield* loadBackends(db), plans: [] };
   const byName = new Map(backends.map((b) => [b.name, b]));
   const chosen = (b: StoredBudget): BackendRow[] => {
     if (b.backend === null) return backends;
@@ -66,9 +71,6 @@ export function* readBudgetValues(
   const edge = Math.ceil(now / MINUTE_MS) * MINUTE_MS;
   const recentFrom = edge - BUDGET_RATE_WINDOW_MS;
   const current = at === null;
-  const monthly = budgets.filter((b) => b.metric in MONTHLY_RESOURCE);
-  const costs = budgets.filter((b) => b.metric === 'cost');
-  const storage = budgets.filter((b) => b.metric === 'storage_level');
 
   // The instants every budget asks, so that one ledger read answers them all.
   const months = new Map<string, { from: number; to: number }>();
@@ -85,7 +87,6 @@ export function* readBudgetValues(
   // up to the minute edge (at most a minute of storage and monthly fee early).
   const reports = new Map<string, PendingCostReport>();
   if (costs.length > 0) {
-    const plans = yield* loadPlansToPrice(db);
     // Every zone's report projects the same instant over the same ledgers: each backend's forecast once.
     const forecasts = new Map<string, MonthEndForecast>();
     for (const zone of new Set(costs.map((b) => b.timezone))) {

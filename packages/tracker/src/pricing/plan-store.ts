@@ -41,22 +41,19 @@ export function* loadPricePlans(db: Kysely<Database>): Plan<StoredPricePlan[]> {
 const planObjects = new Map<string, PricePlan>();
 
 /**
- * Every stored plan as the pricing engine takes it, by backend then effectiveFrom. A row read before is
- * the same (frozen) object as last time: compilePlan memoizes per object, and checking and compiling a plan
- * on every cost report took a tenth of it.
+ * A stored plan's JSON as the pricing engine takes it (pricing-inputs.ts reads them). The same text is the
+ * same (frozen) object as last time: compilePlan memoizes per object, and checking and compiling a plan on
+ * every cost report took a tenth of it.
  */
-export function* loadPlansToPrice(db: Kysely<Database>): Plan<PricePlan[]> {
-  const rows = yield* exec(db.selectFrom('price_plans').select(['plan']).orderBy('backend').orderBy('starts_at'));
-  return rows.map((row) => {
-    let plan = planObjects.get(row.plan);
-    if (!plan) {
-      plan = Object.freeze(JSON.parse(row.plan) as PricePlan);
-      // Bounded: a plan changed many times leaves old texts behind.
-      if (planObjects.size >= 1000) planObjects.clear();
-      planObjects.set(row.plan, plan);
-    }
-    return plan;
-  });
+export function planToPrice(json: string): PricePlan {
+  let plan = planObjects.get(json);
+  if (!plan) {
+    plan = Object.freeze(JSON.parse(json) as PricePlan);
+    // Bounded: a plan changed many times leaves old texts behind.
+    if (planObjects.size >= 1000) planObjects.clear();
+    planObjects.set(json, plan);
+  }
+  return plan;
 }
 
 /**

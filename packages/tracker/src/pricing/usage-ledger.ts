@@ -282,7 +282,7 @@ function* readIntervals(
       parts.set(grain, list);
     }
   };
-  intervals.forEach((interval, i) => split(interval.from, interval.to, i));
+  for (const [i, interval] of intervals.entries()) split(interval.from, interval.to, i);
   if (options.levelBefore !== null) split(0, options.levelBefore, BEFORE);
 
   const raw = parts.get(RAW_GRAIN) ?? [];

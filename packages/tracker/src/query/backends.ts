@@ -33,7 +33,20 @@ export function* loadBackends(db: Kysely<Database>): Plan<BackendRow[]> {
         .orderBy('backends.name'),
     ),
   );
-  return rows.map((r) => ({
+  return rows.map(toBackendRow);
+}
+
+/** A stored backend row (with its state, null when none) as a BackendRow. */
+export function toBackendRow(r: {
+  id: number | string;
+  name: string;
+  type: string;
+  created_at: number | string;
+  storage_level: number | string | null;
+  last_event_at: number | string | null;
+  consecutive_failures: number | string | null;
+}): BackendRow {
+  return {
     id: Number(r.id),
     name: r.name,
     type: r.type as BackendType,
@@ -41,7 +54,7 @@ export function* loadBackends(db: Kysely<Database>): Plan<BackendRow[]> {
     storageLevel: Number(r.storage_level ?? 0),
     lastEventAt: r.last_event_at === null ? null : Number(r.last_event_at),
     consecutiveFailures: Number(r.consecutive_failures ?? 0),
-  }));
+  };
 }
 
 /** Backends a name/type filter selects; an unknown name selects none. */

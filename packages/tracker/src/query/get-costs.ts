@@ -14,13 +14,13 @@ import type { Kysely } from 'kysely';
 import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { BytemeterError } from '../errors.js';
-import { loadPlansToPrice } from '../pricing/plan-store.js';
+import { loadPricingInputs } from '../pricing/pricing-inputs.js';
 import { readUsageLedgers, recordingSource, type UsageLedger, type UsageRequest } from '../pricing/usage-ledger.js';
 import { type Resolution, snapEdge } from '../rollup/grains.js';
 import { toIsoInZone } from '../time/zone.js';
 import { type BackendType, type Period, RESOURCE_CODE } from '../types.js';
 import type { BackendFilter } from './backend-filter.js';
-import { type BackendRow, loadBackends, selectBackends } from './backends.js';
+import { type BackendRow, selectBackends } from './backends.js';
 import { resolveSummaryRange } from './get-resource-summary.js';
 
 export interface CostQuery extends BackendFilter {
@@ -106,8 +106,9 @@ export function* costReportPlan(
   now: number,
   res: Resolution,
 ): Plan<PricedCosts> {
-  const backends = selectBackends(yield* loadBackends(db), q.backend);
-  const pending = pendingCostReport(backends, yield* loadPlansToPrice(db), range, now, res);
+  const inputs = yield* loadPricingInputs();
+  const backends = selectBackends(inputs.backends, q.backend);
+  const pending = pendingCostReport(backends, inputs.plans, range, now, res);
   // One read for all backends: every backend's ranges are answered from the union of the edges.
   const ledgers = yield* readUsageLedgers(
     db,
