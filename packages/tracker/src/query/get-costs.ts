@@ -133,7 +133,8 @@ export interface PendingCostReport {
  * the ledgers are read. Several reports (a budget read prices one per zone) can so share one ledger read,
  * and `sharedForecasts`: a backend's forecast depends on its plans, the forecast instant and its usage, not
  * on the report's range (the month to date handed over is only a shortcut to the same value), so reports
- * over the same ledgers and instant (every zone's month now) project each backend once.
+ * over the same ledgers and instant (every zone's month now) project each backend once. Reports sharing
+ * the map must be finished in the order they were made (a ledger missing an edge throws, it never guesses).
  */
 export function pendingCostReport(
   backends: readonly BackendRow[],
@@ -159,11 +160,14 @@ export function pendingCostReport(
     if (shared !== undefined) sharedForecasts.set(shared, forecast);
     return { cost, forecast };
   };
-  // First pass, every backend: the ranges the engine will ask (they depend on plans and instants only). Each
-  // report records its own forecast's ranges, so whichever report projects a backend first finds its edges.
+  // First pass, every backend: the ranges the engine will ask (they depend on plans and instants only). A
+  // forecast is recorded by the first report of a shared map to project that backend at that instant, the
+  // one whose forecast the second pass then shares (reports are finished in the order they were made), so
+  // a budget read in three zones records each backend's forecast once, not once per zone.
   const plansOf = new Map(backends.map((b) => [b.id, plans.filter((p) => p.backend === b.name)]));
   const requests: UsageRequest[] = [];
-  for (const backend of backends) price(plansOf.get(backend.id)!, recordingSource(requests), 0n);
+  for (const backend of backends)
+    price(plansOf.get(backend.id)!, recordingSource(requests), 0n, `recorded:${backend.id}:${at}`);
   const instants = [from, to, at, ...requests.flatMap((r) => [r.from, r.to])];
   const finish = (ledgers: ReadonlyMap<number, UsageLedger>): PricedCosts => {
     const forecasts = new Map<string, number>();
