@@ -42,7 +42,7 @@ import { assertSupportedNode } from './runtime/require-node.js';
 import { BackendCache } from './tracker/backend-cache.js';
 import { ingestBatchAtomically } from './tracker/batch-ingest.js';
 import { type ExitWrite, writeInChildAtExit } from './tracker/exit-write.js';
-import { flushAtExit, forgetAtExit, TrackerFile } from './tracker/lifecycle.js';
+import { type ExitFlushable, flushAtExit, forgetAtExit, TrackerFile } from './tracker/lifecycle.js';
 import { resolveOptions, type TrackerOptions } from './tracker/options.js';
 import { PostgresStore } from './tracker/postgres-store.js';
 import { sqliteDataVersion, sqliteOthersCommitted } from './tracker/read-memo.js';
@@ -85,7 +85,14 @@ export class ResourceTracker implements UsageRecorder {
   private readonly reads: TrackerReads;
   private readonly budgets: TrackerBudgets;
   private readonly timer: NodeJS.Timeout;
+  /** close() was called: recording and new work are refused from then on, so nothing arrives while it flushes. */
   private closed = false;
+  /** The first close()'s work; a later call waits for it. */
+  private closing: Promise<void> | null = null;
+  /** close() flushed and took this tracker off the exit hooks. */
+  private released = false;
+  /** What the process exit hooks call, until close() has flushed. */
+  private readonly exitHook: ExitFlushable;
 
   constructor(options: TrackerOptions = {}) {
     assertSupportedNode();
@@ -190,7 +197,16 @@ export class ResourceTracker implements UsageRecorder {
     // The timer's flushes report to no caller: the next flush() returns what they wrote and refused.
     this.timer = setInterval(() => this.buffer.background(), o.flushIntervalMs);
     this.timer.unref();
-    flushAtExit(this);
+    const tracker = this;
+    this.exitHook = {
+      get pendingCount() {
+        return tracker.pendingCount;
+      },
+      // Not flush(): nobody reads this result, so it must stay for the next flush() and be warned about.
+      flush: () => this.buffer.background(),
+      flushSyncOnExit: () => this.flushSyncOnExit(),
+    };
+    flushAtExit(this.exitHook);
   }
 
   /** Events recorded but not yet written. */
@@ -276,11 +292,15 @@ export class ResourceTracker implements UsageRecorder {
 
   /**
    * Writes every pending event, `maxBatchSize` per transaction. Never rejects: a failure is returned (a
-   * StorageFullError when the disk is full) and the unwritten events stay pending. The counts, `error` (the
-   * first) and `dropped` (events refused because the buffer was full) cover everything since the previous
-   * flush() result, so what the interval timer wrote or refused in between is reported here too.
+   * StorageFullError when the disk is full) and the unwritten events stay pending. The counts, `error` (its
+   * own first, else the oldest), `errorCount`/`otherErrors` (when there were several) and `dropped` (events
+   * refused because the buffer was full) cover everything since the previous flush() result, so what the
+   * interval timer wrote or refused in between is reported here too. Once close() is called it writes
+   * nothing and returns a TrackerClosedError (close() reports its own last flush).
    */
   flush(): Promise<FlushResult> {
+    // close() flushes and reports once; what it could not write is its error, not a later flush()'s.
+    if (this.closed) return Promise.resolve({ written: 0, duplicates: 0, error: new TrackerClosedError() });
     return this.buffer.flush();
   }
 
@@ -289,7 +309,8 @@ export class ResourceTracker implements UsageRecorder {
    * file whose migration has not finished, a child process migrates it and writes (tracker/exit-write.ts).
    */
   flushSyncOnExit(): void {
-    if (!this.flushOnExit || this.closed) return;
+    // While close() flushes, the exit hook still writes what it has not written yet.
+    if (!this.flushOnExit || this.released) return;
     if (this.file.syncRunner && this.file.writableNow) {
       this.buffer.flushSync();
       return;
@@ -305,20 +326,29 @@ export class ResourceTracker implements UsageRecorder {
     }
   }
 
-  /** Flushes, stops the timer and closes the database. Safe to call twice. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    const unwritten = await this.buffer.settle().then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+  /**
+   * Refuses recording and new work from now on (TrackerClosedError), writes every pending event, stops the
+   * timer and closes the database. Rejects with what the final flush would have returned as `error` (events
+   * left unwritten, a refused event, or an error an unawaited flush left for the next flush()); the tracker
+   * is closed either way. Safe to call twice: a later call waits for the first and does not repeat its error.
+   */
+  close(): Promise<void> {
+    if (this.closing) return this.closing.catch(() => {});
+    // Refused from the start, not after the flush: an event recorded while it writes would be left behind.
     this.closed = true;
+    this.closing = this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    const { error } = await this.buffer.flush();
     clearInterval(this.timer);
-    forgetAtExit(this);
+    forgetAtExit(this.exitHook);
+    this.released = true;
     // A last budget evaluation for what this process wrote, and the webhook attempts in flight.
     await this.budgets.close().catch(() => {});
     await this.file.close();
-    if (unwritten) throw unwritten;
+    if (error) throw error;
   }
 
   /**

@@ -152,6 +152,17 @@ export interface FlushResult {
    * Present only when some were dropped.
    */
   dropped?: number;
-  /** The first failure; a StorageFullError (code STORAGE_FULL) when the disk is full. Unwritten events stay pending. */
+  /**
+   * A failure: this flush's own first, else the oldest of those since the previous result (an interval
+   * flush's refused event, say); a StorageFullError (code STORAGE_FULL) when the disk is full. Unwritten
+   * events stay pending. `errorCount` and `otherErrors` say whether there were more.
+   */
   error?: Error;
+  /**
+   * How many flushes since the previous result failed (a full disk counts once per episode, and not at all
+   * once a later flush wrote). Present only when more than one, so `error` is not the whole story.
+   */
+  errorCount?: number;
+  /** The failures besides `error`, oldest first (at most 10 are kept). Present with `errorCount`. */
+  otherErrors?: Error[];
 }

@@ -85,7 +85,8 @@ export class TrackerFile implements TrackerStore {
 /** What the process exit hooks need of an open tracker. */
 export interface ExitFlushable {
   readonly pendingCount: number;
-  flush(): Promise<unknown>;
+  /** Starts a flush whose result no caller reads (kept for the next flush(), warned if it fails). */
+  flush(): void;
   flushSyncOnExit(): void;
 }
 
@@ -97,9 +98,18 @@ export function flushAtExit(tracker: ExitFlushable): void {
   openTrackers.add(tracker);
   if (exitHooksInstalled) return;
   exitHooksInstalled = true;
-  // beforeExit lets async flushes finish; exit is the last chance and must be synchronous.
+  // beforeExit lets async flushes finish; exit is the last chance and must be synchronous. A flush's
+  // network answer brings beforeExit back: a tracker whose pending events did not change since its last
+  // flush here (it wrote none, none were recorded) is not flushed again, or a write that keeps failing
+  // (PostgreSQL refusing it) would keep the process alive for ever. The exit hook then tries once more.
+  const pendingWhenTried = new WeakMap<ExitFlushable, number>();
   process.on('beforeExit', () => {
-    for (const t of openTrackers) if (t.pendingCount > 0) void t.flush();
+    for (const t of openTrackers) {
+      const pending = t.pendingCount;
+      if (pending === 0 || pending === pendingWhenTried.get(t)) continue;
+      pendingWhenTried.set(t, pending);
+      t.flush();
+    }
   });
   process.on('exit', () => {
     for (const t of openTrackers) t.flushSyncOnExit();

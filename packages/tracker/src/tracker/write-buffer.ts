@@ -50,8 +50,8 @@ export class WriteBuffer {
   /** The one flush waiting for it: every caller until it starts joins it, and it takes what is pending then. */
   private queued: FlushRun | null = null;
   private flushScheduled = false;
-  /** Written, duplicates, the first error and dropped since the last `flush()` result reported them. */
-  private unreported: Tally = emptyTally();
+  /** Written, duplicates, dropped and errors since the last `flush()` result reported them. */
+  private unreported: Unreported = new Unreported();
   /** A flush nobody reported failed and was warned about; a clean one ends the episode. */
   private backgroundFailing = false;
   /** Dropped since a flush last took them into its result. */
@@ -112,30 +112,38 @@ export class WriteBuffer {
   async flush(): Promise<FlushResult> {
     const run = this.join();
     run.reported = true;
-    return (await run.done).reported;
+    return (await run.done).result!;
   }
 
-  /** The interval timer's and a full batch's flush: its result is kept for the next `flush()`, its error warned. */
+  /**
+   * The interval timer's, a full batch's and the natural-exit flush: its result is kept for the next
+   * `flush()`, its error warned.
+   */
   background(): void {
     void this.join().done;
   }
 
   /**
-   * Flushes, and throws the flush's error if events are left unwritten: what `ingestBatch` and `close`
-   * need before they go on, so they see (or keep) everything recorded before them.
+   * Flushes, and throws the error that left events unwritten, if any: what `ingestBatch` needs before it
+   * goes on, so it sees everything recorded before it. A thrown error is that caller's, not carried to the
+   * next `flush()`; a refused event (its batch committed without it) is left for `flush()` to report.
    */
   async settle(): Promise<void> {
-    const { own } = await this.join().done;
-    if (own.error && this.batch.length > 0) throw own.error;
+    const run = this.join();
+    run.settles = true;
+    const { unwritten } = await run.done;
+    if (unwritten) throw unwritten;
   }
 
   /**
    * What a read needs first: like settle, except that a full disk does not stop it; the read then answers
-   * from what is stored, and `state.storageFull` says it is stale.
+   * from what is stored, and `state.storageFull` says it is stale (and the next `flush()` returns the error).
    */
   async settleForRead(): Promise<void> {
-    const { own } = await this.join().done;
-    if (own.error && this.batch.length > 0 && !isStorageFull(own.error)) throw own.error;
+    const run = this.join();
+    run.reads = true;
+    const { unwritten } = await run.done;
+    if (unwritten && !isStorageFull(unwritten)) throw unwritten;
   }
 
   /**
@@ -145,7 +153,12 @@ export class WriteBuffer {
    */
   private join(): FlushRun {
     if (this.queued) return this.queued;
-    const run: FlushRun = { reported: false, done: undefined as unknown as Promise<FlushOutcome> };
+    const run: FlushRun = {
+      reported: false,
+      settles: false,
+      reads: false,
+      done: undefined as unknown as Promise<FlushOutcome>,
+    };
     const start = async (): Promise<FlushOutcome> => {
       this.running = run;
       try {
@@ -165,22 +178,27 @@ export class WriteBuffer {
     if (this.queued === run) this.queued = null;
   }
 
-  /** Adds a flush's own result to what is unreported, and hands it all to its `flush()` callers if any. */
+  /**
+   * Hands a flush's result to exactly one place: its `flush()` callers (with everything unreported before
+   * it), else the settle callers it throws to (the error that left events unwritten), else the next
+   * `flush()`, warned about once per episode. Every caller that joined a run asked for that same flush, so
+   * they share its outcome; what one run reported is never reported by another.
+   */
   private finish(run: FlushRun, own: Tally): FlushOutcome {
+    const unwritten = own.leftUnwritten ? own.error : undefined;
+    // A settle caller throws this error: it has reached a caller (unless a flush() caller takes it anyway).
+    const thrown =
+      unwritten !== undefined && (run.settles || (run.reads && !isStorageFull(unwritten))) ? unwritten : undefined;
     const all = this.unreported;
-    all.written += own.written;
-    all.duplicates += own.duplicates;
-    all.dropped += own.dropped;
-    // This flush's own error comes first; a full disk carried from a background flush is stale once a later
-    // flush wrote without one (what it held back is written now), so it is not reported as if still true.
-    if (own.error) all.error = own.error;
-    else if (all.error && isStorageFull(all.error)) all.error = undefined;
+    all.add(own, thrown === undefined || run.reported);
     if (run.reported) {
-      this.unreported = emptyTally();
+      this.unreported = new Unreported();
       this.backgroundFailing = false;
-    } else if (own.error === undefined) {
+      return { result: all.result(own.error), unwritten };
+    }
+    if (own.error === undefined) {
       this.backgroundFailing = false;
-    } else if (!this.backgroundFailing && !isStorageFull(own.error)) {
+    } else if (thrown === undefined && !this.backgroundFailing && !isStorageFull(own.error)) {
       // Nobody awaits this flush: say so once per episode, and the next flush() returns the error.
       this.backgroundFailing = true;
       this.parts.warn(
@@ -188,7 +206,7 @@ export class WriteBuffer {
         'BYTEMETER_FLUSH_FAILED',
       );
     }
-    return { own: toResult(own), reported: run.reported ? toResult(all) : toResult(own) };
+    return { result: null, unwritten };
   }
 
   /** Writes what is pending on the caller's stack (the process is exiting); a failure goes to stderr. */
@@ -198,7 +216,10 @@ export class WriteBuffer {
     while (this.batch.length > 0) {
       const chunk = this.batch.splice(0, this.parts.maxBatchSize);
       try {
-        this.parts.written(runner.writeSync(() => this.parts.plan(chunk)));
+        const outcome = runner.writeSync(() => this.parts.plan(chunk));
+        this.parts.written(outcome);
+        // No flush() comes after this one: a refused event is said here or nowhere (as the exit writer does).
+        for (const error of outcome.errors) process.stderr.write(`bytemeter: refused at exit: ${error.message}\n`);
       } catch (error) {
         const lost = chunk.length + this.batch.length;
         this.batch = chunk.concat(this.batch);
@@ -213,7 +234,7 @@ export class WriteBuffer {
       await this.parts.ready;
     } catch (error) {
       this.taken(run);
-      return this.result(0, 0, error as Error);
+      return this.result(0, 0, error as Error, this.batch.length > 0);
     }
     // What is pending now; events recorded during the flush wait for the next one.
     this.taken(run);
@@ -230,7 +251,7 @@ export class WriteBuffer {
         // The chunk goes back in front of what came since, and is retried by the next flush.
         this.batch = chunk.concat(this.batch);
         if (isStorageFull(e)) this.enterFull();
-        return this.result(written, duplicates, e as Error);
+        return this.result(written, duplicates, e as Error, true);
       }
       left -= chunk.length;
       written += outcome.written;
@@ -265,42 +286,88 @@ export class WriteBuffer {
   }
 
   /** A flush's own counts, with the drops since the previous flush took them. */
-  private result(written: number, duplicates: number, error: Error | undefined): Tally {
+  private result(written: number, duplicates: number, error: Error | undefined, leftUnwritten = false): Tally {
     const dropped = this.droppedUnreported;
     this.droppedUnreported = 0;
-    return { written, duplicates, dropped, error };
+    return { written, duplicates, dropped, error, leftUnwritten };
   }
 }
 
+/** One flush's own outcome. */
 interface Tally {
   written: number;
   duplicates: number;
   dropped: number;
+  /** Its first failure: a refused event, a failed write, or a failed prune after the commit. */
   error: Error | undefined;
+  /** The error failed a write (or the schema), so events it took are pending again. */
+  leftUnwritten: boolean;
+}
+
+/** At most this many errors are kept for one `flush()` result beyond the count (a database down for hours fails every interval). */
+const MAX_KEPT_ERRORS = 10;
+
+/** What flushes nobody reported wrote, dropped and refused, for the next `flush()` result. */
+class Unreported {
+  written = 0;
+  duplicates = 0;
+  dropped = 0;
+  /** Refusals and failures other than a full disk, oldest first: the first MAX_KEPT_ERRORS. */
+  private readonly errors: Error[] = [];
+  private errorCount = 0;
+  /** The latest full-disk error of the episode under way: one however many retries failed. */
+  private full: Error | undefined;
+
+  /** Adds a flush's counts, and its error when `withError` (no settle caller threw it). */
+  add(own: Tally, withError: boolean): void {
+    this.written += own.written;
+    this.duplicates += own.duplicates;
+    this.dropped += own.dropped;
+    // A full disk carried from an earlier flush is stale once a later flush wrote without one (what it held
+    // back is written now), so it is not reported as if still true.
+    if (own.error === undefined) this.full = undefined;
+    else if (!withError) return;
+    else if (isStorageFull(own.error)) this.full = own.error;
+    else {
+      this.errorCount += 1;
+      if (this.errors.length < MAX_KEPT_ERRORS) this.errors.push(own.error);
+    }
+  }
+
+  /** The `flush()` result: `ownError` (the reporting flush's own) first, then the carried ones oldest first. */
+  result(ownError: Error | undefined): FlushResult {
+    const errors = [...this.errors];
+    if (this.full) errors.push(this.full);
+    const count = this.errorCount + (this.full ? 1 : 0);
+    if (ownError) {
+      // Counted already; past MAX_KEPT_ERRORS it was not kept, but it still comes first.
+      const at = errors.indexOf(ownError);
+      errors.unshift(...(at === -1 ? [ownError] : errors.splice(at, 1)));
+    }
+    const [error, ...others] = errors;
+    return {
+      written: this.written,
+      duplicates: this.duplicates,
+      ...(this.dropped > 0 ? { dropped: this.dropped } : {}),
+      ...(error ? { error } : {}),
+      ...(count > 1 ? { errorCount: count, otherErrors: others.slice(0, MAX_KEPT_ERRORS) } : {}),
+    };
+  }
 }
 
 interface FlushOutcome {
-  /** This flush's own result: what settle needs to know whether it left events unwritten. */
-  own: FlushResult;
-  /** With what was unreported before it: what its `flush()` callers get. */
-  reported: FlushResult;
+  /** What its `flush()` callers get (everything unreported before it included); null when none joined. */
+  result: FlushResult | null;
+  /** The error that left events it took unwritten: what settle callers throw. */
+  unwritten: Error | undefined;
 }
 
 interface FlushRun {
   /** A `flush()` caller joined it: it reports (and clears) what earlier flushes left unreported. */
   reported: boolean;
+  /** A `settle()` caller joined it: an error that leaves events unwritten is thrown to it. */
+  settles: boolean;
+  /** A `settleForRead()` caller joined it: such an error is thrown to it unless the disk is full. */
+  reads: boolean;
   done: Promise<FlushOutcome>;
-}
-
-function emptyTally(): Tally {
-  return { written: 0, duplicates: 0, dropped: 0, error: undefined };
-}
-
-function toResult(t: Tally): FlushResult {
-  return {
-    written: t.written,
-    duplicates: t.duplicates,
-    ...(t.dropped > 0 ? { dropped: t.dropped } : {}),
-    ...(t.error ? { error: t.error } : {}),
-  };
 }

@@ -14,6 +14,8 @@ export interface Worker {
   waitFor(text: string): Promise<void>;
   /** Resolves with every stdout line once the process has exited with code 0; rejects otherwise. */
   done: Promise<string[]>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
 }
 
 /**
@@ -61,6 +63,7 @@ export function startFixture<T extends { worker: number }>(script: string, plan:
   return {
     child,
     done,
+    stderr: () => stderr,
     waitFor: (text) =>
       lines.includes(text)
         ? Promise.resolve()
