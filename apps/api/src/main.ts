@@ -12,7 +12,11 @@ startApiServer({ settings }).then(
     const stop = () => {
       api.close().then(
         () => process.exit(0),
-        () => process.exit(1),
+        // close() rejects when the last flush left events unwritten or refused one: say which before exiting.
+        (error: unknown) => {
+          process.stderr.write(`bytemeter api: on shutdown: ${(error as Error).message}\n`);
+          process.exit(1);
+        },
       );
     };
     process.once('SIGINT', stop);
