@@ -30,7 +30,7 @@ import {
   UsageEventsSubscription,
 } from './documents/subscriptions.js';
 import { HttpError, NetworkError } from './errors.js';
-import { authHeaders, type Connection, requestSignal, resolveUrls } from './transport/connection.js';
+import { authHeaders, type Connection, clientConnections, requestSignal, resolveUrls } from './transport/connection.js';
 import { executeOperation } from './transport/execute.js';
 import { type ExportOptions, type ExportStream, openExportStream } from './transport/export-stream.js';
 import { type LiveFeed, Subscriptions, type SubscriptionTransport } from './transport/subscriptions.js';
@@ -180,7 +180,7 @@ export function createBytemeterClient(options: BytemeterClientOptions): Bytemete
   const run = <D extends TadaDocumentNode<any, any>>(document: D, variables: VariablesOf<D>) =>
     executeOperation(connection, document, variables);
 
-  return {
+  const client: BytemeterClient = {
     async getUsageSummary(variables = {}) {
       return (await run(UsageSummaryQuery, variables)).usageSummary;
     },
@@ -288,4 +288,6 @@ export function createBytemeterClient(options: BytemeterClientOptions): Bytemete
       return subscriptions.close();
     },
   };
+  clientConnections.set(client, connection);
+  return client;
 }

@@ -1,5 +1,11 @@
 import type { BackendType, ResourceType, TrackEvent, TrackOptions, UsageRecorder } from '@bytemeter/core';
-import { type BytemeterClient, createBytemeterClient, type UsageEventInput } from '../create-client.js';
+import {
+  type BytemeterClient,
+  createBytemeterClient,
+  type TrackUsagePayload,
+  type UsageEventInput,
+} from '../create-client.js';
+import type { TrackUsageMutation } from '../documents/mutations.js';
 import {
   BytemeterClientError,
   ClientValidationError,
@@ -8,7 +14,12 @@ import {
   HttpError,
   RemoteTrackerClosedError,
 } from '../errors.js';
-import { centsToMicros, checkClientEvent, toEventInput } from './to-event-input.js';
+import type { ResultOf } from '../graphql/graphql.js';
+import { clientConnections } from '../transport/connection.js';
+import { postGraphQL } from '../transport/execute.js';
+import { trackUsageBody, trackUsageOverhead } from '../transport/track-usage-body.js';
+import { eventJson, jsonString } from './event-json.js';
+import { centsToMicros, checkClientEvent } from './to-event-input.js';
 import { uuidv7 } from './uuid-v7.js';
 
 /** The server's per-call cap on trackUsage (MAX_BATCH_EVENTS in the tracker). */
@@ -68,9 +79,23 @@ export interface RemoteTrackerStats {
   retries: number;
 }
 
-type Item =
-  | { kind: 'event'; input: UsageEventInput; bytes: number }
-  | { kind: 'level'; id: string; backend: string; backendType: string; bytes: number; at: string };
+/** A storage level report, sent on its own through setStorageLevel. */
+interface LevelItem {
+  id: string;
+  backend: string;
+  backendType: string;
+  bytes: number;
+  at: string;
+}
+
+/** An event is its UsageEventInput as JSON text (tracker/event-json.ts); a level report is an object. */
+type Item = string | LevelItem;
+
+/** What the tracker knows of a backend it has recorded: its fixed type, and its name as a JSON string. */
+interface KnownBackend {
+  type: BackendType;
+  json: string;
+}
 
 /**
  * Records usage from another process or machine with the in-process tracker's methods, and sends it to
@@ -91,7 +116,7 @@ export class RemoteTracker implements UsageRecorder {
   private readonly maxDelay: number;
   private readonly onError: (error: BytemeterClientError) => void;
   private queue: Item[] = [];
-  private readonly types = new Map<string, BackendType>();
+  private readonly backends = new Map<string, KnownBackend>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private draining: Promise<Error | undefined> | undefined;
@@ -157,9 +182,8 @@ export class RemoteTracker implements UsageRecorder {
   ): void {
     const now = this.clock();
     const level = checkClientEvent(backend, type, 'storage_used', bytes, opts, now, true);
-    this.checkType(backend, type);
+    this.known(backend, type);
     this.enqueue({
-      kind: 'level',
       id: level.key ?? uuidv7(now),
       backend,
       backendType: type.toUpperCase(),
@@ -248,22 +272,27 @@ export class RemoteTracker implements UsageRecorder {
 
   private record(backend: string, type: BackendType, resource: ResourceType, amount: number, opts?: TrackOptions) {
     if (this.closed) throw new RemoteTrackerClosedError();
-    const { input, size } = toEventInput(backend, type, resource, amount, opts, this.clock(), uuidv7);
-    this.checkType(backend, type);
-    this.enqueue({ kind: 'event', input, bytes: size });
+    const now = this.clock();
+    // Core's rules, so a bad call throws here, on the caller's stack, instead of poisoning a batch later.
+    const e = checkClientEvent(backend, type, resource, amount, opts, now);
+    const known = this.known(backend, type);
+    this.enqueue(eventJson(e, e.key ?? uuidv7(now), known.json));
   }
 
   /** A backend's type is fixed when first seen; a clash in this process is refused at once, like the tracker. */
-  private checkType(backend: string, type: BackendType) {
-    const known = this.types.get(backend);
-    if (known === undefined) this.types.set(backend, type);
-    else if (known !== type) {
+  private known(backend: string, type: BackendType): KnownBackend {
+    let known = this.backends.get(backend);
+    if (known === undefined) {
+      known = { type, json: jsonString(backend) };
+      this.backends.set(backend, known);
+    } else if (known.type !== type) {
       throw new ClientValidationError(
         'backendType',
-        `Backend "${backend}" is of type "${known}", not "${type}": a backend's type is fixed when it is first seen; use another name.`,
+        `Backend "${backend}" is of type "${known.type}", not "${type}": a backend's type is fixed when it is first seen; use another name.`,
         'BACKEND_TYPE_CONFLICT',
       );
     }
+    return known;
   }
 
   private enqueue(item: Item) {
@@ -345,7 +374,7 @@ export class RemoteTracker implements UsageRecorder {
   /** Sends the head of the queue: one level report, or a run of events. Throws only what is worth retrying. */
   private async sendNext(): Promise<void> {
     const head = this.queue[0]!;
-    if (head.kind === 'level') {
+    if (typeof head !== 'string') {
       try {
         await this.client.setStorageLevel({
           id: head.id,
@@ -363,17 +392,17 @@ export class RemoteTracker implements UsageRecorder {
       return;
     }
     let count = 0;
-    let size = 0;
+    // Exact: the events' texts are ASCII, one byte a character, joined by commas.
+    let size = trackUsageOverhead();
     while (count < this.sizeCap && count < this.queue.length) {
       const item = this.queue[count]!;
-      if (item.kind !== 'event' || (count > 0 && size + item.bytes > this.maxBatchBytes)) break;
-      size += item.bytes;
+      if (typeof item !== 'string' || (count > 0 && size + item.length + 1 > this.maxBatchBytes)) break;
+      size += item.length + 1;
       count += 1;
     }
-    const batch = this.queue.slice(0, count) as Extract<Item, { kind: 'event' }>[];
-    let payload: Awaited<ReturnType<BytemeterClient['trackUsage']>>;
+    let payload: TrackUsagePayload;
     try {
-      payload = await this.client.trackUsage(batch.map((b) => b.input));
+      payload = await this.postEvents(count);
     } catch (error) {
       // The API answers an oversize body with 413 and a GraphQL error body; either way, send smaller batches.
       const status = error instanceof HttpError || error instanceof GraphQLRequestError ? error.status : 0;
@@ -387,7 +416,7 @@ export class RemoteTracker implements UsageRecorder {
     if (payload.rejected.length > 0) {
       // A refused batch stored nothing: drop the events the server named and send the rest again.
       const bad = new Set(payload.rejected.map((r) => r.index));
-      this.queue = [...batch.filter((_, i) => !bad.has(i)), ...this.queue.slice(count)];
+      this.queue = [...this.queue.slice(0, count).filter((_, i) => !bad.has(i)), ...this.queue.slice(count)];
       this.counters.dropped += bad.size;
       this.onError(
         new EventsDroppedError(
@@ -404,6 +433,20 @@ export class RemoteTracker implements UsageRecorder {
     this.queue.splice(0, count);
     this.counters.written += payload.accepted;
     this.counters.duplicates += payload.duplicates;
+  }
+
+  /** Sends the first `count` buffered events (all events) in one trackUsage call. */
+  private async postEvents(count: number): Promise<TrackUsagePayload> {
+    const connection = clientConnections.get(this.client);
+    if (connection) {
+      const data = (await postGraphQL(connection, trackUsageBody(this.queue, count))) as ResultOf<
+        typeof TrackUsageMutation
+      >;
+      return data.trackUsage;
+    }
+    // A client made another way (a wrapper, a test double): through its own trackUsage, events as objects.
+    const events = this.queue.slice(0, count).map((json) => JSON.parse(json as string) as UsageEventInput);
+    return this.client.trackUsage(events);
   }
 
   /**

@@ -11,6 +11,12 @@ export interface Connection {
 }
 
 /**
+ * The connection of every client createBytemeterClient made, for the remote tracker's own request bodies;
+ * a client made any other way (a wrapper, a test double) is not here and is called through its methods.
+ */
+export const clientConnections = new WeakMap<object, Connection>();
+
+/**
  * Accepts the server's base URL or its /graphql URL and returns both forms.
  * @example resolveUrls('http://127.0.0.1:4000') // { graphqlUrl: 'http://127.0.0.1:4000/graphql', baseUrl: 'http://127.0.0.1:4000' }
  */

@@ -6,7 +6,7 @@ import { authHeaders, type Connection, requestSignal } from './connection.js';
 const printed = new WeakMap<object, string>();
 
 /** The query text of a document, printed once per document. */
-export function queryText(document: TadaDocumentNode<unknown, unknown>): string {
+export function queryText(document: TadaDocumentNode<any, any>): string {
   let text = printed.get(document);
   if (text === undefined) {
     text = print(document);
@@ -26,7 +26,22 @@ export async function executeOperation<D extends TadaDocumentNode<any, any>>(
   variables: VariablesOf<D>,
   signal?: AbortSignal,
 ): Promise<ResultOf<D>> {
-  const body = JSON.stringify({ query: queryText(document), variables });
+  return (await postGraphQL(
+    connection,
+    JSON.stringify({ query: queryText(document), variables }),
+    signal,
+  )) as ResultOf<D>;
+}
+
+/**
+ * POSTs a GraphQL request body made by the caller (JSON text, or its UTF-8 bytes) and returns its `data`,
+ * with executeOperation's errors. For the remote tracker, which writes its batches' bodies itself.
+ */
+export async function postGraphQL(
+  connection: Connection,
+  body: string | Uint8Array<ArrayBuffer>,
+  signal?: AbortSignal,
+): Promise<unknown> {
   let response: Response;
   let text: string;
   try {
@@ -57,5 +72,5 @@ export async function executeOperation<D extends TadaDocumentNode<any, any>>(
   if (!response.ok || !parsed || parsed.data === undefined || parsed.data === null) {
     throw new HttpError(connection.graphqlUrl, response.status, text);
   }
-  return parsed.data as ResultOf<D>;
+  return parsed.data;
 }
