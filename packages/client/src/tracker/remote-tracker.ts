@@ -119,6 +119,8 @@ export class RemoteTracker implements UsageRecorder {
   private readonly backends = new Map<string, KnownBackend>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
+  /** The delay the pending timer was set with. */
+  private timerDelay = Number.POSITIVE_INFINITY;
   private draining: Promise<Error | undefined> | undefined;
   private failures = 0;
   private retryAt = 0;
@@ -312,7 +314,11 @@ export class RemoteTracker implements UsageRecorder {
       return;
     }
     this.queue.push(item);
-    this.schedule(this.queue.length >= this.batchSize ? 0 : this.flushIntervalMs);
+    const delay = this.queue.length >= this.batchSize ? 0 : this.flushIntervalMs;
+    // A timer set earlier with no longer a delay fires no later than this one would: no clock reading
+    // per recorded event.
+    if (this.timer !== undefined && this.timerDelay <= delay) return;
+    this.schedule(delay);
   }
 
   private schedule(delayMs: number) {
@@ -320,6 +326,7 @@ export class RemoteTracker implements UsageRecorder {
     if (this.timer !== undefined && this.timerAt <= at) return;
     this.clearTimer();
     this.timerAt = at;
+    this.timerDelay = delayMs;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Number.POSITIVE_INFINITY;

@@ -10,6 +10,10 @@ let poolIndex = POOL_IDS;
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+// Ids made in one millisecond share their first 14 characters (the time stamp): made once per millisecond.
+let prefixMs = -1;
+let prefix = '';
+
 /**
  * A time-ordered UUID version 7 in lower-case canonical form (the tracker stores those in 17 bytes).
  * Uses Web Crypto, so it runs in Node and browsers.
@@ -35,19 +39,16 @@ export function uuidv7(now: number = Date.now()): string {
     }
   }
   lastMs = ms;
-  // 48-bit millisecond time stamp, big-endian: the high 16 bits and the low 32 bits.
-  const high = Math.floor(ms / 0x1_0000_0000);
-  const low = ms >>> 0;
   const h = (n: number) => HEX[n & 0xff] as string;
+  if (ms !== prefixMs) {
+    // 48-bit millisecond time stamp, big-endian: the high 16 bits and the low 32 bits.
+    const high = Math.floor(ms / 0x1_0000_0000);
+    const low = ms >>> 0;
+    prefix = `${h(high >>> 8)}${h(high)}${h(low >>> 24)}${h(low >>> 16)}-${h(low >>> 8)}${h(low)}-`;
+    prefixMs = ms;
+  }
   return (
-    h(high >>> 8) +
-    h(high) +
-    h(low >>> 24) +
-    h(low >>> 16) +
-    '-' +
-    h(low >>> 8) +
-    h(low) +
-    '-' +
+    prefix +
     h(0x70 | (sequence >>> 8)) +
     h(sequence) +
     '-' +
