@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openResourceTracker } from '../src/index.js';
@@ -35,7 +35,16 @@ export interface DrillDownSize {
    * The same three as CPU ms of this process (user + system) per call, p50: on a loaded machine wall time
    * also counts the waits for a core, which grow with the length of a call more than with its work.
    */
-  cpu: { firstPage: number; laterPage: number; baseline: number; firstPageUnkept: number };
+  cpu: {
+    firstPage: number;
+    laterPage: number;
+    baseline: number;
+    firstPageUnkept: number;
+    /** The first page right after this process flushed one event into the window (a copy of the file). */
+    firstPageAfterOwnCommit: number;
+    /** That flush (one event, a transaction, and bringing the kept totals past it). */
+    ownFlush: number;
+  };
   /** NDJSON export of every event of the file: events/s, median of runs. */
   exportPerSec: number;
   /** Baseline: iterate() over the same rows in the same order + one JSON.stringify per row. */
@@ -86,6 +95,13 @@ export async function benchDrillDown(
     // The same page with nothing kept between reads (totals computed every time, as after any commit).
     const unkept = openResourceTracker({ path, clock: () => END, flushOnExit: false, memoizeSummaries: false });
     await unkept.ready;
+    // A copy this process keeps writing to: each sample flushes one event into the window, then reads the
+    // first page (the trackers above see no commit of it, so their columns keep their meaning).
+    const ownPath = join(scratch, `drill-down-${events}-own.db`);
+    copyFileSync(path, ownPath);
+    const own = openResourceTracker({ path: ownPath, clock: () => END, flushOnExit: false });
+    await own.ready;
+    await own.getResourceUsage({ ...WINDOW, limit: 1000 });
     const sqlite = new Database(path, { readonly: true });
     const page = sqlite.prepare(
       `select id, ts, backend_id, resource, amount, success, duration_ms, operation_id, path, metadata, reported_level
@@ -100,6 +116,9 @@ export async function benchDrillDown(
       path,
       tracker,
       unkept,
+      own,
+      ownPath,
+      ownWritten: 0,
       sqlite,
       page,
       cursor: cursor!,
@@ -110,6 +129,8 @@ export async function benchDrillDown(
       cpuLater: [] as number[],
       cpuBase: [] as number[],
       cpuUnkept: [] as number[],
+      cpuOwn: [] as number[],
+      cpuOwnFlush: [] as number[],
     });
   }
   for (let round = 0; round < rounds; round++) {
@@ -129,6 +150,21 @@ export async function benchDrillDown(
         c = cpuMs();
         await f.unkept.getResourceUsage({ ...WINDOW, limit: 1000 });
         f.cpuUnkept.push(cpuMs() - c);
+        f.own.trackResourceUsage({
+          backend: `backend-${f.ownWritten % 8}`,
+          backendType: 's3',
+          resourceType: 'bandwidth_download',
+          amount: 1 + (f.ownWritten % 5000),
+          timestamp: END - 1 - f.ownWritten,
+        });
+        f.ownWritten++;
+        c = cpuMs();
+        await f.own.flush();
+        f.cpuOwnFlush.push(cpuMs() - c);
+        c = cpuMs();
+        const afterCommit = await f.own.getResourceUsage({ ...WINDOW, limit: 1000 });
+        f.cpuOwn.push(cpuMs() - c);
+        if (afterCommit.totalCount !== f.events + f.ownWritten) throw new Error('unexpected page after a commit');
         t = nowMs();
         c = cpuMs();
         f.page.all(END + 1 - DAY, END + 1);
@@ -187,12 +223,16 @@ export async function benchDrillDown(
         laterPage: median(f.cpuLater),
         baseline: median(f.cpuBase),
         firstPageUnkept: median(f.cpuUnkept),
+        firstPageAfterOwnCommit: median(f.cpuOwn),
+        ownFlush: median(f.cpuOwnFlush),
       },
       exportPerSec: (f.events * 1000) / median(tracked),
       exportBaselinePerSec: (f.events * 1000) / median(plain),
     });
     f.sqlite.close();
     await f.unkept.close();
+    await f.own.close();
+    if (!process.env.KEEP) rmSync(f.ownPath, { force: true });
     await f.tracker.close();
     if (!process.env.KEEP) rmSync(f.path, { force: true });
   }

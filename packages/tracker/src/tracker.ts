@@ -41,6 +41,7 @@ import {
 import { assertSupportedNode } from './runtime/require-node.js';
 import { BackendCache } from './tracker/backend-cache.js';
 import { ingestBatchAtomically } from './tracker/batch-ingest.js';
+import { commitVersions, versioned } from './tracker/commit-versions.js';
 import { type ExitWrite, writeInChildAtExit } from './tracker/exit-write.js';
 import { type ExitFlushable, flushAtExit, forgetAtExit, TrackerFile } from './tracker/lifecycle.js';
 import { resolveOptions, type TrackerOptions } from './tracker/options.js';
@@ -158,6 +159,8 @@ export class ResourceTracker implements UsageRecorder {
       allowPrivateWebhooks: o.allowPrivateWebhooks,
       warn,
     });
+    // SQLite tells cheaply whether any connection committed (reads keep answers while it does not move).
+    const dataVersion = o.memoizeSummaries && file instanceof TrackerFile ? sqliteDataVersion(file.sqlite) : undefined;
     // Earliest event time and backends of the batches written since the last flush ended: budgets
     // evaluate those backends' budgets, in those months.
     let flushedFrom = Number.POSITIVE_INFINITY;
@@ -170,9 +173,14 @@ export class ResourceTracker implements UsageRecorder {
       maxPendingEvents: o.maxPendingEvents,
       plan: (batch) => {
         flushedFrom = Math.min(flushedFrom, noteBatch(batch, flushedBackends));
-        return ingestPlan(db, batch, retention.ingestContext(o.clock(), this.backends.ids));
+        const plan = ingestPlan(db, batch, retention.ingestContext(o.clock(), this.backends.ids));
+        return dataVersion ? versioned(plan, dataVersion) : plan;
       },
-      written: (outcome) => this.backends.written(outcome, this.buffer.pending),
+      written: (outcome) => {
+        this.backends.written(outcome, this.buffer.pending);
+        const versions = commitVersions.get(outcome);
+        if (versions) this.reads.committed(versions.before, versions.after, outcome.added);
+      },
       afterFlush: () => {
         // Committed: budgets are evaluated off this path (throttled), never on the recording call.
         this.budgets.written(flushedFrom, flushedBackends);
@@ -190,7 +198,7 @@ export class ResourceTracker implements UsageRecorder {
       retention,
       beforeRead: () => this.settleForRead(),
       // SQLite tells cheaply whether any connection committed; PostgreSQL compares each read's own snapshot.
-      ...(o.memoizeSummaries && file instanceof TrackerFile ? { dataVersion: sqliteDataVersion(file.sqlite) } : {}),
+      ...(dataVersion ? { dataVersion } : {}),
       snapshotMemo: o.memoizeSummaries && !(file instanceof TrackerFile),
       ...(file instanceof PostgresStore ? { commitFeed: file.commitFeed } : {}),
     });

@@ -69,7 +69,28 @@ export interface IngestOutcome {
   storageLevels: Map<string, number>;
   /** Backend types found in the database for the names in the batch. */
   types: Map<string, string>;
+  /**
+   * What the batch changed of events and rollups, when that is only adding: its raw rows, each also counted
+   * once in the rollups of every grain. Null when it also changed stored rows (a backdated level report
+   * taken from a stored one) or kept rows in rollups only (older than the raw retention): totals kept
+   * from before the batch cannot then be brought up to date by adding (see tracker/usage-totals-delta.ts).
+   */
+  added: AddedEvents | null;
 }
+
+/** Raw rows a batch inserted (see IngestOutcome.added). */
+export interface AddedEvents {
+  /**
+   * The rows as inserted, values at ADDED_COLUMN's indexes (amounts as stored: a level report's change).
+   * Not copied into objects: most batches are never looked at (only while drill-down totals are kept).
+   */
+  rows: readonly (readonly unknown[])[];
+  /** Name and type of each backend the batch names, by id. */
+  backends: ReadonlyMap<number, { name: string; type: string }>;
+}
+
+/** Where AddedEvents.rows hold each value (EVENT_COLUMNS order). */
+export const ADDED_COLUMN = { ts: 0, backendId: 1, resource: 2, amount: 3, success: 4, path: 7 } as const;
 
 interface State {
   backendId: number;
@@ -200,6 +221,8 @@ export function* ingestPlan(
     totals = yield* RunningTotals.load(db, fresh, batch);
   }
 
+  // Set when a stored row's amount (and its rollups) changed: then the batch did more than add.
+  let changedStored = false;
   const refuseTotal = (e: PendingEvent, total: number, amount: number) => {
     const error = new TotalLimitError(e.backend, RESOURCE_BY_CODE[e.resource] ?? String(e.resource), total, amount);
     refusedEvents.set(error, e);
@@ -235,7 +258,10 @@ export function* ingestPlan(
           if (later.row) {
             later.row[3] = (later.row[3] as number) - amount;
             minuteCells.adjust(later.ts, state.backendId, STORAGE, -amount, later.row[3] as number);
-          } else yield* takeFromStoredReport(db, state.backendId, later.stored!, amount);
+          } else {
+            yield* takeFromStoredReport(db, state.backendId, later.stored!, amount);
+            changedStored = true;
+          }
           rows.push(eventRow(e, state.backendId, amount, rawIds.get(e)));
           minuteCells.add(e.ts, state.backendId, e.resource, amount, e.success);
           continue;
@@ -282,6 +308,7 @@ export function* ingestPlan(
     kept.length < rows.length
       ? rows.reduce((min, row) => Math.min(min, row[0] as number), Number.POSITIVE_INFINITY)
       : null;
+  const added = changedStored || kept.length < rows.length ? null : addedEvents(rows, ctx.backendIds, types);
   // Last chance to refuse the batch whole: PostgreSQL's final script below commits as it writes.
   beforeCommit?.(errors);
   if (prelude) {
@@ -311,7 +338,7 @@ export function* ingestPlan(
         prelude.stateIds,
       );
     }
-    return { written: rows.length, duplicates, errors, storageLevels, types };
+    return { written: rows.length, duplicates, errors, storageLevels, types, added };
   }
   yield* forgetKeys(db, refusedKeys);
   const columns = rawIds.size > 0 ? EVENT_COLUMNS_WITH_ID : EVENT_COLUMNS;
@@ -332,7 +359,21 @@ export function* ingestPlan(
       ),
     );
   }
-  return { written: rows.length, duplicates, errors, storageLevels, types };
+  return { written: rows.length, duplicates, errors, storageLevels, types, added };
+}
+
+/** The batch's rows as AddedEvents, with the names and types of its backends. */
+function addedEvents(
+  rows: readonly unknown[][],
+  backendIds: ReadonlyMap<string, number>,
+  types: ReadonlyMap<string, string>,
+): AddedEvents {
+  const backends = new Map<number, { name: string; type: string }>();
+  for (const [name, type] of types) {
+    const id = backendIds.get(name);
+    if (id !== undefined) backends.set(id, { name, type });
+  }
+  return { rows, backends };
 }
 
 /** A backend_state row read by a prelude, as the plan's working state. */

@@ -160,6 +160,29 @@ export class ReadMemo {
     if (this.version === version) this.store(key, answer);
   }
 
+  /**
+   * Brings kept answers past one commit of this connection: `before` and `after` are the versions right
+   * before and right after the commit (read inside its transaction, which nothing else can interleave
+   * with), `update` gives an answer's value after it, or undefined when it cannot tell (that one is dropped).
+   * Anything else that committed since the answers were kept (another connection, another write of this
+   * one) left the memo at another version than `before`: then nothing is brought forward, and the next
+   * lookup starts afresh.
+   */
+  advance(before: string, after: string, update: (answer: unknown) => unknown): void {
+    if (this.version !== before || before === after) return;
+    for (const [key, answer] of this.answers) {
+      const next = update(answer);
+      if (next === undefined) this.answers.delete(key);
+      else this.answers.set(key, next);
+    }
+    this.version = after;
+  }
+
+  /** How many answers are kept (what bringing them forward costs). */
+  get size(): number {
+    return this.answers.size;
+  }
+
   private store(key: string, answer: unknown): void {
     if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
     this.answers.set(key, answer);

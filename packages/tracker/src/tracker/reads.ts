@@ -37,11 +37,19 @@ import {
 } from '../query/get-resource-usage.js';
 import { getTimeSeriesPlan, resolveSeries, type SeriesQuery } from '../query/get-time-series.js';
 import type { HealthThresholds } from '../query/health.js';
+import type { AddedEvents } from '../record/ingest-plan.js';
 import { assertBackendName, assertResourceType } from '../record/validate.js';
 import { toIso } from '../time/zone.js';
-import type { BackendInfo, BackendStatus, ResourceSummary, SeriesPoint } from '../types.js';
+import {
+  type BackendInfo,
+  type BackendStatus,
+  RESOURCE_CODE,
+  type ResourceSummary,
+  type SeriesPoint,
+} from '../types.js';
 import { type DataVersion, PG_SNAPSHOT_PROBE, ReadMemo } from './read-memo.js';
 import type { Retention } from './retention.js';
+import { addToTotals, type KeptTotals, type TotalsMatch } from './usage-totals-delta.js';
 
 export interface ReadParts {
   db: Kysely<Database>;
@@ -58,6 +66,12 @@ export interface ReadParts {
   /** PostgreSQL: the commit-ordered log the live feeds read (row ids are not in commit order there). */
   commitFeed?: CommitFeed;
 }
+
+/**
+ * Rows times kept totals past which a commit drops kept drill-down totals instead of adding its rows to
+ * each (a backfill of 50,000 events into 64 kept answers): reading them again costs less then.
+ */
+const MAX_ADDED_CHECKS = 1_000_000;
 
 /** Ids summed per bandwidth read of the commit log. */
 const BANDWIDTH_SLICE = 100_000;
@@ -138,16 +152,44 @@ export class TrackerReads {
     // with a fixed range (or many viewers of it) between two commits reads them once (SQLite only: see
     // ReadMemo.lookup). The first page of a range ending at the clock has no key (see usageTotalsKey).
     const key = usageTotalsKey(q, resolved, res);
-    const memo = key === null ? null : this.usageTotals.lookup<ResourceTotals[]>(key);
+    const memo = key === null ? null : this.usageTotals.lookup<KeptTotals>(key);
     const read = (known: ResourceTotals[] | undefined) =>
       this.parts.runner.read(() => getResourceUsagePlan(this.parts.db, q, resolved, res, known));
-    const page = await read(memo?.known && copyTotals(memo.known));
+    const page = await read(memo?.known && copyTotals(memo.known.totals));
     if (!memo || key === null) return page;
     // The version was read before the read's snapshot began: a commit in between would pair this snapshot's
     // rows with older totals. Unchanged after the read, nothing committed in between, so both saw one state.
     if (!this.usageTotals.isCurrent(memo.version)) return memo.known ? read(undefined) : page;
-    if (!memo.known) this.usageTotals.keep(memo.version, key, copyTotals(page.totals));
+    if (!memo.known) {
+      const match: TotalsMatch = {
+        from: resolved.from,
+        to: resolved.to,
+        backend: q.backend,
+        backendType: q.backendType,
+        resource: q.resourceType === undefined ? undefined : RESOURCE_CODE[q.resourceType],
+        success: resolved.success,
+        pathPrefix: resolved.pathPrefix,
+      };
+      this.usageTotals.keep(memo.version, key, { match, totals: copyTotals(page.totals) } satisfies KeptTotals);
+    }
     return page;
+  }
+
+  /**
+   * This process committed a batch (`before` and `after`: the data versions around its transaction, see
+   * ReadMemo.advance): kept drill-down totals are brought up to date by adding its rows, so the first page
+   * after a flush of this process reads no totals, as a page between two commits does. A batch that did
+   * more than add (IngestOutcome.added null), or too large to add cheaply, drops them instead.
+   */
+  committed(before: string, after: string, added: AddedEvents | null): void {
+    if (this.usageTotals.size === 0) return;
+    const tooLarge = added !== null && added.rows.length * this.usageTotals.size > MAX_ADDED_CHECKS;
+    this.usageTotals.advance(before, after, (answer) => {
+      if (added === null || tooLarge) return undefined;
+      const kept = answer as KeptTotals;
+      const totals = addToTotals(kept, added);
+      return totals === undefined ? undefined : { match: kept.match, totals };
+    });
   }
 
   async backendStatus(backend: string | undefined): Promise<Record<string, BackendStatus>> {
