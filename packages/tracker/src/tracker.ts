@@ -9,6 +9,7 @@ import {
   TrackerBudgets,
 } from './budgets/tracker-budgets.js';
 import { redactUrl } from './db/open-postgres.js';
+import type { Plan } from './db/runner.js';
 import { TrackerClosedError, ValidationError } from './errors.js';
 import {
   checkPricePlan,
@@ -28,7 +29,7 @@ import type { UsagePage, UsageQuery } from './query/get-resource-usage.js';
 import type { SeriesQuery } from './query/get-time-series.js';
 import { storageSince } from './query/storage-since.js';
 import type { BatchResult } from './record/ingest-batch.js';
-import { ingestPlan } from './record/ingest-plan.js';
+import { type IngestOutcome, ingestPlan } from './record/ingest-plan.js';
 import { laterStoredReport } from './record/later-report.js';
 import type { PendingEvent } from './record/pending-event.js';
 import {
@@ -46,7 +47,7 @@ import { type ExitWrite, writeInChildAtExit } from './tracker/exit-write.js';
 import { type ExitFlushable, flushAtExit, forgetAtExit, TrackerFile } from './tracker/lifecycle.js';
 import { resolveOptions, type TrackerOptions } from './tracker/options.js';
 import { PostgresStore } from './tracker/postgres-store.js';
-import { sqliteDataVersion, sqliteOthersCommitted } from './tracker/read-memo.js';
+import { type DataVersion, sqliteDataVersion, sqliteOthersCommitted } from './tracker/read-memo.js';
 import { TrackerReads } from './tracker/reads.js';
 import { Retention } from './tracker/retention.js';
 import type { TrackerStore } from './tracker/store.js';
@@ -86,6 +87,8 @@ export class ResourceTracker implements UsageRecorder {
   private readonly reads: TrackerReads;
   private readonly budgets: TrackerBudgets;
   private readonly timer: NodeJS.Timeout;
+  /** SQLite with memoised reads: the data version reads keep answers under (see tracker/read-memo.ts). */
+  private readonly dataVersion: DataVersion | undefined;
   /** close() was called: recording and new work are refused from then on, so nothing arrives while it flushes. */
   private closed = false;
   /** The first close()'s work; a later call waits for it. */
@@ -161,6 +164,7 @@ export class ResourceTracker implements UsageRecorder {
     });
     // SQLite tells cheaply whether any connection committed (reads keep answers while it does not move).
     const dataVersion = o.memoizeSummaries && file instanceof TrackerFile ? sqliteDataVersion(file.sqlite) : undefined;
+    this.dataVersion = dataVersion;
     // Earliest event time and backends of the batches written since the last flush ended: budgets
     // evaluate those backends' budgets, in those months.
     let flushedFrom = Number.POSITIVE_INFINITY;
@@ -173,13 +177,11 @@ export class ResourceTracker implements UsageRecorder {
       maxPendingEvents: o.maxPendingEvents,
       plan: (batch) => {
         flushedFrom = Math.min(flushedFrom, noteBatch(batch, flushedBackends));
-        const plan = ingestPlan(db, batch, retention.ingestContext(o.clock(), this.backends.ids));
-        return dataVersion ? versioned(plan, dataVersion) : plan;
+        return this.versioned(ingestPlan(db, batch, retention.ingestContext(o.clock(), this.backends.ids)));
       },
       written: (outcome) => {
         this.backends.written(outcome, this.buffer.pending);
-        const versions = commitVersions.get(outcome);
-        if (versions) this.reads.committed(versions.before, versions.after, outcome.added);
+        this.ownCommit(outcome);
       },
       afterFlush: () => {
         // Committed: budgets are evaluated off this path (throttled), never on the recording call.
@@ -295,7 +297,30 @@ export class ResourceTracker implements UsageRecorder {
       const names = new Set<string>();
       this.budgets.written(noteBatch(written, names), names);
     };
-    return ingestBatchAtomically({ file, retention, backends, buffer, clock, committed }, events);
+    return ingestBatchAtomically(
+      {
+        file,
+        retention,
+        backends,
+        buffer,
+        clock,
+        committed,
+        wrap: (plan) => this.versioned(plan),
+        stored: (outcome) => this.ownCommit(outcome),
+      },
+      events,
+    );
+  }
+
+  /** A write plan of this tracker, read between two data versions when reads keep answers (SQLite). */
+  private versioned<T extends object>(plan: Plan<T>): Plan<T> {
+    return this.dataVersion ? versioned(plan, this.dataVersion) : plan;
+  }
+
+  /** After a batch of this tracker committed: kept answers follow it where that is exact (TrackerReads.committed). */
+  private ownCommit(outcome: IngestOutcome): void {
+    const versions = commitVersions.get(outcome);
+    if (versions) this.reads.committed(versions.before, versions.after, outcome.added);
   }
 
   /**

@@ -59,6 +59,9 @@ describeEachDialect('drill-down totals past own commits', (dialect) => {
       for (const q of QUERIES) await read(kept, q);
       for (let round = 0; round < 40; round++) {
         let levelInRound = false;
+        // Every third round also writes through ingestBatch (the API's path), its own transaction.
+        const batch: unknown[] = [];
+        const viaBatch = round % 3 === 2;
         for (let i = Math.floor(next() * 40); i >= 0; i--) {
           const backend = `b${Math.floor(next() * (3 + round / 2))}`;
           const type = Number(backend.slice(1)) % 2 === 0 ? 's3' : 'local';
@@ -79,6 +82,9 @@ describeEachDialect('drill-down totals past own commits', (dialect) => {
             levelInRound = true;
             kept.setStorageLevel(backend, type, Math.floor(next() * 10_000), opts);
             levelReports++;
+          } else if (viaBatch) {
+            const amount = Math.floor(next() * (resourceType === 'storage_used' ? 500 : 9000));
+            batch.push({ backend, backendType: type, resourceType, amount, ...opts });
           } else if (resourceType === 'storage_used') {
             kept.trackStorageUsage(backend, type, Math.floor(next() * 500), opts);
           } else {
@@ -91,6 +97,7 @@ describeEachDialect('drill-down totals past own commits', (dialect) => {
             });
           }
         }
+        if (batch.length > 0) expect((await kept.ingestBatch(batch)).rejected).toEqual([]);
         await kept.flush();
         const before = totalsReads();
         const mine = [];

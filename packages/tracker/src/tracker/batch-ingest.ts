@@ -1,3 +1,4 @@
+import type { Plan } from '../db/runner.js';
 import {
   allRejections,
   atomicIngestPlan,
@@ -5,6 +6,7 @@ import {
   type BatchResult,
   validateBatch,
 } from '../record/ingest-batch.js';
+import type { IngestOutcome } from '../record/ingest-plan.js';
 import type { PendingEvent } from '../record/pending-event.js';
 import type { BackendCache } from './backend-cache.js';
 import type { Retention } from './retention.js';
@@ -19,6 +21,10 @@ export interface BatchIngestParts {
   clock: () => number;
   /** Called with the events a batch wrote, once its transaction committed. */
   committed?(events: readonly PendingEvent[]): void;
+  /** Wraps the batch's plan (reading the data version around it, see tracker/commit-versions.ts). */
+  wrap?(plan: Plan<IngestOutcome>): Plan<IngestOutcome>;
+  /** Called with what the batch's transaction did, once it committed. */
+  stored?(outcome: IngestOutcome): void;
 }
 
 /**
@@ -36,7 +42,9 @@ export async function ingestBatchAtomically(parts: BatchIngestParts, events: rea
   const ctx = retention.ingestContext(parts.clock(), ids);
   try {
     const dryRun = checked.rejected.length > 0;
-    const outcome = await file.runner.write(() => atomicIngestPlan(file.db, checked.events, ctx, dryRun));
+    const plan = () => atomicIngestPlan(file.db, checked.events, ctx, dryRun);
+    const outcome = await file.runner.write(() => (parts.wrap ? parts.wrap(plan()) : plan()));
+    parts.stored?.(outcome);
     for (const [name, id] of ids) backends.ids.set(name, id);
     backends.written(outcome, buffer.pending);
     buffer.noteWrite(undefined);
