@@ -50,8 +50,9 @@ export interface TrackerOptions {
   flushOnExit?: boolean;
   /**
    * Answer identical summaries, and the totals of drill-down pages of one query, between two commits to the
-   * database from memory (default true; see tracker/read-memo.ts). `false` reads the database every time,
-   * e.g. to benchmark the read itself.
+   * database from memory (default true; see tracker/read-memo.ts). On SQLite, kept drill-down totals also
+   * follow this tracker's own batches (their rows are added; see tracker/usage-totals-delta.ts). `false`
+   * reads the database every time, e.g. to benchmark the read itself.
    */
   memoizeSummaries?: boolean;
   /**
