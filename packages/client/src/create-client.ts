@@ -131,7 +131,8 @@ export interface BytemeterClient {
   /**
    * Gives a budget with a webhook a new signing secret (admin scope), returned this once in webhookSecret.
    * Attempts started after the rotation are signed with the new secret, queued alerts and retries included
-   * (an attempt already under way may still carry the old one): update the receiver right after.
+   * (an attempt already under way may still carry the old one only); for a day each attempt is signed with
+   * the old secret too, so the receiver can switch at its own pace.
    */
   rotateBudgetWebhookSecret(id: string): Promise<RotatedBudgetSecret>;
   /** Removes a budget (admin scope); true when one was removed. */

@@ -39,6 +39,7 @@ export type {
   BudgetAlertListener,
   BudgetAlertQuery,
   RotatedWebhookSecret,
+  RotateSecretOptions,
   SetBudgetResult,
 } from './budgets/tracker-budgets.js';
 export { CopyError, type CopyErrorCode } from './copy/copy-error.js';

@@ -5,6 +5,7 @@ import {
   type BudgetAlertListener,
   type BudgetAlertQuery,
   type RotatedWebhookSecret,
+  type RotateSecretOptions,
   type SetBudgetResult,
   TrackerBudgets,
 } from './budgets/tracker-budgets.js';
@@ -529,15 +530,17 @@ export class ResourceTracker implements UsageRecorder {
 
   /**
    * Gives a budget with a webhook a new signing secret and returns it, this once (`whsec_…`): attempts
-   * started after the rotation are signed with it (one already under way may carry the old one).
+   * started after the rotation are signed with it (one already under way may carry the old one only).
    * Deliveries are signed when attempted, so alerts already queued (and their retries) are signed with the
-   * new secret too: update the receiver's secret right after rotating. An
-   * unknown id, or a budget without a webhookUrl, throws a ValidationError (INVALID_BUDGET) and changes nothing.
+   * new secret too. For `graceMs` (default a day) every attempt carries a second signature made with the
+   * old secret, so a receiver verifies with either and can switch at its own pace; `graceMs: 0` drops the
+   * old secret at once. A second rotation keeps only the secret it replaces. An unknown id, or a budget
+   * without a webhookUrl, throws a ValidationError (INVALID_BUDGET) and changes nothing.
    * @example const { webhookSecret } = await tracker.rotateBudgetWebhookSecret(budget.id)
    */
-  rotateBudgetWebhookSecret(id: string): Promise<RotatedWebhookSecret> {
+  rotateBudgetWebhookSecret(id: string, options?: RotateSecretOptions): Promise<RotatedWebhookSecret> {
     if (this.closed) return Promise.reject(new TrackerClosedError());
-    return this.budgets.rotateSecret(id);
+    return this.budgets.rotateSecret(id, options);
   }
 
   /**

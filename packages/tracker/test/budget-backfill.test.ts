@@ -17,8 +17,8 @@ const APRIL = Date.UTC(2026, 3, 1);
 const MAY = Date.UTC(2026, 4, 1);
 const ZONES = ['UTC', 'Europe/Berlin', 'Asia/Kolkata'];
 
-const budget = (id: string, timezone: string, createdAt = 0): StoredBudget =>
-  ({ id, timezone, metric: 'bandwidth_upload', backend: null, createdAt }) as StoredBudget;
+const budget = (id: string, timezone: string, createdAt = 0, revisedAt = createdAt): StoredBudget =>
+  ({ id, timezone, metric: 'bandwidth_upload', backend: null, createdAt, revisedAt }) as StoredBudget;
 
 describe('backfill reads', () => {
   it('read each zone’s budgets once per earlier month of that zone, never at another zone’s months', () => {
@@ -63,6 +63,12 @@ describe('backfill reads', () => {
       [MARCH, ['old']],
     ]);
     expect(backfillReads([today], 0, now)).toEqual([]);
+  });
+
+  it('read a redefined budget only at months that ended after its redefinition', () => {
+    const now = MAY + 5 * DAY;
+    const redefined = budget('redefined', 'UTC', MARCH + DAY, APRIL + 20 * DAY);
+    expect(backfillReads([redefined], 0, now).map((r) => r.at)).toEqual([APRIL]);
   });
 });
 
@@ -134,6 +140,48 @@ describeEachDialect('backfill alerts and budget creation', () => {
       ['old', '2026-03-01T00:00:00.000Z'],
       ['old', '2026-04-01T00:00:00.000Z'],
     ]);
+    await t.close();
+  });
+});
+
+describeEachDialect('backfill alerts and budget redefinition', () => {
+  it('a backfill alerts no month that ended before the budget was redefined', async () => {
+    const clock = fixedClock(MARCH + DAY);
+    const t = openResourceTracker({
+      ...(await newStore('redefined')),
+      clock: clock.now,
+      flushOnExit: false,
+      deliverWebhooks: false,
+      rawRetentionMs: 365 * DAY,
+      budgetCheckIntervalMs: 10,
+    });
+    const base = { metric: 'bandwidth_upload' as const, timezone: 'UTC', alertOnForecast: false };
+    // Both set in March: April is theirs under the first definition (60 of 100: under every line).
+    const limit = await t.setBudget({ name: 'limit', limit: 100, thresholds: [100], ...base });
+    const lines = await t.setBudget({ name: 'lines', limit: 100, thresholds: [100], ...base });
+    clock.set(MAY + 5 * DAY);
+    // Redefined in May: a lower limit (a new revision), and a new threshold (same revision).
+    await t.setBudget({ id: limit.budget.id, name: 'limit', limit: 50, thresholds: [100], ...base });
+    await t.setBudget({ id: lines.budget.id, name: 'lines', limit: 100, thresholds: [50, 100], ...base });
+    // April's 60 is over both new definitions' lines; April ended before either existed.
+    t.trackBandwidthUpload('photos', 's3', 60, { timestamp: APRIL + DAY });
+    await t.flush();
+    // Storing one again unchanged evaluates at once, after any evaluation running: April was read by then.
+    await t.setBudget({ id: lines.budget.id, name: 'lines', limit: 100, thresholds: [50, 100], ...base });
+    expect(await t.getBudgetAlerts({ first: 100 })).toEqual([]);
+    // The month of the redefinition is the new definitions' own: it alerts (at once, when set again renamed).
+    t.trackBandwidthUpload('photos', 's3', 60, { timestamp: MAY + DAY });
+    await t.flush();
+    await t.setBudget({ id: limit.budget.id, name: 'renamed', limit: 50, thresholds: [100], ...base });
+    const alerts = (await t.getBudgetAlerts({ first: 100 })).map((a) => [a.budgetId, a.threshold, a.periodStart]);
+    expect(alerts.sort()).toEqual(
+      [
+        [limit.budget.id, 100, '2026-05-01T00:00:00.000Z'],
+        [lines.budget.id, 50, '2026-05-01T00:00:00.000Z'],
+      ].sort(),
+    );
+    const [stored] = (await t.getBudgets()).filter((b) => b.id === limit.budget.id);
+    expect(stored?.name).toBe('renamed');
     await t.close();
   });
 });

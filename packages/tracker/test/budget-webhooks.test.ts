@@ -265,7 +265,7 @@ describeEachDialect('budget webhooks', () => {
       expect(new Set(hook.received.map((r) => r.id)).size).toBe(10);
     });
 
-    it('a rotated secret signs every later attempt, the queued retry included; the old one no longer verifies', async () => {
+    it('a rotated secret signs every later attempt, the queued retry included; with no grace the old one no longer verifies', async () => {
       let secret: string | null = null;
       // Refuses what it cannot verify: until the rotation, the receiver already expects a secret it is not sent.
       const hook = await receiver(() => secret, 0, true);
@@ -289,7 +289,7 @@ describeEachDialect('budget webhooks', () => {
       expect(hook.received[0]!.verified).toBe(false);
       expect(new Webhook(first).verify(hook.received[0]!.raw, hook.received[0]!.headers)).toBeTruthy();
 
-      const rotated = await t.rotateBudgetWebhookSecret(set.budget.id);
+      const rotated = await t.rotateBudgetWebhookSecret(set.budget.id, { graceMs: 0 });
       expect(rotated.webhookSecret).toMatch(/^whsec_/);
       expect(rotated.webhookSecret).not.toBe(first);
       expect(rotated.budget).toMatchObject({ id: set.budget.id, name: 'egress', webhookUrl: hook.url });
@@ -303,6 +303,43 @@ describeEachDialect('budget webhooks', () => {
       // Still shown once: the budget's reads never carry it; the stored one is the new one.
       const [row] = await queryStore<{ webhook_secret: string }>(store, 'select webhook_secret from budgets');
       expect(row!.webhook_secret).toBe(rotated.webhookSecret);
+    });
+
+    it('after a rotation every attempt is signed with both secrets until the grace period ends', async () => {
+      const hook = await receiver(() => null);
+      cleanups.push(hook.close);
+      const t = open(await newStore('rotate-grace'));
+      cleanups.push(() => t.close());
+      const limits = { metric: 'bandwidth_download' as const, limit: 1000, thresholds: [100], alertOnForecast: false };
+      const graced = await t.setBudget({ name: 'graced', webhookUrl: hook.url, ...limits });
+      const ended = await t.setBudget({ name: 'ended', webhookUrl: hook.url, ...limits });
+      const gracedNew = (await t.rotateBudgetWebhookSecret(graced.budget.id)).webhookSecret;
+      const endedNew = (await t.rotateBudgetWebhookSecret(ended.budget.id, { graceMs: 1 })).webhookSecret;
+      await new Promise((r) => setTimeout(r, 20));
+      t.trackBandwidthDownload('photos', 's3', 1000);
+      await t.flush();
+      await eventually(() => hook.received.length >= 2);
+      const of = (id: string) => hook.received.find((r) => JSON.parse(r.raw).data.budgetId === id)!;
+      // Each verifier holds one secret only, as a receiver that has switched, or not yet.
+      const verifies = (secret: string, r: Received) => {
+        try {
+          new Webhook(secret).verify(r.raw, r.headers);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const both = of(graced.budget.id);
+      expect(both.headers['webhook-signature']).toMatch(/^v1,\S+ v1,\S+$/);
+      expect(verifies(gracedNew, both)).toBe(true);
+      expect(verifies(graced.webhookSecret!, both)).toBe(true);
+      // Its grace period over: the new secret alone.
+      const one = of(ended.budget.id);
+      expect(one.headers['webhook-signature']).toMatch(/^v1,\S+$/);
+      expect(verifies(endedNew, one)).toBe(true);
+      expect(verifies(ended.webhookSecret!, one)).toBe(false);
+      // A secret that is neither still fails.
+      expect(verifies(endedNew, both)).toBe(false);
     });
 
     it('rotating an unknown budget, or one without a webhook, throws INVALID_BUDGET and changes nothing', async () => {

@@ -183,7 +183,7 @@ builder.mutationField('rotateBudgetWebhookSecret', (t) =>
   t.field({
     type: BudgetRef,
     description:
-      'admin scope. Gives the budget a new webhook secret, returned once in webhookSecret; attempts started after the rotation are signed with the new secret, alerts already queued and their retries included (an attempt already under way may still carry the old one): update the receiver right after. BAD_USER_INPUT (INVALID_BUDGET) for an unknown id or a budget without a webhookUrl.',
+      'admin scope. Gives the budget a new webhook secret, returned once in webhookSecret; attempts started after the rotation are signed with the new secret, alerts already queued and their retries included (an attempt already under way may still carry the old one only). For a day after the rotation every attempt also carries a second signature made with the old secret, so the receiver can switch at its own pace. BAD_USER_INPUT (INVALID_BUDGET) for an unknown id or a budget without a webhookUrl.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       requireScope(ctx.auth, 'admin');

@@ -85,7 +85,7 @@ export async function budgetRotateSecret(
   return [
     { text: `Budget ${budget.id} "${escapeControlChars(budget.name)}" has a new webhook secret. ` },
     {
-      text: 'Attempts started from now on, queued alerts too, are signed with it (one already under way may carry the old one); update the receiver now.',
+      text: 'Attempts started from now on, queued alerts too, are signed with it (one already under way may carry the old one); for a day they carry a signature made with the old secret too: update the receiver within that day.',
     },
     { text: '\nWebhook secret (shown only now; keep it to verify deliveries): ' },
     { text: webhookSecret, color: 'bold' },

@@ -69,8 +69,8 @@ export class BudgetEvaluator {
   private closed = false;
 
   /** Every budget once a minute even without writes here: forecasts move with time, and other processes'
-   * budget changes are seen. (This pass reads current months only; see foreign-commits.ts for writes into
-   * earlier months that no row tells of.) */
+   * budget changes are seen. (This pass reads current months only: writes into earlier months reach the
+   * evaluator as noted writes, this process's own or other processes' through foreign-commits.ts.) */
   private readonly ticker: NodeJS.Timeout;
 
   constructor(private readonly parts: EvaluatorParts) {
@@ -228,7 +228,8 @@ export interface BackfillRead {
  * The reads a backfill calls for: for each zone, its budgets at the start of each billing month before its
  * current one that written events fell in (by the earliest event time written), at most MAX_BACKFILL_MONTHS
  * back. One read per zone and month (zones × months), never one zone's budgets at another zone's months.
- * A budget is read only at months that ended after it was created: a budget set today, then an event
+ * A budget is read only at months that ended after its current definition began (revisedAt: creation, or
+ * the last set that changed what it measures or alerts on): a budget set (or redefined) today, then an event
  * backfilled into last year, must not alert for every month since that passed its line before it existed.
  */
 export function backfillReads(budgets: readonly StoredBudget[], dirtyFrom: number, now: number): BackfillRead[] {
@@ -240,7 +241,7 @@ export function backfillReads(budgets: readonly StoredBudget[], dirtyFrom: numbe
     for (let i = 0; i < MAX_BACKFILL_MONTHS && dirtyFrom < start; i++) {
       const end = start;
       start = periodRange(start - 1, 'month', zone).from;
-      const existed = inZone.filter((b) => b.createdAt < end);
+      const existed = inZone.filter((b) => b.revisedAt < end);
       // Earlier months ended earlier still: none of these budgets existed then either.
       if (existed.length === 0) break;
       reads.push({ at: start, budgets: existed });

@@ -11,8 +11,13 @@ import type { BudgetAlertsTable, Database } from '../db/schema.js';
 export interface StoredBudget extends BudgetDefinition {
   revision: number;
   webhookSecret: string | null;
-  /** When the budget was first stored (tracker clock): billing months that ended before it are not its own. */
+  /** When the budget was first stored (tracker clock). */
   createdAt: number;
+  /**
+   * When its current definition began (tracker clock): creation, or the last set that changed what it
+   * measures or alerts on. Billing months that ended before it are not this definition's (no backfill alerts).
+   */
+  revisedAt: number;
   updatedAt: number;
 }
 
@@ -32,6 +37,7 @@ export function* loadBudgets(db: Kysely<Database>): Plan<StoredBudget[]> {
     revision: Number(r.revision),
     webhookSecret: r.webhook_secret,
     createdAt: Number(r.created_at),
+    revisedAt: Number(r.revised_at),
     updatedAt: Number(r.updated_at),
   }));
 }
@@ -50,7 +56,10 @@ export interface StoreOutcome {
 
 /**
  * Creates or replaces a budget. A replaced budget keeps its secret and revision unless what it measures
- * changed (metric, backend, limit, zone: then the revision moves on and its alerts start afresh).
+ * changed (metric, backend, limit, zone: then the revision moves on and its alerts start afresh). Its
+ * revision start (revised_at) moves to now when what it measures or alerts on changed (also thresholds or
+ * the forecast flag): a backfill then evaluates only billing months that ended after it, so a redefinition
+ * never raises alerts for months the new definition did not exist in. A rename or another webhook keeps it.
  */
 export function* storeBudget(db: Kysely<Database>, input: CheckedBudget, now: number): Plan<StoreOutcome> {
   const id = input.id ?? `bud_${randomUUID()}`;
@@ -62,6 +71,11 @@ export function* storeBudget(db: Kysely<Database>, input: CheckedBudget, now: nu
     Number(old.limit_value) === input.limit &&
     old.timezone === input.timezone;
   const revision = old === undefined ? 1 : measuresSame ? Number(old.revision) : Number(old.revision) + 1;
+  const alertsSame =
+    measuresSame &&
+    old.thresholds === JSON.stringify(input.thresholds) &&
+    Number(old.alert_on_forecast) === (input.alertOnForecast ? 1 : 0);
+  const revisedAt = alertsSame ? Number(old.revised_at) : now;
   const oldSecret = old?.webhook_secret ?? null;
   const createdSecret = input.webhookUrl !== null && oldSecret === null ? newWebhookSecret() : null;
   const secret = createdSecret ?? oldSecret;
@@ -76,6 +90,7 @@ export function* storeBudget(db: Kysely<Database>, input: CheckedBudget, now: nu
     webhook_url: input.webhookUrl,
     webhook_secret: secret,
     revision,
+    revised_at: revisedAt,
     updated_at: now,
   };
   if (old === undefined) {
@@ -92,26 +107,52 @@ export function* storeBudget(db: Kysely<Database>, input: CheckedBudget, now: nu
       revision,
       webhookSecret: secret,
       createdAt: Number(old?.created_at ?? now),
+      revisedAt,
       updatedAt: now,
     },
     createdSecret,
   };
 }
 
+/**
+ * How long after a rotation deliveries are signed with the old secret too, by default: a day, as long as
+ * an alert's deliveries are retried by default, so a receiver has that long to switch.
+ */
+export const WEBHOOK_SECRET_GRACE_MS = 24 * 3_600_000;
+
 /** What rotating a budget's webhook secret did: the new secret, or why there was none to rotate. */
 export type RotateOutcome = { secret: string } | 'missing' | 'no-webhook';
 
 /**
- * Replaces a budget's webhook secret with a new one. Deliveries read the secret when they are attempted
+ * Replaces a budget's webhook secret with a new one. Deliveries read the secrets when they are attempted
  * (webhook-outbox.ts), so every attempt from the commit on, retries of alerts queued before included, is
- * signed with the new secret only.
+ * signed with the new secret, and until `keepOldUntil` (wall-clock ms, as the delivery worker reads it;
+ * null: not at all) with the replaced one too (two signatures in one
+ * header, as Standard Webhooks allows): a receiver verifies with either. Only the secret replaced now is
+ * kept: a second rotation within the grace period ends the first one's.
  */
-export function* rotateWebhookSecret(db: Kysely<Database>, id: string, now: number): Plan<RotateOutcome> {
-  const [row] = yield* exec(db.selectFrom('budgets').select('webhook_url').where('id', '=', id));
+export function* rotateWebhookSecret(
+  db: Kysely<Database>,
+  id: string,
+  now: number,
+  keepOldUntil: number | null,
+): Plan<RotateOutcome> {
+  const [row] = yield* exec(db.selectFrom('budgets').select(['webhook_url', 'webhook_secret']).where('id', '=', id));
   if (row === undefined) return 'missing';
   if (row.webhook_url === null) return 'no-webhook';
   const secret = newWebhookSecret();
-  yield* exec(db.updateTable('budgets').set({ webhook_secret: secret, updated_at: now }).where('id', '=', id));
+  const keepOld = keepOldUntil !== null && row.webhook_secret !== null;
+  yield* exec(
+    db
+      .updateTable('budgets')
+      .set({
+        webhook_secret: secret,
+        previous_webhook_secret: keepOld ? row.webhook_secret : null,
+        previous_secret_until: keepOld ? keepOldUntil : null,
+        updated_at: now,
+      })
+      .where('id', '=', id),
+  );
   return { secret };
 }
 

@@ -5,9 +5,10 @@
 
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { PgListener } from '../db/pg-listener.js';
-import { exec, type Runner } from '../db/runner.js';
+import { exec, type Plan, type Runner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { EVENTS_CHANNEL, type IdRange, parseIdRanges, parseRollupsOnly } from '../feed/event-notify.js';
+import { commitsPruned, parseBackendIds } from '../record/commit-log.js';
 import { FULL_EVALUATION_MS } from './budget-evaluator.js';
 
 /** How often a watching process looks for other processes' commits (SQLite) or handles those notified (PostgreSQL). */
@@ -18,7 +19,10 @@ const MAX_RANGES_PER_READ = 100;
 
 /** How a store tells this process that another connection committed. */
 export type CommitSignal =
-  /** SQLite: the connection's `PRAGMA data_version`, which moves only when another connection commits. */
+  /**
+   * SQLite: the connection's `PRAGMA data_version`, which moves only when another connection commits; what
+   * was committed is then read from event_commits (record/commit-log.ts).
+   */
   | { kind: 'data-version'; read: () => number }
   /** PostgreSQL: every write transaction notifies the ids of the events it inserted (feed/event-notify.ts). */
   | { kind: 'notify'; url: string };
@@ -34,10 +38,11 @@ export interface ForeignCommitParts {
   /** Commits may have been missed (a LISTEN connection was re-opened): every budget is due. */
   missed(): void;
   /**
-   * Events were committed that cannot be told apart by backend (no new row to read: stored in rollups
-   * only, or ids reused): every budget is due, its billing months from `minTs` on when that is known.
+   * Events were committed that cannot be told apart by backend (a rollups-only notification of an older
+   * writer, or SQLite log rows pruned before this process read them): every budget is due, its billing
+   * months from `minTs` on (0: as far back as a backfill reaches).
    */
-  unattributed(minTs: number | null): void;
+  unattributed(minTs: number): void;
   failed(error: Error): void;
 }
 
@@ -48,15 +53,14 @@ export interface ForeignCommitParts {
  * a second on the idle connection (own commits do not move it), PostgreSQL's is a LISTEN connection.
  * Neither the timer nor the LISTEN socket keeps a process alive.
  *
- * What is found is read from the raw events (by id). Events older than the raw retention are stored in
- * rollups only, so no row tells of them: PostgreSQL's writer notifies their earliest time instead
- * (rollupsOnlyPayload), and every budget is evaluated from then. SQLite has no such message: a foreign
- * commit that added no row past the watermark, or after which the newest id is below it (retention deleted
- * the newest rows and SQLite hands their ids out again), makes every budget due in its current month only.
- * Left uncovered there: events in an earlier billing month and older than the raw retention, written on
- * SQLite by another process, are evaluated in that month only by the writing process's own evaluator (after
- * its flush or ingestBatch; never for the synchronous exit write), not here nor by the full pass. And ids
- * reused and then grown past the watermark between two looks (a second) are read only from the watermark on.
+ * SQLite: every write transaction that stores events appends a row to event_commits (its earliest event
+ * time and backend ids; record/commit-log.ts), whose AUTOINCREMENT seq is never handed out twice, so a
+ * watermark over it misses no commit, whether the events were kept raw or in rollups only, and whatever
+ * retention deleted (the events rowid is reused after the newest rows are deleted; the seq is not). A
+ * watcher that fell more than COMMIT_LOG_KEEP commits behind (the oldest were pruned before it read them)
+ * makes every budget due as far back as a backfill reaches. PostgreSQL: the ids notified are read from the
+ * raw events; events stored in rollups only are notified with their earliest time and backend ids
+ * (rollups-only payload); an older writer's payload without backends makes every budget due from then.
  */
 export class ForeignCommits {
   private readonly timer: NodeJS.Timeout;
@@ -68,7 +72,7 @@ export class ForeignCommits {
   /** The tick running, if any: one at a time, and close() waits for it. */
   private running: Promise<void> | null = null;
   private closed = false;
-  /** SQLite: the data_version last seen, and the newest event id read up to. */
+  /** SQLite: the data_version last seen, and the event_commits seq read up to. */
   private version: number | null = null;
   private watermark = 0;
   /** PostgreSQL: the listener, and the ranges notified since the last read. */
@@ -76,6 +80,8 @@ export class ForeignCommits {
   private notified: IdRange[] = [];
   /** PostgreSQL: the earliest time of events notified as stored in rollups only since the last look. */
   private rollupsFrom = Number.POSITIVE_INFINITY;
+  /** ...and their backend ids; null once a payload named none (every budget is due). */
+  private rollupsBackends: Set<number> | null = new Set();
   /** The listening connection last opened (its socket unref'd). */
   private client: object | null = null;
 
@@ -86,9 +92,14 @@ export class ForeignCommits {
         signal.url,
         EVENTS_CHANNEL,
         (payload) => {
-          const from = parseRollupsOnly(payload);
-          if (from === null) this.notified.push(...parseIdRanges(payload));
-          else this.rollupsFrom = Math.min(this.rollupsFrom, from);
+          const rollups = parseRollupsOnly(payload);
+          if (rollups === null) {
+            this.notified.push(...parseIdRanges(payload));
+            return;
+          }
+          this.rollupsFrom = Math.min(this.rollupsFrom, rollups.from);
+          if (rollups.backendIds === null) this.rollupsBackends = null;
+          else for (const id of rollups.backendIds) this.rollupsBackends?.add(id);
         },
         () => {},
         async (client, again) => {
@@ -159,12 +170,12 @@ export class ForeignCommits {
     return rows.length > 0;
   }
 
-  /** From here on, commits are looked at: SQLite from the newest event now, PostgreSQL from LISTEN on. */
+  /** From here on, commits are looked at: SQLite from the newest logged commit now, PostgreSQL from LISTEN on. */
   private async start(): Promise<void> {
     if (this.parts.signal.kind === 'data-version') {
-      // The watermark first and no data_version yet: the first look reads every id past the watermark, so
+      // The watermark first and no data_version yet: the first look reads every seq past the watermark, so
       // a commit landing between the two reads is read then, not taken as seen.
-      this.watermark = await this.newestId();
+      this.watermark = await this.newestSeq();
       this.version = null;
     } else {
       await this.listener!.ready();
@@ -172,11 +183,13 @@ export class ForeignCommits {
     if (!this.closed) this.active = true;
   }
 
-  /** SQLite: the newest event id (0 with no events). */
-  private async newestId(): Promise<number> {
+  /** SQLite: the newest logged commit's seq (0 with none logged). */
+  private async newestSeq(): Promise<number> {
     const { db, runner } = this.parts;
-    const [row] = await runner.read(() => exec(db.selectFrom('events').select(sql<number | null>`max(id)`.as('id'))));
-    return Number(row?.id ?? 0);
+    const [row] = await runner.read(() =>
+      exec(db.selectFrom('event_commits').select(sql<number | null>`max(seq)`.as('seq'))),
+    );
+    return Number(row?.seq ?? 0);
   }
 
   /** One look: what other processes committed since the last. */
@@ -185,22 +198,8 @@ export class ForeignCommits {
     if (signal.kind === 'data-version') {
       const version = signal.read();
       if (version === this.version) return;
-      const newest = await this.newestId();
-      if (this.closed) return;
-      if (newest < this.watermark) {
-        // The newest rows were deleted (retention) and their ids may be handed out again: reading from the
-        // old watermark would skip them. What was written cannot be told: every budget is due.
-        this.watermark = newest;
-        this.parts.unattributed(null);
-      } else {
-        // Ids after the watermark: SQLite hands them out in commit order, so none is skipped. Own events
-        // written since are among them (their budgets were evaluated already; evaluating again costs a read).
-        const found = await this.report([[this.watermark + 1, Number.MAX_SAFE_INTEGER]]);
-        if (this.closed) return;
-        // A commit with no new row: perhaps events stored in rollups only (older than the raw retention);
-        // also any other write (an alert, a budget, retention), which costs one evaluation of them all.
-        if (!found) this.parts.unattributed(null);
-      }
+      // A commit with no log row (an alert, a budget, retention) wrote no event: nothing to evaluate.
+      await this.readLog();
       // Only once read: a read that failed is tried again at the next look.
       this.version = version;
       return;
@@ -210,8 +209,22 @@ export class ForeignCommits {
     if (this.closed) return;
     if (Number.isFinite(this.rollupsFrom)) {
       const from = this.rollupsFrom;
+      const backends = this.rollupsBackends;
       this.rollupsFrom = Number.POSITIVE_INFINITY;
-      this.parts.unattributed(from);
+      this.rollupsBackends = new Set();
+      if (backends === null) this.parts.unattributed(from);
+      else {
+        try {
+          const names = await this.parts.runner.read(() => backendNames(this.parts.db, [...backends]));
+          if (this.closed) return;
+          this.parts.written(from, names);
+        } catch (error) {
+          // Kept for the next look, with what was notified meanwhile.
+          this.rollupsFrom = Math.min(this.rollupsFrom, from);
+          if (this.rollupsBackends !== null) for (const id of backends) this.rollupsBackends.add(id);
+          throw error;
+        }
+      }
     }
     if (this.notified.length === 0) return;
     const ranges = this.notified;
@@ -226,40 +239,64 @@ export class ForeignCommits {
   }
 
   /**
+   * SQLite: the commits logged after the watermark, in one snapshot: their earliest event time and their
+   * backends are reported, and the watermark moves to the newest.
+   */
+  private async readLog(): Promise<void> {
+    const { db, runner } = this.parts;
+    const after = this.watermark;
+    const found = await runner.read(function* () {
+      const rows = yield* exec(
+        db.selectFrom('event_commits').select(['seq', 'min_ts', 'backend_ids']).where('seq', '>', after).orderBy('seq'),
+      );
+      if (rows.length === 0) return null;
+      let from = Number.POSITIVE_INFINITY;
+      const ids = new Set<number>();
+      for (const row of rows) {
+        from = Math.min(from, Number(row.min_ts));
+        for (const id of parseBackendIds(row.backend_ids)) ids.add(id);
+      }
+      const newest = Number(rows[rows.length - 1]!.seq);
+      return { from, newest, names: yield* backendNames(db, [...ids]) };
+    });
+    if (found === null || this.closed) return;
+    this.watermark = found.newest;
+    // Rows this process had not read were pruned: their times and backends are unknown.
+    if (commitsPruned(after, found.newest)) this.parts.unattributed(0);
+    this.parts.written(found.from, found.names);
+  }
+
+  /**
    * Reads which backends the events of these id ranges belong to, and the earliest event time, in one
    * snapshot: the span and the distinct backend ids as two scans of the id range (a GROUP BY with the
    * aggregates costs about four times as much in SQLite: a temporary b-tree), then their names.
    */
-  private async report(ranges: readonly IdRange[]): Promise<boolean> {
+  private async report(ranges: readonly IdRange[]): Promise<void> {
     const { db, runner } = this.parts;
     const found = await runner.read(function* () {
       const inRanges = (eb: ExpressionBuilder<Database, 'events'>) =>
         eb.or(ranges.map(([lo, hi]) => eb.between('id', lo, hi)));
       const [span] = yield* exec(
-        db
-          .selectFrom('events')
-          .where(inRanges)
-          .select([sql<number | null>`min(ts)`.as('from_ts'), sql<number | null>`max(id)`.as('last_id')]),
+        db.selectFrom('events').where(inRanges).select(sql<number | null>`min(ts)`.as('from_ts')),
       );
       if (span?.from_ts === null || span?.from_ts === undefined) return null;
       const ids = yield* exec(db.selectFrom('events').where(inRanges).select('backend_id').distinct());
-      const names = yield* exec(
-        db
-          .selectFrom('backends')
-          .select('name')
-          .where(
-            'id',
-            'in',
-            ids.map((r) => r.backend_id),
-          ),
+      const names = yield* backendNames(
+        db,
+        ids.map((r) => Number(r.backend_id)),
       );
-      return { from: Number(span.from_ts), lastId: Number(span.last_id), backends: names.map((r) => r.name) };
+      return { from: Number(span.from_ts), backends: names };
     });
-    if (found === null || this.closed) return false;
-    this.watermark = Math.max(this.watermark, found.lastId);
+    if (found === null || this.closed) return;
     this.parts.written(found.from, found.backends);
-    return true;
   }
+}
+
+/** The names of these backend ids (ids no backend has any more are left out). */
+function* backendNames(db: Kysely<Database>, ids: readonly number[]): Plan<string[]> {
+  if (ids.length === 0) return [];
+  const rows = yield* exec(db.selectFrom('backends').select('name').where('id', 'in', ids));
+  return rows.map((r) => r.name);
 }
 
 /** The one range from the lowest id to the highest. */

@@ -24,6 +24,7 @@ import {
   rotateWebhookSecret,
   type StoredBudget,
   storeBudget,
+  WEBHOOK_SECRET_GRACE_MS,
 } from './budget-store.js';
 import { type BudgetValue, readBudgetValues } from './budget-values.js';
 import { type CommitSignal, ForeignCommits } from './foreign-commits.js';
@@ -41,8 +42,20 @@ export interface SetBudgetResult {
 /** What rotateBudgetWebhookSecret answers: the budget and its new webhook secret, shown this once. */
 export interface RotatedWebhookSecret {
   budget: BudgetState;
-  /** `whsec_…`: from now on every delivery of the budget, queued ones included, is signed with it alone. */
+  /**
+   * `whsec_…`: from now on every delivery of the budget, queued ones included, is signed with it, and with
+   * the old one too until the grace period ends.
+   */
   webhookSecret: string;
+}
+
+/** How a webhook secret is rotated. */
+export interface RotateSecretOptions {
+  /**
+   * How long deliveries are signed with the old secret too (ms; default WEBHOOK_SECRET_GRACE_MS, a day).
+   * 0 stops signing with it at once.
+   */
+  graceMs?: number;
 }
 
 /** A page of the alert history, newest first. */
@@ -123,7 +136,7 @@ export class TrackerBudgets {
           },
           unattributed: (minTs) => {
             evaluator.noteEverything();
-            if (minTs !== null) evaluator.noteWritten(minTs, []);
+            evaluator.noteWritten(minTs, []);
             evaluator.request();
           },
           failed: (error) =>
@@ -152,12 +165,17 @@ export class TrackerBudgets {
     return { budget: state!, webhookSecret: createdSecret };
   }
 
-  async rotateSecret(id: string): Promise<RotatedWebhookSecret> {
+  async rotateSecret(id: string, options: RotateSecretOptions = {}): Promise<RotatedWebhookSecret> {
     if (typeof id !== 'string' || id.length === 0)
       throw new ValidationError('INVALID_BUDGET', 'A budget id is required.', 'id');
+    const graceMs = options.graceMs ?? WEBHOOK_SECRET_GRACE_MS;
+    if (!Number.isSafeInteger(graceMs) || graceMs < 0)
+      throw new ValidationError('INVALID_OPTION', 'graceMs must be a whole number of ms, 0 or more.', 'graceMs');
     await this.parts.ready;
     const { db, runner } = this.parts;
-    const outcome = await runner.write(() => rotateWebhookSecret(db, id, this.parts.clock()));
+    // The grace period ends in wall-clock time, as the delivery worker reads it (not the tracker clock).
+    const keepOldUntil = graceMs > 0 ? Date.now() + graceMs : null;
+    const outcome = await runner.write(() => rotateWebhookSecret(db, id, this.parts.clock(), keepOldUntil));
     if (outcome === 'missing')
       throw new ValidationError('INVALID_BUDGET', `No budget has the id ${JSON.stringify(id)}.`, 'id');
     if (outcome === 'no-webhook') {

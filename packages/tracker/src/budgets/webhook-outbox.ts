@@ -14,6 +14,8 @@ export interface ClaimedDelivery {
   url: string;
   body: string;
   secret: string | null;
+  /** The secret before the last rotation, while its grace period lasts (signed with too); else null. */
+  previousSecret: string | null;
   /** The number of the attempt about to be made (1 for the first). */
   attempt: number;
   createdAt: number;
@@ -64,12 +66,19 @@ export function* claimDeliveries(
         .returning(['alert_id', 'url', 'body', 'attempts', 'budget_id', 'created_at']),
     );
     if (!row) continue;
-    const [budget] = yield* exec(db.selectFrom('budgets').select('webhook_secret').where('id', '=', row.budget_id));
+    const [budget] = yield* exec(
+      db
+        .selectFrom('budgets')
+        .select(['webhook_secret', 'previous_webhook_secret', 'previous_secret_until'])
+        .where('id', '=', row.budget_id),
+    );
+    const graceLasts = budget?.previous_secret_until != null && Number(budget.previous_secret_until) > now;
     claimed.push({
       alertId: row.alert_id,
       url: row.url,
       body: row.body,
       secret: budget?.webhook_secret ?? null,
+      previousSecret: graceLasts ? (budget?.previous_webhook_secret ?? null) : null,
       attempt: Number(row.attempts) + 1,
       createdAt: Number(row.created_at),
     });

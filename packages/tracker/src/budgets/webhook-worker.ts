@@ -90,7 +90,11 @@ export class WebhookWorker {
         if (refused) return { status: null, error: refused, delivered: false, final: true };
       }
       const signedAt = new Date();
-      const signature = new Webhook(claim.secret).sign(claim.alertId, signedAt, claim.body);
+      // During a rotation's grace period, signed with the old secret too: `v1,<new> v1,<old>` (space-separated
+      // signatures, each checked by a Standard Webhooks verifier), so a receiver holding either verifies.
+      const signature = [claim.secret, ...(claim.previousSecret ? [claim.previousSecret] : [])]
+        .map((secret) => new Webhook(secret).sign(claim.alertId, signedAt, claim.body))
+        .join(' ');
       const response = await fetch(claim.url, {
         method: 'POST',
         headers: {

@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006-budgets.js';
 import * as m0008 from './migrations/0008-keys-once.js';
 import * as m0009 from './migrations/0009-events-key-with-backend.js';
 import * as m0010 from './migrations/0010-total-slots.js';
+import * as m0011 from './migrations/0011-commit-log-and-revisions.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0008-keys-once': m0008,
   '0009-events-key-with-backend': m0009,
   '0010-total-slots': m0010,
+  '0011-commit-log-and-revisions': m0011,
 };
 
 /** Names of every migration, oldest first: a database that recorded them all is at the newest schema. */

@@ -124,6 +124,20 @@ export interface BudgetsTable {
   revision: number;
   created_at: number;
   updated_at: number;
+  /** When the current definition began (creation, or a set that changed what it measures or alerts on). */
+  revised_at: number;
+  /** The secret before the last rotation: deliveries are signed with it too until previous_secret_until. */
+  previous_webhook_secret: string | null;
+  previous_secret_until: number | null;
+}
+
+/** SQLite only: one row per write transaction that stored events (see budgets/foreign-commits.ts). */
+export interface EventCommitsTable {
+  seq: Generated<number>;
+  /** Earliest event time the transaction wrote (raw rows or rollups only). */
+  min_ts: number;
+  /** Comma-separated ids of the backends it wrote. */
+  backend_ids: string;
 }
 
 /** Alerts raised; unique on (budget_id, revision, period_key, threshold, kind): each is raised once. */
@@ -191,4 +205,5 @@ export interface Database {
   resource_totals: ResourceTotalsTable;
   resource_total_slots: ResourceTotalSlotsTable;
   event_keys: EventKeysTable;
+  event_commits: EventCommitsTable;
 }

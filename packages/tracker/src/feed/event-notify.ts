@@ -70,19 +70,52 @@ export function parseIdRanges(payload: string): IdRange[] {
 }
 
 /**
- * The payload announcing that a transaction stored events in rollups only (older than the raw retention),
- * dated from the number after the colon: no row, so no id, tells other processes of them. The live feed
- * ignores it (parseIdRanges yields no range); the budget watcher evaluates every budget from that time.
- * @example rollupsOnlyPayload(1700000000000) // 'rollups-from:1700000000000'
+ * The payloads announcing that a transaction stored events in rollups only (older than the raw retention):
+ * no row, so no id, tells other processes of them. `rollups-from:<earliest ms>:<backend ids>`, the ids
+ * comma-separated; more backends than one payload holds (MAX_PAYLOAD_BYTES) go out as several payloads with
+ * the same time. The live feed ignores them (parseIdRanges yields no range); the budget watcher evaluates
+ * those backends' budgets (and the all-backend ones) from that time.
+ * @example rollupsOnlyPayloads(1700000000000, [3, 1]) // ['rollups-from:1700000000000:1,3']
  */
-export const rollupsOnlyPayload = (minTs: number): string => `${ROLLUPS_ONLY_PREFIX}${minTs}`;
+export function rollupsOnlyPayloads(minTs: number, backendIds: Iterable<number>): string[] {
+  const head = `${ROLLUPS_ONLY_PREFIX}${minTs}:`;
+  const payloads: string[] = [];
+  let current = '';
+  for (const id of [...new Set(backendIds)].sort((a, b) => a - b)) {
+    if (head.length + current.length + String(id).length + 1 > MAX_PAYLOAD_BYTES) {
+      payloads.push(head + current);
+      current = '';
+    }
+    current = current ? `${current},${id}` : String(id);
+  }
+  payloads.push(head + current);
+  return payloads;
+}
 const ROLLUPS_ONLY_PREFIX = 'rollups-from:';
 
-/** The earliest event time of a rollups-only payload; null for any other payload. */
-export function parseRollupsOnly(payload: string): number | null {
+/** What a rollups-only payload says: from when, and which backends (null: not said, so every one). */
+export interface RollupsOnly {
+  from: number;
+  backendIds: number[] | null;
+}
+
+/**
+ * A rollups-only payload; null for any other payload. The form without backends (`rollups-from:<ms>`,
+ * sent by writers before backends were added to it) is still read: it names none, so every budget is due.
+ * @example parseRollupsOnly('rollups-from:5:1,3') // { from: 5, backendIds: [1, 3] }
+ */
+export function parseRollupsOnly(payload: string): RollupsOnly | null {
   if (!payload.startsWith(ROLLUPS_ONLY_PREFIX)) return null;
-  const ts = Number(payload.slice(ROLLUPS_ONLY_PREFIX.length));
-  return Number.isSafeInteger(ts) ? ts : null;
+  const [time, ids, ...rest] = payload.slice(ROLLUPS_ONLY_PREFIX.length).split(':');
+  const from = Number(time);
+  if (time === '' || !Number.isSafeInteger(from) || rest.length > 0) return null;
+  if (ids === undefined) return { from, backendIds: null };
+  const backendIds: number[] = [];
+  for (const part of ids.split(',')) {
+    if (!/^\d+$/.test(part) || !Number.isSafeInteger(Number(part))) return { from, backendIds: null };
+    backendIds.push(Number(part));
+  }
+  return { from, backendIds };
 }
 
 /** Inside a write transaction on PostgreSQL: announces the inserted event ids at commit. */
@@ -92,7 +125,7 @@ export function* notifyInsertedEvents(ids: readonly number[]): Plan<void> {
   }
 }
 
-/** Inside a write transaction on PostgreSQL: announces at commit events stored in rollups only, from `minTs`. */
-export function* notifyRollupsOnly(minTs: number): Plan<void> {
-  yield* pgNotify(EVENTS_CHANNEL, rollupsOnlyPayload(minTs));
+/** Inside a write transaction on PostgreSQL: announces at commit events of these backends stored in rollups only, from `minTs`. */
+export function* notifyRollupsOnly(minTs: number, backendIds: Iterable<number>): Plan<void> {
+  for (const payload of rollupsOnlyPayloads(minTs, backendIds)) yield* pgNotify(EVENTS_CHANNEL, payload);
 }

@@ -10,6 +10,7 @@ import { shapedQuery } from '../query/query-shapes.js';
 import { storageSince } from '../query/storage-since.js';
 import type { Resolution } from '../rollup/grains.js';
 import { API_CALL_CLASS_CODE, CLASS_ROLLUP_CODE, RESOURCE_BY_CODE, RESOURCE_CODE } from '../types.js';
+import { logCommit } from './commit-log.js';
 import { reserveEventIds } from './event-ids.js';
 import { forgetKeys } from './forget-keys.js';
 import { laterStoredReport, type StoredReport, takeFromStoredReport } from './later-report.js';
@@ -17,7 +18,7 @@ import type { PendingEvent } from './pending-event.js';
 import {
   forgetKeysStatement,
   knownBackends,
-  notifyRollupsOnlyStatement,
+  notifyRollupsOnlyStatements,
   notifyStatements,
   type PreludeResult,
   pgPrelude,
@@ -302,12 +303,9 @@ export function* ingestPlan(
     storageLevels.set(name, state.storageLevel);
     if (state.changed) changed.push(state);
   }
-  // Events kept in rollups only have no id to announce: other processes' budget watchers hear their time.
-  // The earliest is among those not kept (they are the older ones).
-  const rollupsOnlyFrom =
-    kept.length < rows.length
-      ? rows.reduce((min, row) => Math.min(min, row[0] as number), Number.POSITIVE_INFINITY)
-      : null;
+  // Events kept in rollups only have no id to announce: other processes' budget watchers hear their time
+  // and backends (of the rows not kept: the older ones).
+  const older = kept.length < rows.length ? rows.filter((row) => (row[0] as number) < ctx.keepRawFrom) : [];
   const added = changedStored || kept.length < rows.length ? null : addedEvents(rows, ctx.backendIds, types);
   // Last chance to refuse the batch whole: PostgreSQL's final script below commits as it writes.
   beforeCommit?.(errors);
@@ -318,7 +316,7 @@ export function* ingestPlan(
       unnestInsertStatement('events', EVENT_COLUMNS_WITH_ID, kept, ''),
       // On PostgreSQL the new ids are announced at commit, for the live feeds of every process (feed/).
       ...notifyStatements(kept.map((row) => row[11] as number)),
-      rollupsOnlyFrom === null ? null : notifyRollupsOnlyStatement(rollupsOnlyFrom),
+      ...(older.length === 0 ? [] : notifyRollupsOnlyStatements(earliestOf(older), backendIdsOf(older))),
       unnestInsertStatement('rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db)),
       totals.pgSaveStatement(),
       stateUpdateStatement(changed),
@@ -343,6 +341,8 @@ export function* ingestPlan(
   yield* forgetKeys(db, refusedKeys);
   const columns = rawIds.size > 0 ? EVENT_COLUMNS_WITH_ID : EVENT_COLUMNS;
   yield* insertRows(db, 'events', columns, kept, '');
+  // SQLite has no NOTIFY: the commit is logged for other processes' budget watchers (record/commit-log.ts).
+  if (rows.length > 0) yield* logCommit(db, earliestOf(rows), backendIdsOf(rows));
   yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db));
   yield* totals.save(db);
   for (const state of changed) {
@@ -360,6 +360,18 @@ export function* ingestPlan(
     );
   }
   return { written: rows.length, duplicates, errors, storageLevels, types, added };
+}
+
+/** The earliest event time of these rows. */
+function earliestOf(rows: readonly unknown[][]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const row of rows) min = Math.min(min, row[0] as number);
+  return min;
+}
+
+/** The distinct backend ids of these rows. */
+function backendIdsOf(rows: readonly unknown[][]): Set<number> {
+  return new Set(rows.map((row) => row[1] as number));
 }
 
 /** The batch's rows as AddedEvents, with the names and types of its backends. */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { unnestInsertStatement } from '../db/insert-rows.js';
 import type { Database } from '../db/schema.js';
 import { sqlArray, sqlString } from '../db/sql-literal.js';
-import { EVENTS_CHANNEL, idRangePayloads, rollupsOnlyPayload } from '../feed/event-notify.js';
+import { EVENTS_CHANNEL, idRangePayloads, rollupsOnlyPayloads } from '../feed/event-notify.js';
 import { encodedKeyHex } from '../ids/event-key.js';
 import type { PendingEvent } from './pending-event.js';
 import { RunningTotals } from './running-totals.js';
@@ -230,8 +230,10 @@ export function notifyStatements(ids: readonly number[]): string[] {
 }
 
 /** The notification of events stored in rollups only, from `minTs`. */
-export function notifyRollupsOnlyStatement(minTs: number): string {
-  return `select pg_notify(${sqlString(EVENTS_CHANNEL)}, ${sqlString(rollupsOnlyPayload(minTs))})`;
+export function notifyRollupsOnlyStatements(minTs: number, backendIds: Iterable<number>): string[] {
+  return rollupsOnlyPayloads(minTs, backendIds).map(
+    (payload) => `select pg_notify(${sqlString(EVENTS_CHANNEL)}, ${sqlString(payload)})`,
+  );
 }
 
 /** One statement for every changed backend_state row (locked by the prelude). */

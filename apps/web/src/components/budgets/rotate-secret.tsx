@@ -46,7 +46,8 @@ export function RotateSecret({ budgetId, budgetName }: { budgetId: string; budge
         <div className={styles.rotated} role="status" data-testid="rotated-secret">
           <p style={{ marginTop: 0 }}>
             The new webhook signing secret, shown only this once: attempts started after the rotation, queued alerts
-            too, are signed with it (one already under way may still carry the old one). Update the receiver now.
+            too, are signed with it (one already under way may still carry the old one). For a day they carry the old
+            secret's signature too: update the receiver within that day.
           </p>
           <code className={styles.secret}>{state.webhookSecret}</code>
         </div>
