@@ -30,6 +30,8 @@ type Report = { kind: 'written'; from: number; backends: string[] } | { kind: 'u
 
 interface Watch {
   reports: Report[];
+  /** SQLite: runs a statement on the watcher's own connection (its own commits, which data_version ignores). */
+  own(text: string): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,10 @@ async function watch(store: StoreOptions): Promise<Watch> {
   await new Promise((r) => setTimeout(r, 300));
   return {
     reports,
+    own(text) {
+      if (!(file instanceof TrackerFile)) throw new Error('SQLite only');
+      file.sqlite.exec(text);
+    },
     async close() {
       await watcher.close();
       await file.close();
@@ -141,6 +147,24 @@ describe('foreign commits on SQLite', () => {
     await writer.setBudget({ name: 'calls', metric: 'api_calls', limit: 1_000_000 });
     await new Promise((r) => setTimeout(r, 300));
     expect(watcher.reports).toEqual([]);
+  });
+
+  it("this process's own commits move the watermark along: a busy writer never looks pruned", async () => {
+    const store = await newSqlite('own-commits');
+    const writer = openResourceTracker({ ...store, flushOnExit: false, deliverWebhooks: false });
+    open.push(writer);
+    writer.trackApiCall('first', 's3');
+    await writer.flush();
+    const watcher = await watch(store);
+    open.push(watcher);
+    // As if the watching process had committed more than the log keeps since its watermark.
+    watcher.own(`insert into event_commits (seq, min_ts, backend_ids) values (${COMMIT_LOG_KEEP + 100}, 0, '1')`);
+    await new Promise((r) => setTimeout(r, 300));
+    writer.trackApiCall('later', 's3', { timestamp: Date.now() });
+    await writer.flush();
+    await eventually(async () => watcher.reports.length > 0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(watcher.reports).toEqual([{ kind: 'written', from: expect.any(Number), backends: ['later'] }]);
   });
 
   it('a watcher that fell behind the pruned log makes every budget due, as far back as a backfill reaches', () => {

@@ -197,7 +197,14 @@ export class ForeignCommits {
     const { signal } = this.parts;
     if (signal.kind === 'data-version') {
       const version = signal.read();
-      if (version === this.version) return;
+      if (version === this.version) {
+        // No other process committed since the last read, so every row past the watermark is this process's
+        // own (evaluated already): the watermark follows them, and a busy writer's own commits never push
+        // it past the pruned end of the log (which would make every budget due at the next foreign commit).
+        const newest = await this.newestSeq();
+        if (!this.closed && signal.read() === version) this.watermark = Math.max(this.watermark, newest);
+        return;
+      }
       // A commit with no log row (an alert, a budget, retention) wrote no event: nothing to evaluate.
       await this.readLog();
       // Only once read: a read that failed is tried again at the next look.
