@@ -165,4 +165,44 @@ describeEachDialect('drill-down totals past own commits', (dialect) => {
       await kept.close();
     }
   });
+
+  it('agree after a level report backdated before another in the same batch, and after a -0 amount', async () => {
+    const store = await newStore('backdated');
+    const clock = fixedClock(NOW);
+    const kept = openResourceTracker({ ...store, clock: clock.now, flushOnExit: false });
+    const plain = openResourceTracker({ ...store, clock: clock.now, flushOnExit: false, memoizeSummaries: false });
+    const range = { from: new Date(Date.UTC(2026, 10, 27, 6)), to: new Date(Date.UTC(2026, 10, 27, 13)) };
+    // success: true cannot be answered from rollups (they count failures, not successes' extremes), so it
+    // reads the raw rows: the rollups' min and max must be the raw rows' own.
+    const fromRaw = { ...range, success: true };
+    const storage = async (t: ResourceTracker, q: UsageQuery) =>
+      (await read(t, q)).totals.find((x) => x.resourceType === 'storage_used');
+    try {
+      kept.trackBandwidthUpload('b0', 's3', 5, { timestamp: NOW - 3 * HOUR });
+      await kept.flush();
+      await read(kept, range); // totals kept
+      // The later report (100) becomes 60 once the earlier one (40) is in: no row holds 100 any more.
+      kept.setStorageLevel('b0', 's3', 100, { timestamp: NOW - HOUR });
+      kept.setStorageLevel('b0', 's3', 40, { timestamp: NOW - 2 * HOUR });
+      await kept.flush();
+      const answer = await storage(kept, range);
+      expect(answer).toMatchObject({ totalAmount: 100, minAmount: 40, maxAmount: 60 });
+      expect(await storage(plain, range)).toEqual(answer);
+      expect(await storage(plain, fromRaw)).toEqual(answer);
+
+      kept.trackStorageUsage('b0', 's3', -0, { timestamp: NOW - 1000 });
+      kept.trackStorageUsage('b0', 's3', 0, { timestamp: NOW - 900 });
+      await kept.flush();
+      const zero = { from: new Date(NOW - 2000), to: new Date(NOW + 1) };
+      expect(await read(kept, zero)).toBeDefined(); // kept from here on
+      kept.trackStorageUsage('b0', 's3', -0, { timestamp: NOW - 800 });
+      await kept.flush();
+      const z = await storage(kept, zero);
+      expect(Object.is(z?.minAmount, 0) && Object.is(z?.maxAmount, 0)).toBe(true);
+      expect(z).toEqual(await storage(plain, zero));
+    } finally {
+      await plain.close();
+      await kept.close();
+    }
+  });
 });

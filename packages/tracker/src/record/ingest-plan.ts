@@ -8,7 +8,7 @@ import { BackendTypeConflictError, StorageLevelError, TotalLimitError } from '..
 import { encodeEventKey, eventKeyHex } from '../ids/event-key.js';
 import { shapedQuery } from '../query/query-shapes.js';
 import { storageSince } from '../query/storage-since.js';
-import type { Resolution } from '../rollup/grains.js';
+import { MINUTE_MS, type Resolution } from '../rollup/grains.js';
 import { API_CALL_CLASS_CODE, CLASS_ROLLUP_CODE, RESOURCE_BY_CODE, RESOURCE_CODE } from '../types.js';
 import { logCommit } from './commit-log.js';
 import { reserveEventIds } from './event-ids.js';
@@ -258,7 +258,12 @@ export function* ingestPlan(
           // and the current level stays what it was.
           if (later.row) {
             later.row[3] = (later.row[3] as number) - amount;
-            minuteCells.adjust(later.ts, state.backendId, STORAGE, -amount, later.row[3] as number);
+            const minute = Math.floor(later.ts / MINUTE_MS);
+            const inCell: number[] = [];
+            for (const r of rows)
+              if (r[1] === state.backendId && r[2] === STORAGE && Math.floor((r[0] as number) / MINUTE_MS) === minute)
+                inCell.push(r[3] as number);
+            minuteCells.adjust(later.ts, state.backendId, STORAGE, -amount, inCell);
           } else {
             yield* takeFromStoredReport(db, state.backendId, later.stored!, amount);
             changedStored = true;

@@ -79,15 +79,17 @@ export class MinuteCells {
 
   /**
    * Changes the total of a cell already added by `change` (a level report that implies less change once an
-   * earlier-dated one is in); min and max widen to take in the event's new amount.
+   * earlier-dated one is in). Min and max are taken again from `amounts`, every amount of the batch's rows
+   * in that cell after the change: widening alone would keep the old amount's extreme, which no row holds
+   * any more (the raw rows and the rollups would then disagree on max or min).
    */
-  adjust(ts: number, backendId: number, resource: number, change: number, newAmount: number): void {
+  adjust(ts: number, backendId: number, resource: number, change: number, amounts: readonly number[]): void {
     const cell = this.byBackend.get(backendId)?.get(Math.floor(ts / MINUTE_MS) * RESOURCE_SLOTS + resource);
     if (!cell) return;
     cell.total += change;
     if (resource === STORAGE) cell.deltaTime += BigInt(change) * BigInt(ts - cell.bucket);
-    if (newAmount < cell.min) cell.min = newAmount;
-    if (newAmount > cell.max) cell.max = newAmount;
+    cell.min = Math.min(...amounts);
+    cell.max = Math.max(...amounts);
   }
 
   /** Rollup rows of every grain (in ROLLUP_COLUMNS order), one per (grain, bucket, backend, resource). */

@@ -68,7 +68,8 @@ export function addToTotals(kept: KeptTotals, added: AddedEvents): ResourceTotal
       // SQL compares the first n code points (substr); on well-formed text that is a UTF-16 prefix test.
       if (path.length < prefixLength || !path.startsWith(m.pathPrefix)) continue;
     }
-    const amount = row[ADDED_COLUMN.amount] as number;
+    // + 0: a -0 amount is stored as 0, and a fresh read says 0.
+    const amount = (row[ADDED_COLUMN.amount] as number) + 0;
     const sum = sums.get(resource) ?? { total: 0, count: 0, min: null, max: null };
     sum.total += amount;
     sum.count += 1;
