@@ -4,7 +4,7 @@ import type { StoredBudget } from '../src/budgets/budget-store.js';
 import { openResourceTracker } from '../src/index.js';
 import { periodRange } from '../src/time/zone.js';
 import { eventually } from './support/eventually.js';
-import { describeEachDialect, newStore } from './support/stores.js';
+import { describeEachDialect, newStore, writeStore } from './support/stores.js';
 import { fixedClock } from './support/temp-db.js';
 
 // After a backfill the evaluator reads the earlier billing months the events fell in. Each zone's budgets
@@ -145,7 +145,7 @@ describeEachDialect('backfill alerts and budget creation', () => {
 });
 
 describeEachDialect('backfill alerts and budget redefinition', () => {
-  it('a backfill alerts no month that ended before the budget was redefined', async () => {
+  it('a backfill alerts no month that ended before what the budget measures was redefined', async () => {
     const clock = fixedClock(MARCH + DAY);
     const t = openResourceTracker({
       ...(await newStore('redefined')),
@@ -160,15 +160,18 @@ describeEachDialect('backfill alerts and budget redefinition', () => {
     const limit = await t.setBudget({ name: 'limit', limit: 100, thresholds: [100], ...base });
     const lines = await t.setBudget({ name: 'lines', limit: 100, thresholds: [100], ...base });
     clock.set(MAY + 5 * DAY);
-    // Redefined in May: a lower limit (a new revision), and a new threshold (same revision).
+    // Redefined in May: a lower limit (a new revision, starting in May), and a new threshold (the same
+    // revision: it measures what it measured in April).
     await t.setBudget({ id: limit.budget.id, name: 'limit', limit: 50, thresholds: [100], ...base });
     await t.setBudget({ id: lines.budget.id, name: 'lines', limit: 100, thresholds: [50, 100], ...base });
-    // April's 60 is over both new definitions' lines; April ended before either existed.
+    // April's 60 is over both new definitions' lines. April ended before the new limit existed: no alert.
+    // The other budget measured April the same: its 50% line, crossed there, alerts April once.
     t.trackBandwidthUpload('photos', 's3', 60, { timestamp: APRIL + DAY });
     await t.flush();
     // Storing one again unchanged evaluates at once, after any evaluation running: April was read by then.
     await t.setBudget({ id: lines.budget.id, name: 'lines', limit: 100, thresholds: [50, 100], ...base });
-    expect(await t.getBudgetAlerts({ first: 100 })).toEqual([]);
+    const april = (await t.getBudgetAlerts({ first: 100 })).map((a) => [a.budgetId, a.threshold, a.periodStart]);
+    expect(april).toEqual([[lines.budget.id, 50, '2026-04-01T00:00:00.000Z']]);
     // The month of the redefinition is the new definitions' own: it alerts (at once, when set again renamed).
     t.trackBandwidthUpload('photos', 's3', 60, { timestamp: MAY + DAY });
     await t.flush();
@@ -177,11 +180,67 @@ describeEachDialect('backfill alerts and budget redefinition', () => {
     expect(alerts.sort()).toEqual(
       [
         [limit.budget.id, 100, '2026-05-01T00:00:00.000Z'],
+        [lines.budget.id, 50, '2026-04-01T00:00:00.000Z'],
         [lines.budget.id, 50, '2026-05-01T00:00:00.000Z'],
       ].sort(),
     );
     const [stored] = (await t.getBudgets()).filter((b) => b.id === limit.budget.id);
     expect(stored?.name).toBe('renamed');
+    await t.close();
+  });
+
+  it.each([
+    ['the forecast flag turned on', { alertOnForecast: true }],
+    ['nothing changed', {}],
+  ])('a line that existed all along alerts a backfilled crossing after an edit: %s', async (_, change) => {
+    const clock = fixedClock(MARCH + DAY);
+    const t = openResourceTracker({
+      ...(await newStore(`edit-${Object.keys(change).length}`)),
+      clock: clock.now,
+      flushOnExit: false,
+      deliverWebhooks: false,
+      rawRetentionMs: 365 * DAY,
+      budgetCheckIntervalMs: 10,
+    });
+    const base = { name: 'b', metric: 'bandwidth_upload' as const, timezone: 'UTC', limit: 100, thresholds: [100] };
+    const b = await t.setBudget({ ...base, alertOnForecast: false });
+    clock.set(APRIL + 10 * DAY);
+    t.trackBandwidthUpload('photos', 's3', 60, { timestamp: APRIL + DAY });
+    await t.flush();
+    // May 1st: an edit that keeps what the budget measures (the same revision).
+    clock.set(MAY + DAY);
+    await t.setBudget({ id: b.budget.id, ...base, alertOnForecast: false, ...change });
+    // A late April event (in flight at the month's end) takes April to 110 of 100.
+    t.trackBandwidthUpload('photos', 's3', 50, { timestamp: APRIL + 29 * DAY });
+    await t.flush();
+    await eventually(async () =>
+      (await t.getBudgetAlerts({ first: 100 })).some((a) => a.periodStart === '2026-04-01T00:00:00.000Z'),
+    );
+    const april = (await t.getBudgetAlerts({ first: 100 })).filter((a) => a.kind === 'actual');
+    expect(april.map((a) => [a.threshold, a.periodStart])).toEqual([[100, '2026-04-01T00:00:00.000Z']]);
+    await t.close();
+  });
+
+  it('a budget a process before migration 0011 created (revised_at 0) alerts no month before it existed', async () => {
+    const clock = fixedClock(MAY + 5 * DAY);
+    const store = await newStore('old-insert');
+    const t = openResourceTracker({
+      ...store,
+      clock: clock.now,
+      flushOnExit: false,
+      deliverWebhooks: false,
+      rawRetentionMs: 365 * DAY,
+      budgetCheckIntervalMs: 10,
+    });
+    const base = { name: 'b', metric: 'bandwidth_upload' as const, timezone: 'UTC', limit: 100, thresholds: [100] };
+    const b = await t.setBudget({ ...base, alertOnForecast: false });
+    // What an older release's insert leaves: the column's default.
+    await writeStore(store, `update budgets set revised_at = 0 where id = '${b.budget.id}'`);
+    t.trackBandwidthUpload('photos', 's3', 150, { timestamp: MARCH + DAY });
+    await t.flush();
+    // Storing it again unchanged evaluates at once, after any evaluation running: March was read by then.
+    await t.setBudget({ id: b.budget.id, ...base, alertOnForecast: false });
+    expect(await t.getBudgetAlerts({ first: 100 })).toEqual([]);
     await t.close();
   });
 });

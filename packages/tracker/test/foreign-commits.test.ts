@@ -149,6 +149,24 @@ describe('foreign commits on SQLite', () => {
     expect(watcher.reports).toEqual([]);
   });
 
+  it('an event stored without a log row (a writer of a release before 0011) makes every budget due', async () => {
+    const store = await newSqlite('unlogged');
+    const writer = openResourceTracker({ ...store, flushOnExit: false, deliverWebhooks: false });
+    open.push(writer);
+    writer.trackApiCall('first', 's3');
+    await writer.flush();
+    const watcher = await watch(store);
+    open.push(watcher);
+    // What an older release's write leaves: a new event row and no event_commits row.
+    await writeStore(
+      store,
+      `insert into events (ts, backend_id, resource, amount, success)
+         select ts, backend_id, resource, amount, success from events order by id desc limit 1`,
+    );
+    await eventually(async () => watcher.reports.length > 0);
+    expect(watcher.reports).toEqual([{ kind: 'unattributed', from: null }]);
+  });
+
   it("this process's own commits move the watermark along: a busy writer never looks pruned", async () => {
     const store = await newSqlite('own-commits');
     const writer = openResourceTracker({ ...store, flushOnExit: false, deliverWebhooks: false });

@@ -37,9 +37,17 @@ export function* loadBudgets(db: Kysely<Database>): Plan<StoredBudget[]> {
     revision: Number(r.revision),
     webhookSecret: r.webhook_secret,
     createdAt: Number(r.created_at),
-    revisedAt: Number(r.revised_at),
+    revisedAt: revisionStart(r),
     updatedAt: Number(r.updated_at),
   }));
+}
+
+/**
+ * When the budget's revision began. A row written by a process older than migration 0011 (running while
+ * the database was migrated) has the column's default 0: its revision began no earlier than the budget.
+ */
+function revisionStart(r: { revised_at: number | string | bigint; created_at: number | string | bigint }): number {
+  return Math.max(Number(r.revised_at), Number(r.created_at));
 }
 
 /** A new webhook secret in the form Standard Webhooks reads: `whsec_` and 32 random bytes in base64. */
@@ -57,9 +65,11 @@ export interface StoreOutcome {
 /**
  * Creates or replaces a budget. A replaced budget keeps its secret and revision unless what it measures
  * changed (metric, backend, limit, zone: then the revision moves on and its alerts start afresh). Its
- * revision start (revised_at) moves to now when what it measures or alerts on changed (also thresholds or
- * the forecast flag): a backfill then evaluates only billing months that ended after it, so a redefinition
- * never raises alerts for months the new definition did not exist in. A rename or another webhook keeps it.
+ * revision start (revised_at) moves to now with the revision: a backfill then evaluates only billing months
+ * that ended after it, so a redefinition never raises alerts for months the new definition did not exist
+ * in. Thresholds, the forecast flag, the name and the webhook keep it: the budget measures the same, so an
+ * earlier month's line that was crossed and never raised (a late event after an edit on the 1st) still
+ * alerts once, keyed by the same revision; a line added by the edit can then alert for such a month too.
  */
 export function* storeBudget(db: Kysely<Database>, input: CheckedBudget, now: number): Plan<StoreOutcome> {
   const id = input.id ?? `bud_${randomUUID()}`;
@@ -71,11 +81,7 @@ export function* storeBudget(db: Kysely<Database>, input: CheckedBudget, now: nu
     Number(old.limit_value) === input.limit &&
     old.timezone === input.timezone;
   const revision = old === undefined ? 1 : measuresSame ? Number(old.revision) : Number(old.revision) + 1;
-  const alertsSame =
-    measuresSame &&
-    old.thresholds === JSON.stringify(input.thresholds) &&
-    Number(old.alert_on_forecast) === (input.alertOnForecast ? 1 : 0);
-  const revisedAt = alertsSame ? Number(old.revised_at) : now;
+  const revisedAt = measuresSame ? revisionStart(old) : now;
   const oldSecret = old?.webhook_secret ?? null;
   const createdSecret = input.webhookUrl !== null && oldSecret === null ? newWebhookSecret() : null;
   const secret = createdSecret ?? oldSecret;

@@ -35,7 +35,10 @@ export interface ForeignCommitParts {
   pollMs?: number;
   /** Events of these backends dated from `minTs` on were committed by some process. */
   written(minTs: number, backends: Iterable<string>): void;
-  /** Commits may have been missed (a LISTEN connection was re-opened): every budget is due. */
+  /**
+   * Commits may have been missed (a LISTEN connection was re-opened) or logged nothing (SQLite: another
+   * connection's commit without a log row): every budget is due in its current month.
+   */
   missed(): void;
   /**
    * Events were committed that cannot be told apart by backend (a rollups-only notification of an older
@@ -54,7 +57,8 @@ export interface ForeignCommitParts {
  * Neither the timer nor the LISTEN socket keeps a process alive.
  *
  * SQLite: every write transaction that stores events appends a row to event_commits (its earliest event
- * time and backend ids; record/commit-log.ts), whose AUTOINCREMENT seq is never handed out twice, so a
+ * time and backend ids; record/commit-log.ts), whose seq is never handed out twice (an integer primary key
+ * without AUTOINCREMENT, but pruning never deletes the newest row, so the next seq is always above it), so a
  * watermark over it misses no commit, whether the events were kept raw or in rollups only, and whatever
  * retention deleted (the events rowid is reused after the newest rows are deleted; the seq is not). A
  * watcher that fell more than COMMIT_LOG_KEEP commits behind (the oldest were pruned before it read them)
@@ -75,6 +79,11 @@ export class ForeignCommits {
   /** SQLite: the data_version last seen, and the event_commits seq read up to. */
   private version: number | null = null;
   private watermark = 0;
+  /**
+   * SQLite: the newest event id seen. A writer of a release before migration 0011 (running while the
+   * database was migrated) stores events and logs nothing: a newer id with no log row says so.
+   */
+  private newestEventId = 0;
   /** PostgreSQL: the listener, and the ranges notified since the last read. */
   private readonly listener: PgListener | null = null;
   private notified: IdRange[] = [];
@@ -175,7 +184,9 @@ export class ForeignCommits {
     if (this.parts.signal.kind === 'data-version') {
       // The watermark first and no data_version yet: the first look reads every seq past the watermark, so
       // a commit landing between the two reads is read then, not taken as seen.
-      this.watermark = await this.newestSeq();
+      const marks = await this.newestMarks();
+      this.watermark = marks.seq;
+      this.newestEventId = marks.eventId;
       this.version = null;
     } else {
       await this.listener!.ready();
@@ -183,13 +194,14 @@ export class ForeignCommits {
     if (!this.closed) this.active = true;
   }
 
-  /** SQLite: the newest logged commit's seq (0 with none logged). */
-  private async newestSeq(): Promise<number> {
+  /** SQLite: the newest logged commit's seq and the newest event id (0 with none), in one snapshot. */
+  private async newestMarks(): Promise<{ seq: number; eventId: number }> {
     const { db, runner } = this.parts;
-    const [row] = await runner.read(() =>
-      exec(db.selectFrom('event_commits').select(sql<number | null>`max(seq)`.as('seq'))),
-    );
-    return Number(row?.seq ?? 0);
+    return runner.read(function* () {
+      const [log] = yield* exec(db.selectFrom('event_commits').select(sql<number | null>`max(seq)`.as('seq')));
+      const [events] = yield* exec(db.selectFrom('events').select(sql<number | null>`max(id)`.as('id')));
+      return { seq: Number(log?.seq ?? 0), eventId: Number(events?.id ?? 0) };
+    });
   }
 
   /** One look: what other processes committed since the last. */
@@ -201,11 +213,13 @@ export class ForeignCommits {
         // No other process committed since the last read, so every row past the watermark is this process's
         // own (evaluated already): the watermark follows them, and a busy writer's own commits never push
         // it past the pruned end of the log (which would make every budget due at the next foreign commit).
-        const newest = await this.newestSeq();
-        if (!this.closed && signal.read() === version) this.watermark = Math.max(this.watermark, newest);
+        const newest = await this.newestMarks();
+        if (!this.closed && signal.read() === version) {
+          this.watermark = Math.max(this.watermark, newest.seq);
+          this.newestEventId = newest.eventId;
+        }
         return;
       }
-      // A commit with no log row (an alert, a budget, retention) wrote no event: nothing to evaluate.
       await this.readLog();
       // Only once read: a read that failed is tried again at the next look.
       this.version = version;
@@ -256,7 +270,9 @@ export class ForeignCommits {
       const rows = yield* exec(
         db.selectFrom('event_commits').select(['seq', 'min_ts', 'backend_ids']).where('seq', '>', after).orderBy('seq'),
       );
-      if (rows.length === 0) return null;
+      const [events] = yield* exec(db.selectFrom('events').select(sql<number | null>`max(id)`.as('id')));
+      const eventId = Number(events?.id ?? 0);
+      if (rows.length === 0) return { eventId, log: null };
       let from = Number.POSITIVE_INFINITY;
       const ids = new Set<number>();
       for (const row of rows) {
@@ -264,13 +280,24 @@ export class ForeignCommits {
         for (const id of parseBackendIds(row.backend_ids)) ids.add(id);
       }
       const newest = Number(rows[rows.length - 1]!.seq);
-      return { from, newest, names: yield* backendNames(db, [...ids]) };
+      return { eventId, log: { from, newest, names: yield* backendNames(db, [...ids]) } };
     });
-    if (found === null || this.closed) return;
-    this.watermark = found.newest;
+    if (this.closed) return;
+    const unlogged = found.eventId > this.newestEventId;
+    this.newestEventId = found.eventId;
+    if (found.log === null) {
+      // Another connection committed and logged nothing: an alert, a budget or retention, which wrote no
+      // event; or a writer of a release before migration 0011 (still running while the database was
+      // migrated), which stores events without a log row: a newer event id tells, and every budget is due
+      // in its current month, as before the log existed.
+      if (unlogged) this.parts.missed();
+      return;
+    }
+    const log = found.log;
+    this.watermark = log.newest;
     // Rows this process had not read were pruned: their times and backends are unknown.
-    if (commitsPruned(after, found.newest)) this.parts.unattributed(0);
-    this.parts.written(found.from, found.names);
+    if (commitsPruned(after, log.newest)) this.parts.unattributed(0);
+    this.parts.written(log.from, log.names);
   }
 
   /**
