@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { isPostgres } from './dialect.js';
 import { pgArrayParameter } from './pg-array-literal.js';
+import type { ScriptStatement } from './pg-script.js';
 import { exec, type Plan } from './runner.js';
 import type { Database } from './schema.js';
 import { sqlArray } from './sql-literal.js';
@@ -109,8 +110,10 @@ export function* insertRows(
 }
 
 /**
- * PostgreSQL, for a script (db/pg-script.ts): the statement insertRows would run for these rows, its arrays
- * written in as literals, all rows in one statement (a literal has no parameter limit). Null when no rows.
+ * PostgreSQL, for a script (db/pg-script.ts): the statement insertRows would run for these rows, all rows in
+ * one statement. Numbers only: its arrays written in as literals (a literal has no parameter limit). With a
+ * text column (path, metadata, operation id: user text, which must not reach the server's logs through a
+ * failed statement's text): a parameterised statement, one array parameter per column. Null when no rows.
  * @example unnestInsertStatement('rollups', ROLLUP_COLUMNS, rows, rollupUpsertSuffix(db))
  */
 export function unnestInsertStatement(
@@ -118,19 +121,32 @@ export function unnestInsertStatement(
   columns: readonly string[],
   rows: readonly unknown[][],
   suffix: string,
-): string | null {
+): ScriptStatement | null {
   if (rows.length === 0) return null;
   const written = writtenColumns(columns, rows);
-  const arrays = written.map((c) => {
+  const types = written.map((c) => {
     const type = PG_COLUMN_TYPES[columns[c]!];
     if (!type) throw new Error(`insertRows: no PostgreSQL type known for column ${columns[c]}`);
-    const values = new Array<unknown>(rows.length);
-    for (let r = 0; r < rows.length; r++) values[r] = rows[r]![c] ?? null;
-    return sqlArray(type, values);
+    return type;
   });
-  const names = written.map((c) => quoteIdent(columns[c]!));
-  return `insert into ${quoteIdent(table)} (${names.join(', ')}) select * from unnest(${arrays.join(', ')})${suffix}`;
+  const values = written.map((c) => {
+    const column = new Array<unknown>(rows.length);
+    for (let r = 0; r < rows.length; r++) column[r] = rows[r]![c] ?? null;
+    return column;
+  });
+  const names = written.map((c) => columns[c]!);
+  if (types.some((type) => !INTEGER_TYPES.has(type))) {
+    return {
+      sql: unnestInsertSql(table, names, types, suffix),
+      parameters: values.map((column, i) => pgArrayParameter(types[i]!, column)),
+    };
+  }
+  const arrays = values.map((column, i) => sqlArray(types[i]!, column));
+  return `insert into ${quoteIdent(table)} (${names.map(quoteIdent).join(', ')}) select * from unnest(${arrays.join(', ')})${suffix}`;
 }
+
+/** Column types whose values are numbers we store, never user text: safe to write into a statement's text. */
+const INTEGER_TYPES: ReadonlySet<string> = new Set(['bigint', 'smallint', 'integer']);
 
 /**
  * Columns that are nullable with no default in every table insertRows writes: one that is null in every row

@@ -40,6 +40,12 @@ export function openPostgres(url: string, max = 4): OpenedPostgres {
   const pool = new pg.Pool({ connectionString: url, max, types: exactTypes, allowExitOnIdle: true });
   // An idle client whose server went away must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // The pool listens on idle clients only: a checked-out client (Kysely's reads hold one for a transaction)
+  // whose session the server ends (pg_terminate_backend, a restart) emits 'error' with nobody listening,
+  // an uncaught exception. Its pending query rejects anyway, and the pool drops the dead client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { pool, db };
 }

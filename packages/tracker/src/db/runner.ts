@@ -204,8 +204,13 @@ export class KyselyRunner implements Runner {
           if (script) {
             // One statement at a time: the rows of each, as a pooled client's single query would return them.
             const rows: unknown[][] = [];
-            for (const text of script.statements)
-              rows.push([...(await conn.executeQuery(CompiledQuery.raw(text))).rows]);
+            for (const statement of script.statements) {
+              const query =
+                typeof statement === 'string'
+                  ? CompiledQuery.raw(statement)
+                  : CompiledQuery.raw(statement.sql, [...statement.parameters]);
+              rows.push([...(await conn.executeQuery(query)).rows]);
+            }
             if (script.final) {
               await conn.executeQuery(CompiledQuery.raw('commit'));
               committed = true;
@@ -235,8 +240,15 @@ export class KyselyRunner implements Runner {
  */
 async function inPgTransaction<T>(pool: pg.Pool, plan: () => Plan<T>, begin: string): Promise<T> {
   const client = await pool.connect();
-  // A client whose rollback failed (the connection died) is dropped, not handed to the next write.
+  // A client whose connection died (rollback failed, or the server ended the session) is dropped, not
+  // handed to the next write. Without a listener, the 'error' a checked-out client emits when the server
+  // ends its session (pg_terminate_backend, a restart) would be an uncaught exception; its pending query
+  // rejects with the server's error either way, so the plan fails as any failed statement does.
   let broken = false;
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     const gen = plan();
     let pendingBegin: string | null = begin;
@@ -247,12 +259,29 @@ async function inPgTransaction<T>(pool: pg.Pool, plan: () => Plan<T>, begin: str
         if (committed) throw new Error('A write plan yielded a query after its final script.');
         const script = scriptOf(step.value);
         if (script) {
-          const before = pendingBegin ? [pendingBegin] : [];
-          const statements = [...before, ...script.statements, ...(script.final ? ['commit'] : [])];
-          pendingBegin = null;
-          const result = (await client.query(statements.join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
-          const results = Array.isArray(result) ? result : [result];
-          const rows = results.slice(before.length, before.length + script.statements.length).map((r) => r.rows ?? []);
+          const rows: unknown[][] = [];
+          // Text-only statements in a row go out as one simple query (BEGIN in front of the first, COMMIT
+          // behind the last of a final script); a parameterised one goes alone, through the extended protocol.
+          let texts: string[] = [];
+          const sendTexts = async (commit: boolean) => {
+            const before = pendingBegin ? [pendingBegin] : [];
+            const all = [...before, ...texts, ...(commit ? ['commit'] : [])];
+            if (all.length === 0) return;
+            pendingBegin = null;
+            const result = (await client.query(all.join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+            const results = Array.isArray(result) ? result : [result];
+            for (const r of results.slice(before.length, before.length + texts.length)) rows.push(r.rows ?? []);
+            texts = [];
+          };
+          for (const statement of script.statements) {
+            if (typeof statement === 'string') {
+              texts.push(statement);
+              continue;
+            }
+            await sendTexts(false);
+            rows.push((await client.query(statement.sql, [...statement.parameters])).rows ?? []);
+          }
+          await sendTexts(script.final);
           committed = script.final;
           step = gen.next(rows);
           continue;
@@ -276,6 +305,7 @@ async function inPgTransaction<T>(pool: pg.Pool, plan: () => Plan<T>, begin: str
       throw error;
     }
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

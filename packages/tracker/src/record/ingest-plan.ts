@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import { chunks, insertRows } from '../db/insert-rows.js';
-import { execScript } from '../db/pg-script.js';
+import { execScript, type ScriptStatement } from '../db/pg-script.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { BackendTypeConflictError, StorageLevelError, TotalLimitError } from '../errors.js';
@@ -114,8 +114,9 @@ interface State {
  * by id: from here on the batch owns its backends' levels, raw rows and rollups), then the running totals'
  * advisory lock (shared or exclusive, see running-totals.ts). Rollups are upserted (totals, counts and failures add; min/max widen).
  *
- * On PostgreSQL the same statements go out as two scripts, one round trip each (record/pg-ingest.ts): the
- * reads and locks before the per-event checks, then every write with the commit. `beforeCommit` may throw
+ * On PostgreSQL the same statements go out as a few scripts (record/pg-ingest.ts): the reads and locks
+ * before the per-event checks (the keys first, on their own when there are keys: state rows and totals are
+ * locked for the events that are not duplicates only), then every write with the commit. `beforeCommit` may throw
  * to refuse the batch whole (ingestBatch's all-or-nothing): it runs once every event is checked, before
  * that final script.
  */
@@ -205,9 +206,8 @@ export function* ingestPlan(
   const refusedPgKeys: [number, string][] = [];
   let prelude: PreludeResult | null = null;
   if (pg) {
-    // One round trip: keys, state rows, totals (pg-ingest.ts), in the order of the SQLite statements below.
-    const planned = pgPrelude(db, accepted, ctx.backendIds, ctx.now, ctx.keepRawFrom, batch);
-    prelude = planned.read(planned.statements.length > 0 ? yield* execScript(planned.statements) : []);
+    // Keys, state rows, totals (pg-ingest.ts), in the order of the SQLite statements below.
+    prelude = yield* pgPrelude(db, accepted, ctx.backendIds, ctx.now, ctx.keepRawFrom, batch);
     ({ fresh, duplicates, rawIds, totals } = prelude);
     for (const row of prelude.states) setState(states, nameById, row);
     const keyHex = prelude.keyHex;
@@ -315,7 +315,9 @@ export function* ingestPlan(
   // Last chance to refuse the batch whole: PostgreSQL's final script below commits as it writes.
   beforeCommit?.(errors);
   if (prelude) {
-    // One round trip, the commit with it: every write of the batch, then the announcements of its ids.
+    // The commit with it: every write of the batch, then the announcements of its ids. The statements with
+    // user text (keys taken back, events with a text column) come first, parameterised, a round trip each;
+    // the rest go as one simple query with the COMMIT (db/pg-script.ts).
     const statements = [
       forgetKeysStatement(refusedPgKeys),
       unnestInsertStatement('events', EVENT_COLUMNS_WITH_ID, kept, ''),
@@ -325,7 +327,7 @@ export function* ingestPlan(
       unnestInsertStatement('rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db)),
       totals.pgSaveStatement(),
       stateUpdateStatement(changed),
-    ].filter((statement): statement is string => statement !== null);
+    ].filter((statement): statement is ScriptStatement => statement !== null);
     if (statements.length > 0) {
       yield* execScript(statements, true);
       // Committed: what the batch stored of its backends holds for every later batch.

@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
 import { unnestInsertStatement } from '../db/insert-rows.js';
+import { pgArrayParameter } from '../db/pg-array-literal.js';
+import { execScript, type ScriptStatement } from '../db/pg-script.js';
+import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { sqlArray, sqlString } from '../db/sql-literal.js';
 import { EVENTS_CHANNEL, idRangePayloads, rollupsOnlyPayloads } from '../feed/event-notify.js';
@@ -7,9 +10,12 @@ import { encodedKeyHex } from '../ids/event-key.js';
 import type { PendingEvent } from './pending-event.js';
 import { RunningTotals } from './running-totals.js';
 
-// PostgreSQL's side of record/ingest-plan.ts: a batch's reads and writes as two scripts (db/pg-script.ts),
-// one round trip each, where it took one per statement (16 for a keyed batch of one backend). Same
-// statements, same order of locks, same checks in between: only the round trips go.
+// PostgreSQL's side of record/ingest-plan.ts: a batch's reads and writes as scripts (db/pg-script.ts), where
+// it took a round trip per statement (16 for a keyed batch of one backend). User text (keys, paths, metadata,
+// operation ids) goes as parameters, never into a statement's text, so a statement carrying it is a round
+// trip of its own: a keyed batch of a known backend takes 4 (BEGIN, keys, state rows and totals, writes with
+// COMMIT), 5 when an event has a text column; a keyless one 2, or 3. Same statements, same order of locks
+// (keys, state rows, advisory locks), same checks in between.
 
 /** What a committed write told this process of a backend: its id, its type, and that its state row exists. */
 interface KnownBackend {
@@ -63,12 +69,6 @@ export interface StateRow {
   consecutive_failures: number;
 }
 
-/** The prelude's statements, and how to read their rows back. */
-export interface Prelude {
-  statements: string[];
-  read(rows: readonly unknown[][]): PreludeResult;
-}
-
 export interface PreludeResult {
   /** The candidates whose key was really inserted (or that had none), in batch order. */
   fresh: PendingEvent[];
@@ -86,20 +86,23 @@ export interface PreludeResult {
 }
 
 /**
- * The first script of a batch: reserve raw-row ids and insert the idempotency keys (sorted by backend and
- * key; ON CONFLICT DO NOTHING, so a key another uncommitted batch holds waits for it), create missing
+ * The reads and locks of a batch: reserve raw-row ids and insert the idempotency keys (sorted by backend and
+ * key; ON CONFLICT DO NOTHING, so a key another uncommitted batch holds waits for it); then, for the backends
+ * of the events that are not duplicates only (keyless ones, or keys this batch inserted), create missing
  * backend_state rows and lock them (FOR UPDATE, by id), then the totals' advisory locks and, in the next
- * statement (a snapshot taken once they are held), the totals. Repeats of a key within the batch are
- * dropped here already (`inBatchDuplicates`).
+ * statement (a snapshot taken once they are held), the totals. A resend of stored keys alone (an SDK retry
+ * after a lost ack) so takes no lock a live writer holds. Repeats of a key within the batch are dropped here
+ * already (`inBatchDuplicates`). The keys are user text: their insert is a parameterised statement, a round
+ * trip of its own (db/pg-script.ts); without keys, everything is one script.
  */
-export function pgPrelude(
+export function* pgPrelude(
   db: Kysely<Database>,
   accepted: readonly PendingEvent[],
   backendIds: ReadonlyMap<string, number>,
   now: number,
   keepRawFrom: number,
   batch: object,
-): Prelude {
+): Plan<PreludeResult> {
   const keyHex = new Map<PendingEvent, string>();
   const keyed = new Map<string, PendingEvent>();
   const candidates: PendingEvent[] = [];
@@ -123,7 +126,6 @@ export function pgPrelude(
   const rawPos = new Map<PendingEvent, number>();
   for (const e of candidates) if (e.ts >= keepRawFrom) rawPos.set(e, rawPos.size + 1);
 
-  const statements: string[] = [];
   // Hex text sorts as its bytes do: the order the unique index locks keys in, the same for every writer.
   const keyRows = [...keyed].map(([identity, e]) => ({
     identity,
@@ -137,19 +139,16 @@ export function pgPrelude(
       ? `ids as (select array_agg(nextval(seq.s) order by g) as a
           from (select pg_get_serial_sequence('events', 'id')::regclass as s) as seq, generate_series(1, ${rawPos.size}) as g)`
       : `ids as (select null::bigint[] as a)`;
-  let keysAt = -1;
+  let keysStatement: ScriptStatement | null = null;
   if (keyRows.length > 0) {
-    keysAt = statements.length;
-    statements.push(`with ${reserve},
+    keysStatement = {
+      sql: `with ${reserve},
       k as (insert into event_keys (backend_id, key, ts, event_id)
         select u.b, decode(u.h, 'hex'), ${Math.trunc(now)}, (select a from ids)[u.p]
         from unnest(${sqlArray(
           'bigint',
           keyRows.map((r) => r.id),
-        )}, ${sqlArray(
-          'text',
-          keyRows.map((r) => r.hex),
-        )},
+        )}, $1::text[],
           ${sqlArray(
             'integer',
             keyRows.map((r) => rawPos.get(r.e) ?? null),
@@ -158,12 +157,42 @@ export function pgPrelude(
         returning backend_id, key)
       select (select array_to_string(a, ',') from ids) as ids, count(*)::int as n,
         case when count(*) < ${keyRows.length} then string_agg(k.backend_id || ':' || encode(k.key, 'hex'), ',') end as inserted
-      from k`);
+      from k`,
+      parameters: [
+        pgArrayParameter(
+          'text',
+          keyRows.map((r) => r.hex),
+        ),
+      ],
+    };
   } else if (rawPos.size > 0) {
-    keysAt = statements.length;
-    statements.push(`with ${reserve} select array_to_string(a, ',') as ids, 0 as n, null as inserted from ids`);
+    keysStatement = `with ${reserve} select array_to_string(a, ',') as ids, 0 as n, null as inserted from ids`;
   }
-  const stateIds = [...new Set(candidates.map((e) => backendIds.get(e.backend)!))].sort((a, b) => a - b);
+
+  const rawIds = new Map<PendingEvent, number>();
+  let fresh = candidates;
+  const readKeys = (row: { ids: string | null; n: number; inserted: string | null }) => {
+    if (row.ids) {
+      const ids = row.ids.split(',').map(Number);
+      for (const [e, pos] of rawPos) rawIds.set(e, ids[pos - 1]!);
+    }
+    if (Number(row.n) < keyRows.length) {
+      // What the insert did not return was already stored: those events are duplicates.
+      const inserted = new Set(row.inserted ? row.inserted.split(',') : []);
+      const stored = new Set(keyRows.filter((r) => !inserted.has(r.identity)).map((r) => r.e));
+      duplicates += stored.size;
+      fresh = candidates.filter((e) => !stored.has(e));
+    }
+  };
+  // With keys, the locks below wait for the keys' answer: only the backends of events not stored yet.
+  if (keysStatement !== null && keyRows.length > 0) {
+    const [rows] = yield* execScript([keysStatement]);
+    readKeys(rows![0] as { ids: string | null; n: number; inserted: string | null });
+  }
+
+  const statements: ScriptStatement[] = [];
+  const keysAt = keysStatement !== null && keyRows.length === 0 ? statements.push(keysStatement) - 1 : -1;
+  const stateIds = [...new Set(fresh.map((e) => backendIds.get(e.backend)!))].sort((a, b) => a - b);
   const states = knownStates(db);
   const missing = stateIds.filter((id) => !states.has(id));
   if (missing.length > 0) {
@@ -176,52 +205,39 @@ export function pgPrelude(
     statements.push(`select backend_id, storage_level, last_event_at, consecutive_failures from backend_state
       where backend_id = any(${sqlArray('bigint', stateIds)}) order by backend_id for update`);
   }
-  const totals = RunningTotals.pgStatements(db, candidates, batch);
+  const totals = RunningTotals.pgStatements(db, fresh, batch);
   const totalsAt = statements.length;
   statements.push(...totals.statements);
-
-  const read = (rows: readonly unknown[][]): PreludeResult => {
-    const rawIds = new Map<PendingEvent, number>();
-    let fresh = candidates;
-    if (keysAt >= 0) {
-      const row = rows[keysAt]![0] as { ids: string | null; n: number; inserted: string | null };
-      if (row.ids) {
-        const ids = row.ids.split(',').map(Number);
-        for (const [e, pos] of rawPos) rawIds.set(e, ids[pos - 1]!);
-      }
-      if (Number(row.n) < keyRows.length) {
-        // What the insert did not return was already stored: those events are duplicates.
-        const inserted = new Set(row.inserted ? row.inserted.split(',') : []);
-        const stored = new Set(keyRows.filter((r) => !inserted.has(r.identity)).map((r) => r.e));
-        duplicates += stored.size;
-        fresh = candidates.filter((e) => !stored.has(e));
-      }
-    }
-    const stateRows = stateIds.length > 0 ? (rows[stateAt] as StateRow[]) : [];
-    return {
-      fresh,
-      duplicates,
-      rawIds,
-      keyHex,
-      states: stateRows,
-      stateIds,
-      totals: totals.finish(rows.slice(totalsAt)),
-    };
+  const rows = statements.length > 0 ? yield* execScript(statements) : [];
+  if (keysAt >= 0) readKeys(rows[keysAt]![0] as { ids: string | null; n: number; inserted: string | null });
+  return {
+    fresh,
+    duplicates,
+    rawIds,
+    keyHex,
+    states: stateIds.length > 0 ? (rows[stateAt] as StateRow[]) : [],
+    stateIds,
+    totals: totals.finish(rows.slice(totalsAt)),
   };
-  return { statements, read };
 }
 
 /** The tail's statements that take back keys of refused events, so a resend is not a duplicate. */
-export function forgetKeysStatement(keys: readonly (readonly [number, string])[]): string | null {
+export function forgetKeysStatement(keys: readonly (readonly [number, string])[]): ScriptStatement | null {
   if (keys.length === 0) return null;
-  return `delete from event_keys where (backend_id, key) in (select u.b, decode(u.h, 'hex')
+  // The keys are user text: parameters, never in the statement's text (db/pg-script.ts).
+  return {
+    sql: `delete from event_keys where (backend_id, key) in (select u.b, decode(u.h, 'hex')
     from unnest(${sqlArray(
       'bigint',
       keys.map(([id]) => id),
-    )}, ${sqlArray(
-      'text',
-      keys.map(([, hex]) => hex),
-    )}) as u(b, h))`;
+    )}, $1::text[]) as u(b, h))`,
+    parameters: [
+      pgArrayParameter(
+        'text',
+        keys.map(([, hex]) => hex),
+      ),
+    ],
+  };
 }
 
 /** Notifications of the inserted ids (ranges, each payload under the limit) for the live feeds, at commit. */
