@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteTracker, type RemoteTracker } from '@bytemeter/client';
-import { type BytemeterErrorCode, type UsageRecorder, ValidationError } from '@bytemeter/core';
+import { type BytemeterErrorCode, TotalLimitError, type UsageRecorder, ValidationError } from '@bytemeter/core';
 import { openResourceTracker, type ResourceTracker } from '@bytemeter/tracker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -155,7 +155,11 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  await local.close();
+  // The cases buffer events that are each valid but together pass 2^53 − 1 on one total (a maximal amount
+  // beside others): close() writes the rest and rejects with that refusal, which is not what this file tests.
+  await local.close().catch((error: unknown) => {
+    if (!(error instanceof TotalLimitError)) throw error;
+  });
   await remote.close({ timeoutMs: 1 });
   rmSync(dir, { recursive: true, force: true });
 });
