@@ -3,6 +3,7 @@ import { expect, it, vi } from 'vitest';
 import { openResourceTracker, type ResourceTracker } from '../src/index.js';
 import type { UsageQuery } from '../src/query/get-resource-usage.js';
 import { RESOURCE_TYPES } from '../src/types.js';
+import { random } from './support/month-of-usage.js';
 import { describeEachDialect, newStore } from './support/stores.js';
 import { fixedClock } from './support/temp-db.js';
 
@@ -13,17 +14,6 @@ import { fixedClock } from './support/temp-db.js';
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0) + 12_345;
 const HOUR = 3_600_000;
-
-/** A small seeded generator (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Fixed ranges (only those keep totals) with every filter, edges on and off bucket marks. */
 const QUERIES: UsageQuery[] = [

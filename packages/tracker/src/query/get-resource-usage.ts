@@ -278,7 +278,7 @@ const rawComplete = (range: { from: number; to: number }, res: Resolution) =>
  * failed, and elsewhere raw events may be pruned while their rollups stay: then the raw events are grouped.
  */
 function* totalsOf(db: Kysely<Database>, filter: EventFilter, res: Resolution): Plan<ResourceTotals[]> {
-  const byResource = new Map<number, { total: number; count: number; min: number | null; max: number | null }>();
+  const byResource = new Map<number, ResourceSums>();
   const add = (resource: number, total: number, count: number, min: unknown, max: unknown) => {
     const t = byResource.get(resource) ?? { total: 0, count: 0, min: null, max: null };
     t.total += total;
@@ -312,6 +312,19 @@ function* totalsOf(db: Kysely<Database>, filter: EventFilter, res: Resolution): 
     );
     for (const g of groups) add(g.resource, Number(g.total ?? 0), Number(g.n), g.low, g.high);
   }
+  return totalsList(byResource);
+}
+
+/** Sum, count and extremes of one resource's amounts over a range. */
+export interface ResourceSums {
+  total: number;
+  count: number;
+  min: number | null;
+  max: number | null;
+}
+
+/** A page's totals from per-resource sums (keyed by resource code): RESOURCE_TYPES order, empty ones left out. */
+export function totalsList(byResource: ReadonlyMap<number, ResourceSums>): ResourceTotals[] {
   return RESOURCE_TYPES.flatMap((resourceType) => {
     const t = byResource.get(RESOURCE_CODE[resourceType]);
     if (!t || t.count === 0) return [];

@@ -1,7 +1,6 @@
-import { formatAmount } from '../format/format.js';
-import type { ResourceTotals } from '../query/get-resource-usage.js';
+import { type ResourceSums, type ResourceTotals, totalsList } from '../query/get-resource-usage.js';
 import { ADDED_COLUMN, type AddedEvents } from '../record/ingest-plan.js';
-import { RESOURCE_CODE, RESOURCE_TYPES, type ResourceType } from '../types.js';
+import { RESOURCE_CODE } from '../types.js';
 
 /**
  * What a drill-down page's totals count, as given (the filters of totalsOf, before backends are resolved):
@@ -37,7 +36,7 @@ export interface KeptTotals {
  */
 export function addToTotals(kept: KeptTotals, added: AddedEvents): ResourceTotals[] | undefined {
   const m = kept.match;
-  const sums = new Map<number, { total: number; count: number; min: number | null; max: number | null }>();
+  const sums = new Map<number, ResourceSums>();
   for (const t of kept.totals) {
     sums.set(RESOURCE_CODE[t.resourceType], {
       total: t.totalAmount,
@@ -79,20 +78,6 @@ export function addToTotals(kept: KeptTotals, added: AddedEvents): ResourceTotal
     changed = true;
   }
   if (!changed) return kept.totals;
-  // The same shape totalsOf gives: RESOURCE_TYPES order, resources without events left out.
-  return RESOURCE_TYPES.flatMap((resourceType: ResourceType) => {
-    const t = sums.get(RESOURCE_CODE[resourceType]);
-    if (!t || t.count === 0) return [];
-    return [
-      {
-        resourceType,
-        totalAmount: t.total,
-        operationCount: t.count,
-        avgAmount: t.total / t.count,
-        minAmount: t.min,
-        maxAmount: t.max,
-        formattedAmount: formatAmount(resourceType, t.total),
-      },
-    ];
-  });
+  // The same shape a fresh read gives.
+  return totalsList(sums);
 }

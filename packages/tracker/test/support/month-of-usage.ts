@@ -17,7 +17,7 @@ export const MONTH_END = Date.UTC(2026, 10, 30, 18, 0, 0) + 4_321;
 export const MONTH_OPTIONS = { rawRetentionMs: 7 * DAY, flushOnExit: false } as const satisfies TrackerOptions;
 
 /** Deterministic pseudo-random numbers (mulberry32): varied data, the same on every run. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
