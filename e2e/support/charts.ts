@@ -19,6 +19,13 @@ export async function hoverAt(page: Page, figure: Locator, ms: number): Promise<
   return figure.locator('.chart-tooltip');
 }
 
+/** How many pixels of the chart's plot lie between two instants. */
+export async function pixelsBetween(figure: Locator, from: number, to: number): Promise<number> {
+  const [min, max] = await figure.evaluate((f) => [Number(f.dataset.xMin), Number(f.dataset.xMax)]);
+  const box = (await figure.locator('.u-over').boundingBox())!;
+  return ((to - from) / (max! - min!)) * box.width;
+}
+
 /** The rows of a chart's numbers table: each API bucket's start, its value (one series) and its total. */
 export async function chartRows(figure: Locator): Promise<{ t: string; v: number; total: number }[]> {
   return figure.locator('.chart-numbers tr[data-t]').evaluateAll((rows) =>
