@@ -219,7 +219,7 @@ export function* ingestPlan(
     const local = yield* localPrelude(db, accepted, ctx, refusedKeys);
     ({ fresh, duplicates, rawIds, forgetKey } = local);
     for (const row of local.states) setState(states, nameById, row);
-    totals = yield* RunningTotals.load(db, fresh, batch);
+    totals = yield* RunningTotals.load(db, fresh);
   }
 
   // Set when a stored row's amount (and its rollups) changed: then the batch did more than add.

@@ -1,5 +1,4 @@
-import { type Compilable, type Kysely, type RawBuilder, sql } from 'kysely';
-import { isPostgres } from '../db/dialect.js';
+import type { Kysely } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { sqlArray } from '../db/sql-literal.js';
@@ -84,44 +83,21 @@ export class RunningTotals {
     batch: object;
   } | null = null;
 
-  /** `batch`: the write's event list as its caller gave it, the same object on every attempt. */
-  static *load(db: Kysely<Database>, events: Iterable<TotalsEvent>, batch: object): Plan<RunningTotals> {
+  /**
+   * SQLite (one writer at a time, so no lock): the totals of the resources the events add to. PostgreSQL
+   * batches take their locks and totals inside the prelude script instead (`pgStatements`).
+   */
+  static *load(db: Kysely<Database>, events: Iterable<TotalsEvent>): Plan<RunningTotals> {
     const out = new RunningTotals();
-    const bounds = increaseBounds(events);
-    if (!isPostgres(db)) {
-      out.setTotals(yield* readResourceTotals(db, bounds.keys()));
-      return out;
-    }
-    const resources = [...bounds.keys()].sort((a, b) => a - b);
-    if (resources.length === 0) return out;
-    const hint = hints.get(db) ?? { lastTotals: new Map(), writers: 0 };
-    hints.set(db, hint);
-    const rerun = rerunExclusive.has(batch);
-    const fits = (r: number, totals: ReadonlyMap<number, number>) =>
-      fitsShared(bounds.get(r)!, totals.get(r) ?? 0, hint.writers);
-    const exclusive = new Set(resources.filter((r) => rerun || !fits(r, hint.lastTotals)));
-    hint.writers = yield* lockTotals(db, resources, exclusive);
-    const totals = yield* readResourceTotals(db, resources);
-    for (const [r, total] of totals) hint.lastTotals.set(r, total);
-    if (resources.some((r) => !exclusive.has(r) && !fits(r, totals))) {
-      // Taking the exclusive lock while holding the shared one would deadlock with any other batch doing
-      // the same (found only after deadlock_timeout): the batch reruns instead, exclusive from the start.
-      rerunExclusive.add(batch);
-      throw new HeadroomSpent('A total passed the shared ceiling; the batch reruns exclusively.');
-    }
-    out.setTotals(totals);
-    const shared = new Set(resources.filter((r) => !exclusive.has(r)));
-    if (shared.size > 0) {
-      out.shared = { resources: shared, read: totals, grown: new Map(), quota: quotaOf(hint.writers), batch };
-    }
+    out.setTotals(yield* readResourceTotals(db, increaseBounds(events).keys()));
     return out;
   }
 
   /**
-   * PostgreSQL, inside a script (db/pg-script.ts): what `load` runs, as statements with their values written
-   * in: the resources' advisory locks (shared or exclusive, in resource order) and, as the next statement (so
+   * PostgreSQL, inside a script (db/pg-script.ts), as statements with their values written in: the
+   * resources' advisory locks (shared or exclusive, in resource order) and, as the next statement (so
    * its snapshot is taken once the locks are held), the totals. `finish` takes the rows of exactly these
-   * statements and checks them as `load` does (HeadroomSpent reruns the batch exclusively).
+   * statements and checks them (HeadroomSpent reruns the batch exclusively).
    */
   static pgStatements(
     db: Kysely<Database>,
@@ -206,26 +182,10 @@ export class RunningTotals {
     return true;
   }
 
-  /** Writes what this batch added: one statement for every resource it changed. */
+  /** SQLite: writes what this batch added, one statement for every resource it changed (PostgreSQL: pgSaveStatement). */
   *save(db: Kysely<Database>): Plan<void> {
     const changed = [...this.added].filter(([, amount]) => amount !== 0).sort((a, b) => a[0] - b[0]);
     if (changed.length === 0) return;
-    if (isPostgres(db)) {
-      // Slots in resource order, so two connections sharing a slot lock its rows in the same order.
-      const values = [changed.map(([r]) => r), changed.map(([, a]) => a)];
-      yield* exec(
-        shapedQuery(db, 'totals:save-slots', values, (v) =>
-          compilable(
-            db,
-            sql`insert into resource_total_slots (resource, slot, total)
-              select resource, (pg_backend_pid() % ${sql.lit(TOTAL_SLOTS)})::smallint, total
-              from unnest(${v(0)}::smallint[], ${v(1)}::bigint[]) as u(resource, total)
-              on conflict (resource, slot) do update set total = resource_total_slots.total + excluded.total`,
-          ),
-        ),
-      );
-      return;
-    }
     yield* exec(
       shapedQuery(db, `totals:save:${changed.length}`, changed.flat(), (v) =>
         db
@@ -263,33 +223,4 @@ function fitsShared(up: number, total: number, writers: number): boolean {
 
 function quotaOf(writers: number): number {
   return Math.floor((MAX_TOTAL - SHARED_CEILING) / writers);
-}
-
-/**
- * Takes each resource's advisory lock for this transaction, exclusive or shared, in resource order (the
- * select list is evaluated left to right, so two batches never wait for each other's keys crosswise; were
- * they to, the deadlock aborts one with 40P01 and the runner reruns it). Returns W, the most transactions
- * the server runs at once.
- */
-function* lockTotals(db: Kysely<Database>, resources: readonly number[], exclusive: ReadonlySet<number>): Plan<number> {
-  const modes = resources.map((r) => (exclusive.has(r) ? 'x' : 's')).join('');
-  const rows = yield* exec(
-    shapedQuery(db, `totals:lock:${modes}`, resources, (v) => {
-      const locks = resources.map((r, i) => {
-        const lock = exclusive.has(r) ? sql.raw('pg_advisory_xact_lock') : sql.raw('pg_advisory_xact_lock_shared');
-        return sql`${lock}(${sql.lit(LOCK_CLASS)}, ${v(i)}::int) is null as ${sql.raw(`locked_${i}`)}`;
-      });
-      return compilable(
-        db,
-        sql<{ writers: number }>`select ${sql.join(locks)},
-          current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int as writers`,
-      );
-    }),
-  );
-  return Number(rows[0]!.writers);
-}
-
-/** A raw SQL template as shapedQuery builds it: compiled by this instance's own compiler. */
-function compilable<R>(db: Kysely<Database>, query: RawBuilder<R>): Compilable<R> {
-  return { compile: () => query.compile(db) };
 }
