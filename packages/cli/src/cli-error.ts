@@ -9,6 +9,8 @@ export const EXIT = {
   UNREACHABLE: 3,
   /** The server refused the token: missing, unknown, revoked, or lacking a scope. */
   AUTH: 4,
+  /** A write broke with the connection to PostgreSQL: whether the event was stored is unknown (check first). */
+  UNKNOWN: 5,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

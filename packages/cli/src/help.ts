@@ -92,7 +92,8 @@ TIME (--from, --to): 2026-11-27T10:00:00Z (with an offset), 2026-11-27 or 2026-1
   default this machine's zone), today, yesterday, now, or relative: -30m, -6h, -7d, -2w
   --help           this text, or one command's with \`bytemeter <command> --help\`
 
-Exit codes: 0 ok · 1 failure · 2 bad usage or input (nothing changed) · 3 server unreachable · 4 token missing or refused`;
+Exit codes: 0 ok · 1 failure · 2 bad usage or input (nothing changed) · 3 server unreachable · 4 token missing or refused ·
+  5 a write's outcome unknown (connection lost): check before recording again`;
 
 /** Each command's own help. */
 export const COMMAND_HELP: Record<string, string> = {

@@ -420,10 +420,11 @@ export function explain(
   if (e?.graphqlCode === 'BAD_USER_INPUT')
     return { message: message.replace(/^BAD_USER_INPUT: /, ''), code: EXIT.USAGE };
   if (e?.name === 'ClientValidationError' || e?.name === 'EventsDroppedError') return { message, code: EXIT.USAGE };
-  // The tracker's typed errors (ValidationError, BackendTypeConflictError, StorageLevelError) are bad input.
+  // The tracker's typed errors (ValidationError, BackendTypeConflictError, StorageLevelError, TotalLimitError)
+  // are bad input: nothing of it was stored.
   if (
     typeof e?.code === 'string' &&
-    /^(INVALID_|RANGE_TOO_LARGE|BATCH_TOO_LARGE|BACKEND_TYPE_CONFLICT|STORAGE_BELOW_ZERO)/.test(e.code)
+    /^(INVALID_|RANGE_TOO_LARGE|BATCH_TOO_LARGE|BACKEND_TYPE_CONFLICT|STORAGE_BELOW_ZERO|TOTAL_TOO_LARGE)/.test(e.code)
   ) {
     return { message, code: EXIT.USAGE };
   }

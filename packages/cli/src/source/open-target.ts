@@ -1,5 +1,6 @@
 import type { Target } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
+import { commitLocal } from './local-commit.js';
 import type { UsageReader, UsageWriter } from './usage-reader.js';
 
 export interface OpenedReader {
@@ -69,14 +70,7 @@ export async function openWriter(target: Target): Promise<OpenedWriter> {
   }
   const { openResourceTracker } = await import('@bytemeter/tracker');
   const tracker = openResourceTracker({ ...(await databaseOptions(target.db)), flushOnExit: false });
-  const writer = writerOf(tracker, {
-    async commit() {
-      await tracker.ready;
-      const result = await tracker.flush();
-      await tracker.close();
-      if (result.error) throw result.error;
-    },
-  });
+  const writer = writerOf(tracker, { commit: () => commitLocal(tracker) });
   return { writer, where: tracker.path };
 }
 
