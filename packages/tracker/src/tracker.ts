@@ -210,8 +210,8 @@ export class ResourceTracker implements UsageRecorder {
     this.timer.unref();
     const tracker = this;
     this.exitHook = {
-      get pendingCount() {
-        return tracker.pendingCount;
+      get pending() {
+        return tracker.buffer.pending;
       },
       // Not flush(): nobody reads this result, so it must stay for the next flush() and be warned about.
       flush: () => this.buffer.background(),
@@ -365,6 +365,8 @@ export class ResourceTracker implements UsageRecorder {
    * timer and closes the database. Rejects with what the final flush would have returned as `error` (events
    * left unwritten, a refused event, or an error an unawaited flush left for the next flush()); the tracker
    * is closed either way. Safe to call twice: a later call waits for the first and does not repeat its error.
+   * Its final flush is its own (WriteBuffer.flushLast): a flush() called just before gets its own run's
+   * outcome, and an event that run refused is reported there, not again here.
    */
   close(): Promise<void> {
     if (this.closing) return this.closing.catch(() => {});
@@ -375,7 +377,7 @@ export class ResourceTracker implements UsageRecorder {
   }
 
   private async shutDown(): Promise<void> {
-    const { error } = await this.buffer.flush();
+    const { error } = await this.buffer.flushLast();
     clearInterval(this.timer);
     forgetAtExit(this.exitHook);
     this.released = true;

@@ -215,6 +215,46 @@ describeEachDialect('flush-reports', () => {
     expect(worker.stderr()).toMatch(/refused at exit: .*2\^53 - 1/);
   });
 
+  it('a flush() called just before close() reports its refused event; close() does not report it again', async () => {
+    t = openResourceTracker({ ...(await newStore('flush-close')), clock: () => NOW, flushOnExit: false });
+    const tracker = t;
+    tracker.trackBandwidthUpload('big', 's3', MAX, { timestamp: NOW - 2000 });
+    expect(await tracker.flush()).toEqual({ written: 1, duplicates: 0 });
+    tracker.trackBandwidthUpload('big', 's3', 1, { timestamp: NOW - 1000 });
+    tracker.trackApiCall('calls', 's3', { timestamp: NOW - 900 });
+    // Before: close() joined the flush queued by flush() and rejected with the same TotalLimitError.
+    const flushing = tracker.flush();
+    const closing = tracker.close();
+    const flushed = await flushing;
+    expect(flushed).toMatchObject({ written: 1, duplicates: 0, error: expect.any(TotalLimitError) });
+    expect(flushed.errorCount).toBeUndefined();
+    await expect(closing).resolves.toBeUndefined();
+    t = undefined;
+  });
+
+  it('close() after a flush() whose write failed tries again and rejects with its own error', async () => {
+    const store = await newStore('flush-close-fail');
+    t = openResourceTracker({ ...store, clock: () => NOW, flushOnExit: false, flushIntervalMs: 3_600_000 });
+    const tracker = t;
+    await tracker.ready;
+    await refuseWrites(store);
+    tracker.trackApiCall('calls', 's3', { timestamp: NOW - 1000 });
+    const flushing = tracker.flush();
+    const closing = tracker.close().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const flushed = await flushing;
+    expect(flushed).toMatchObject({ written: 0, duplicates: 0, error: { message: /write refused by the test/ } });
+    const closeError = await closing;
+    expect(closeError).toMatchObject({ message: /write refused by the test/ });
+    // Its own attempt's error, not the flush()'s handed to both.
+    expect(closeError).not.toBe(flushed.error);
+    t = undefined;
+    await allowWrites(store);
+    expect(await storedApiCalls(store)).toBe(0);
+  });
+
   it('close() rejects with an event its final flush refused', async () => {
     t = openResourceTracker({ ...(await newStore('close-refused')), clock: () => NOW, flushOnExit: false });
     t.trackBandwidthUpload('big', 's3', MAX, { timestamp: NOW - 2000 });

@@ -84,7 +84,8 @@ export class TrackerFile implements TrackerStore {
 
 /** What the process exit hooks need of an open tracker. */
 export interface ExitFlushable {
-  readonly pendingCount: number;
+  /** Events recorded and not yet written, oldest first (a failed write puts its events back in front). */
+  readonly pending: readonly object[];
   /** Starts a flush whose result no caller reads (kept for the next flush(), warned if it fails). */
   flush(): void;
   flushSyncOnExit(): void;
@@ -102,12 +103,18 @@ export function flushAtExit(tracker: ExitFlushable): void {
   // network answer brings beforeExit back: a tracker whose pending events did not change since its last
   // flush here (it wrote none, none were recorded) is not flushed again, or a write that keeps failing
   // (PostgreSQL refusing it) would keep the process alive for ever. The exit hook then tries once more.
-  const pendingWhenTried = new WeakMap<ExitFlushable, number>();
+  // "Did not change" is the same oldest event and the same count: a count alone would also match events
+  // recorded later, after that flush wrote as many (the app kept the loop busy), and leave them to the
+  // exit hook.
+  const whenTried = new WeakMap<ExitFlushable, { oldest: object; count: number }>();
   process.on('beforeExit', () => {
     for (const t of openTrackers) {
-      const pending = t.pendingCount;
-      if (pending === 0 || pending === pendingWhenTried.get(t)) continue;
-      pendingWhenTried.set(t, pending);
+      const { pending } = t;
+      const oldest = pending[0];
+      if (oldest === undefined) continue;
+      const tried = whenTried.get(t);
+      if (tried?.oldest === oldest && tried.count === pending.length) continue;
+      whenTried.set(t, { oldest, count: pending.length });
       t.flush();
     }
   });

@@ -47,7 +47,10 @@ export class WriteBuffer {
   private batch: PendingEvent[] = [];
   /** The flush writing now, else null. */
   private running: FlushRun | null = null;
-  /** The one flush waiting for it: every caller until it starts joins it, and it takes what is pending then. */
+  /**
+   * The last flush waiting for it: every caller until it starts joins it (but close()'s, see flushLast), and
+   * it takes what is pending then.
+   */
   private queued: FlushRun | null = null;
   private flushScheduled = false;
   /** Written, duplicates, dropped and errors since the last `flush()` result reported them. */
@@ -116,6 +119,20 @@ export class WriteBuffer {
   }
 
   /**
+   * close()'s last flush: a run of its own, after the one running and the one queued, never joined to one
+   * a `flush()` or settle caller already waits for. Sharing that run would hand its one outcome to both
+   * callers: a refused event's error reported by `flush()` and again by close(). So a `flush()` called
+   * before close() reports what its run (which takes everything pending when it starts) wrote and refused;
+   * this run then writes what is still pending (what that run left unwritten, retried once more) and
+   * reports only its own outcome and what flushes nobody reported left (as `flush()` does).
+   */
+  async flushLast(): Promise<FlushResult> {
+    const run = this.join(true);
+    run.reported = true;
+    return (await run.done).result!;
+  }
+
+  /**
    * The interval timer's, a full batch's and the natural-exit flush: its result is kept for the next
    * `flush()`, its error warned.
    */
@@ -149,10 +166,10 @@ export class WriteBuffer {
   /**
    * A flush that takes everything pending now: the queued one if there is one (it has not taken its events
    * yet), else a new one, started now or queued behind the one running (which may have taken its events
-   * before some of the caller's were recorded).
+   * before some of the caller's were recorded). `alone`: always a new one, queued behind the queued one too.
    */
-  private join(): FlushRun {
-    if (this.queued) return this.queued;
+  private join(alone = false): FlushRun {
+    if (this.queued && !alone) return this.queued;
     const run: FlushRun = {
       reported: false,
       settles: false,
@@ -168,8 +185,9 @@ export class WriteBuffer {
       }
     };
     // Queued until it takes its events (after the schema is ready), so callers until then join it.
+    const before = this.queued ?? this.running;
     this.queued = run;
-    run.done = this.running ? this.running.done.then(start, start) : start();
+    run.done = before ? before.done.then(start, start) : start();
     return run;
   }
 
@@ -182,7 +200,7 @@ export class WriteBuffer {
    * Hands a flush's result to exactly one place: its `flush()` callers (with everything unreported before
    * it), else the settle callers it throws to (the error that left events unwritten), else the next
    * `flush()`, warned about once per episode. Every caller that joined a run asked for that same flush, so
-   * they share its outcome; what one run reported is never reported by another.
+   * they share its outcome (close() joins none: flushLast); what one run reported is never reported by another.
    */
   private finish(run: FlushRun, own: Tally): FlushOutcome {
     const unwritten = own.leftUnwritten ? own.error : undefined;
