@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ApiProcess, createPostgresDatabase, startApiProcess } from '@bytemeter/api/testing';
@@ -6,6 +6,8 @@ import { openResourceTracker, type TrackEvent } from '@bytemeter/tracker';
 import pg from 'pg';
 import { assertFreshDist } from '../../../scripts/dist-freshness.mjs';
 import { createBytemeterClient, createRemoteTracker, type RemoteTracker, uuidv7 } from '../src/index.js';
+import { processCpuMs } from './proc-cpu.js';
+import type { ServerSample } from './server-sampler.js';
 
 // Issue 10's "through two API replicas on one PostgreSQL with concurrent SDK senders (batches of 1,000):
 // ≥ 50k events/s, zero loss", measured with the real pieces: two built `@bytemeter/api` processes on one
@@ -25,7 +27,8 @@ export const QUICK: ReplicaBenchOptions = { senders: 4, eventsPerSender: 5_000, 
 export const BATCH = 1000;
 /** The workspace root, whose built API (apps/api/dist, and the tracker and core it loads) the replicas run. */
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const TICKS_PER_SECOND = 100;
+/** The sampler of the database's sessions, run as a child process. */
+const SAMPLER = fileURLToPath(new URL('./server-sampler.ts', import.meta.url));
 /** How long one run's senders may take before the run is called failed. */
 const SEND_LIMIT_MS = 300_000;
 
@@ -59,12 +62,6 @@ export interface RunResult {
 
 const log = (line: string) =>
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} replicas bench: ${line}\n`);
-
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux). */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
 
 const ownCpuMs = () => {
   const { user, system } = process.cpuUsage();
@@ -191,54 +188,25 @@ async function sendThroughLibrary(
 }
 
 /**
- * Samples pg_stat_activity of the database every 20 ms until stopped: what each session inside a
- * transaction waits for (`CPU` when a statement runs and waits for nothing; `idle in transaction` when
- * the server waits for the client's next statement), to see whether the run is bound by row locks, WAL
- * flushes, the server's CPU or the round trips to the client; and the CPU its server processes used
- * (from /proc: the server runs on this machine), from when each was first seen (or started) to the last.
+ * Starts bench/server-sampler.ts in a child process on the database (its CPU is then not this process's,
+ * which stands for the SDK senders) and resolves once it samples; `stop` returns what it saw.
  */
-function sampleServer(databaseUrl: string): { stop(): Promise<{ waits: Record<string, number>; cpuMs: number }> } {
-  let running = true;
-  const counts = new Map<string, number>();
-  const cpu = new Map<number, { first: number; last: number }>();
-  const since = Date.now();
-  const client = new pg.Client({ connectionString: databaseUrl });
-  const done = (async () => {
-    await client.connect();
-    try {
-      while (running) {
-        const { rows } = await client.query<{ pid: number; started: string; wait: string | null }>(
-          `select pid, (extract(epoch from backend_start) * 1000)::bigint::text as started,
-                  case when state = 'active' then coalesce(wait_event_type || ':' || wait_event, 'CPU')
-                       when state = 'idle in transaction' then 'idle in transaction' end as wait
-             from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
-        );
-        for (const { pid, started, wait } of rows) {
-          if (wait) counts.set(wait, (counts.get(wait) ?? 0) + 1);
-          try {
-            const now = processCpuMs(pid);
-            const seen = cpu.get(pid);
-            if (seen) seen.last = now;
-            else cpu.set(pid, { first: Number(started) >= since ? 0 : now, last: now });
-          } catch {
-            // Exited between the query and the read: its last reading stands.
-          }
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    } finally {
-      await client.end();
-    }
-  })();
+async function sampleServer(databaseUrl: string): Promise<{ stop(): Promise<ServerSample> }> {
+  const child = fork(SAMPLER, [databaseUrl], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the server sampler exited (${code}) before reporting`))),
+  );
+  exited.catch(() => {});
+  const next = () => Promise.race([new Promise<unknown>((resolve) => child.once('message', resolve)), exited]);
+  if ((await next()) !== 'ready') throw new Error('the server sampler did not start');
   return {
     async stop() {
-      running = false;
-      await done;
-      const all = [...counts.values()].reduce((a, b) => a + b, 0);
-      return {
-        waits: Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, n / Math.max(1, all)])),
-        cpuMs: [...cpu.values()].reduce((n, c) => n + c.last - c.first, 0),
-      };
+      const result = next();
+      child.send('stop');
+      return (await result) as ServerSample;
     },
   };
 }
@@ -286,10 +254,11 @@ async function runOnce(
   options: ReplicaBenchOptions,
 ): Promise<RunResult> {
   const events = options.senders * options.eventsPerSender;
+  // Started first: starting the sampler's process costs this one CPU too, outside the run.
+  const sampler = await sampleServer(databaseUrl);
   const apiBefore = replicas.map((r) => processCpuMs(r.pid));
   const ownBefore = ownCpuMs();
   const at = new Date();
-  const sampler = sampleServer(databaseUrl);
   const sent =
     setup === 'library'
       ? { ...(await sendThroughLibrary(databaseUrl, run, options)), retries: 0, dropped: 0 }
