@@ -137,6 +137,8 @@ export function* pgPrelude(
   const reserve = `ids as (${reserveIdsSql(rawPos.size)})`;
   let keysStatement: ScriptStatement | null = null;
   if (keyRows.length > 0) {
+    // The inserted keys are listed only when some were already stored: a subquery in a CASE branch runs
+    // only when the branch is taken, where an aggregate beside count(*) encoded every key of every batch.
     keysStatement = {
       sql: `with ${reserve},
       k as (insert into event_keys (backend_id, key, ts, event_id)
@@ -151,9 +153,10 @@ export function* pgPrelude(
           )}) as u(b, h, p)
         on conflict (backend_id, key) do nothing
         returning backend_id, key)
-      select (select array_to_string(a, ',') from ids) as ids, count(*)::int as n,
-        case when count(*) < ${keyRows.length} then string_agg(k.backend_id || ':' || encode(k.key, 'hex'), ',') end as inserted
-      from k`,
+      select (select array_to_string(a, ',') from ids) as ids, c.n,
+        case when c.n < ${keyRows.length}
+          then (select string_agg(k.backend_id || ':' || encode(k.key, 'hex'), ',') from k) end as inserted
+      from (select count(*)::int as n from k) as c`,
       parameters: [
         pgArrayParameter(
           'text',
