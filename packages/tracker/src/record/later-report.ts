@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
@@ -40,7 +40,18 @@ export function* laterStoredReport(db: Kysely<Database>, backendId: number, from
 /**
  * Moves `change` off a stored report's implied change, in its raw row and in the rollup bucket of every
  * grain holding it, so levels after that report stay what it said. The count is left alone (the report is
- * still one event); min and max widen to take in its new amount (the old one may still be their bound).
+ * still one event). Min and max are taken again from the bucket's source (widening alone would keep the
+ * report's old amount as an extreme no event holds any more), finest grain first so each coarser one reads
+ * its finer grain already right: the bucket's finer rollups (a quarter's minutes, an hour's quarters, a
+ * day's hours; a few rows) when they are all there, else its raw rows when they are all there. "All there"
+ * is checked by count: the source's events number the rollup's count. Called with the backend's
+ * backend_state row locked (ingestPlan), so no other batch changes the backend's storage rows or rollups
+ * meanwhile; each statement's reads are one snapshot, so a prune running alongside only makes a source fail
+ * the check. Quarters, hours and days are never pruned, so only a minute, or a quarter whose minutes are
+ * pruned, can be left without a complete source: where retention removed part of the bucket's raw rows
+ * (the bucket straddles the raw retention's edge) or they were kept in rollups only. Such a bucket widens as
+ * before: exact unless the report alone held the old extreme and moved inwards, in which case that bound is
+ * kept (no event may hold it; every event still lies within), and coarser grains take it from there.
  */
 export function* takeFromStoredReport(
   db: Kysely<Database>,
@@ -57,17 +68,32 @@ export function* takeFromStoredReport(
   const now = report.amount - change;
   const least = isPostgres(db) ? sql.raw('least') : sql.raw('min');
   const greatest = isPostgres(db) ? sql.raw('greatest') : sql.raw('max');
-  for (const grain of GRAINS) {
+  for (const [i, grain] of GRAINS.entries()) {
     const bucket = Math.floor(report.ts / grain.size) * grain.size;
+    const end = bucket + grain.size;
     // The byte-time sum moves with the change, at the report's offset in the bucket.
     const [hi, lo] = toLimbs(BigInt(change) * BigInt(report.ts - bucket));
+    // One extreme of the bucket from the first complete source (each a subquery run only when reached).
+    const extreme = (fn: 'min' | 'max', widened: RawBuilder<number>) => {
+      const of = sql.raw(fn);
+      const sources: RawBuilder<number>[] = [];
+      const finer = GRAINS[i - 1];
+      if (finer)
+        sources.push(sql<number>`(select case when sum(f.count) = rollups.count then ${of}(f.${of}) end
+          from rollups as f where f.level = ${finer.code} and f.bucket >= ${bucket} and f.bucket < ${end}
+          and f.backend_id = ${backendId} and f.resource = ${STORAGE})`);
+      sources.push(sql<number>`(select case when count(*) = rollups.count then ${of}(e.amount) end
+        from events as e where e.ts >= ${bucket} and e.ts < ${end}
+        and e.backend_id = ${backendId} and e.resource = ${STORAGE})`);
+      return sql<number>`coalesce(${sql.join(sources)}, ${widened})`;
+    };
     yield* exec(
       db
         .updateTable('rollups')
         .set({
           total: sql<number>`total - ${change}`,
-          min: sql<number>`${least}(min, ${now})`,
-          max: sql<number>`${greatest}(max, ${now})`,
+          min: extreme('min', sql<number>`${least}(min, ${now})`),
+          max: extreme('max', sql<number>`${greatest}(max, ${now})`),
           delta_time_lo: sql<number>`delta_time_lo - ${lo}`,
           delta_time_hi: sql<number>`delta_time_hi - ${hi}`,
         })
