@@ -14,7 +14,7 @@ import {
   type ResourceType,
   type UsageEvent,
 } from '../types.js';
-import { aggregateKey, aggregateRanges, cellResource } from './aggregate.js';
+import { aggregateKey, aggregateRanges, cellResource, type Range } from './aggregate.js';
 import type { BackendFilter } from './backend-filter.js';
 import { loadBackends, selectBackends } from './backends.js';
 import { type EventMatch, resolveEventMatch } from './event-match.js';
@@ -38,6 +38,17 @@ export interface UsageQuery extends RangeQuery, BackendFilter, EventMatch {
 
 /** Sum, count, min and max of one resource over every event the filters match (not only the page). */
 export type ResourceTotals = ResourceStats & { resourceType: ResourceType };
+
+/** A piece of a page's range (see totalsPieces), with its totals when they are kept from an earlier read. */
+export interface PieceTotals extends Range {
+  known?: ResourceTotals[] | undefined;
+}
+
+/** A page, and the totals of each piece of its range (the page's totals are their sum). */
+export interface UsageRead {
+  page: UsagePage;
+  pieces: ResourceTotals[][];
+}
 
 export interface UsagePage {
   events: UsageEvent[];
@@ -124,11 +135,14 @@ export function* getResourceUsagePlan(
   q: UsageQuery,
   r: Resolved,
   res: Resolution,
-  knownTotals?: ResourceTotals[],
-): Plan<UsagePage> {
+  pieces: readonly PieceTotals[],
+): Plan<UsageRead> {
   const all = yield* loadBackends(db);
   const backends = selectBackends(all, q.backend, q.backendType);
-  if (backends.length === 0) return { events: [], nextCursor: null, prevCursor: null, totalCount: 0, totals: [] };
+  if (backends.length === 0) {
+    const page = { events: [], nextCursor: null, prevCursor: null, totalCount: 0, totals: [] };
+    return { page, pieces: pieces.map(() => []) };
+  }
   const filtered = q.backend !== undefined || q.backendType !== undefined;
   const filter: EventFilter = {
     from: r.from,
@@ -138,7 +152,10 @@ export function* getResourceUsagePlan(
     ...(r.success !== undefined ? { success: r.success } : {}),
     ...(r.pathPrefix !== undefined ? { pathPrefix: r.pathPrefix } : {}),
   };
-  const totals = knownTotals ?? (yield* totalsOf(db, filter, res));
+  const pieceTotals: ResourceTotals[][] = [];
+  for (const p of pieces)
+    pieceTotals.push(p.known ?? (yield* totalsOf(db, { ...filter, from: p.from, to: p.to }, res)));
+  const totals = pieceTotals.length === 1 ? pieceTotals[0]! : totalsList(sumsOf(pieceTotals.flat()));
   const totalCount = totals.reduce((n, t) => n + t.operationCount, 0);
   const backward = r.before !== null || r.fromEnd;
   const rows = yield* exec(pageQuery(db, filter, r, r.limit + 1));
@@ -153,35 +170,33 @@ export function* getResourceUsagePlan(
     ? more
     : first !== undefined && r.after !== null && (yield* exists(db, filter, first, 'newer'));
   const byId = new Map(all.map((b) => [b.id, b]));
-  return {
+  const page = {
     events: (yield* withKeys(db, shown)).map((row) => toUsageEvent(row, byId)),
     nextCursor: hasOlder && last ? encodeCursor(Number(last.ts), Number(last.id), r.clockAt) : null,
     prevCursor: hasNewer && first ? encodeCursor(Number(first.ts), Number(first.id), r.clockAt) : null,
     totalCount,
     totals,
   };
+  return { page, pieces: pieceTotals };
 }
 
 /**
- * Everything a page's totals depend on but the data (see totalsOf): two queries with the same key over
- * unchanged data have the same totals whatever their cursors. A backend created meanwhile is a commit, so
- * the backend filter is keyed by its words; the resolution only by what totalsOf reads of it.
- * Null for the first page of a range that ends at the clock (`hoursBack`, or `from` without `to`): it moves
- * every millisecond, so those totals would seldom be asked for again, and keeping each would only push out
- * others. Its later pages carry the first page's range in their cursor and are keyed (see resolveUsageQuery).
+ * Everything the totals of one piece of a page's range (see totalsPieces) depend on but the data (see
+ * totalsOf): two queries with the same key over unchanged data have the same totals there whatever their
+ * cursors. A backend created meanwhile is a commit, so the backend filter is keyed by its words; the
+ * resolution only by what totalsOf reads of it.
  */
-export function usageTotalsKey(q: UsageQuery, r: Resolved, res: Resolution): string | null {
-  if (!r.fixedRange) return null;
+export function usageTotalsKey(q: UsageQuery, r: Resolved, piece: Range, res: Resolution): string {
   return JSON.stringify([
     q.backend ?? null,
     q.backendType ?? null,
     q.resourceType ?? null,
     r.success ?? null,
     r.pathPrefix ?? null,
-    r.from,
-    r.to,
-    rawComplete(r, res),
-    aggregateKey([{ from: r.from, to: r.to }], res),
+    piece.from,
+    piece.to,
+    rawComplete(piece, res),
+    aggregateKey([piece], res),
   ]);
 }
 
@@ -321,6 +336,24 @@ export interface ResourceSums {
   count: number;
   min: number | null;
   max: number | null;
+}
+
+/** Per-resource sums (keyed by resource code) of totals, those of one resource in several lists added up. */
+export function sumsOf(totals: readonly ResourceTotals[]): Map<number, ResourceSums> {
+  const sums = new Map<number, ResourceSums>();
+  for (const t of totals) {
+    const code = RESOURCE_CODE[t.resourceType];
+    const sum = sums.get(code);
+    if (!sum) {
+      sums.set(code, { total: t.totalAmount, count: t.operationCount, min: t.minAmount, max: t.maxAmount });
+      continue;
+    }
+    sum.total += t.totalAmount;
+    sum.count += t.operationCount;
+    if (t.minAmount !== null) sum.min = sum.min === null ? t.minAmount : Math.min(sum.min, t.minAmount);
+    if (t.maxAmount !== null) sum.max = sum.max === null ? t.maxAmount : Math.max(sum.max, t.maxAmount);
+  }
+  return sums;
 }
 
 /** A page's totals from per-resource sums (keyed by resource code): RESOURCE_TYPES order, empty ones left out. */

@@ -90,7 +90,7 @@ export class ReadMemo {
       this.answers.clear();
       this.version = version;
     } else {
-      const known = this.answers.get(key) as T | undefined;
+      const known = this.touch(key) as T | undefined;
       if (known !== undefined) return copy(known);
     }
     const answer = await read();
@@ -117,7 +117,7 @@ export class ReadMemo {
       const [row] = yield* exec(PG_SNAPSHOT_PROBE);
       const version = row?.v ?? null;
       if (version === null) return { version, answer: yield* read(), cached: false };
-      const known = version === memo.version ? (memo.answers.get(key) as T | undefined) : undefined;
+      const known = version === memo.version ? (memo.touch(key) as T | undefined) : undefined;
       if (known !== undefined) return { version, answer: known, cached: true };
       return { version, answer: yield* read(), cached: false };
     });
@@ -134,20 +134,20 @@ export class ReadMemo {
   }
 
   /**
-   * For a part of a read kept inside a larger one (drill-down totals beside their page): the current version
-   * and, when the data has not changed since it was kept, the part kept under `key`. Null when the version
-   * cannot be told (nothing is kept then: PostgreSQL, whose summaries use getInSnapshot instead). Read after
-   * pending events are written, before the read; check isCurrent after it.
+   * For parts of a read kept inside a larger one (drill-down totals beside their page): the current version
+   * and, when the data has not changed since they were kept, the part kept under each key (one version for
+   * all of them; a null key names a part never kept). Null when the version cannot be told (nothing is kept then: PostgreSQL, whose summaries
+   * use getInSnapshot instead). Read after pending events are written, before the read; check isCurrent
+   * after it.
    */
-  lookup<T>(key: string): { version: string; known: T | undefined } | null {
+  lookup<T>(keys: readonly (string | null)[]): { version: string; known: (T | undefined)[] } | null {
     const version = this.dataVersion?.() ?? null;
     if (version === null) return null;
     if (version !== this.version) {
       this.answers.clear();
       this.version = version;
-      return { version, known: undefined };
     }
-    return { version, known: this.answers.get(key) as T | undefined };
+    return { version, known: keys.map((key) => (key === null ? undefined : (this.touch(key) as T | undefined))) };
   }
 
   /** Whether the data version is still `version` (from lookup): no commit of any connection since. */
@@ -183,8 +183,22 @@ export class ReadMemo {
     return this.answers.size;
   }
 
+  /** The answer kept under `key`, now the most recently used. */
+  private touch(key: string): unknown {
+    const answer = this.answers.get(key);
+    if (answer !== undefined) {
+      this.answers.delete(key);
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
   private store(key: string, answer: unknown): void {
-    if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
+    // The least recently used answer goes first (the map is in use order, see touch): the drill-down totals
+    // of a range ending at the clock are kept in pieces, those of its last minutes superseded each minute
+    // (see totalsPieces), and would otherwise fill the memo and push out answers still asked for.
+    this.answers.delete(key);
+    if (this.answers.size >= MAX_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
     this.answers.set(key, answer);
   }
 }

@@ -29,7 +29,7 @@ import {
 import {
   copyTotals,
   getResourceUsagePlan,
-  type ResourceTotals,
+  type PieceTotals,
   resolveUsageQuery,
   type UsagePage,
   type UsageQuery,
@@ -37,6 +37,7 @@ import {
 } from '../query/get-resource-usage.js';
 import { getTimeSeriesPlan, resolveSeries, type SeriesQuery } from '../query/get-time-series.js';
 import type { HealthThresholds } from '../query/health.js';
+import { totalsPieces } from '../query/usage-totals-pieces.js';
 import type { AddedEvents } from '../record/ingest-plan.js';
 import { assertBackendName, assertResourceType } from '../record/validate.js';
 import { toIso } from '../time/zone.js';
@@ -148,29 +149,38 @@ export class TrackerReads {
     const resolved = resolveUsageQuery(q, now);
     const res = this.parts.retention.resolution(now);
     await this.parts.beforeRead();
+    const { db, runner } = this.parts;
+    const read = (pieces: readonly PieceTotals[]) =>
+      runner.read(() => getResourceUsagePlan(db, q, resolved, res, pieces));
+    // Nothing kept (PostgreSQL, or memoizeSummaries false): the range's totals are read whole.
+    if (!this.parts.dataVersion) return (await read([resolved])).page;
     // The totals of a page depend on its filters and range only, not on the page: paging through one query
     // with a fixed range (or many viewers of it) between two commits reads them once (SQLite only: see
-    // ReadMemo.lookup). The first page of a range ending at the clock has no key (see usageTotalsKey).
-    const key = usageTotalsKey(q, resolved, res);
-    const memo = key === null ? null : this.usageTotals.lookup<KeptTotals>(key);
-    const read = (known: ResourceTotals[] | undefined) =>
-      this.parts.runner.read(() => getResourceUsagePlan(this.parts.db, q, resolved, res, known));
-    const page = await read(memo?.known && copyTotals(memo.known.totals));
-    if (!memo || key === null) return page;
+    // ReadMemo.lookup). A range ending at the clock keeps all but the slivers at its ends (see totalsPieces).
+    const pieces = totalsPieces(resolved, resolved.fixedRange);
+    const keys = pieces.map((p) => (p.keep ? usageTotalsKey(q, resolved, p, res) : null));
+    const memo = this.usageTotals.lookup<KeptTotals>(keys);
+    if (!memo) return (await read([resolved])).page;
+    const { page, pieces: totals } = await read(
+      pieces.map((p, i) => ({ from: p.from, to: p.to, known: memo.known[i] && copyTotals(memo.known[i].totals) })),
+    );
     // The version was read before the read's snapshot began: a commit in between would pair this snapshot's
-    // rows with older totals. Unchanged after the read, nothing committed in between, so both saw one state.
-    if (!this.usageTotals.isCurrent(memo.version)) return memo.known ? read(undefined) : page;
-    if (!memo.known) {
+    // rows with older totals. Unchanged after the read, nothing committed in between, so all saw one state.
+    if (!this.usageTotals.isCurrent(memo.version)) {
+      return memo.known.some((k) => k !== undefined) ? (await read(pieces)).page : page;
+    }
+    for (const [i, key] of keys.entries()) {
+      if (key === null || memo.known[i] !== undefined) continue;
       const match: TotalsMatch = {
-        from: resolved.from,
-        to: resolved.to,
+        from: pieces[i]!.from,
+        to: pieces[i]!.to,
         backend: q.backend,
         backendType: q.backendType,
         resource: q.resourceType === undefined ? undefined : RESOURCE_CODE[q.resourceType],
         success: resolved.success,
         pathPrefix: resolved.pathPrefix,
       };
-      this.usageTotals.keep(memo.version, key, { match, totals: copyTotals(page.totals) } satisfies KeptTotals);
+      this.usageTotals.keep(memo.version, key, { match, totals: copyTotals(totals[i]!) } satisfies KeptTotals);
     }
     return page;
   }

@@ -1,6 +1,5 @@
-import { type ResourceSums, type ResourceTotals, totalsList } from '../query/get-resource-usage.js';
+import { type ResourceTotals, sumsOf, totalsList } from '../query/get-resource-usage.js';
 import { ADDED_COLUMN, type AddedEvents } from '../record/ingest-plan.js';
-import { RESOURCE_CODE } from '../types.js';
 
 /**
  * What a drill-down page's totals count, as given (the filters of totalsOf, before backends are resolved):
@@ -36,15 +35,7 @@ export interface KeptTotals {
  */
 export function addToTotals(kept: KeptTotals, added: AddedEvents): ResourceTotals[] | undefined {
   const m = kept.match;
-  const sums = new Map<number, ResourceSums>();
-  for (const t of kept.totals) {
-    sums.set(RESOURCE_CODE[t.resourceType], {
-      total: t.totalAmount,
-      count: t.operationCount,
-      min: t.minAmount,
-      max: t.maxAmount,
-    });
-  }
+  const sums = sumsOf(kept.totals);
   const prefixLength = m.pathPrefix === undefined ? 0 : m.pathPrefix.length;
   if (m.pathPrefix !== undefined && !plainText(m.pathPrefix)) return undefined;
   let changed = false;
