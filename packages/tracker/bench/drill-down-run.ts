@@ -53,6 +53,15 @@ function render(r: DrillDownResult): string {
     '',
     "On SQLite a page's totals (sum, count, min, max per resource over the whole filtered range, from rollups) are kept between two commits to the file, keyed by the filters and the range: every page of a fixed range, refreshed or paged, reads them once. A range that ends at the clock (`hoursBack`, the API's default, or `from` without `to`) moves every millisecond, so its first page computes them every time; its later pages carry the first page's range in their cursor and keep them. \"Totals not kept\" is a tracker opened with `memoizeSummaries: false`, which computes them for every page (about 6,000 rollup rows summed here: the window's 23 whole hours and 59 minutes at its older edge): the cost of the first page after a commit of another process (or a retention delete, or a batch that changed stored rows), of every first page of a `hoursBack` query, and of every page on PostgreSQL, which keeps no totals.",
     '',
+    '| events in the window | first page, last 24 h (`hoursBack: 24`, clock moving) p50 / p99 | its CPU p50 | ÷ baseline CPU |',
+    '|---:|---:|---:|---:|',
+    ...r.sizes.map(
+      (s) =>
+        `| ${n(s.events)} | ${ms(s.hoursBackPage.p50)} / ${ms(s.hoursBackPage.p99)} | ${ms(s.hoursBackPage.cpu)} | ${n(s.hoursBackPage.cpu / s.cpu.baseline, 2)}× |`,
+    ),
+    '',
+    "The issue's own case: the first page of `getResourceUsage({ hoursBack: 24, limit: 1000 })` on a tracker whose clock moves 1 ms per call (within one minute), so every call asks a range no call asked before. Its totals are summed from pieces: the whole hours and whole minutes of the range, kept between commits (each minute's pieces are read again when the clock passes a minute mark), and the raw events before its first minute mark and after its last, read every time (one minute of events in all).",
+    '',
     '"First page after a commit of this process" runs on a copy of the file: before each sample the tracker that reads records one event inside the window and flushes it (the flush\'s CPU is the last column), then reads the first page. Kept totals are brought past its own commits by adding the rows it wrote (commits of other processes, retention deletes and batches that change stored rows still drop them).',
     '',
     '`totalCount` comes from the rollups where every raw event of the range is still kept (as here), so a page no longer counts its whole window; the page itself is one index range read of 1,001 rows.',

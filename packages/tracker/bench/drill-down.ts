@@ -15,10 +15,10 @@ const DAY = 86_400_000;
 /** The data ends here, a fixed instant off any minute mark: 2026-10-25T12:00:00.777Z. */
 const END = Date.UTC(2026, 9, 25, 12, 0, 0) + 777;
 /**
- * The page's window, the last 24 hours before END, given as a fixed range (explicit `from` and `to`): only a
- * fixed range keeps its totals between commits on every page. `hoursBack: 24` is the same window at a fixed
- * clock, but its first page computes totals every time (the range moves with the clock; see usageTotalsKey),
- * as the "totals not kept" column does.
+ * The page's window, the last 24 hours before END, given as a fixed range (explicit `from` and `to`): a fixed
+ * range keeps its totals whole between commits on every page. `hoursBack: 24` moves with the clock, so its
+ * first page keeps them in pieces and reads the raw events of its ends every time (see totalsPieces): timed
+ * on its own, with a moving clock (hoursBackPage).
  */
 const WINDOW = { from: new Date(END + 1 - DAY), to: new Date(END + 1) };
 
@@ -27,6 +27,12 @@ export interface DrillDownSize {
   events: number;
   /** p50 / p99 ms of `getResourceUsage({ ...WINDOW, limit: 1000 })` (a fixed range), the first page. */
   firstPage: { p50: number; p99: number };
+  /**
+   * p50 / p99 ms of the first page of `getResourceUsage({ hoursBack: 24, limit: 1000 })` (the API's default
+   * range), on a tracker whose clock moves 1 ms per call inside END's minute: the range is new at every call,
+   * as it is for a dashboard, which reads the page's totals in pieces (see totalsPieces).
+   */
+  hoursBackPage: { p50: number; p99: number; cpu: number };
   /** The same for the page after 5 cursors (rows 5,001 to 6,000). */
   laterPage: { p50: number; p99: number };
   /** p50 ms of the baseline: one prepared SELECT of the same 1,000 rows and columns, no count, no mapping. */
@@ -102,6 +108,11 @@ export async function benchDrillDown(
     const own = openResourceTracker({ path: ownPath, clock: () => END, flushOnExit: false });
     await own.ready;
     await own.getResourceUsage({ ...WINDOW, limit: 1000 });
+    // A clock that moves 1 ms per read, within END's minute (the window still holds 1,000 events and more).
+    const moving = { at: END };
+    const clocked = openResourceTracker({ path, clock: () => moving.at, flushOnExit: false });
+    await clocked.ready;
+    await clocked.getResourceUsage({ hoursBack: 24, limit: 1000 });
     const sqlite = new Database(path, { readonly: true });
     const page = sqlite.prepare(
       `select id, ts, backend_id, resource, amount, success, duration_ms, operation_id, path, metadata, reported_level
@@ -116,6 +127,8 @@ export async function benchDrillDown(
       path,
       tracker,
       unkept,
+      clocked,
+      moving,
       own,
       ownPath,
       ownWritten: 0,
@@ -129,6 +142,8 @@ export async function benchDrillDown(
       cpuLater: [] as number[],
       cpuBase: [] as number[],
       cpuUnkept: [] as number[],
+      hoursBack: [] as number[],
+      cpuHoursBack: [] as number[],
       cpuOwn: [] as number[],
       cpuOwnFlush: [] as number[],
     });
@@ -150,6 +165,13 @@ export async function benchDrillDown(
         c = cpuMs();
         await f.unkept.getResourceUsage({ ...WINDOW, limit: 1000 });
         f.cpuUnkept.push(cpuMs() - c);
+        f.moving.at = END + 1 + ((f.moving.at - END) % 998);
+        t = nowMs();
+        c = cpuMs();
+        const hoursBack = await f.clocked.getResourceUsage({ hoursBack: 24, limit: 1000 });
+        f.hoursBack.push(nowMs() - t);
+        f.cpuHoursBack.push(cpuMs() - c);
+        if (hoursBack.events.length !== 1000) throw new Error('unexpected hoursBack page');
         f.own.trackResourceUsage({
           backend: `backend-${f.ownWritten % 8}`,
           backendType: 's3',
@@ -217,6 +239,7 @@ export async function benchDrillDown(
       events: f.events,
       firstPage: { p50: median(f.first), p99: percentile(f.first, 99) },
       laterPage: { p50: median(f.later), p99: percentile(f.later, 99) },
+      hoursBackPage: { p50: median(f.hoursBack), p99: percentile(f.hoursBack, 99), cpu: median(f.cpuHoursBack) },
       baseline: median(f.base),
       cpu: {
         firstPage: median(f.cpuFirst),
@@ -231,6 +254,7 @@ export async function benchDrillDown(
     });
     f.sqlite.close();
     await f.unkept.close();
+    await f.clocked.close();
     await f.own.close();
     if (!process.env.KEEP) rmSync(f.ownPath, { force: true });
     await f.tracker.close();

@@ -136,9 +136,9 @@ export class ReadMemo {
   /**
    * For parts of a read kept inside a larger one (drill-down totals beside their page): the current version
    * and, when the data has not changed since they were kept, the part kept under each key (one version for
-   * all of them; a null key names a part never kept). Null when the version cannot be told (nothing is kept then: PostgreSQL, whose summaries
-   * use getInSnapshot instead). Read after pending events are written, before the read; check isCurrent
-   * after it.
+   * all of them; a null key names a part never kept). Null when the version cannot be told (nothing is kept
+   * then: PostgreSQL, whose summaries use getInSnapshot instead). Read after pending events are written,
+   * before the read; check isCurrent after it.
    */
   lookup<T>(keys: readonly (string | null)[]): { version: string; known: (T | undefined)[] } | null {
     const version = this.dataVersion?.() ?? null;
