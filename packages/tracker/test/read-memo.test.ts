@@ -173,8 +173,12 @@ describeEachDialect('summary memo', (dialect) => {
         // rollups); its later pages keep the whole range's totals, read once.
         const clockFirst = await reader.getResourceUsage({ hoursBack: 1, limit: 1 });
         expect(totalsReads()).toBe(afterFirst + 3);
+        const rollupReads = () =>
+          spy.mock.contexts.filter((s) => /from "rollups"/.test((s as { source: string }).source)).length;
+        const rollupsBefore = rollupReads();
         await reader.getResourceUsage({ hoursBack: 1, limit: 1 });
         expect(totalsReads()).toBe(afterFirst + 5);
+        expect(rollupReads()).toBe(rollupsBefore);
         const clockSecond = await reader.getResourceUsage({ hoursBack: 1, limit: 1, cursor: clockFirst.nextCursor! });
         await reader.getResourceUsage({ hoursBack: 1, limit: 1, cursor: clockSecond.nextCursor! });
         expect(totalsReads()).toBe(afterFirst + 6);
