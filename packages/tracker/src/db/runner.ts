@@ -164,7 +164,12 @@ export class KyselyRunner implements Runner {
   ) {}
 
   read<T>(plan: () => Plan<T>): Promise<T> {
-    return this.withRetries(() => this.inTransaction(plan, 'begin isolation level repeatable read read only'));
+    const begin = 'begin isolation level repeatable read read only';
+    // On the pool's clients a read plan may yield scripts too: BEGIN goes out in front of its first, COMMIT
+    // behind its final one, so a read of text-only statements is one round trip (query/backend-status-postgres.ts).
+    const pool = this.pool;
+    if (pool) return this.withRetries(() => inPgTransaction(pool, plan, begin, true));
+    return this.withRetries(() => this.inTransaction(plan, begin));
   }
 
   write<T>(plan: () => Plan<T>): Promise<T> {
@@ -234,11 +239,17 @@ export class KyselyRunner implements Runner {
 }
 
 /**
- * A write plan on one client of the pool, in one transaction: BEGIN goes out with the plan's first query
+ * A plan on one client of the pool, in one transaction: BEGIN goes out with the plan's first query
  * when that is a script, COMMIT with its final script, so a plan of scripts alone costs one round trip per
  * script. Rows of a script: one list per statement of it.
  */
-async function inPgTransaction<T>(pool: pg.Pool, plan: () => Plan<T>, begin: string): Promise<T> {
+async function inPgTransaction<T>(
+  pool: pg.Pool,
+  plan: () => Plan<T>,
+  begin: string,
+  /** A read-only transaction: its answer does not wait for the COMMIT (see below). */
+  readOnly = false,
+): Promise<T> {
   const client = await pool.connect();
   // A client whose connection died (rollback failed, or the server ended the session) is dropped, not
   // handed to the next write. Without a listener, the 'error' a checked-out client emits when the server
@@ -249,6 +260,11 @@ async function inPgTransaction<T>(pool: pg.Pool, plan: () => Plan<T>, begin: str
     broken = true;
   };
   client.on('error', onError);
+  const release = (failed: boolean) => {
+    client.off('error', onError);
+    client.release(broken || failed);
+  };
+  let released = false;
   try {
     const gen = plan();
     let pendingBegin: string | null = begin;
@@ -293,7 +309,18 @@ async function inPgTransaction<T>(pool: pg.Pool, plan: () => Plan<T>, begin: str
         const result = await client.query(step.value.sql, [...step.value.parameters]);
         step = gen.next(result.rows ?? []);
       }
-      if (!committed && pendingBegin === null) await client.query('commit');
+      if (!committed && pendingBegin === null) {
+        if (readOnly) {
+          // The COMMIT of a read-only transaction changes nothing anyone waits for: the answer goes back
+          // now, and the client returns to the pool once the COMMIT is done (queued on it, nothing overtakes
+          // it); a failed one drops the client, as a failed rollback does.
+          released = true;
+          client.query('commit').then(
+            () => release(false),
+            () => release(true),
+          );
+        } else await client.query('commit');
+      }
       return step.value;
     } catch (error) {
       gen.return(undefined as T);
@@ -305,8 +332,7 @@ async function inPgTransaction<T>(pool: pg.Pool, plan: () => Plan<T>, begin: str
       throw error;
     }
   } finally {
-    client.off('error', onError);
-    client.release(broken);
+    if (!released) release(false);
   }
 }
 
