@@ -23,8 +23,17 @@ export interface StoredBudget extends BudgetDefinition {
 
 /** Every budget, oldest first (then by id). */
 export function* loadBudgets(db: Kysely<Database>): Plan<StoredBudget[]> {
-  const rows = yield* exec(db.selectFrom('budgets').selectAll().orderBy('created_at').orderBy('id'));
-  return rows.map((r) => ({
+  const rows = yield* exec(budgetsQuery(db));
+  return rows.map(toStoredBudget);
+}
+
+/** Every budget, oldest first: a text without parameters, so a script may carry it (loadBudgetsForValues). */
+export const budgetsQuery = (db: Kysely<Database>) =>
+  db.selectFrom('budgets').selectAll().orderBy('created_at').orderBy('id').compile();
+
+/** A stored budget row as a StoredBudget. */
+export function toStoredBudget(r: Selectable<Database['budgets']>): StoredBudget {
+  return {
     id: r.id,
     name: r.name,
     backend: r.backend,
@@ -39,7 +48,7 @@ export function* loadBudgets(db: Kysely<Database>): Plan<StoredBudget[]> {
     createdAt: Number(r.created_at),
     revisedAt: revisionStart(r),
     updatedAt: Number(r.updated_at),
-  }));
+  };
 }
 
 /**

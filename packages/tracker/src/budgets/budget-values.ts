@@ -8,16 +8,18 @@
 import { BUDGET_RATE_WINDOW_MS, projectFullAt, projectMonthEnd } from '@bytemeter/core/budgets';
 import type { MonthEndForecast } from '@bytemeter/core/pricing';
 import type { Kysely } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
+import { execScript } from '../db/pg-script.js';
 import type { Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { loadPricingInputs } from '../pricing/pricing-inputs.js';
+import { INPUTS_SQL, loadPricingInputs, type PricingInputs, pricingInputsOf } from '../pricing/pricing-inputs.js';
 import { readUsageLedgers, type UsageLedger } from '../pricing/usage-ledger.js';
 import { type BackendRow, loadBackends } from '../query/backends.js';
 import { type PendingCostReport, pendingCostReport, resolveCostRange } from '../query/get-costs.js';
 import { MINUTE_MS, type Resolution } from '../rollup/grains.js';
 import { periodRange } from '../time/zone.js';
 import { RESOURCE_CODE } from '../types.js';
-import type { StoredBudget } from './budget-store.js';
+import { budgetsQuery, loadBudgets, type StoredBudget, toStoredBudget } from './budget-store.js';
 
 /** Events may be dated up to a day ahead; a level counts every stored change. */
 const FUTURE_SLACK_MS = 2 * 86_400_000;
@@ -40,6 +42,22 @@ const MONTHLY_RESOURCE: Record<string, number> = {
 };
 
 /**
+ * Every budget, and on PostgreSQL what pricing reads besides usage (every backend and plan): both texts in
+ * one script, sent with the read's BEGIN, so a budget read costs a round trip for them and one for its
+ * ledger. SQLite reads the pricing inputs in readBudgetValues, when some budget is a cost.
+ */
+export function* loadBudgetsForValues(
+  db: Kysely<Database>,
+): Plan<{ budgets: StoredBudget[]; inputs: PricingInputs | undefined }> {
+  if (!isPostgres(db)) return { budgets: yield* loadBudgets(db), inputs: undefined };
+  const [budgetRows, inputRows] = yield* execScript([budgetsQuery(db).sql, INPUTS_SQL]);
+  return {
+    budgets: (budgetRows as Parameters<typeof toStoredBudget>[0][]).map(toStoredBudget),
+    inputs: pricingInputsOf(inputRows!),
+  };
+}
+
+/**
  * The value of each budget for the billing month holding `at` in its zone (now when `at` is null: with
  * forecasts), read in one snapshot. Storage budgets always read the level now.
  */
@@ -49,15 +67,17 @@ export function* readBudgetValues(
   at: number | null,
   now: number,
   res: Resolution,
+  /** Every backend and plan, when already read (loadBudgetsForValues). */
+  inputs?: PricingInputs,
 ): Plan<Map<string, BudgetValue>> {
   const values = new Map<string, BudgetValue>();
   if (budgets.length === 0) return values;
   const monthly = budgets.filter((b) => b.metric in MONTHLY_RESOURCE);
   const costs = budgets.filter((b) => b.metric === 'cost');
   const storage = budgets.filter((b) => b.metric === 'storage_level');
-  // Plans only when some budget is a cost, then with the backends in one statement.
+  // Plans only when some budget is a cost, then with the backends in one statement (unless already read).
   const { backends, plans } =
-    costs.length > 0 ? yield* loadPricingInputs() : { backends: yield* loadBackends(db), plans: [] };
+    inputs ?? (costs.length > 0 ? yield* loadPricingInputs() : { backends: yield* loadBackends(db), plans: [] });
   const byName = new Map(backends.map((b) => [b.name, b]));
   const chosen = (b: StoredBudget): BackendRow[] => {
     if (b.backend === null) return backends;

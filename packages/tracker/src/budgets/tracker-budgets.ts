@@ -26,7 +26,7 @@ import {
   storeBudget,
   WEBHOOK_SECRET_GRACE_MS,
 } from './budget-store.js';
-import { type BudgetValue, readBudgetValues } from './budget-values.js';
+import { type BudgetValue, loadBudgetsForValues, readBudgetValues } from './budget-values.js';
 import { type CommitSignal, ForeignCommits } from './foreign-commits.js';
 import { assertPublicWebhookUrl } from './webhook-address.js';
 import { loadAttempts } from './webhook-outbox.js';
@@ -201,8 +201,8 @@ export class TrackerBudgets {
     const res = this.parts.resolution(now);
     // The budgets and their values in one snapshot: a transaction less (two round trips on a server).
     const { budgets, values } = await runner.read(function* () {
-      const budgets = yield* loadBudgets(db);
-      return { budgets, values: yield* readBudgetValues(db, budgets, null, now, res) };
+      const { budgets, inputs } = yield* loadBudgetsForValues(db);
+      return { budgets, values: yield* readBudgetValues(db, budgets, null, now, res, inputs) };
     });
     return budgets.map((b) => toState(b, values.get(b.id)!));
   }

@@ -29,7 +29,7 @@ interface InputRow {
 }
 
 // Plain SQL both dialects read alike; each member's nulls take the other member's column types.
-const INPUTS_SQL = `select 0 as kind, b.id, b.name, b.type, b.created_at, s.storage_level,
+export const INPUTS_SQL = `select 0 as kind, b.id, b.name, b.type, b.created_at, s.storage_level,
   s.last_event_at, s.consecutive_failures, null as plan
 from backends b left join backend_state s on s.backend_id = b.id
 union all
@@ -42,9 +42,14 @@ order by kind, name, created_at`;
  * @example const { backends, plans } = yield* loadPricingInputs();
  */
 export function* loadPricingInputs(): Plan<PricingInputs> {
+  return pricingInputsOf(yield* exec(CompiledQuery.raw(INPUTS_SQL) as CompiledQuery<InputRow>));
+}
+
+/** The rows of INPUTS_SQL as backends and plans. */
+export function pricingInputsOf(rows: readonly unknown[]): PricingInputs {
   const backends: BackendRow[] = [];
   const plans: PricePlan[] = [];
-  for (const row of yield* exec(CompiledQuery.raw(INPUTS_SQL) as CompiledQuery<InputRow>)) {
+  for (const row of rows as InputRow[]) {
     if (Number(row.kind) === 0) backends.push(toBackendRow({ ...row, type: row.type!, id: row.id! }));
     else plans.push(planToPrice(row.plan!));
   }
