@@ -310,4 +310,31 @@ describeEachDialect('backdated report rollups', (dialect) => {
       await t.close();
     }
   });
+
+  it('a minute row a prune deleted and a rollups-only event created again keeps min and max within its own events (its raw rows match its count, not its sum)', async () => {
+    const store = await newStore('recreated');
+    // Raw edge at 10:00:30 (inside minute 10:00); minutes before ~10:54 are pruned.
+    const t = open(store, {
+      rawRetentionMs: 2 * HOUR,
+      minuteRetentionMs: 65 * MIN,
+    });
+    const M = NOW - 2 * HOUR - 30 * SEC; // 10:00:00
+    try {
+      t.setStorageLevel('s', 's3', 1000, { timestamp: M + 40 * SEC }); // raw, +1000
+      expect((await t.flush()).error).toBeUndefined(); // the prune after it deletes minute 10:00
+      expect(await queryStore(store, `select 1 from rollups where level = 1 and bucket = ${M}`)).toEqual([]);
+      t.trackStorageUsage('s', 's3', 5, { timestamp: M + 10 * SEC }); // rollups only: recreates minute 10:00, count 1
+      expect((await t.flush()).error).toBeUndefined();
+      t.setStorageLevel('s', 's3', 300, { timestamp: M + 35 * SEC }); // raw, before the stored report
+      expect((await t.flush()).error).toBeUndefined();
+      const [row] = await queryStore<Record<string, unknown>>(
+        store,
+        `select count, total, min, max from rollups where level = 1 and bucket = ${M} and resource = ${STORAGE}`,
+      );
+      // The row counts the 5 (rollups only) and the backdated report: its min must not exceed 5.
+      expect(Number(row!.min)).toBeLessThanOrEqual(5);
+    } finally {
+      await t.close();
+    }
+  });
 });

@@ -46,7 +46,7 @@ const EVENT_COLUMNS = [
   'reported_level',
   'api_class',
 ] as const;
-/** A batch with idempotency keys gives its raw rows ids up front (see reserveEventIds), after the other columns. */
+/** On SQLite a batch with idempotency keys gives its raw rows ids up front (see reserveEventIds), after the other columns. */
 const EVENT_COLUMNS_WITH_ID = [...EVENT_COLUMNS, 'id'] as const;
 const KEY_COLUMNS = ['backend_id', 'key', 'ts', 'event_id'] as const;
 

@@ -44,7 +44,10 @@ export function* laterStoredReport(db: Kysely<Database>, backendId: number, from
  * report's old amount as an extreme no event holds any more), finest grain first so each coarser one reads
  * its finer grain already right: the bucket's finer rollups (a quarter's minutes, an hour's quarters, a
  * day's hours; a few rows) when they are all there, else its raw rows when they are all there. "All there"
- * is checked by count: the source's events number the rollup's count. Called with the backend's
+ * is checked by count and sum: the source's events number the rollup's count and add up to its total. The
+ * sum matters for a minute row that a prune deleted and a later rollups-only event created again: it counts
+ * only what came after, while the minute's older raw rows remain, so a count alone can match by accident
+ * (the sum then differs: the old rows were never added to it). Called with the backend's
  * backend_state row locked (ingestPlan), so no other batch changes the backend's storage rows or rollups
  * meanwhile; each statement's reads are one snapshot, so a prune running alongside only makes a source fail
  * the check. Quarters, hours and days are never pruned, so only a minute, or a quarter whose minutes are
@@ -73,16 +76,20 @@ export function* takeFromStoredReport(
     const end = bucket + grain.size;
     // The byte-time sum moves with the change, at the report's offset in the bucket.
     const [hi, lo] = toLimbs(BigInt(change) * BigInt(report.ts - bucket));
+    // The bucket's total once this statement has run (SET reads the row as it was); its source already has it.
+    const total = sql<number>`(rollups.total - ${change})`;
     // One extreme of the bucket from the first complete source (each a subquery run only when reached).
     const extreme = (fn: 'min' | 'max', widened: RawBuilder<number>) => {
       const of = sql.raw(fn);
       const sources: RawBuilder<number>[] = [];
       const finer = GRAINS[i - 1];
       if (finer)
-        sources.push(sql<number>`(select case when sum(f.count) = rollups.count then ${of}(f.${of}) end
+        sources.push(sql<number>`(select case when sum(f.count) = rollups.count and sum(f.total) = ${total}
+          then ${of}(f.${of}) end
           from rollups as f where f.level = ${finer.code} and f.bucket >= ${bucket} and f.bucket < ${end}
           and f.backend_id = ${backendId} and f.resource = ${STORAGE})`);
-      sources.push(sql<number>`(select case when count(*) = rollups.count then ${of}(e.amount) end
+      sources.push(sql<number>`(select case when count(*) = rollups.count and sum(e.amount) = ${total}
+          then ${of}(e.amount) end
         from events as e where e.ts >= ${bucket} and e.ts < ${end}
         and e.backend_id = ${backendId} and e.resource = ${STORAGE})`);
       return sql<number>`coalesce(${sql.join(sources)}, ${widened})`;
