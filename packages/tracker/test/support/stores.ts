@@ -26,18 +26,28 @@ export function testStores(dialect: Dialect, prefix: string): (name: string) => 
 
 /** Runs one SQL query on a store through its own connection, outside any tracker. */
 export async function queryStore<T = Record<string, unknown>>(store: StoreOptions, text: string): Promise<T[]> {
+  return readStore(store, (query) => query<T>(text));
+}
+
+type ReadQuery = <T = Record<string, unknown>>(text: string) => Promise<T[]>;
+
+/**
+ * Runs `read` with one read-only connection to a store (outside any tracker), closed afterwards: for helpers
+ * that ask several queries, which on PostgreSQL would otherwise pay a connection each.
+ */
+async function readStore<R>(store: StoreOptions, read: (query: ReadQuery) => Promise<R>): Promise<R> {
   if (store.databaseUrl) {
     const client = new pg.Client({ connectionString: store.databaseUrl });
     await client.connect();
     try {
-      return (await client.query(text)).rows as T[];
+      return await read(async <T>(text: string) => (await client.query(text)).rows as T[]);
     } finally {
       await client.end();
     }
   }
   const db = new Database(store.path!, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare(text).all() as T[];
+    return await read(async <T>(text: string) => db.prepare(text).all() as T[]);
   } finally {
     db.close();
   }
@@ -81,22 +91,24 @@ export async function countStoreRows(store: StoreOptions, table: string): Promis
  * mean the store did not change.
  */
 export async function snapshotStore(store: StoreOptions): Promise<string> {
-  const parts: string[] = [];
-  for (const table of ['backends', 'backend_state', 'events', 'rollups', 'event_keys']) {
-    const exists = await queryStore(
-      store,
-      store.databaseUrl
-        ? `select 1 from information_schema.tables where table_name = '${table}'`
-        : `select 1 from sqlite_master where name = '${table}'`,
-    );
-    if (exists.length === 0) continue;
-    const rows = await queryStore<Record<string, unknown>>(store, `select * from ${table} order by 1, 2, 3`);
-    const text = rows.map((r) =>
-      JSON.stringify(r, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)),
-    );
-    parts.push(`${table}:\n${text.join('\n')}`);
-  }
-  return parts.join('\n');
+  // One connection for all ten queries: validation.test.ts alone takes about 200 snapshots.
+  return readStore(store, async (query) => {
+    const parts: string[] = [];
+    for (const table of ['backends', 'backend_state', 'events', 'rollups', 'event_keys']) {
+      const exists = await query(
+        store.databaseUrl
+          ? `select 1 from information_schema.tables where table_name = '${table}'`
+          : `select 1 from sqlite_master where name = '${table}'`,
+      );
+      if (exists.length === 0) continue;
+      const rows = await query<Record<string, unknown>>(`select * from ${table} order by 1, 2, 3`);
+      const text = rows.map((r) =>
+        JSON.stringify(r, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)),
+      );
+      parts.push(`${table}:\n${text.join('\n')}`);
+    }
+    return parts.join('\n');
+  });
 }
 
 let currentStores: ((name: string) => Promise<StoreOptions>) | null = null;
