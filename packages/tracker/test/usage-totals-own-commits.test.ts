@@ -31,8 +31,8 @@ const QUERIES: UsageQuery[] = [
 
 /**
  * Ranges ending at the clock, which moves between rounds: their totals are summed from pieces (whole hours,
- * whole minutes, kept; the sub-minute slivers at both ends, read each time: see totalsPieces), shorter than
- * an hour, and long enough for both.
+ * minutes, ten seconds and seconds, kept; the sub-second slivers at both ends, read each time: see
+ * totalsPieces), shorter than an hour or a minute, and long enough for all.
  */
 const MOVING: UsageQuery[] = [
   { hoursBack: 24 },
@@ -66,8 +66,8 @@ describeEachDialect('drill-down totals past own commits', (dialect) => {
       for (const q of [...QUERIES, ...MOVING]) await read(kept, q);
       for (let round = 0; round < 40; round++) {
         let levelInRound = false;
-        // Often within the minute, sometimes past a minute, quarter or hour mark.
-        clock.advance(pick([0, 1, 1234, 30_000, 60_000, 7 * 60_000 + 1, 15 * 60_000, HOUR - 1]));
+        // Often within the minute, sometimes past a second, ten-second, minute, quarter or hour mark.
+        clock.advance(pick([0, 1, 1234, 9_999, 10_000, 30_000, 60_000, 7 * 60_000 + 1, 15 * 60_000, HOUR - 1]));
         const at = clock.now();
         // Every third round also writes through ingestBatch (the API's path), its own transaction.
         const batch: unknown[] = [];
@@ -77,6 +77,7 @@ describeEachDialect('drill-down totals past own commits', (dialect) => {
           const type = Number(backend.slice(1)) % 2 === 0 ? 's3' : 'local';
           // Mostly inside the last hours, some on the ranges' edges, a few outside every range.
           // The moving ranges' edges (at - 24 h + 1 is the first millisecond of the last 24 hours) and marks.
+          const mark = pick([1_000, 10_000]);
           const ts = pick([
             NOW - Math.floor(next() * 5 * HOUR),
             NOW - 2 * HOUR + 777 + pick([-1, 0, 1]),
@@ -89,6 +90,10 @@ describeEachDialect('drill-down totals past own commits', (dialect) => {
             at - 3 * HOUR + pick([0, 1, 2]),
             Math.floor(at / HOUR) * HOUR - pick([0, 1]),
             Math.floor(at / 60_000) * 60_000 - pick([0, 1]),
+            // The second and ten-second marks the moving ranges are cut at, at both ends.
+            Math.floor(at / mark) * mark - pick([0, 1]),
+            Math.ceil((at - pick([24, 3, 0.5]) * HOUR) / 10_000) * 10_000 + pick([-1, 0, 1]),
+            Math.ceil((at - 5 * HOUR + 777) / 1_000) * 1_000 + pick([-1, 0, 1]),
             at + pick([0, 1]),
           ]);
           const resourceType = pick(RESOURCE_TYPES);
