@@ -56,16 +56,20 @@ interface Span extends Range {
  * Sums rollups (and raw events for sub-minute edges) over several disjoint ranges at once, without ever
  * scanning more raw events than a minute at each edge. Edges are snapped to the finest resolution still
  * kept; the snapped ranges are returned beside the cells so callers can say what was covered.
+ * `union`: the cells of all ranges summed, as cells[0] (the database then sums the raw parts of all of them
+ * in one statement, as it does those of one range).
  */
 export function* aggregateRanges(
   db: Kysely<Database>,
   ranges: readonly Range[],
   asked: AggregateFilter,
   res: Resolution,
+  union = false,
 ): Plan<{ cells: Map<number, Cell>[]; covered: Range[] }> {
   const filter = eventResourcesUnlessAsked(asked);
-  const cells = ranges.map(() => new Map<number, Cell>());
+  const cells = (union ? [0] : ranges).map(() => new Map<number, Cell>());
   const { covered, byGrain } = coverRanges(ranges, res);
+  if (union) for (const parts of byGrain.values()) for (const p of parts) p.range = 0;
 
   for (const [grain, parts] of byGrain) {
     const spans = mergeSpans(parts);

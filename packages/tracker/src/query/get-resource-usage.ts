@@ -39,9 +39,13 @@ export interface UsageQuery extends RangeQuery, BackendFilter, EventMatch {
 /** Sum, count, min and max of one resource over every event the filters match (not only the page). */
 export type ResourceTotals = ResourceStats & { resourceType: ResourceType };
 
-/** A piece of a page's range (see totalsPieces), with its totals when they are kept from an earlier read. */
+/**
+ * A piece of a page's range (see totalsPieces), with its totals when they are kept from an earlier read.
+ * `keep: false` marks one read every time, whose totals are needed only within the page's.
+ */
 export interface PieceTotals extends Range {
   known?: ResourceTotals[] | undefined;
+  keep?: boolean;
 }
 
 /** A page, and the totals of each piece of its range (the page's totals are their sum). */
@@ -152,10 +156,16 @@ export function* getResourceUsagePlan(
     ...(r.success !== undefined ? { success: r.success } : {}),
     ...(r.pathPrefix !== undefined ? { pathPrefix: r.pathPrefix } : {}),
   };
+  // Each piece to keep is read on its own; those read every time (the slivers at both ends of a range ending
+  // at the clock) only count toward the page's totals, so one statement reads them together.
   const pieceTotals: ResourceTotals[][] = [];
-  for (const p of pieces)
-    pieceTotals.push(p.known ?? (yield* totalsOf(db, { ...filter, from: p.from, to: p.to }, res)));
-  const totals = pieceTotals.length === 1 ? pieceTotals[0]! : totalsList(sumsOf(pieceTotals.flat()));
+  for (const p of pieces) pieceTotals.push(p.known ?? (p.keep === false ? [] : yield* totalsOf(db, filter, [p], res)));
+  const unkept = pieces.filter((p) => p.known === undefined && p.keep === false);
+  const edges = unkept.length > 0 ? yield* totalsOf(db, filter, unkept, res) : [];
+  const totals =
+    pieceTotals.length === 1 && unkept.length === 0
+      ? pieceTotals[0]!
+      : totalsList(sumsOf([...pieceTotals.flat(), ...edges]));
   const totalCount = totals.reduce((n, t) => n + t.operationCount, 0);
   const backward = r.before !== null || r.fromEnd;
   const rows = yield* exec(pageQuery(db, filter, r, r.limit + 1));
@@ -292,7 +302,12 @@ const rawComplete = (range: { from: number; to: number }, res: Resolution) =>
  * least as long as this one, which retention already does.) Rollups know neither paths nor which amounts
  * failed, and elsewhere raw events may be pruned while their rollups stay: then the raw events are grouped.
  */
-function* totalsOf(db: Kysely<Database>, filter: EventFilter, res: Resolution): Plan<ResourceTotals[]> {
+function* totalsOf(
+  db: Kysely<Database>,
+  filter: EventFilter,
+  ranges: readonly Range[],
+  res: Resolution,
+): Plan<ResourceTotals[]> {
   const byResource = new Map<number, ResourceSums>();
   const add = (resource: number, total: number, count: number, min: unknown, max: unknown) => {
     const t = byResource.get(resource) ?? { total: 0, count: 0, min: null, max: null };
@@ -302,20 +317,24 @@ function* totalsOf(db: Kysely<Database>, filter: EventFilter, res: Resolution): 
     if (count > 0 && max !== null) t.max = t.max === null ? Number(max) : Math.max(t.max, Number(max));
     byResource.set(resource, t);
   };
-  if (rawComplete(filter, res) && filter.success === undefined && filter.pathPrefix === undefined) {
+  if (ranges.every((r) => rawComplete(r, res)) && filter.success === undefined && filter.pathPrefix === undefined) {
+    // One statement per grain, however many ranges (see aggregateRanges).
     const { cells } = yield* aggregateRanges(
       db,
-      [{ from: filter.from, to: filter.to }],
+      ranges,
       {
         ...(filter.backendIds ? { backendIds: filter.backendIds } : {}),
         ...(filter.resource !== undefined ? { resources: [filter.resource] } : {}),
       },
       res,
+      true,
     );
     for (const [key, cell] of cells[0] ?? new Map()) add(cellResource(key), cell.total, cell.count, cell.min, cell.max);
-  } else {
+    return totalsList(byResource);
+  }
+  for (const { from, to } of ranges) {
     const groups = yield* exec(
-      eventsQuery(db, filter)
+      eventsQuery(db, { ...filter, from, to })
         .select([
           'resource',
           sql<number>`count(*)`.as('n'),

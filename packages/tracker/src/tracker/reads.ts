@@ -162,7 +162,7 @@ export class TrackerReads {
     const memo = this.usageTotals.lookup<KeptTotals>(keys);
     if (!memo) return (await read([resolved])).page;
     const { page, pieces: totals } = await read(
-      pieces.map((p, i) => ({ from: p.from, to: p.to, known: memo.known[i] && copyTotals(memo.known[i].totals) })),
+      pieces.map((p, i) => ({ ...p, known: memo.known[i] && copyTotals(memo.known[i].totals) })),
     );
     // The version was read before the read's snapshot began: a commit in between would pair this snapshot's
     // rows with older totals. Unchanged after the read, nothing committed in between, so all saw one state.
