@@ -60,7 +60,7 @@ function render(r: DrillDownResult): string {
         `| ${n(s.events)} | ${ms(s.hoursBackPage.p50)} / ${ms(s.hoursBackPage.p99)} | ${ms(s.hoursBackPage.cpu)} | ${n(s.hoursBackPage.cpu / s.cpu.baseline, 2)}× |`,
     ),
     '',
-    "The issue's own case: the first page of `getResourceUsage({ hoursBack: 24, limit: 1000 })` on a tracker whose clock moves 1 ms per call (within one minute), so every call asks a range no call asked before. Its totals are summed from pieces: the whole hours and whole minutes of the range, kept between commits (each minute's pieces are read again when the clock passes a minute mark), and the raw events before its first minute mark and after its last, read every time (one minute of events in all).",
+    "The issue's own case: the first page of `getResourceUsage({ hoursBack: 24, limit: 1000 })` on a tracker whose clock moves 1 ms per call (within one minute), so every call asks a range no call asked before. Its totals are summed from pieces: the whole hours, minutes, ten seconds and seconds of the range, kept between commits (each read again when the clock passes a mark of its size), and the raw events before its first second mark and after its last, read every time in one statement (one second of events in all).",
     '',
     '"First page after a commit of this process" runs on a copy of the file: before each sample the tracker that reads records one event inside the window and flushes it (the flush\'s CPU is the last column), then reads the first page. Kept totals are brought past its own commits by adding the rows it wrote (commits of other processes, retention deletes and batches that change stored rows still drop them).',
     '',
