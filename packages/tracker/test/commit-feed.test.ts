@@ -440,7 +440,7 @@ describe('event feed across a broken LISTEN connection noticed late', () => {
 });
 
 describe('a LISTEN connection that breaks while it opens', () => {
-  const LISTENER = "application_name = 'bytemeter_listen_bytemeter_events'";
+  const LISTENER = "application_name = 'bytemeter_listen_bytemeter_events' and datname = current_database()";
 
   it('is not kept when it dies during the first look-up, and the next read listens again and logs', async () => {
     const databaseUrl = await createTestDatabase('commit_open_dies');
