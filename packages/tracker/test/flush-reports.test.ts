@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { openResourceTracker, type ResourceTracker, TotalLimitError, TrackerClosedError } from '../src/index.js';
 import { FIXTURES, startFixture } from './support/spawn-worker.js';
 import { describeEachDialect, newStore, type StoreOptions, writeStore } from './support/stores.js';
@@ -15,6 +15,7 @@ const RANGE = { from: new Date(NOW - 3_600_000), to: new Date(NOW + 1) };
 let t: ResourceTracker | undefined;
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   await t?.close().catch(() => {});
   t = undefined;
 });
@@ -52,7 +53,7 @@ async function storedApiCalls(store: StoreOptions): Promise<number> {
   }
 }
 
-describeEachDialect('flush-reports', () => {
+describeEachDialect('flush-reports', (dialect) => {
   it('an event recorded while close() flushes is written or refused with TrackerClosedError, never dropped', async () => {
     const store = await newStore('close');
     for (let round = 0; round < 3; round++) {
@@ -255,6 +256,47 @@ describeEachDialect('flush-reports', () => {
     expect(await storedApiCalls(store)).toBe(0);
   });
 
+  // Before: the background run warned BYTEMETER_FLUSH_FAILED ("the next flush() reports it": no flush() can
+  // come after close()) and close() then rejected with the same error, so it was reported twice.
+  it('close() reports an event refused by a background flush queued before it, which warns of nothing', async () => {
+    t = openResourceTracker({ ...(await newStore('close-after-bg')), clock: () => NOW, flushIntervalMs: 3_600_000 });
+    const tracker = t;
+    tracker.trackBandwidthUpload('big', 's3', MAX, { timestamp: NOW - 2000 });
+    expect(await tracker.flush()).toEqual({ written: 1, duplicates: 0 });
+    const warnings = captureWarnings();
+    tracker.trackBandwidthUpload('big', 's3', 1, { timestamp: NOW - 1000 });
+    process.emit('beforeExit', 0); // the natural-exit flush: a background run, queued until it takes the event
+    await expect(tracker.close()).rejects.toBeInstanceOf(TotalLimitError);
+    t = undefined;
+    expect(warnings).toEqual([]);
+  });
+
+  it.runIf(dialect === 'postgres')(
+    'close() reports an event refused by a background flush queued behind a running flush()',
+    async () => {
+      const store = await newStore('close-behind-bg');
+      t = openResourceTracker({ ...store, clock: () => NOW, flushIntervalMs: 3_600_000 });
+      const tracker = t;
+      tracker.trackBandwidthUpload('big', 's3', MAX, { timestamp: NOW - 3000 });
+      expect(await tracker.flush()).toEqual({ written: 1, duplicates: 0 });
+      await writeStore(
+        store,
+        'create function slow() returns trigger language plpgsql as $$ begin perform pg_sleep(0.6); return null; end $$',
+      );
+      await writeStore(store, 'create trigger slow before insert on events for each statement execute function slow()');
+      const warnings = captureWarnings();
+      tracker.trackApiCall('calls', 's3', { timestamp: NOW - 2000 });
+      const flushing = tracker.flush(); // running: it sleeps in the trigger
+      await new Promise((r) => setTimeout(r, 200));
+      tracker.trackBandwidthUpload('big', 's3', 1, { timestamp: NOW - 1000 });
+      process.emit('beforeExit', 0); // queued behind the running flush
+      await expect(tracker.close()).rejects.toBeInstanceOf(TotalLimitError);
+      t = undefined;
+      expect(await flushing).toEqual({ written: 1, duplicates: 0 });
+      expect(warnings).toEqual([]);
+    },
+  );
+
   it('close() rejects with an event its final flush refused', async () => {
     t = openResourceTracker({ ...(await newStore('close-refused')), clock: () => NOW, flushOnExit: false });
     t.trackBandwidthUpload('big', 's3', MAX, { timestamp: NOW - 2000 });
@@ -265,3 +307,12 @@ describeEachDialect('flush-reports', () => {
 });
 
 function ignore(): void {}
+
+/** The codes of the warnings emitted from now on (none reaches the console). */
+function captureWarnings(): string[] {
+  const codes: string[] = [];
+  vi.spyOn(process, 'emitWarning').mockImplementation(((_w: string | Error, o?: unknown) => {
+    codes.push(String(typeof o === 'string' ? o : (o as { code?: string } | undefined)?.code));
+  }) as never);
+  return codes;
+}

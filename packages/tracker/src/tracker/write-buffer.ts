@@ -125,8 +125,14 @@ export class WriteBuffer {
    * before close() reports what its run (which takes everything pending when it starts) wrote and refused;
    * this run then writes what is still pending (what that run left unwritten, retried once more) and
    * reports only its own outcome and what flushes nobody reported left (as `flush()` does).
+   * A background run (interval, full batch, natural exit) running or queued now is one no `flush()` can
+   * join any more (the tracker is closed): its outcome is this run's to report, so it warns of nothing.
+   * Else it would warn "the next flush() reports it" and close() would then reject with the same error.
    */
   async flushLast(): Promise<FlushResult> {
+    for (const earlier of [this.running, this.queued]) {
+      if (earlier && !earlier.reported) earlier.reportedByLast = true;
+    }
     const run = this.join(true);
     run.reported = true;
     return (await run.done).result!;
@@ -174,6 +180,7 @@ export class WriteBuffer {
       reported: false,
       settles: false,
       reads: false,
+      reportedByLast: false,
       done: undefined as unknown as Promise<FlushOutcome>,
     };
     const start = async (): Promise<FlushOutcome> => {
@@ -216,7 +223,7 @@ export class WriteBuffer {
     }
     if (own.error === undefined) {
       this.backgroundFailing = false;
-    } else if (thrown === undefined && !this.backgroundFailing && !isStorageFull(own.error)) {
+    } else if (thrown === undefined && !run.reportedByLast && !this.backgroundFailing && !isStorageFull(own.error)) {
       // Nobody awaits this flush: say so once per episode, and the next flush() returns the error.
       this.backgroundFailing = true;
       this.parts.warn(
@@ -387,5 +394,7 @@ interface FlushRun {
   settles: boolean;
   /** A `settleForRead()` caller joined it: such an error is thrown to it unless the disk is full. */
   reads: boolean;
+  /** close()'s run comes after it and reports its outcome (flushLast): it warns of nothing. */
+  reportedByLast: boolean;
   done: Promise<FlushOutcome>;
 }
