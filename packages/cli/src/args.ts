@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { defaultDatabasePath } from '@bytemeter/tracker';
 import { CliError } from './cli-error.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -69,7 +70,18 @@ export function parseCommandArgs<const O extends Options>(
   }
 }
 
-/** The target from the flags, else from BYTEMETER_ENDPOINT / BYTEMETER_TOKEN / BYTEMETER_DB. */
+/**
+ * The local database: --db, else $BYTEMETER_DATABASE_URL, else $BYTEMETER_DB, else ~/.bytemeter/tracker.db,
+ * read from `env` (run()'s, which need not be the process's: the tracker's own defaults read the process's).
+ */
+export function localDatabase(db: string | undefined, env: NodeJS.ProcessEnv): string {
+  return db || env.BYTEMETER_DATABASE_URL || defaultDatabasePath(env);
+}
+
+/**
+ * The target from the flags, else from BYTEMETER_ENDPOINT / BYTEMETER_TOKEN; without an endpoint, `db` is
+ * the local database (localDatabase).
+ */
 export function resolveTarget(
   values: {
     db?: string | boolean | undefined;
@@ -85,7 +97,11 @@ export function resolveTarget(
     throw new CliError('Give either --db (a local database) or --endpoint (a server), not both.');
   }
   if (endpoint !== undefined) checkEndpoint(endpoint, str(values.endpoint) ? '--endpoint' : 'BYTEMETER_ENDPOINT');
-  return { db, endpoint, token: str(values.token) ?? str(env.BYTEMETER_TOKEN) };
+  return {
+    db: endpoint === undefined ? localDatabase(db, env) : undefined,
+    endpoint,
+    token: str(values.token) ?? str(env.BYTEMETER_TOKEN),
+  };
 }
 
 /** An endpoint must be an http(s) URL: anything else is a typo, refused (exit 2) before any connection. */

@@ -22,7 +22,8 @@ export const TRACK_HELP = `  bytemeter track upload|download <backend> <type> <b
   bytemeter track storage <backend> <type> <delta-bytes> [--level]   signed; --level: the absolute level
   bytemeter track api-call <backend> <type>
   bytemeter track cost <backend> <type> <cents>                  e.g. track cost photos s3 0.25
-      options: [--path P] [--operation-id ID] [--id KEY] [--at TIME] [--failed] [--duration-ms N] [--metadata JSON]`;
+      options: [--path P] [--operation-id ID] [--id KEY] [--at TIME] [--failed] [--duration-ms N] [--metadata JSON]
+      --id KEY: the idempotency key (locally a random one by default); the same KEY again is a duplicate`;
 
 export const COST_HELP = `  bytemeter cost [--period hour|day|week|month] [--at TIME | --from TIME [--to TIME]] [--backend N] [--timezone Z] [--json]
       each backend's usage priced by its price plan, per resource (units, cost), beside the cost the

@@ -69,7 +69,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<ExitCode>
         );
       }
       const { tokenCommand } = await import('./commands/token.js');
-      print(await tokenCommand([...args]));
+      print(await tokenCommand([...args], io.env));
       return EXIT.OK;
     }
     if (command === 'copy') return await copy(args, io, print);
@@ -349,7 +349,7 @@ async function copy(args: readonly string[], io: RunIo, print: (text: Output) =>
   }
   const to = str(values.to);
   if (!to) throw new CliError('--to postgres://USER@HOST:5432/DB is required: the PostgreSQL database to copy into.');
-  const from = str(values.db) || io.env.BYTEMETER_DB || defaultDatabasePath();
+  const from = str(values.db) || defaultDatabasePath(io.env);
   const progress = values.progress ? true : values['no-progress'] ? false : undefined;
   const { copyCommand } = await import('./commands/copy.js');
   const stop = new AbortController();
@@ -420,13 +420,17 @@ export function explain(
   if (e?.graphqlCode === 'BAD_USER_INPUT')
     return { message: message.replace(/^BAD_USER_INPUT: /, ''), code: EXIT.USAGE };
   if (e?.name === 'ClientValidationError' || e?.name === 'EventsDroppedError') return { message, code: EXIT.USAGE };
-  // The tracker's typed errors (ValidationError, BackendTypeConflictError, StorageLevelError, TotalLimitError)
-  // are bad input: nothing of it was stored.
+  // The tracker's typed errors (ValidationError, BackendTypeConflictError, StorageLevelError) are bad input:
+  // nothing of it was stored.
   if (
     typeof e?.code === 'string' &&
-    /^(INVALID_|RANGE_TOO_LARGE|BATCH_TOO_LARGE|BACKEND_TYPE_CONFLICT|STORAGE_BELOW_ZERO|TOTAL_TOO_LARGE)/.test(e.code)
+    /^(INVALID_|RANGE_TOO_LARGE|BATCH_TOO_LARGE|BACKEND_TYPE_CONFLICT|STORAGE_BELOW_ZERO)/.test(e.code)
   ) {
     return { message, code: EXIT.USAGE };
   }
+  // TOTAL_TOO_LARGE on a write is TotalLimitError, the event refused (bad input, nothing stored). On a read
+  // it is a sum past 2^53 - 1 (every backend's costs together, or a total PostgreSQL returned): the command
+  // line is fine and the numbers cannot be given exactly, a failure (the message says to ask per backend).
+  if (e?.code === 'TOTAL_TOO_LARGE') return { message, code: command === 'track' ? EXIT.USAGE : EXIT.FAILURE };
   return { message, code: EXIT.FAILURE };
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { openTokenStore, ValidationError } from '@bytemeter/tracker';
+import { localDatabase } from '../args.js';
 import { TOKEN_HELP } from '../help.js';
 import { databaseOptions } from '../source/open-target.js';
 import { renderTable } from '../table.js';
@@ -7,9 +8,9 @@ import { renderTable } from '../table.js';
 /**
  * `bytemeter token create|list|revoke`: API bearer tokens, stored hashed in the database the API serves.
  * The secret is printed once, at creation.
- * @example await tokenCommand(['create', '--scopes', 'read', '--db', './usage.db'])
+ * @example await tokenCommand(['create', '--scopes', 'read', '--db', './usage.db'], process.env)
  */
-export async function tokenCommand(args: string[]): Promise<string> {
+export async function tokenCommand(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -22,7 +23,7 @@ export async function tokenCommand(args: string[]): Promise<string> {
     strict: true,
   });
   const [action, ...rest] = positionals;
-  const store = await openTokenStore(await databaseOptions(values.db));
+  const store = await openTokenStore(await databaseOptions(localDatabase(values.db, env)));
   try {
     switch (action) {
       case 'create': {

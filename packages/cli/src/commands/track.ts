@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { parseByteSize } from '@bytemeter/core';
 import { formatAmount, type ResourceType, type TrackOptions } from '@bytemeter/tracker';
 import type { Target } from '../args.js';
@@ -88,6 +89,10 @@ export async function trackCommand(
   const type = parseBackendType(typeText, 'type')!;
   if (flags.level && action !== 'storage') throw new CliError('--level only applies to `bytemeter track storage`.');
   const options = trackOptions(flags);
+  // Locally an id always, as the remote tracker gives each event one of its own (a UUIDv7): close()'s retry
+  // after a write whose answer was lost is then a duplicate, never a second copy. A random UUID, not the
+  // client's UUIDv7: the local path loads nothing of @bytemeter/client, and one event needs no time order.
+  if (!target.endpoint) options.id ??= randomUUID();
   let resource: ResourceType;
   let amount = 1;
   if (action === 'cost') {
@@ -113,10 +118,10 @@ export async function trackCommand(
     else writer.trackCost(backend, type, amount, options);
   } catch (error) {
     // Refused input recorded nothing; close what was opened and report it.
-    await writer.commit().catch(() => {});
+    await writer.commit(options.id).catch(() => {});
     throw error;
   }
-  await writer.commit();
+  await writer.commit(options.id);
 
   const shown =
     resource === 'operation_cost'

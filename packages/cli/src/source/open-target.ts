@@ -11,14 +11,16 @@ export interface OpenedReader {
 }
 
 /**
- * --db as tracker options: a postgres:// URL names a PostgreSQL database, anything else a SQLite file;
- * without it the tracker's defaults ($BYTEMETER_DATABASE_URL, else $BYTEMETER_DB, else the default file).
+ * The local database (localDatabase) as tracker options: a postgres:// URL names a PostgreSQL database,
+ * anything else a SQLite file, whatever the process's $BYTEMETER_DATABASE_URL says.
  * @example openResourceTracker({ ...(await databaseOptions('postgres://postgres@127.0.0.1/usage')) })
  */
-export async function databaseOptions(db: string | undefined): Promise<{ path?: string; databaseUrl?: string }> {
+export async function databaseOptions(
+  db: string | undefined,
+): Promise<{ path?: string; databaseUrl?: string; databaseFromEnv?: false }> {
   if (!db) return {};
   const { isPostgresUrl } = await import('@bytemeter/tracker');
-  return isPostgresUrl(db) ? { databaseUrl: db } : { path: db };
+  return { ...(isPostgresUrl(db) ? { databaseUrl: db } : { path: db }), databaseFromEnv: false };
 }
 
 /**
@@ -70,7 +72,7 @@ export async function openWriter(target: Target): Promise<OpenedWriter> {
   }
   const { openResourceTracker } = await import('@bytemeter/tracker');
   const tracker = openResourceTracker({ ...(await databaseOptions(target.db)), flushOnExit: false });
-  const writer = writerOf(tracker, { commit: () => commitLocal(tracker) });
+  const writer = writerOf(tracker, { commit: (id) => commitLocal(tracker, id) });
   return { writer, where: tracker.path };
 }
 

@@ -31,6 +31,9 @@ export interface UsageWriter
     | 'trackApiCall'
     | 'trackCost'
   > {
-  /** Resolves once every recorded event is stored; rejects when some could not be. */
-  commit(): Promise<void>;
+  /**
+   * Resolves once every recorded event is stored; rejects when some could not be. `id`: the idempotency
+   * key the event was recorded with, for a message that tells how to record it again safely.
+   */
+  commit(id: string | undefined): Promise<void>;
 }

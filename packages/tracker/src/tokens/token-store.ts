@@ -122,15 +122,17 @@ export class TokenStore {
 /**
  * Opens the token table of a bytemeter database, migrating it if needed: PostgreSQL with `databaseUrl`
  * (default $BYTEMETER_DATABASE_URL), else the SQLite file at `path` (default $BYTEMETER_DB, else
- * ~/.bytemeter/tracker.db). The same choice openResourceTracker makes, so tokens live beside the usage.
+ * ~/.bytemeter/tracker.db; `databaseFromEnv: false` reads neither variable). The same choice
+ * openResourceTracker makes, so tokens live beside the usage.
  * @example const store = await openTokenStore(); const { secret } = await store.create({ scopes: 'read' })
  */
 export async function openTokenStore(
-  options: { path?: string; databaseUrl?: string; clock?: () => number } = {},
+  options: { path?: string; databaseUrl?: string; databaseFromEnv?: boolean; clock?: () => number } = {},
 ): Promise<TokenStore> {
+  const fromEnv = options.databaseFromEnv ?? true;
   return TokenStore.open({
-    path: options.path ?? defaultDatabasePath(),
-    databaseUrl: resolveDatabaseUrl(options.databaseUrl),
+    path: options.path ?? defaultDatabasePath(fromEnv ? process.env : {}),
+    databaseUrl: resolveDatabaseUrl(options.databaseUrl, fromEnv),
     clock: options.clock ?? Date.now,
   });
 }

@@ -16,6 +16,12 @@ export interface TrackerOptions {
    * the same exact results; any number of processes may write one database at once.
    */
   databaseUrl?: string;
+  /**
+   * Read $BYTEMETER_DATABASE_URL and $BYTEMETER_DB for the database. Default true; false for a caller that
+   * resolved the database itself (the CLI, from an environment of its own): `databaseUrl` if given, else
+   * the SQLite file at `path` (default ~/.bytemeter/tracker.db).
+   */
+  databaseFromEnv?: boolean;
   /** How often pending events are written. Default 1000 ms; a hard kill can lose at most this much. */
   flushIntervalMs?: number;
   /** Pending events that trigger a flush at once, and the most written in one transaction. Default 10,000. */
@@ -126,19 +132,20 @@ export interface ResolvedOptions {
 }
 
 /**
- * Resolves the default database path: $BYTEMETER_DB, else ~/.bytemeter/tracker.db.
+ * Resolves the default database path: $BYTEMETER_DB, else ~/.bytemeter/tracker.db; of `env` when given
+ * (a command line run with an environment of its own), else of the process.
  * @example openResourceTracker({ path: defaultDatabasePath() })
  */
-export function defaultDatabasePath(): string {
-  return process.env.BYTEMETER_DB || join(homedir(), '.bytemeter', 'tracker.db');
+export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.BYTEMETER_DB || join(homedir(), '.bytemeter', 'tracker.db');
 }
 
 /**
- * The PostgreSQL URL to use: the option, else $BYTEMETER_DATABASE_URL, else null (a SQLite file).
- * Throws ValidationError (INVALID_OPTION) when it is not a postgres:// or postgresql:// URL.
+ * The PostgreSQL URL to use: the option, else $BYTEMETER_DATABASE_URL (unless `fromEnv` is false), else null
+ * (a SQLite file). Throws ValidationError (INVALID_OPTION) when it is not a postgres:// or postgresql:// URL.
  */
-export function resolveDatabaseUrl(option: string | undefined): string | null {
-  const databaseUrl = option ?? (process.env.BYTEMETER_DATABASE_URL || null);
+export function resolveDatabaseUrl(option: string | undefined, fromEnv = true): string | null {
+  const databaseUrl = option ?? ((fromEnv && process.env.BYTEMETER_DATABASE_URL) || null);
   if (databaseUrl !== null && (typeof databaseUrl !== 'string' || !isPostgresUrl(databaseUrl))) {
     throw new ValidationError('INVALID_OPTION', 'databaseUrl must be a postgres:// or postgresql:// URL.');
   }
@@ -157,9 +164,10 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
   }
   const rawRetentionMs = options.rawRetentionMs !== undefined ? options.rawRetentionMs : rollupsOnly ? HOUR : 30 * DAY;
   if (rawRetentionMs !== null) positive(rawRetentionMs, 'rawRetentionMs');
-  const databaseUrl = resolveDatabaseUrl(options.databaseUrl);
+  const fromEnv = options.databaseFromEnv ?? true;
+  const databaseUrl = resolveDatabaseUrl(options.databaseUrl, fromEnv);
   return {
-    path: options.path ?? defaultDatabasePath(),
+    path: options.path ?? defaultDatabasePath(fromEnv ? process.env : {}),
     databaseUrl,
     maxBatchSize,
     maxPendingEvents: positive(options.maxPendingEvents ?? 100_000, 'maxPendingEvents'),
