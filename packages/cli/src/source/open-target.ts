@@ -71,7 +71,13 @@ export async function openWriter(target: Target): Promise<OpenedWriter> {
     return { writer, where: target.endpoint };
   }
   const { openResourceTracker } = await import('@bytemeter/tracker');
-  const tracker = openResourceTracker({ ...(await databaseOptions(target.db)), flushOnExit: false });
+  // No interval flush: commit()'s own flush must be the write it judges (a background write that broke
+  // unheard would leave that flush failing with ECONNREFUSED and be taken for "nothing sent").
+  const tracker = openResourceTracker({
+    ...(await databaseOptions(target.db)),
+    flushOnExit: false,
+    flushIntervalMs: 2_147_483_647,
+  });
   const writer = writerOf(tracker, { commit: (id) => commitLocal(tracker, id) });
   return { writer, where: tracker.path };
 }
