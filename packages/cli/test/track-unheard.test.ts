@@ -34,15 +34,16 @@ const storedEvents = async (url: string) =>
  */
 function commitThenBreak(broken: Error, after?: Error): void {
   const query = pg.Client.prototype.query as (...a: unknown[]) => unknown;
-  let writing = false;
+  let writer: pg.Client | undefined;
   let dropped = false;
   vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
     if (dropped && after) return Promise.reject(after);
     const text = typeof args[0] === 'string' ? args[0] : '';
-    // The events' write (the statement that numbers and inserts them), not housekeeping's transactions.
-    if (/with ids as/i.test(text)) writing = true;
+    // The events' write (the statement that numbers and inserts them) and its own COMMIT, on its client: a
+    // background read's script on another pooled client also ends in COMMIT and must not be the one broken.
+    if (writer === undefined && /with ids as/i.test(text)) writer = this;
     const result = query.apply(this, args);
-    if (!dropped && writing && /\bcommit;?$/i.test(text.trim()) && result instanceof Promise) {
+    if (!dropped && this === writer && /\bcommit;?$/i.test(text.trim()) && result instanceof Promise) {
       dropped = true;
       return result.then(() => Promise.reject(broken));
     }
