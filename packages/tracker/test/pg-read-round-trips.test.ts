@@ -3,9 +3,9 @@ import { openResourceTracker } from '../src/index.js';
 import { queriesDuring } from './support/pg-queries.js';
 import { createTestDatabase } from './support/postgres.js';
 
-// Issue 10: on a server each statement of a read costs a round trip. A status of every backend goes out as
-// one script (BEGIN, the backends, both windows' sums, COMMIT); a budget list as the budgets and pricing
-// inputs with BEGIN, then its ledger, its COMMIT not waited for.
+// Issue 10: on a server each statement of a read costs a round trip. A status of every backend, or of one
+// named, goes out as one script (BEGIN, the backends, both windows' sums, COMMIT); a budget list as the
+// budgets and pricing inputs with BEGIN, then its ledger, its COMMIT not waited for.
 
 const NOW = Date.UTC(2026, 11, 3, 12, 0, 10);
 
@@ -26,11 +26,16 @@ describe('PostgreSQL read round trips', () => {
       await tracker.setBudget({ name: 'cost', backend: 'photos', metric: 'cost', limit: 1_000_000 });
       await tracker.setBudget({ name: 'up', backend: null, metric: 'bandwidth_upload', limit: 10_000 });
 
-      const status = await queriesDuring(() => tracker.getBackendStatus());
-      expect(status).toHaveLength(1);
-      expect(status[0]).toMatch(
-        /^begin isolation level repeatable read read only;[\s\S]*from backends[\s\S]*;\s*commit$/,
-      );
+      // Every backend, and one named: the name picks from every backend's sums, not by a parameter.
+      for (const name of [undefined, 'photos']) {
+        const status = await queriesDuring(async () => {
+          expect(Object.keys(await tracker.getBackendStatus(name))).toEqual(['photos']);
+        });
+        expect(status).toHaveLength(1);
+        expect(status[0]).toMatch(
+          /^begin isolation level repeatable read read only;[\s\S]*from backends[\s\S]*from rollups[\s\S]*;\s*commit$/,
+        );
+      }
 
       const list = await queriesDuring(async () => {
         const budgets = await tracker.getBudgets();

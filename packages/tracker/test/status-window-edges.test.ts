@@ -34,4 +34,28 @@ describeEachDialect('status window edges', () => {
       await t.close();
     }
   });
+
+  it('answers a named backend when both windows are older than everything kept', async () => {
+    // Raw events kept 3 min, minute rollups 5: a 7.5-minute health window and the last minute both snap to
+    // nothing kept, so there is nothing to sum (PostgreSQL sent a sums statement anyway, and failed when it
+    // took the backend's name as a parameter its placeholder text had no use for).
+    const now = Date.UTC(2026, 5, 1, 12, 14, 43, 276);
+    const t = openResourceTracker({
+      ...(await newStore()),
+      clock: () => now,
+      flushOnExit: false,
+      rawRetentionMs: 3 * MIN,
+      minuteRetentionMs: 5 * MIN,
+      health: { windowMs: 7.5 * MIN },
+    });
+    try {
+      t.trackApiCall('a', 's3', { timestamp: now - SEC });
+      t.trackApiCall('z', 's3', { timestamp: now - SEC });
+      await t.flush();
+      expect(Object.keys(await t.getBackendStatus('a'))).toEqual(['a']);
+      expect(Object.keys(await t.getBackendStatus())).toEqual(['a', 'z']);
+    } finally {
+      await t.close();
+    }
+  });
 });

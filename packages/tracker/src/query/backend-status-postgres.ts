@@ -92,19 +92,16 @@ function signedParts(window: number, range: Range, res: Resolution, now: number)
  * LATERAL join were estimated at a default share of the 10M-event table, a cost that started JIT
  * compilation: 60 ms for a 0.3 ms read.)
  */
-function sumsSql(parts: readonly SignedPart[], windows: readonly StatusWindow[], backendParam: boolean): string {
-  const only = backendParam ? ' and backend_id in (select id from backends where name = $1)' : '';
+function sumsSql(parts: readonly SignedPart[], windows: readonly StatusWindow[]): string {
   const members = parts.map((p) => {
     const codes = windows[p.window]!.resources;
-    const resources = `resource between ${Math.min(...codes)} and ${Math.max(...codes)}${only}`;
+    const resources = `resource between ${Math.min(...codes)} and ${Math.max(...codes)}`;
     return p.grain === RAW_GRAIN
       ? `select ${p.window} as w, backend_id, resource, ${p.sign} as n, ${p.sign} * (1 - success) as f, ${p.sign} * amount as t
   from events where ts >= ${p.from} and ts < ${p.to} and ${resources}`
       : `select ${p.window} as w, backend_id, resource, ${p.sign} * count as n, ${p.sign} * failures as f, ${p.sign} * total as t
   from rollups where level = ${p.grain} and bucket >= ${p.from} and bucket < ${p.to} and ${resources}`;
   });
-  if (members.length === 0)
-    return 'select 0 as w, 0 as backend_id, 0 as resource, 0 as count, 0 as failures, 0 as total where false';
   return `select w, backend_id, resource, sum(n) as count, sum(f) as failures, sum(t) as total
 from (${members.join('\nunion all\n')}) x
 group by w, backend_id, resource`;
@@ -120,15 +117,14 @@ interface SumRow {
 }
 
 /**
- * The statement summing every window (one row per window, backend and resource; `backend` limits the
- * backends, sent as a parameter: a name is user text), and what turns its rows into cells per window.
+ * The statement summing every window for every backend (one row per window, backend and resource), and
+ * what turns its rows into cells per window. A status of one backend sums them all too and keeps its own:
+ * a backend name is user text, so limiting the sums to it would take a bind parameter, and a parameterised
+ * statement is a round trip of its own (db/pg-script.ts): three awaited instead of one, for a read of one
+ * rollup bucket per backend, resource and part. `statement` is undefined when both windows hold no time
+ * the store keeps (their edges snapped to empty): no rows to read, so nothing to send.
  */
-export function statusSums(
-  windows: readonly StatusWindow[],
-  res: Resolution,
-  now: number,
-  backend: string | undefined,
-) {
+export function statusSums(windows: readonly StatusWindow[], res: Resolution, now: number) {
   for (const w of windows) {
     const sorted = [...w.resources].sort((a, b) => a - b);
     // The read filters by a range of codes: a gap would let other codes in.
@@ -136,9 +132,8 @@ export function statusSums(
       throw new Error('status window resources must be consecutive codes');
   }
   const parts = windows.flatMap((w, i) => signedParts(i, w, res, now));
-  const sql = sumsSql(parts, windows, backend !== undefined);
-  const statement = backend === undefined ? sql : { sql, parameters: [backend] };
-  const cells = (rows: readonly unknown[]): Map<number, WindowSums>[] => {
+  const statement = parts.length === 0 ? undefined : sumsSql(parts, windows);
+  const cells = (rows: readonly unknown[] = []): Map<number, WindowSums>[] => {
     const out = windows.map(() => new Map<number, WindowSums>());
     for (const row of rows as SumRow[]) {
       const count = Number(row.count);

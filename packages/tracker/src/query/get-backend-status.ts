@@ -41,11 +41,13 @@ export function* getBackendStatusPlan(
   let all: BackendRow[];
   let windowCells: ReadonlyMap<number, WindowSums>[];
   if (isPostgres(db)) {
-    // One script: the backends and both windows' sums, in the read's BEGIN and COMMIT (see the module).
-    const sums = statusSums(windows, res, now, backend);
-    const [backendRows, sumRows] = yield* execScript([BACKENDS_SQL, sums.statement], true);
+    // One script: the backends and both windows' sums of every backend, in the read's BEGIN and COMMIT
+    // (see statusSums: a named backend is picked from them here, not by a parameter).
+    const sums = statusSums(windows, res, now);
+    const script = sums.statement === undefined ? [BACKENDS_SQL] : [BACKENDS_SQL, sums.statement];
+    const [backendRows, sumRows] = yield* execScript(script, true);
     all = (backendRows as Parameters<typeof toBackendRow>[0][]).map(toBackendRow);
-    windowCells = sums.cells(sumRows!);
+    windowCells = sums.cells(sumRows);
   } else {
     all = yield* loadBackends(db);
     const chosen = selectBackends(all, backend);
