@@ -75,7 +75,9 @@ export function* readBudgetValues(
   const monthly = budgets.filter((b) => b.metric in MONTHLY_RESOURCE);
   const costs = budgets.filter((b) => b.metric === 'cost');
   const storage = budgets.filter((b) => b.metric === 'storage_level');
-  // Plans only when some budget is a cost, then with the backends in one statement (unless already read).
+  // Plans only when some budget is a cost, then with the backends in one statement; unless already read
+  // (a budget list on PostgreSQL reads them with the budgets, in loadBudgetsForValues's script: which budgets
+  // are costs is not known when it is sent, and leaving out the few plan rows is not worth a round trip).
   const { backends, plans } =
     inputs ?? (costs.length > 0 ? yield* loadPricingInputs() : { backends: yield* loadBackends(db), plans: [] });
   const byName = new Map(backends.map((b) => [b.name, b]));
