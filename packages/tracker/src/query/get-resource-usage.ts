@@ -210,6 +210,22 @@ export function usageTotalsKey(q: UsageQuery, r: Resolved, piece: Range, res: Re
   ]);
 }
 
+/**
+ * What the reads of one range ending at the clock share while the clock moves (their pieces' keys differ):
+ * the filters and either the range's length (`hoursBack`) or its start (`from` without `to`).
+ */
+export function clockRangeGroup(q: UsageQuery, r: Resolved): string {
+  const span = q.from === undefined ? ['back', r.to - r.from] : ['from', r.from];
+  return JSON.stringify([
+    q.backend ?? null,
+    q.backendType ?? null,
+    q.resourceType ?? null,
+    r.success ?? null,
+    r.pathPrefix ?? null,
+    span,
+  ]);
+}
+
 /** Totals no other caller holds. */
 export const copyTotals = (totals: readonly ResourceTotals[]): ResourceTotals[] => totals.map((t) => ({ ...t }));
 

@@ -76,6 +76,8 @@ interface SnapshotAnswer<T> {
 export class ReadMemo {
   private version: string | null = null;
   private readonly answers = new Map<string, unknown>();
+  /** The keys last kept for each group (see replaceGroup), in use order like the answers. */
+  private readonly groups = new Map<string, readonly string[]>();
 
   constructor(private readonly dataVersion: DataVersion | undefined) {}
 
@@ -87,7 +89,7 @@ export class ReadMemo {
     const version = this.dataVersion?.() ?? null;
     if (version === null) return read();
     if (version !== this.version) {
-      this.answers.clear();
+      this.clear();
       this.version = version;
     } else {
       const known = this.touch(key) as T | undefined;
@@ -125,7 +127,7 @@ export class ReadMemo {
       // Reads finishing out of order may store an older snapshot's answers: each is kept under its own
       // snapshot, so it is served only to a read that sees exactly that snapshot.
       if (result.version !== this.version) {
-        this.answers.clear();
+        this.clear();
         this.version = result.version;
       }
       this.store(key, result.answer);
@@ -144,7 +146,7 @@ export class ReadMemo {
     const version = this.dataVersion?.() ?? null;
     if (version === null) return null;
     if (version !== this.version) {
-      this.answers.clear();
+      this.clear();
       this.version = version;
     }
     return { version, known: keys.map((key) => (key === null ? undefined : (this.touch(key) as T | undefined))) };
@@ -158,6 +160,22 @@ export class ReadMemo {
   /** Keeps a part read under `version` (from lookup); a commit seen since then keeps nothing. */
   keep(version: string, key: string, answer: unknown): void {
     if (this.version === version) this.store(key, answer);
+  }
+
+  /**
+   * Makes `keys` the answers kept for `group` (parts of one query kept by a read at `version`, from lookup)
+   * and drops the group's earlier ones it does not name: the pieces a range ending at the clock is kept in
+   * move with the clock (see totalsPieces), and those its latest read no longer uses are never asked again.
+   * Left in place, one polled dashboard would fill the memo, push out the answers of other queries and make
+   * every own commit bring them all forward (TrackerReads.committed). A commit seen since keeps nothing.
+   */
+  replaceGroup(version: string, group: string, keys: readonly string[]): void {
+    if (this.version !== version) return;
+    const latest = new Set(keys);
+    for (const key of this.groups.get(group) ?? []) if (!latest.has(key)) this.answers.delete(key);
+    this.groups.delete(group);
+    if (this.groups.size >= MAX_ANSWERS) this.groups.delete(this.groups.keys().next().value!);
+    this.groups.set(group, keys);
   }
 
   /**
@@ -183,6 +201,11 @@ export class ReadMemo {
     return this.answers.size;
   }
 
+  private clear(): void {
+    this.answers.clear();
+    this.groups.clear();
+  }
+
   /** The answer kept under `key`, now the most recently used. */
   private touch(key: string): unknown {
     const answer = this.answers.get(key);
@@ -194,9 +217,9 @@ export class ReadMemo {
   }
 
   private store(key: string, answer: unknown): void {
-    // The least recently used answer goes first (the map is in use order, see touch): the drill-down totals
-    // of a range ending at the clock are kept in pieces, those of its last minutes superseded each minute
-    // (see totalsPieces), and would otherwise fill the memo and push out answers still asked for.
+    // The least recently used answer goes first (the map is in use order, see touch), so many distinct
+    // questions push out the ones no longer asked. Pieces a range ending at the clock no longer uses are
+    // dropped as soon as its next read keeps its own (replaceGroup).
     this.answers.delete(key);
     if (this.answers.size >= MAX_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
     this.answers.set(key, answer);

@@ -27,6 +27,7 @@ import {
   summaryKey,
 } from '../query/get-resource-summary.js';
 import {
+  clockRangeGroup,
   copyTotals,
   getResourceUsagePlan,
   type PieceTotals,
@@ -152,14 +153,13 @@ export class TrackerReads {
     const { db, runner } = this.parts;
     const read = (pieces: readonly PieceTotals[]) =>
       runner.read(() => getResourceUsagePlan(db, q, resolved, res, pieces));
-    // Nothing kept (PostgreSQL, or memoizeSummaries false): the range's totals are read whole.
-    if (!this.parts.dataVersion) return (await read([resolved])).page;
     // The totals of a page depend on its filters and range only, not on the page: paging through one query
     // with a fixed range (or many viewers of it) between two commits reads them once (SQLite only: see
     // ReadMemo.lookup). A range ending at the clock keeps all but the slivers at its ends (see totalsPieces).
     const pieces = totalsPieces(resolved, resolved.fixedRange);
     const keys = pieces.map((p) => (p.keep ? usageTotalsKey(q, resolved, p, res) : null));
     const memo = this.usageTotals.lookup<KeptTotals>(keys);
+    // Nothing kept (PostgreSQL, or memoizeSummaries false: no data version): the range's totals are read whole.
     if (!memo) return (await read([resolved])).page;
     const { page, pieces: totals } = await read(
       pieces.map((p, i) => ({ ...p, known: memo.known[i] && copyTotals(memo.known[i].totals) })),
@@ -181,6 +181,10 @@ export class TrackerReads {
         pathPrefix: resolved.pathPrefix,
       };
       this.usageTotals.keep(memo.version, key, { match, totals: copyTotals(totals[i]!) } satisfies KeptTotals);
+    }
+    if (!resolved.fixedRange) {
+      const kept = keys.filter((key) => key !== null);
+      this.usageTotals.replaceGroup(memo.version, clockRangeGroup(q, resolved), kept);
     }
     return page;
   }
