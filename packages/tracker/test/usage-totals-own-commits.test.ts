@@ -15,7 +15,7 @@ import { fixedClock } from './support/temp-db.js';
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0) + 12_345;
 const HOUR = 3_600_000;
 
-/** Fixed ranges (only those keep totals) with every filter, edges on and off bucket marks. */
+/** Fixed ranges (kept whole) with every filter, edges on and off bucket marks. */
 const QUERIES: UsageQuery[] = [
   { from: new Date(NOW - 24 * HOUR + 1), to: new Date(NOW + 1) },
   { from: new Date(NOW - 3 * HOUR), to: new Date(NOW - HOUR) },
