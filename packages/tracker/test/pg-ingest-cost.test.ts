@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openResourceTracker } from '../src/index.js';
-import { queriesDuring } from './support/pg-queries.js';
+import { parameterisedDuring, queriesDuring } from './support/pg-queries.js';
 import { createTestDatabase } from './support/postgres.js';
 
 // Issue 10: server CPU per ingested event on PostgreSQL, checked in the plans of the statements the tracker
@@ -21,22 +21,6 @@ const keyedEvents = (n: number) =>
     timestamp: NOW - 1000 + i,
     id: `0190f5a2-7c4e-7b3a-8f00-${String(i).padStart(12, '0')}`,
   }));
-
-/** Every parameterised statement a pg client sends while `fn` runs, with its parameters. */
-async function parameterisedDuring(fn: () => Promise<unknown>): Promise<{ text: string; values: unknown[] }[]> {
-  const sent: { text: string; values: unknown[] }[] = [];
-  const original = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    if (typeof args[0] === 'string' && Array.isArray(args[1])) sent.push({ text: args[0], values: args[1] });
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    await fn();
-  } finally {
-    pg.Client.prototype.query = original;
-  }
-  return sent;
-}
 
 describe('PostgreSQL ingest statements', () => {
   it('looks the events sequence up once per batch, not once per raw-row id', async () => {

@@ -198,11 +198,7 @@ export function* getResourceUsagePlan(
  */
 export function usageTotalsKey(q: UsageQuery, r: Resolved, piece: Range, res: Resolution): string {
   return JSON.stringify([
-    q.backend ?? null,
-    q.backendType ?? null,
-    q.resourceType ?? null,
-    r.success ?? null,
-    r.pathPrefix ?? null,
+    ...filterWords(q, r),
     piece.from,
     piece.to,
     rawComplete(piece, res),
@@ -216,14 +212,12 @@ export function usageTotalsKey(q: UsageQuery, r: Resolved, piece: Range, res: Re
  */
 export function clockRangeGroup(q: UsageQuery, r: Resolved): string {
   const span = q.from === undefined ? ['back', r.to - r.from] : ['from', r.from];
-  return JSON.stringify([
-    q.backend ?? null,
-    q.backendType ?? null,
-    q.resourceType ?? null,
-    r.success ?? null,
-    r.pathPrefix ?? null,
-    span,
-  ]);
+  return JSON.stringify([...filterWords(q, r), span]);
+}
+
+/** The filters a query's kept totals depend on, as the caller wrote them (see usageTotalsKey). */
+function filterWords(q: UsageQuery, r: Resolved): unknown[] {
+  return [q.backend ?? null, q.backendType ?? null, q.resourceType ?? null, r.success ?? null, r.pathPrefix ?? null];
 }
 
 /** Totals no other caller holds. */

@@ -1,12 +1,10 @@
 import pg from 'pg';
 
-/** The texts of every query a pg client sends while `fn` runs (parameters are not in them). */
-export async function queriesDuring(fn: () => Promise<unknown>): Promise<string[]> {
-  const sent: string[] = [];
+/** Calls `seen` with the arguments of every query a pg client sends while `fn` runs. */
+async function spyQueries(fn: () => Promise<unknown>, seen: (args: unknown[]) => void): Promise<void> {
   const original = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const text = args[0];
-    sent.push(typeof text === 'string' ? text : String((text as { text?: string })?.text ?? ''));
+    seen(args);
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   try {
@@ -14,5 +12,22 @@ export async function queriesDuring(fn: () => Promise<unknown>): Promise<string[
   } finally {
     pg.Client.prototype.query = original;
   }
+}
+
+/** The texts of every query a pg client sends while `fn` runs (parameters are not in them). */
+export async function queriesDuring(fn: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  await spyQueries(fn, ([text]) =>
+    sent.push(typeof text === 'string' ? text : String((text as { text?: string })?.text ?? '')),
+  );
+  return sent;
+}
+
+/** Every parameterised statement a pg client sends while `fn` runs, with its parameters. */
+export async function parameterisedDuring(fn: () => Promise<unknown>): Promise<{ text: string; values: unknown[] }[]> {
+  const sent: { text: string; values: unknown[] }[] = [];
+  await spyQueries(fn, ([text, values]) => {
+    if (typeof text === 'string' && Array.isArray(values)) sent.push({ text, values });
+  });
   return sent;
 }
