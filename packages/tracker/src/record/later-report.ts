@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { isPostgres } from '../db/dialect.js';
+import { extremeFunctions } from '../db/dialect.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import { toLimbs } from '../pricing/delta-time.js';
@@ -69,8 +69,9 @@ export function* takeFromStoredReport(
       .where('id', '=', report.id),
   );
   const now = report.amount - change;
-  const least = isPostgres(db) ? sql.raw('least') : sql.raw('min');
-  const greatest = isPostgres(db) ? sql.raw('greatest') : sql.raw('max');
+  const extremes = extremeFunctions(db);
+  const least = sql.raw(extremes.least);
+  const greatest = sql.raw(extremes.greatest);
   for (const [i, grain] of GRAINS.entries()) {
     const bucket = Math.floor(report.ts / grain.size) * grain.size;
     const end = bucket + grain.size;

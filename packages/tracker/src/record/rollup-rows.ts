@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { isPostgres } from '../db/dialect.js';
+import { extremeFunctions } from '../db/dialect.js';
 import type { Database } from '../db/schema.js';
 import { toLimbs } from '../pricing/delta-time.js';
 import { GRAINS, MINUTE_MS } from '../rollup/grains.js';
@@ -145,8 +145,7 @@ export class MinuteCells {
 
 /** ON CONFLICT clause that adds a batch's rollup rows onto the stored ones. */
 export function rollupUpsertSuffix(db: Kysely<Database>): string {
-  const least = isPostgres(db) ? 'least' : 'min';
-  const greatest = isPostgres(db) ? 'greatest' : 'max';
+  const { least, greatest } = extremeFunctions(db);
   // Written as text once: Kysely has no builder for appending ON CONFLICT to a precompiled VALUES list.
   return (
     ' on conflict (level, bucket, backend_id, resource) do update set' +
