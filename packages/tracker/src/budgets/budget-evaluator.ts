@@ -9,12 +9,13 @@ import type { Runner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import type { Resolution } from '../rollup/grains.js';
 import { periodRange } from '../time/zone.js';
-import { loadBudgets, type StoredBudget } from './budget-store.js';
+import { loadBudgets, lockBudgetWrites, type StoredBudget } from './budget-store.js';
 import { type BudgetValue, readBudgetValues } from './budget-values.js';
 import {
   type AlertCandidate,
   alertKey,
   evaluateStorage,
+  liveBudgets,
   loadArms,
   monthlyCandidates,
   raiseAlerts,
@@ -211,8 +212,22 @@ export class BudgetEvaluator {
     const { candidates, storage } = read;
     const raisedAt = this.parts.clock();
     return runner.write(function* () {
-      const monthly = yield* raiseAlerts(db, candidates, raisedAt);
-      const quotas = yield* evaluateStorage(db, storage, raisedAt);
+      // The lock first, before evaluateStorage locks arm rows: every transaction that may raise an alert
+      // locks in one order (lock, then rows), so two evaluations (one with monthly alerts to raise, one
+      // with only a storage quota's) cannot each hold what the other waits for (lockBudgetWrites).
+      yield* lockBudgetWrites(db);
+      // Budgets deleted or redefined since the read are left out, before their arms are touched.
+      const live = yield* liveBudgets(db, [...candidates.map((c) => c.budget), ...storage]);
+      const monthly = yield* raiseAlerts(
+        db,
+        candidates.filter((c) => live.has(c.budget.id)),
+        raisedAt,
+      );
+      const quotas = yield* evaluateStorage(
+        db,
+        storage.filter((b) => live.has(b.id)),
+        raisedAt,
+      );
       return [...monthly, ...quotas];
     });
   }

@@ -3,7 +3,8 @@
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { BudgetAlert, BudgetDefinition, BudgetMetric, CheckedBudget } from '@bytemeter/core/budgets';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { BudgetAlertsTable, Database } from '../db/schema.js';
 
@@ -71,6 +72,50 @@ export interface StoreOutcome {
   createdSecret: string | null;
 }
 
+/** The advisory lock key that orders budget and alert writes on PostgreSQL (any constant unique to this use). */
+const BUDGET_WRITES_LOCK = 0x62_6d_61_6c; // "bmal"
+
+/**
+ * Takes the budgets' write lock (PostgreSQL: one transaction-scoped advisory lock; SQLite's single writer
+ * already orders every write transaction). Every transaction that writes budgets, their arms or their
+ * alerts takes it as its FIRST statement, before any row lock, so all of them lock in one order: this
+ * lock, then budgets rows, then budget_arms rows. Why first:
+ * - Deadlocks: an evaluation that raised monthly alerts under this lock and then locked arm rows, against
+ *   one that locked arm rows (a storage quota) and then wanted this lock to raise its alert, waited on each
+ *   other (40P01: retried, the alert late). One order, no cycle.
+ * - Alert order: PostgreSQL hands out budget_alerts.seq at insert, not at commit; alerts of two processes
+ *   could commit in the other order, and a follower reading "seq after the last one seen" (getBudgetAlerts
+ *   ({ afterId }), the API's budgetAlertRaised poller, `bytemeter alerts --follow`) would skip the
+ *   later-committing one for good. Alert inserts under one lock make seq order the commit order.
+ * - Revisions: storeBudget reads an id's alert history and picks a revision above it; an alert of a deleted
+ *   budget committing after that read would take the new budget's key. Under the lock, with READ COMMITTED,
+ *   every statement after it sees all that the lock's previous holders committed.
+ */
+export function* lockBudgetWrites(db: Kysely<Database>): Plan<void> {
+  if (isPostgres(db)) yield* exec(sql`select pg_advisory_xact_lock(${BUDGET_WRITES_LOCK})`.compile(db));
+}
+
+/**
+ * The highest revision an id has left a trace of: its alerts (kept when a budget is deleted) and arm rows.
+ * null when none.
+ */
+function* revisionHistory(db: Kysely<Database>, id: string): Plan<number | null> {
+  const rows = yield* exec(
+    db
+      .selectFrom('budget_alerts')
+      .select((eb) => eb.fn.max('revision').as('revision'))
+      .where('budget_id', '=', id)
+      .unionAll(
+        db
+          .selectFrom('budget_arms')
+          .select((eb) => eb.fn.max('revision').as('revision'))
+          .where('budget_id', '=', id),
+      ),
+  );
+  const known = rows.flatMap((r) => (r.revision === null ? [] : [Number(r.revision)]));
+  return known.length === 0 ? null : Math.max(...known);
+}
+
 /**
  * Creates or replaces a budget. A replaced budget keeps its secret and revision unless what it measures
  * changed (metric, backend, limit, zone: then the revision moves on and its alerts start afresh). Its
@@ -79,9 +124,17 @@ export interface StoreOutcome {
  * in. Thresholds, the forecast flag, the name and the webhook keep it: the budget measures the same, so an
  * earlier month's line that was crossed and never raised (a late event after an edit on the 1st) still
  * alerts once, keyed by the same revision; a line added by the edit can then alert for such a month too.
+ *
+ * A new revision (a budget created, or redefined) is above every revision the id has left a trace of: a
+ * deleted budget's alerts stay (history), and a budget created again under its id would otherwise alert
+ * under the old one's keys, conflict with its alerts and never alert (monthly: for that month; storage
+ * quotas: for those generations). A revision that left no trace (no alert, no arm row) may be used again:
+ * evaluations tell the two budgets apart by their creation time too (evaluate-plan.ts, liveBudgets).
  */
 export function* storeBudget(db: Kysely<Database>, input: CheckedBudget, now: number): Plan<StoreOutcome> {
   const id = input.id ?? `bud_${randomUUID()}`;
+  // First, so a set, a delete and an evaluation of the same id run one after the other (lockBudgetWrites).
+  yield* lockBudgetWrites(db);
   const [old] = yield* exec(db.selectFrom('budgets').selectAll().where('id', '=', id));
   const measuresSame =
     old !== undefined &&
@@ -89,7 +142,9 @@ export function* storeBudget(db: Kysely<Database>, input: CheckedBudget, now: nu
     old.backend === input.backend &&
     Number(old.limit_value) === input.limit &&
     old.timezone === input.timezone;
-  const revision = old === undefined ? 1 : measuresSame ? Number(old.revision) : Number(old.revision) + 1;
+  const revision = measuresSame
+    ? Number(old.revision)
+    : Math.max(Number(old?.revision ?? 0), (yield* revisionHistory(db, id)) ?? 0) + 1;
   const revisedAt = measuresSame ? revisionStart(old) : now;
   const oldSecret = old?.webhook_secret ?? null;
   const createdSecret = input.webhookUrl !== null && oldSecret === null ? newWebhookSecret() : null;
@@ -171,8 +226,12 @@ export function* rotateWebhookSecret(
   return { secret };
 }
 
-/** Removes a budget, its thresholds' armed state and its undelivered webhooks; true when it existed. */
+/**
+ * Removes a budget, its thresholds' armed state and its undelivered webhooks; true when it existed. Its
+ * alerts stay (history): a budget created again under its id gets a revision above theirs (storeBudget).
+ */
 export function* removeBudget(db: Kysely<Database>, id: string): Plan<boolean> {
+  yield* lockBudgetWrites(db);
   const rows = yield* exec(db.deleteFrom('budgets').where('id', '=', id).returning('id'));
   if (rows.length === 0) return false;
   yield* exec(db.deleteFrom('budget_arms').where('budget_id', '=', id));

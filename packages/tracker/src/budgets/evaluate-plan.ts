@@ -3,6 +3,7 @@
 // processes that see the same crossing only one inserts (and only it publishes and queues the webhook).
 // Storage quotas: each threshold has an armed state and a generation (budget_arms) changed in the same
 // transaction as the alert; the generation is the alert's key, so each arming alerts at most once.
+// Every write here runs under lockBudgetWrites (budget-store.ts), taken first in the transaction.
 
 import { randomUUID } from 'node:crypto';
 import {
@@ -12,7 +13,7 @@ import {
   reachedThresholds,
   rearms,
 } from '@bytemeter/core/budgets';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
@@ -21,9 +22,6 @@ import { toIsoInZone } from '../time/zone.js';
 import type { StoredBudget } from './budget-store.js';
 import { toBudgetAlert } from './budget-store.js';
 import type { BudgetValue } from './budget-values.js';
-
-/** The advisory lock key that orders alert inserts on PostgreSQL (any constant unique to this use). */
-const ALERT_ORDER_LOCK = 0x62_6d_61_6c; // "bmal"
 
 /** An alert that may be due: raised unless its key is already stored. */
 export interface AlertCandidate {
@@ -86,9 +84,33 @@ function webhookBody(alert: BudgetAlert, b: StoredBudget): string {
 }
 
 /**
+ * The ids of these budgets (as an evaluation read them) that are still stored as read: the same revision,
+ * and the same creation (a budget deleted and created again under its id gets a new revision when the old
+ * one left alerts or arm rows, else possibly the same one: its creation time tells them apart). Called
+ * under lockBudgetWrites, so no set or delete commits between this check and the writes that follow it.
+ */
+export function* liveBudgets(db: Kysely<Database>, budgets: readonly StoredBudget[]): Plan<Set<string>> {
+  if (budgets.length === 0) return new Set();
+  const rows = yield* exec(
+    db
+      .selectFrom('budgets')
+      .select(['id', 'revision', 'created_at'])
+      .where('id', 'in', [...new Set(budgets.map((b) => b.id))]),
+  );
+  const stored = new Map(rows.map((r) => [r.id, r]));
+  const live = new Set<string>();
+  for (const b of budgets) {
+    const r = stored.get(b.id);
+    if (r !== undefined && Number(r.revision) === b.revision && Number(r.created_at) === b.createdAt) live.add(b.id);
+  }
+  return live;
+}
+
+/**
  * Inserts each candidate unless its key is stored (by this or any process); queues a webhook delivery for
- * each alert really inserted, in the same transaction. Candidates of a budget deleted or changed since
- * they were read are dropped. Returns the alerts this call raised.
+ * each alert really inserted, in the same transaction. Returns the alerts this call raised. The caller
+ * holds lockBudgetWrites (on PostgreSQL it makes seq order the commit order, see there) and has dropped
+ * the candidates of budgets deleted or changed since they were read (liveBudgets).
  */
 export function* raiseAlerts(
   db: Kysely<Database>,
@@ -96,19 +118,9 @@ export function* raiseAlerts(
   now: number,
 ): Plan<BudgetAlert[]> {
   if (candidates.length === 0) return [];
-  const ids = [...new Set(candidates.map((c) => c.budget.id))];
-  const live = yield* exec(db.selectFrom('budgets').select(['id', 'revision']).where('id', 'in', ids));
-  const revisions = new Map(live.map((r) => [r.id, Number(r.revision)]));
-  // PostgreSQL hands out `seq` at insert, not at commit: alerts of two processes could commit in the other
-  // order, and a follower reading "seq after the last one seen" (getBudgetAlerts({ afterId }), the API's
-  // budgetAlertRaised poller, `bytemeter alerts --follow`) would skip the later-committing one for good.
-  // One transaction-scoped advisory lock taken before any alert insert makes seq order the commit order.
-  // Only evaluations with a candidate take it, and they are short; SQLite's single writer already orders them.
-  if (isPostgres(db)) yield* exec(sql`select pg_advisory_xact_lock(${ALERT_ORDER_LOCK})`.compile(db));
   const raised: BudgetAlert[] = [];
   for (const c of candidates) {
     const b = c.budget;
-    if (revisions.get(b.id) !== b.revision) continue;
     const rows = yield* exec(
       db
         .insertInto('budget_alerts')
@@ -230,7 +242,8 @@ export function* storageLevels(db: Kysely<Database>, budgets: readonly StoredBud
  * FOR UPDATE, in key order), the levels read after the lock, then each armed threshold reached alerts
  * (keyed by its generation) and is disarmed, and each disarmed one the level has fallen 5% of the limit
  * below is re-armed with the next generation. Two processes at once: the second waits for the first's
- * locks and sees its result.
+ * locks and sees its result. The caller holds lockBudgetWrites, taken before these row locks, and passes
+ * only budgets still stored as read (liveBudgets): a deleted or redefined one's arms are not touched.
  */
 export function* evaluateStorage(
   db: Kysely<Database>,
