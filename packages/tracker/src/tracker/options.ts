@@ -92,9 +92,9 @@ export interface WebhookRetry {
   maxDelayMs: number;
   /** No attempt starts later than this after the alert was raised (default 24 h; at least an hour). */
   giveUpAfterMs: number;
-  /** How long a claimed attempt is reserved for the process that claimed it; default 60 s. */
+  /** How long a claimed attempt is reserved for the process that claimed it; default 60 s; more than timeoutMs. */
   leaseMs: number;
-  /** Time allowed for one POST; default 10 s. */
+  /** Time allowed for one POST; default 10 s; less than leaseMs (else another process could send it again meanwhile). */
   timeoutMs: number;
   /** How often a delivering process looks for due deliveries (also woken at once by its own alerts); default 1 s. */
   pollIntervalMs: number;
@@ -205,6 +205,24 @@ function resolveRetry(retry: Partial<WebhookRetry>): WebhookRetry {
   for (const [key, value] of Object.entries(r)) positive(value, `webhookRetry.${key}`);
   if (r.maxDelayMs < r.initialDelayMs) {
     throw new ValidationError('INVALID_OPTION', 'webhookRetry.maxDelayMs must be ≥ webhookRetry.initialDelayMs.');
+  }
+  // Deliveries are retried for at least an hour (issue 12): a shorter give-up would drop alerts sooner.
+  if (r.giveUpAfterMs < HOUR) {
+    throw new ValidationError(
+      'INVALID_OPTION',
+      `webhookRetry.giveUpAfterMs must be at least an hour (3600000 ms); got ${r.giveUpAfterMs}.`,
+      'webhookRetry.giveUpAfterMs',
+    );
+  }
+  // An attempt still running when its lease ends could be claimed and sent again by another process at the
+  // same time: the POST's time limit must end inside the lease (which also covers resolving the host and
+  // recording the outcome, so leave it room).
+  if (r.timeoutMs >= r.leaseMs) {
+    throw new ValidationError(
+      'INVALID_OPTION',
+      `webhookRetry.timeoutMs (${r.timeoutMs}) must be less than webhookRetry.leaseMs (${r.leaseMs}).`,
+      'webhookRetry.timeoutMs',
+    );
   }
   return r;
 }
