@@ -42,6 +42,7 @@ export type {
   RotateSecretOptions,
   SetBudgetResult,
 } from './budgets/tracker-budgets.js';
+export type { ResolvedAddress, WebhookLookup } from './budgets/webhook-address.js';
 export { CopyError, type CopyErrorCode } from './copy/copy-error.js';
 export { type CopyProgress, type CopyResult, type CopyStoreOptions, copyStore } from './copy/copy-store.js';
 export { migrateToLatest } from './db/migrate.js';

@@ -161,6 +161,7 @@ export class ResourceTracker implements UsageRecorder {
       deliverWebhooks: o.deliverWebhooks,
       webhookRetry: o.webhookRetry,
       allowPrivateWebhooks: o.allowPrivateWebhooks,
+      webhookLookup: o.webhookLookup,
       warn,
     });
     // SQLite tells cheaply whether any connection committed (reads keep answers while it does not move).

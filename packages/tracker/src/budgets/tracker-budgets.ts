@@ -23,13 +23,13 @@ import {
   removeBudget,
   rotateWebhookSecret,
   type StoredBudget,
-  storeBudget,
   WEBHOOK_SECRET_GRACE_MS,
 } from './budget-store.js';
 import { type BudgetValue, loadBudgetsForValues, readBudgetValues } from './budget-values.js';
 import { type CommitSignal, ForeignCommits } from './foreign-commits.js';
-import { assertPublicWebhookUrl } from './webhook-address.js';
+import { assertPublicWebhookUrl, type WebhookLookup } from './webhook-address.js';
 import { loadAttempts } from './webhook-outbox.js';
+import { storeBudgetWithRefusal } from './webhook-restriction.js';
 import { WebhookWorker } from './webhook-worker.js';
 
 /** What setBudget answers: the budget, and its webhook secret when one was created by this call. */
@@ -88,6 +88,7 @@ export interface BudgetParts {
   deliverWebhooks: boolean;
   webhookRetry: WebhookRetry;
   allowPrivateWebhooks: boolean;
+  webhookLookup: WebhookLookup;
   warn(message: string, code: string): void;
 }
 
@@ -108,6 +109,7 @@ export class TrackerBudgets {
           ready,
           retry: parts.webhookRetry,
           allowPrivate: parts.allowPrivateWebhooks,
+          lookup: parts.webhookLookup,
           failed: (error) =>
             parts.warn(`bytemeter: webhook delivery round failed: ${error.message}`, 'BYTEMETER_WEBHOOK'),
         })
@@ -153,11 +155,15 @@ export class TrackerBudgets {
 
   async set(input: BudgetInput): Promise<SetBudgetResult> {
     const checked = checkBudgetInput(input);
-    if (checked.webhookUrl !== null && !this.parts.allowPrivateWebhooks) assertPublicWebhookUrl(checked.webhookUrl);
+    const refusePrivate = !this.parts.allowPrivateWebhooks;
+    if (checked.webhookUrl !== null && refusePrivate) {
+      await assertPublicWebhookUrl(checked.webhookUrl, this.parts.webhookLookup, this.parts.webhookRetry.timeoutMs);
+    }
     await this.parts.beforeRead();
     const { db, runner } = this.parts;
     const now = this.parts.clock();
-    const { budget, createdSecret } = await runner.write(() => storeBudget(db, checked, now));
+    // The refusal is stored with the budget: every process that delivers it refuses private targets too.
+    const { budget, createdSecret } = await runner.write(() => storeBudgetWithRefusal(db, checked, now, refusePrivate));
     this.foreign?.budgetsExist();
     // A line already crossed alerts now, not at the next write.
     await this.evaluator.evaluateNow();

@@ -16,6 +16,11 @@ export interface ClaimedDelivery {
   secret: string | null;
   /** The secret before the last rotation, while its grace period lasts (signed with too); else null. */
   previousSecret: string | null;
+  /**
+   * Private targets are refused for this delivery whatever the delivering process allows: its budget was set
+   * through a process that refuses them, or the delivery was queued for a URL that was (webhook-restriction.ts).
+   */
+  refusePrivate: boolean;
   /** The number of the attempt about to be made (1 for the first). */
   attempt: number;
   createdAt: number;
@@ -63,13 +68,13 @@ export function* claimDeliveries(
         .where('alert_id', '=', alert_id)
         .where('state', '=', 'pending')
         .where('lease_until', '<=', now)
-        .returning(['alert_id', 'url', 'body', 'attempts', 'budget_id', 'created_at']),
+        .returning(['alert_id', 'url', 'body', 'attempts', 'budget_id', 'created_at', 'refuse_private']),
     );
     if (!row) continue;
     const [budget] = yield* exec(
       db
         .selectFrom('budgets')
-        .select(['webhook_secret', 'previous_webhook_secret', 'previous_secret_until'])
+        .select(['webhook_secret', 'previous_webhook_secret', 'previous_secret_until', 'refuse_private'])
         .where('id', '=', row.budget_id),
     );
     const graceLasts = budget?.previous_secret_until != null && Number(budget.previous_secret_until) > now;
@@ -79,6 +84,7 @@ export function* claimDeliveries(
       body: row.body,
       secret: budget?.webhook_secret ?? null,
       previousSecret: graceLasts ? (budget?.previous_webhook_secret ?? null) : null,
+      refusePrivate: Number(row.refuse_private) === 1 || Number(budget?.refuse_private ?? 0) === 1,
       attempt: Number(row.attempts) + 1,
       createdAt: Number(row.created_at),
     });

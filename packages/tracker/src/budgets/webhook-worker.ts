@@ -4,12 +4,15 @@
 // in the database until a 2xx answer, across restarts and processes.
 
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { Kysely } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import type { Runner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import type { WebhookRetry } from '../tracker/options.js';
-import { privateTargetReason } from './webhook-address.js';
+import { connectionLookup, literalTargetReason, PrivateTargetError, type WebhookLookup } from './webhook-address.js';
 import { type AttemptOutcome, anyDue, type ClaimedDelivery, claimDeliveries, recordAttempt } from './webhook-outbox.js';
 
 /** Deliveries claimed per round. */
@@ -20,7 +23,10 @@ export interface WebhookWorkerParts {
   runner: Runner;
   ready: Promise<void>;
   retry: WebhookRetry;
+  /** false: refuse private targets on every delivery (else only on those of budgets that carry the refusal). */
   allowPrivate: boolean;
+  /** Resolves a webhook's host name, once per delivery (its answer is what is checked and connected to). */
+  lookup: WebhookLookup;
   /** A round failed (database unreachable…): reported, retried next poll. */
   failed(error: Error): void;
 }
@@ -84,42 +90,89 @@ export class WebhookWorker {
   private async attempt(claim: ClaimedDelivery): Promise<AttemptOutcome> {
     if (claim.secret === null)
       return { status: null, error: 'The budget has no webhook secret any more.', delivered: false, final: true };
+    const refusePrivate = !this.parts.allowPrivate || claim.refusePrivate;
+    const refused = (reason: string): AttemptOutcome => ({
+      status: null,
+      error: `Refused: ${reason}, ${
+        this.parts.allowPrivate
+          ? 'and the budget was set through a process that refuses private webhook targets'
+          : 'and this process refuses private webhook targets'
+      } (allowPrivateWebhooks / BYTEMETER_WEBHOOK_ALLOW_PRIVATE=false).`,
+      delivered: false,
+      final: true,
+    });
+    const timeoutMs = this.parts.retry.timeoutMs;
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
-      if (!this.parts.allowPrivate) {
-        const refused = await privateTargetReason(claim.url);
-        if (refused) return { status: null, error: refused, delivered: false, final: true };
-      }
+      // A literal IP address is connected to without a lookup: checked here; a name is checked by the lookup.
+      const literal = refusePrivate ? literalTargetReason(claim.url) : null;
+      if (literal !== null) return refused(literal);
       const signedAt = new Date();
       // During a rotation's grace period, signed with the old secret too: `v1,<new> v1,<old>` (space-separated
       // signatures, each checked by a Standard Webhooks verifier), so a receiver holding either verifies.
       const signature = [claim.secret, ...(claim.previousSecret ? [claim.previousSecret] : [])]
         .map((secret) => new Webhook(secret).sign(claim.alertId, signedAt, claim.body))
         .join(' ');
-      const response = await fetch(claim.url, {
-        method: 'POST',
-        headers: {
+      const status = await post(
+        new URL(claim.url),
+        {
           'content-type': 'application/json',
           'user-agent': 'bytemeter-webhooks',
           'webhook-id': claim.alertId,
           'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
           'webhook-signature': signature,
         },
-        body: claim.body,
-        // A redirect could lead anywhere (past the private-address setting): it counts as a failure.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.parts.retry.timeoutMs),
-      });
-      // The answer's body is not needed; reading it frees the connection.
-      await response.body?.cancel().catch(() => {});
-      const delivered = response.status >= 200 && response.status < 300;
-      return { status: response.status, error: delivered ? null : `HTTP ${response.status}`, delivered };
+        claim.body,
+        connectionLookup(this.parts.lookup, refusePrivate),
+        signal,
+      );
+      const delivered = status >= 200 && status < 300;
+      return { status, error: delivered ? null : `HTTP ${status}`, delivered };
     } catch (error) {
-      const e = error as Error & { cause?: { code?: string; message?: string } };
+      if (error instanceof PrivateTargetError) return refused(error.message);
+      const e = error as Error;
       const why =
-        e.name === 'TimeoutError'
-          ? `No answer within ${this.parts.retry.timeoutMs} ms`
-          : (e.cause?.message ?? e.message);
+        signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError'
+          ? `No answer within ${timeoutMs} ms`
+          : e.message;
       return { status: null, error: why, delivered: false };
     }
   }
+}
+
+/**
+ * POSTs `body` and answers the response's status once its head arrives (the body is not read). One connection
+ * of its own (no pool: a pooled socket could have been connected for a delivery that allowed a private
+ * target), made to an address `lookup` answered; the DNS lookup, the connection and the wait for the answer
+ * all fall under `signal`. Redirects are not followed: a 3xx is the answer (a failed attempt), so a receiver
+ * cannot send the delivery on past the check.
+ */
+function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  lookup: LookupFunction,
+  signal: AbortSignal,
+): Promise<number> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return Promise.reject(new Error(`Not an http(s) URL: ${url.protocol}`));
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<number>((resolve, reject) => {
+    const request = send(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        agent: false,
+        lookup,
+        signal,
+      },
+      (response) => {
+        resolve(response.statusCode ?? 0);
+        response.destroy();
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
 }

@@ -10,6 +10,7 @@ import * as m0008 from './migrations/0008-keys-once.js';
 import * as m0009 from './migrations/0009-events-key-with-backend.js';
 import * as m0010 from './migrations/0010-total-slots.js';
 import * as m0011 from './migrations/0011-commit-log-and-revisions.js';
+import * as m0012 from './migrations/0012-webhook-refuse-private.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0009-events-key-with-backend': m0009,
   '0010-total-slots': m0010,
   '0011-commit-log-and-revisions': m0011,
+  '0012-webhook-refuse-private': m0012,
 };
 
 /** Names of every migration, oldest first: a database that recorded them all is at the newest schema. */

@@ -129,6 +129,8 @@ export interface BudgetsTable {
   /** The secret before the last rotation: deliveries are signed with it too until previous_secret_until. */
   previous_webhook_secret: string | null;
   previous_secret_until: number | null;
+  /** 1: set through a process that refuses private webhook targets; every process refuses them (0012). */
+  refuse_private: Generated<number>;
 }
 
 /** SQLite only: one row per write transaction that stored events (see budgets/foreign-commits.ts). */
@@ -178,6 +180,8 @@ export interface WebhookDeliveriesTable {
   lease_until: number;
   lease_owner: string | null;
   created_at: number;
+  /** 1: refuse private targets for this delivery, whatever its budget says now (0012). */
+  refuse_private: Generated<number>;
 }
 
 /** Every attempt to deliver a webhook. */

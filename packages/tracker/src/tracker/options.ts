@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { systemLookup, type WebhookLookup } from '../budgets/webhook-address.js';
 import { isPostgresUrl } from '../db/open-postgres.js';
 import { ValidationError } from '../errors.js';
 import { DEFAULT_HEALTH, type HealthThresholds } from '../query/health.js';
@@ -77,11 +78,19 @@ export interface TrackerOptions {
   /** Retry schedule of webhook deliveries (defaults in tracker/options.ts; tests shorten it). */
   webhookRetry?: Partial<WebhookRetry>;
   /**
-   * Whether webhook URLs may point at loopback, private or link-local addresses (default:
+   * Whether webhook URLs may point at loopback, private, link-local or other non-public addresses (default:
    * $BYTEMETER_WEBHOOK_ALLOW_PRIVATE, else true: self-hosted receivers are the common case). false refuses
-   * them when a budget is set and again when each delivery resolves the host.
+   * them when a budget is set through this tracker (the URL's host, and what its name resolves to then),
+   * stores the refusal with the budget, and refuses them on every delivery that this or any other process
+   * makes of that budget (the address connected to is the one checked); this tracker also refuses them on
+   * the deliveries it makes of other budgets.
    */
   allowPrivateWebhooks?: boolean;
+  /**
+   * How webhook host names are resolved (default: the system resolver, node:dns `lookup`). Each delivery
+   * resolves once, checks every address when private targets are refused, and connects to one of them.
+   */
+  webhookLookup?: WebhookLookup;
 }
 
 /** When webhook attempts are retried: the delay doubles from `initialDelayMs` up to `maxDelayMs`. */
@@ -129,6 +138,7 @@ export interface ResolvedOptions {
   deliverWebhooks: boolean;
   webhookRetry: WebhookRetry;
   allowPrivateWebhooks: boolean;
+  webhookLookup: WebhookLookup;
 }
 
 /**
@@ -184,7 +194,14 @@ export function resolveOptions(options: TrackerOptions): ResolvedOptions {
     deliverWebhooks: flag(options.deliverWebhooks, 'deliverWebhooks', 'BYTEMETER_WEBHOOK_DELIVERY'),
     webhookRetry: resolveRetry(options.webhookRetry ?? {}),
     allowPrivateWebhooks: flag(options.allowPrivateWebhooks, 'allowPrivateWebhooks', 'BYTEMETER_WEBHOOK_ALLOW_PRIVATE'),
+    webhookLookup: lookupOption(options.webhookLookup),
   };
+}
+
+function lookupOption(value: WebhookLookup | undefined): WebhookLookup {
+  if (value === undefined) return systemLookup;
+  if (typeof value !== 'function') throw new ValidationError('INVALID_OPTION', 'webhookLookup must be a function.');
+  return value;
 }
 
 /** A boolean option, else its environment setting ('false' or '0' turn it off), else true. */
