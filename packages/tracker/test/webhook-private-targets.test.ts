@@ -400,6 +400,22 @@ describeEachDialect('private webhook targets', () => {
     expect(target.received).toHaveLength(0);
   });
 
+  it('a name whose every address refuses the connection: the attempt records each failure', async () => {
+    const closed = await receiver();
+    const port = closed.port;
+    await cleanups.pop()!();
+    const lookup: WebhookLookup = async () => [
+      { address: '::1', family: 6 },
+      { address: '127.0.0.1', family: 4 },
+    ];
+    const t = open(await newStore(), { webhookLookup: lookup });
+    await t.setBudget({ name: 'n', webhookUrl: `http://both.test:${port}/x`, ...oneCall });
+    const { attempts } = await alertAndFirstAttempt(t);
+    expect(attempts[0]).toMatchObject({ status: null, delivered: false });
+    expect(attempts[0]!.error).toContain(`::1:${port}`);
+    expect(attempts[0]!.error).toContain(`127.0.0.1:${port}`);
+  });
+
   it('a lookup that never answers counts against the attempt timeout', async () => {
     const t = open(await newStore(), {
       allowPrivateWebhooks: false,

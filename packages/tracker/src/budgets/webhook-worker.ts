@@ -131,10 +131,13 @@ export class WebhookWorker {
     } catch (error) {
       if (error instanceof PrivateTargetError) return refused(error.message);
       const e = error as Error;
+      // Every address of a name failed (IPv6 and IPv4 tried in turn): one AggregateError, often without a message.
+      const message =
+        e instanceof AggregateError && e.message === '' ? e.errors.map((x: Error) => x.message).join('; ') : e.message;
       const why =
         signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError'
           ? `No answer within ${timeoutMs} ms`
-          : e.message;
+          : message;
       return { status: null, error: why, delivered: false };
     }
   }
