@@ -13,7 +13,7 @@ import type { CheckedBudget } from '@bytemeter/core/budgets';
 import type { Kysely } from 'kysely';
 import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
-import { type StoreOutcome, storeBudget } from './budget-store.js';
+import { lockBudgetWrites, type StoreOutcome, storeBudget } from './budget-store.js';
 
 /** Stores a budget (storeBudget) and what it keeps of the refusal of private targets, in one transaction. */
 export function* storeBudgetWithRefusal(
@@ -22,6 +22,10 @@ export function* storeBudgetWithRefusal(
   now: number,
   refusePrivate: boolean,
 ): Plan<StoreOutcome> {
+  // First, as in every budget write (budget-store.ts): the old row read below is then the one storeBudget
+  // replaces, not one a concurrent set of the same id is about to change. (storeBudget takes it again within
+  // the same transaction: it is already held, so that does not wait.)
+  yield* lockBudgetWrites(db);
   const [old] =
     input.id === null
       ? []
