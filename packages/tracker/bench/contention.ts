@@ -55,7 +55,7 @@ export async function benchContention(
     for (const [i, shape] of shapes.entries()) {
       await withClient(url, (c) =>
         c.query(
-          'truncate table backends, events, rollups, backend_state, resource_totals, resource_total_slots, event_keys restart identity',
+          'truncate table backends, events, rollups, backend_state, resource_totals, resource_total_slots, backend_totals, event_keys restart identity',
         ),
       );
       const sampler = sampleLockWaits(url, locked[i]!);

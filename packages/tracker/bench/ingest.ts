@@ -181,7 +181,7 @@ export async function benchIngestPostgres(
 async function emptyPostgres(url: string): Promise<void> {
   await withClient(url, (c) =>
     c.query(
-      'truncate table backends, events, rollups, backend_state, resource_totals, resource_total_slots, event_keys restart identity',
+      'truncate table backends, events, rollups, backend_state, resource_totals, resource_total_slots, backend_totals, event_keys restart identity',
     ),
   );
 }

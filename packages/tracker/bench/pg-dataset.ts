@@ -99,7 +99,7 @@ function eventsSelect(count: number, from: number, to: number): string {
 /**
  * Fills a migrated, empty tracker database with `count` events and exactly the rows the tracker would have
  * written for them: raw events, rollups of every grain (minute rows only inside the minute retention at
- * ANCHOR), backend_state and resource_totals. Generated on the server (INSERT … SELECT generate_series),
+ * ANCHOR), backend_state, resource_totals and backend_totals. Generated on the server (INSERT … SELECT generate_series),
  * with the time index built after the rows: minutes for 10M events where the tracker would take hours.
  */
 export async function loadGenerated(url: string, count: number): Promise<void> {
@@ -139,6 +139,10 @@ export async function loadGenerated(url: string, count: number): Promise<void> {
     }
     await c.query(`insert into resource_totals (resource, total)
       select resource, sum(total) from rollups where level = 4 and resource <> 3 group by resource`);
+    // Each backend's all-time totals of the counted resources (migration 0012), as every batch adds them.
+    await c.query(`insert into backend_totals (backend_id, resource, total, count, failures)
+      select backend_id, resource, sum(total), sum(count), sum(failures) from rollups
+       where level = 4 and resource in (1, 2, 4, 5) group by backend_id, resource`);
     // The run of failures after each backend's last success (events in (ts, id) order, as a batch applies them).
     await c.query(`insert into backend_state (backend_id, storage_level, last_event_at, consecutive_failures)
       select b.id,
@@ -207,13 +211,15 @@ export async function verifyGenerator(adminUrl: string, count: number): Promise<
         `select resource, sum(total)::bigint as total from (select resource, total from resource_totals
            union all select resource, total from resource_total_slots) t group by resource order by resource`,
         'select ts, b.name, resource, amount, success from events e join backends b on b.id = e.backend_id order by e.id',
+        `select b.name, resource, total, count, failures from backend_totals t join backends b on b.id = t.backend_id
+          order by b.name, resource`,
       ])
         parts.push(JSON.stringify((await c.query({ text: q, rowMode: 'array' })).rows));
       return parts;
     });
   // ingestBatch does not prune: minute rows past the retention, which a live tracker drops, are not compared.
   const [generated, tracked] = await Promise.all([snapshot(generatedUrl), snapshot(trackedUrl)]);
-  const names = ['rollups', 'backend_state', 'resource_totals', 'events'];
+  const names = ['rollups', 'backend_state', 'resource_totals', 'events', 'backend_totals'];
   generated.forEach((part, i) => {
     if (part !== tracked[i]) throw new Error(`generated ${names[i]} differ from what the tracker wrote`);
   });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BackendType, CopyError, copyStore, openResourceTracker, ValidationError } from '../src/index.js';
+import { backendTotalsRows } from './support/backend-totals-rows.js';
 import { MONTH_END, monthReader, readEverything, writeMonthOfUsage } from './support/month-of-usage.js';
 import { createTestDatabase } from './support/postgres.js';
 import { queryStore, snapshotStore } from './support/stores.js';
@@ -79,6 +80,13 @@ describe('copyStore: a SQLite file into PostgreSQL', { timeout: 180_000 }, () =>
     expect(await tokenRows({ databaseUrl: url })).toEqual(await tokenRows({ path: source }));
     // The month's summary is not empty: the comparison compared something.
     expect(JSON.stringify(sourceReads['summary UTC month -0d'])).toMatch(/bandwidth_upload/);
+    // What /metrics reads (getBackendTotals, compared in the reads above) comes from backend_totals: copied
+    // as stored, the day rollups' sums on both stores, row for row.
+    expect(result.tables.backend_totals).toBeGreaterThan(0);
+    const sourceTotals = await backendTotalsRows({ path: source });
+    expect(sourceTotals.kept).toEqual(sourceTotals.summed);
+    expect(await backendTotalsRows({ databaseUrl: url })).toEqual(sourceTotals);
+    expect((sourceReads.totals as { uploadBytes: number }[]).some((b) => b.uploadBytes > 0)).toBe(true);
 
     // Run twice: the second run checks and writes nothing.
     const before = await snapshotStore({ databaseUrl: url });
@@ -118,6 +126,7 @@ describe('copyStore: a SQLite file into PostgreSQL', { timeout: 180_000 }, () =>
     const all = Object.values(result.tables).reduce((a, b) => a + b, 0);
     expect(result.copiedThisRun).toBe(all - copiedBeforeStop);
     expect(await readsOf({ databaseUrl: url })).toEqual(sourceReads);
+    expect(await backendTotalsRows({ databaseUrl: url })).toEqual(await backendTotalsRows({ path: source }));
 
     // The copy is a working store: a resent id is still a duplicate, a new event gets a new id.
     const usage = sourceReads.usage as { events: { id: string; backend: string; backendType: BackendType }[] }[];
@@ -134,6 +143,9 @@ describe('copyStore: a SQLite file into PostgreSQL', { timeout: 180_000 }, () =>
       const [sourceMax] = await queryStore<{ id: number }>({ path: source }, 'select max(id) as id from events');
       // Past the copied ids (a batch with ids reserves one per event, so a duplicate can leave a gap).
       expect(Number(max!.id)).toBeGreaterThan(sourceMax!.id);
+      // The copy's totals go on as the day rollups do: the new call counted once, the resend not at all.
+      const totals = await backendTotalsRows({ databaseUrl: url });
+      expect(totals.kept).toEqual(totals.summed);
     } finally {
       await tracker.close();
     }
@@ -224,6 +236,7 @@ describe('copyStore: a SQLite file into PostgreSQL', { timeout: 180_000 }, () =>
     }
     expect(result.resumed).toBe(true);
     expect(await readsOf({ databaseUrl: url })).toEqual(sourceReads);
+    expect(await backendTotalsRows({ databaseUrl: url })).toEqual(await backendTotalsRows({ path: source }));
   });
 
   it('refuses a target that is not a postgres URL, that does not answer, or that does not exist, changing nothing', async () => {

@@ -10,7 +10,7 @@ import { queryStore } from './support/stores.js';
 // relies on this for events, rollups, idempotency keys and backend state.
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
-const DISTRIBUTED = ['events', 'rollups', 'event_keys', 'backend_state'];
+const DISTRIBUTED = ['events', 'rollups', 'backend_totals', 'event_keys', 'backend_state'];
 
 /** Every unique constraint (primary keys included) of a table, as its column lists. */
 async function uniqueKeys(databaseUrl: string, table: string): Promise<string[][]> {

@@ -21,7 +21,7 @@ export interface CopiedTable {
  * Every table a read, a write or the API uses, in copy order. Events, rollups and idempotency keys are
  * copied as stored, not derived again: rollups outlive the raw retention (re-deriving them from the raw
  * rows left would lose history) and keys keep a resend from counting twice after the move. The small
- * tables whose rows change with every write (backend_state, resource_totals) come last.
+ * tables whose rows change with every write (backend_state, resource_totals, backend_totals) come last.
  */
 export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'backends', key: [{ column: 'id', kind: 'int' }], digest: ['count(*)', 'max(id)', 'max(created_at)'] },
@@ -60,6 +60,15 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
     digest: ['count(*)', 'sum(storage_level)', 'sum(consecutive_failures)', 'max(last_event_at)'],
   },
   { name: 'resource_totals', key: [{ column: 'resource', kind: 'int' }], digest: ['count(*)', 'sum(total)'] },
+  // Copied as stored, like the rollups it sums (migration 0013 filled it on the source).
+  {
+    name: 'backend_totals',
+    key: [
+      { column: 'backend_id', kind: 'int' },
+      { column: 'resource', kind: 'int' },
+    ],
+    digest: ['count(*)', 'sum(total)', 'sum(count)', 'sum(failures)'],
+  },
   // Price plans are keyed by backend name (a plan may exist before its backend's first event).
   {
     name: 'price_plans',

@@ -53,7 +53,7 @@ const PG_COLUMN_TYPES: Readonly<Record<string, string>> = {
  */
 export function* insertRows(
   db: Kysely<Database>,
-  table: 'events' | 'rollups' | 'event_keys',
+  table: 'events' | 'rollups' | 'backend_totals' | 'event_keys',
   columns: readonly string[],
   rows: readonly unknown[][],
   suffix: string,
@@ -117,7 +117,7 @@ export function* insertRows(
  * @example unnestInsertStatement('rollups', ROLLUP_COLUMNS, rows, rollupUpsertSuffix(db))
  */
 export function unnestInsertStatement(
-  table: 'events' | 'rollups' | 'event_keys',
+  table: 'events' | 'rollups' | 'backend_totals' | 'event_keys',
   columns: readonly string[],
   rows: readonly unknown[][],
   suffix: string,

@@ -99,6 +99,20 @@ export interface ResourceTotalSlotsTable {
   total: number;
 }
 
+/**
+ * Each backend's all-time total, count and failures of the resources /metrics counts (bandwidth_upload,
+ * bandwidth_download, api_calls, operation_cost; not storage_used, nor the API call classes): the sum of
+ * its day rollups, added to in the same transaction as the rollups, so a scrape reads one row per backend
+ * and resource (query/get-backend-totals.ts).
+ */
+export interface BackendTotalsTable {
+  backend_id: number;
+  resource: number;
+  total: number;
+  count: number;
+  failures: number;
+}
+
 /** Price plans (issue 11): the checked plan as JSON, one per backend and start. */
 export interface PricePlansTable {
   backend: string;
@@ -208,6 +222,7 @@ export interface Database {
   backend_state: BackendStateTable;
   resource_totals: ResourceTotalsTable;
   resource_total_slots: ResourceTotalSlotsTable;
+  backend_totals: BackendTotalsTable;
   event_keys: EventKeysTable;
   event_commits: EventCommitsTable;
 }

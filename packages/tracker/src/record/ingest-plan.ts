@@ -27,7 +27,13 @@ import {
   stateUpdateStatement,
   unnestInsertStatement,
 } from './pg-ingest.js';
-import { MinuteCells, ROLLUP_COLUMNS, rollupUpsertSuffix } from './rollup-rows.js';
+import {
+  BACKEND_TOTAL_COLUMNS,
+  BACKEND_TOTALS_UPSERT_SUFFIX,
+  MinuteCells,
+  ROLLUP_COLUMNS,
+  rollupUpsertSuffix,
+} from './rollup-rows.js';
 import { RunningTotals } from './running-totals.js';
 
 const STORAGE = RESOURCE_CODE.storage_used;
@@ -112,7 +118,8 @@ interface State {
  * (inserted sorted by backend and key, ON CONFLICT DO NOTHING RETURNING: only keys really inserted feed
  * rows and rollups; a key another uncommitted batch holds waits for it), backend_state rows (FOR UPDATE,
  * by id: from here on the batch owns its backends' levels, raw rows and rollups), then the running totals'
- * advisory lock (shared or exclusive, see running-totals.ts). Rollups are upserted (totals, counts and failures add; min/max widen).
+ * advisory lock (shared or exclusive, see running-totals.ts). Rollups are upserted (totals, counts and failures add; min/max widen),
+ * and so are the backends' all-time totals (backend_totals, from the same minute cells).
  *
  * On PostgreSQL the same statements go out as a few scripts (record/pg-ingest.ts): the reads and locks
  * before the per-event checks (the keys first, on their own when there are keys: state rows and totals are
@@ -325,6 +332,14 @@ export function* ingestPlan(
       ...notifyStatements(kept.map((row) => row[11] as number)),
       ...(older.length === 0 ? [] : notifyRollupsOnlyStatements(earliestOf(older), backendIdsOf(older))),
       unnestInsertStatement('rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db)),
+      // The backends' all-time totals (what /metrics reads), from the same cells: rows of the backends whose
+      // backend_state rows the prelude locked, so they add no lock another batch could wait on first.
+      unnestInsertStatement(
+        'backend_totals',
+        BACKEND_TOTAL_COLUMNS,
+        minuteCells.backendTotalRows(),
+        BACKEND_TOTALS_UPSERT_SUFFIX,
+      ),
       totals.pgSaveStatement(),
       stateUpdateStatement(changed),
     ].filter((statement): statement is ScriptStatement => statement !== null);
@@ -351,6 +366,13 @@ export function* ingestPlan(
   // SQLite has no NOTIFY: the commit is logged for other processes' budget watchers (record/commit-log.ts).
   if (rows.length > 0) yield* logCommit(db, earliestOf(rows), backendIdsOf(rows));
   yield* insertRows(db, 'rollups', ROLLUP_COLUMNS, minuteCells.grainRows(), rollupUpsertSuffix(db));
+  yield* insertRows(
+    db,
+    'backend_totals',
+    BACKEND_TOTAL_COLUMNS,
+    minuteCells.backendTotalRows(),
+    BACKEND_TOTALS_UPSERT_SUFFIX,
+  );
   yield* totals.save(db);
   for (const state of changed) {
     yield* exec(

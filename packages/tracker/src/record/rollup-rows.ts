@@ -20,6 +20,20 @@ export const ROLLUP_COLUMNS = [
   'delta_time_hi',
 ] as const;
 
+/** Column order of the rows `backendTotalRows` returns. */
+export const BACKEND_TOTAL_COLUMNS = ['backend_id', 'resource', 'total', 'count', 'failures'] as const;
+
+/**
+ * The resources backend_totals keeps (migration 0013): the counters /metrics exposes. Not storage_used (a
+ * backdated level report rewrites its past rollups; its level is backend_state's) nor the API call classes.
+ */
+export const BACKEND_TOTAL_RESOURCES: ReadonlySet<number> = new Set([
+  RESOURCE_CODE.bandwidth_upload,
+  RESOURCE_CODE.bandwidth_download,
+  RESOURCE_CODE.api_calls,
+  RESOURCE_CODE.operation_cost,
+]);
+
 const STORAGE = RESOURCE_CODE.storage_used;
 
 interface MinuteCell {
@@ -92,6 +106,32 @@ export class MinuteCells {
     cell.max = Math.max(...amounts);
   }
 
+  /**
+   * backend_totals rows (in BACKEND_TOTAL_COLUMNS order), one per backend and resource of
+   * BACKEND_TOTAL_RESOURCES: the sum of the same cells every grain's rollups are built from, so the table
+   * stays the sum of the backend's day rollups.
+   */
+  backendTotalRows(): unknown[][] {
+    const out: unknown[][] = [];
+    for (const backendCells of this.byBackend.values()) {
+      const byResource = new Map<number, unknown[]>();
+      for (const cell of backendCells.values()) {
+        if (!BACKEND_TOTAL_RESOURCES.has(cell.resource)) continue;
+        const row = byResource.get(cell.resource);
+        if (!row) {
+          const created = [cell.backendId, cell.resource, cell.total, cell.count, cell.failures];
+          byResource.set(cell.resource, created);
+          out.push(created);
+        } else {
+          row[2] = (row[2] as number) + cell.total;
+          row[3] = (row[3] as number) + cell.count;
+          row[4] = (row[4] as number) + cell.failures;
+        }
+      }
+    }
+    return out;
+  }
+
   /** Rollup rows of every grain (in ROLLUP_COLUMNS order), one per (grain, bucket, backend, resource). */
   grainRows(): unknown[][] {
     const out: unknown[][] = [];
@@ -156,3 +196,8 @@ export function rollupUpsertSuffix(db: Kysely<Database>): string {
     ' delta_time_hi = rollups.delta_time_hi + excluded.delta_time_hi'
   );
 }
+
+/** ON CONFLICT clause that adds a batch's backend_totals rows onto the stored ones. */
+export const BACKEND_TOTALS_UPSERT_SUFFIX =
+  ' on conflict (backend_id, resource) do update set total = backend_totals.total + excluded.total,' +
+  ' count = backend_totals.count + excluded.count, failures = backend_totals.failures + excluded.failures';

@@ -35,7 +35,7 @@ type ReadQuery = <T = Record<string, unknown>>(text: string) => Promise<T[]>;
  * Runs `read` with one read-only connection to a store (outside any tracker), closed afterwards: for helpers
  * that ask several queries, which on PostgreSQL would otherwise pay a connection each.
  */
-async function readStore<R>(store: StoreOptions, read: (query: ReadQuery) => Promise<R>): Promise<R> {
+export async function readStore<R>(store: StoreOptions, read: (query: ReadQuery) => Promise<R>): Promise<R> {
   if (store.databaseUrl) {
     const client = new pg.Client({ connectionString: store.databaseUrl });
     await client.connect();
@@ -94,7 +94,7 @@ export async function snapshotStore(store: StoreOptions): Promise<string> {
   // One connection for all ten queries: validation.test.ts alone takes about 200 snapshots.
   return readStore(store, async (query) => {
     const parts: string[] = [];
-    for (const table of ['backends', 'backend_state', 'events', 'rollups', 'event_keys']) {
+    for (const table of ['backends', 'backend_state', 'events', 'rollups', 'backend_totals', 'event_keys']) {
       const exists = await query(
         store.databaseUrl
           ? `select 1 from information_schema.tables where table_name = '${table}'`
@@ -153,6 +153,6 @@ async function emptyStore(store: StoreOptions): Promise<void> {
   if (!row?.t) return;
   await queryStore(
     store,
-    'truncate table backends, events, rollups, backend_state, resource_totals, resource_total_slots, event_keys, api_tokens, price_plans, budgets, budget_alerts, budget_arms, webhook_deliveries, webhook_attempts restart identity',
+    'truncate table backends, events, rollups, backend_state, resource_totals, resource_total_slots, backend_totals, event_keys, api_tokens, price_plans, budgets, budget_alerts, budget_arms, webhook_deliveries, webhook_attempts restart identity',
   );
 }
