@@ -5,9 +5,12 @@ const HEALTH_STATES = ['healthy', 'degraded', 'unhealthy', 'idle'] as const;
 const LABELS = ['backend', 'type'] as const;
 
 /**
- * Per-backend metrics, refreshed from the database at each scrape: counters from day rollups (so they are
- * right across restarts and whichever process recorded), gauges from backend state, health and this month's
- * computed cost. Three reads per scrape, each O(backends) from rollups.
+ * Per-backend metrics, refreshed from the database at each scrape: counters from each backend's all-time
+ * totals (backend_totals, kept with the rollups, so they are right across restarts and whichever process
+ * recorded), gauges from backend state, health and this month's computed cost. Three reads per scrape: the
+ * totals (at most backends × 4 rows), the status (backend state and the health window's rollups) and the
+ * month's costs (every backend's rollups of this month, and its storage level at the month's start, which
+ * is still summed from every earlier day rollup: the one read here that grows with the history).
  * @example const refresh = backendMetrics(registry, tracker); await refresh(); await registry.metrics()
  */
 export function backendMetrics(registry: Registry, tracker: ResourceTracker): () => Promise<void> {
