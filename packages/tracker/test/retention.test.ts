@@ -1,6 +1,11 @@
 import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import type { Plan } from '../src/db/runner.js';
 import { openResourceTracker, type Period } from '../src/index.js';
+import { TrackerFile } from '../src/tracker/lifecycle.js';
+import { PostgresStore } from '../src/tracker/postgres-store.js';
+import { Retention } from '../src/tracker/retention.js';
 import { countRows } from './support/db-snapshot.js';
 import { recordRef } from './support/record-ref.js';
 import {
@@ -10,7 +15,7 @@ import {
   type RefEvent,
   snappedEdge,
 } from './support/reference-model.js';
-import { countStoreRows, describeEachDialect, newStore } from './support/stores.js';
+import { countStoreRows, describeEachDialect, newStore, queryStore } from './support/stores.js';
 import { fixedClock, tempDbPaths } from './support/temp-db.js';
 import { isoInZone, periodBounds } from './support/zone-reference.js';
 
@@ -151,6 +156,68 @@ describeEachDialect('retention', () => {
         await tracker.close();
       }
     });
+  });
+});
+
+describeEachDialect('retention slices', () => {
+  it('deletes at most one slice of raw rows per transaction, late events (new ids, old times) included', async () => {
+    const store = await newStore('slices');
+    const tracker = openResourceTracker({
+      ...store,
+      clock: () => NOW,
+      rawRetentionMs: RAW_RETENTION,
+      flushOnExit: false,
+    });
+    try {
+      // 3,000 events a second apart in time order, then 150 late ones with new ids and the oldest times.
+      for (let i = 0; i < 3000; i++)
+        tracker.trackApiCall('a', 's3', { timestamp: NOW - RAW_RETENTION + 10_000 + i * 1_000 });
+      expect((await tracker.flush()).error).toBeUndefined();
+      for (let i = 0; i < 150; i++) tracker.trackApiCall('b', 's3', { timestamp: NOW - RAW_RETENTION + 1_000 + i });
+      expect((await tracker.flush()).error).toBeUndefined();
+    } finally {
+      await tracker.close();
+    }
+    if (store.databaseUrl) await queryStore(store, 'analyze events');
+    const file = store.databaseUrl ? new PostgresStore(store.databaseUrl) : new TrackerFile(store.path!, 5_000);
+    try {
+      await file.ready;
+      const { db, runner } = file;
+      // Every write transaction of the prune, with the raw rows it removed counted inside it.
+      const removed: number[] = [];
+      const count = () => sql<{ n: number | string }>`select count(*) as n from events`.compile(db);
+      const counting = {
+        read: runner.read.bind(runner),
+        write: <T>(plan: () => Plan<T>) =>
+          runner.write(function* () {
+            // Planned as at 100M rows, where expired rows are found through events_ts, not a table scan.
+            if (store.databaseUrl) yield sql`set local enable_seqscan = off`.compile(db);
+            const [before] = (yield count()) as { n: number | string }[];
+            const result = yield* plan();
+            const [after] = (yield count()) as { n: number | string }[];
+            removed.push(Number(before!.n) - Number(after!.n));
+            return result;
+          }),
+      };
+      const slice = 40;
+      const retention = new Retention(db, counting, RAW_RETENTION, 3 * DAY, DAY, slice);
+      const later = NOW + 3 * 60_000; // the late events and the oldest 170 others expire
+      await retention.pruneIfDue(later);
+      const cutoff = later - RAW_RETENTION;
+      const left = await queryStore<{ ts: number | string }>(store, 'select ts from events order by ts');
+      expect(left.length).toBe(3000 - 170);
+      expect(left.every((r) => Number(r.ts) >= cutoff)).toBe(true);
+      const expired = 3150 - left.length;
+      expect(Math.max(...removed)).toBe(slice);
+      expect(removed.reduce((a, b) => a + b, 0)).toBe(expired);
+      // Every slice full but the last (and the rollups-only prune after it).
+      expect(removed.filter((n) => n > 0)).toEqual([
+        ...Array.from({ length: Math.floor(expired / slice) }, () => slice),
+        ...(expired % slice ? [expired % slice] : []),
+      ]);
+    } finally {
+      await file.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { isPostgres } from '../db/dialect.js';
 import { exec, type Plan, type Runner } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import type { IngestContext } from '../record/ingest-plan.js';
@@ -29,6 +30,8 @@ export class Retention {
     private readonly minuteRetentionMs: number,
     /** How long idempotency keys are kept (their own window, independent of the raw retention). */
     private readonly dedupeWindowMs: number,
+    /** Rows deleted per transaction (tests make it small). */
+    private readonly sliceRows = PRUNE_SLICE,
   ) {}
 
   /** Where raw events and minute rollups are complete at `now`. */
@@ -53,24 +56,34 @@ export class Retention {
     const minuteCutoff = now - this.minuteRetentionMs;
     const db = this.db;
     if (rawCutoff !== null) {
+      const slice = this.sliceRows;
+      const pg = isPostgres(db);
       await this.deleteInSlices(function* () {
-        const ids = yield* exec(db.selectFrom('events').select('id').where('ts', '<', rawCutoff).limit(PRUNE_SLICE));
-        let maxId = 0;
-        for (const row of ids) maxId = Math.max(maxId, Number(row.id));
-        if (ids.length > 0) yield* exec(db.deleteFrom('events').where('id', '<=', maxId).where('ts', '<', rawCutoff));
-        return ids.length;
+        // The oldest expired rows through events_ts, then exactly those by primary key, however ids and
+        // times interleave (a late event has a new id and an old time). PostgreSQL gets them as an array, so
+        // the delete is index lookups whatever the table's size (a subquery may be planned as a hash join
+        // over a scan of the whole table).
+        const oldest = db.selectFrom('events').select('id').where('ts', '<', rawCutoff).orderBy('ts').limit(slice);
+        const deleted = yield* exec(
+          db
+            .deleteFrom('events')
+            .where(pg ? sql<boolean>`id = any(array(${oldest}))` : sql<boolean>`id in (${oldest})`)
+            .returning('id'),
+        );
+        return deleted.length;
       });
     }
     if (now - this.lastKeyPrune >= KEY_PRUNE_EVERY_MS || now < this.lastKeyPrune) {
       this.lastKeyPrune = now;
       const keyCutoff = now - this.dedupeWindowMs;
+      const slice = this.sliceRows;
       await this.deleteInSlices(function* () {
-        // A slice of expired keys by primary key, so no transaction deletes more than PRUNE_SLICE rows.
+        // A slice of expired keys by primary key, so no transaction deletes more than a slice of rows.
         const expired = db
           .selectFrom('event_keys')
           .select(['backend_id', 'key'])
           .where('ts', '<', keyCutoff)
-          .limit(PRUNE_SLICE)
+          .limit(slice)
           .$asTuple('backend_id', 'key');
         const result = yield* exec(
           db
@@ -91,8 +104,8 @@ export class Retention {
     });
   }
 
-  /** Runs `slice` (one transaction, at most PRUNE_SLICE rows, returns how many) until one finds fewer. */
+  /** Runs `slice` (one transaction, at most sliceRows rows, returns how many) until one deletes fewer. */
   private async deleteInSlices(slice: () => Plan<number>): Promise<void> {
-    for (let deleted = PRUNE_SLICE; deleted >= PRUNE_SLICE; ) deleted = await this.runner.write(slice);
+    for (let deleted = this.sliceRows; deleted >= this.sliceRows; ) deleted = await this.runner.write(slice);
   }
 }
