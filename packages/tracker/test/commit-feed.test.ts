@@ -191,6 +191,44 @@ describe('event feed on PostgreSQL', () => {
     }
   });
 
+  it('reads once from below the base an event with an id under it that committed after listening began', async () => {
+    const databaseUrl = await createTestDatabase('commit_base');
+    const reader = openResourceTracker({ databaseUrl, flushOnExit: false });
+    const slow = openResourceTracker({ databaseUrl, flushOnExit: false, clock: () => T });
+    const fast = openResourceTracker({ databaseUrl, flushOnExit: false, clock: () => T });
+    const blocker = new pg.Client({ connectionString: databaseUrl });
+    try {
+      for (let i = 0; i < 3; i++) slow.trackApiCall('x', 's3', { id: `old-${i}` });
+      expect((await slow.flush()).error).toBeUndefined();
+      await blocker.connect();
+      await blocker.query('begin');
+      await blocker.query(
+        "select * from rollups where backend_id = (select id from backends where name = 'x') for update",
+      );
+      slow.trackApiCall('x', 's3', { id: 'slow' });
+      const slowFlush = slow.flush();
+      await lockWaiters(blocker, 1, 'the slow batch to wait on the lock');
+      fast.trackApiCall('y', 's3', { id: 'fast' });
+      expect((await fast.flush()).error).toBeUndefined();
+      // Listening begins with the base at fast's id, above the id the slow batch holds uncommitted.
+      const { cursor: base } = await reader.getEventFeed({});
+      await blocker.query('commit');
+      expect((await slowFlush).error).toBeUndefined();
+      const ids: string[] = [];
+      let cursor = 0;
+      for (let page = 0; page < 4; page++) {
+        const next = await reader.getEventFeed({ after: cursor, limit: 2 });
+        ids.push(...next.events.map((e) => e.id));
+        cursor = next.cursor;
+      }
+      expect(cursor).toBe(base + 1);
+      expect(ids).toEqual(['old-0', 'old-1', 'old-2', 'fast', 'slow']);
+    } finally {
+      await blocker.end().catch(() => {});
+      await Promise.all([reader.close(), slow.close(), fast.close()]);
+    }
+  });
+
   it('pages commits by id count, and a reader behind the kept window resumes at its oldest commit', async () => {
     const databaseUrl = await createTestDatabase('commit_log');
     let now = 0;

@@ -58,7 +58,8 @@ export interface CommitSlice {
  * the newest event id when the log first listened (the base): from there on a cursor is the base plus the
  * ids logged before it, so "after this cursor" is exactly "committed since", whatever order the ids were
  * handed out in (valid only with the tracker that issued it); a cursor below the base is an event id and
- * reads the history up to the base by id, as on SQLite (`after: 0` reads everything stored).
+ * reads the history up to the base by id, as on SQLite (`after: 0` reads everything stored), less the
+ * ids the log holds (committed after listening began: the log hands them out, once).
  *
  * The connection opens on the first feed read and is re-opened at the next read after it breaks
  * (a warning, BYTEMETER_FEED_GAP, says so). PostgreSQL keeps no notification for a connection that is
@@ -134,8 +135,12 @@ export class CommitFeed {
     const base = this.base ?? 0;
     // History from before this process listened: the ids after the cursor up to the base, by id.
     if (after < base) {
-      const to = Math.min(base, Math.max(0, after) + limit);
-      return { ranges: [[Math.max(0, after) + 1, to]], cursor: to };
+      const from = Math.max(0, after);
+      const to = Math.min(base, from + limit);
+      // An id up to the base whose transaction committed after listening began is logged too: the log
+      // hands it out (in commit order), the history does not, so a reader gets it once.
+      const logged = this.entries.flatMap((e) => e.ranges).filter(([lo, hi]) => lo <= to && hi > from);
+      return { ranges: subtractRanges([[from + 1, to]], mergeRanges(logged)), cursor: to };
     }
     let cursor = Math.min(after, this.position);
     const first = this.entries[0];
