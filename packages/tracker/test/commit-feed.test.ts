@@ -251,13 +251,24 @@ describe('event feed on PostgreSQL', () => {
       const second = await log.read(first.cursor, 5);
       expect(second.cursor).toBe(7);
       expect(new Set([...idsOf(first.ranges), ...idsOf(second.ranges)]).size).toBe(7);
-      // The first commit (received at 0) falls out of a 1000 ms window; a reader at 0 resumes at the second.
+      // The first commit (received at 0) falls out of a 1000 ms window; a reader at 0 resumes at the second,
+      // says how many it jumped over, and a warning tells the operator.
       now = 1200;
       await commit(2);
-      const behind = await log.read(0, 100);
-      expect(idsOf(behind.ranges)).toHaveLength(6);
-      expect(behind.cursor).toBe(9);
-      expect(await log.read(behind.cursor, 100)).toEqual({ ranges: [], cursor: 9 });
+      const warnings: string[] = [];
+      const onWarning = (w: Error & { code?: string }) => warnings.push(`${w.code}: ${w.message}`);
+      process.on('warning', onWarning);
+      try {
+        const behind = await log.read(0, 100);
+        expect(idsOf(behind.ranges)).toHaveLength(6);
+        expect(behind.cursor).toBe(9);
+        expect(behind.skipped).toBe(3);
+        expect(await log.read(behind.cursor, 100)).toEqual({ ranges: [], cursor: 9, skipped: 0 });
+        await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+        expect(warnings).toEqual([expect.stringMatching(/^BYTEMETER_FEED_GAP: .*1 s behind.* 3 events/)]);
+      } finally {
+        process.off('warning', onWarning);
+      }
     } finally {
       await log.close();
       await writer.close();

@@ -50,6 +50,8 @@ interface Gap {
 export interface CommitSlice {
   ranges: IdRange[];
   cursor: number;
+  /** Ids logged after the cursor that had left the kept window: jumped over, never handed out. */
+  skipped: number;
 }
 
 /**
@@ -126,7 +128,8 @@ export class CommitFeed {
 
   /**
    * The ids logged after `after`, at most `limit` of them, in commit order. A cursor older than the
-   * log's oldest entry reads from that entry; one past the end (not issued here) reads nothing.
+   * log's oldest entry reads from that entry, counts what it jumped over as `skipped` and warns
+   * (BYTEMETER_FEED_GAP); one past the end (not issued here) reads nothing.
    */
   async read(after: number, limit: number): Promise<CommitSlice> {
     await this.sync();
@@ -140,11 +143,20 @@ export class CommitFeed {
       // An id up to the base whose transaction committed after listening began is logged too: the log
       // hands it out (in commit order), the history does not, so a reader gets it once.
       const logged = this.entries.flatMap((e) => e.ranges).filter(([lo, hi]) => lo <= to && hi > from);
-      return { ranges: subtractRanges([[from + 1, to]], mergeRanges(logged)), cursor: to };
+      return { ranges: subtractRanges([[from + 1, to]], mergeRanges(logged)), cursor: to, skipped: 0 };
     }
     let cursor = Math.min(after, this.position);
     const first = this.entries[0];
-    if (first && cursor < first.start) cursor = first.start;
+    let skipped = 0;
+    if (first && cursor < first.start) {
+      skipped = first.start - cursor;
+      cursor = first.start;
+      process.emitWarning(
+        `A live-feed reader fell more than ${this.keepMs / 1000} s behind the commit log: ${skipped} events ` +
+          'committed after its cursor are no longer logged and are skipped (stored data is not affected).',
+        { code: 'BYTEMETER_FEED_GAP' },
+      );
+    }
     let left = limit;
     for (let i = this.entryAt(cursor); i < this.entries.length && left > 0; i++) {
       const entry = this.entries[i]!;
@@ -165,7 +177,7 @@ export class CommitFeed {
         if (left === 0) break;
       }
     }
-    return { ranges, cursor };
+    return { ranges, cursor, skipped };
   }
 
   close(): Promise<void> {

@@ -28,6 +28,12 @@ export interface EventFeedQuery extends BackendFilter {
 export interface EventFeedPage {
   events: UsageEvent[];
   cursor: FeedCursor;
+  /**
+   * PostgreSQL only, absent when none: events committed after the cursor that this read jumped over
+   * because the reader fell more than 60 s behind the tracker's commit log (a BYTEMETER_FEED_GAP warning
+   * says so too). They are stored; this feed no longer hands them out.
+   */
+  skipped?: number;
 }
 
 export interface BandwidthFeedQuery extends BackendFilter {

@@ -227,8 +227,9 @@ export class TrackerReads {
     if (q.resourceType !== undefined) assertResourceType(q.resourceType);
     await this.parts.beforeRead();
     if (q.after === undefined) return { events: [], cursor: await commitFeed.sync() };
-    const { ranges, cursor } = await commitFeed.read(q.after, feedPageLimit(q.limit));
-    return { events: await runner.read(() => getCommittedEventsPlan(db, ranges, q)), cursor };
+    const { ranges, cursor, skipped } = await commitFeed.read(q.after, feedPageLimit(q.limit));
+    const events = await runner.read(() => getCommittedEventsPlan(db, ranges, q));
+    return skipped > 0 ? { events, cursor, skipped } : { events, cursor };
   }
 
   async bandwidthFeed(query: BandwidthFeedQuery): Promise<BandwidthDelta> {
@@ -243,11 +244,15 @@ export class TrackerReads {
     let downloadBytes = 0;
     for (;;) {
       const slice = await commitFeed.read(cursor, BANDWIDTH_SLICE);
-      if (slice.ranges.length === 0) break;
-      const d = await runner.read(() => getCommittedBandwidthPlan(db, slice.ranges, q));
-      uploadBytes += d.uploadBytes;
-      downloadBytes += d.downloadBytes;
+      if (slice.ranges.length > 0) {
+        const d = await runner.read(() => getCommittedBandwidthPlan(db, slice.ranges, q));
+        uploadBytes += d.uploadBytes;
+        downloadBytes += d.downloadBytes;
+      }
+      // A history slice may hold no id (all of them logged) and still move the cursor.
+      const moved = slice.cursor !== cursor;
       cursor = slice.cursor;
+      if (!moved) break;
     }
     return { uploadBytes, downloadBytes, cursor };
   }
