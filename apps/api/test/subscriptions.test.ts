@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { openResourceTracker } from '@bytemeter/tracker';
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,36 @@ describe('subscriptions', () => {
     ]);
     await iterator.return?.();
   });
+
+  it('usageEvents delivers each of 25,000 events committed at once, once, however many pages that takes', async () => {
+    const n = 25_000;
+    const ticks = api.live.ticker.computations.get('events') ?? 0;
+    const iterator = ws.iterate<{ usageEvents: { id: string } }>({
+      query: 'subscription { usageEvents(backend: "burst") { id } }',
+    });
+    // The poller (started anew: the previous test's ended with its subscriber) has its cursor.
+    await waitUntil(() => (api.live.ticker.listenerCounts().events ?? 0) > 0);
+    await waitUntil(() => (api.live.ticker.computations.get('events') ?? 0) > ticks);
+    // One commit of more events than 20 pages of 1,000 (the old per-tick cap), from another tracker.
+    const writer = openResourceTracker({ ...db.options, maxBatchSize: n, flushOnExit: false });
+    try {
+      for (let i = 0; i < n; i++) writer.trackApiCall('burst', 's3', { id: `burst-${i}` });
+      expect(await writer.flush()).toEqual({ written: n, duplicates: 0 });
+    } finally {
+      await writer.close();
+    }
+    const seen: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const { item } = await nextMatching(iterator, () => true, 20_000).catch((e) => {
+        throw new Error(`after ${seen.length}: ${e}`);
+      });
+      expect(item.errors).toBeUndefined();
+      seen.push(item.data!.usageEvents.id);
+    }
+    expect(new Set(seen).size).toBe(n);
+    expect(seen.filter((id) => !id.startsWith('burst-'))).toEqual([]);
+    await iterator.return?.();
+  }, 60_000);
 
   it('backendStatusChanged over graphql-ws reports a storage level change', async () => {
     await track([{ backend: 'levels', backendType: 'LOCAL', resourceType: 'STORAGE_USED', amount: 10 }]);

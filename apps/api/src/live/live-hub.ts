@@ -1,13 +1,46 @@
 import type { BackendStatus, BudgetAlert, ResourceTracker, ResourceType, UsageEvent } from '@bytemeter/tracker';
-import { Repeater, SlidingBuffer } from 'graphql-yoga';
+import { Repeater, type RepeaterBuffer, SlidingBuffer } from 'graphql-yoga';
 import { AlertFeed } from './alert-feed.js';
 import { type BandwidthSample, bandwidthSource } from './bandwidth-source.js';
-import { eventSource } from './event-source.js';
+import { eventSource, MissedEvents } from './event-source.js';
 import { SharedTicker } from './shared-ticker.js';
 import { statusSource } from './status-source.js';
 
 /** Samples a slow subscriber may fall behind by before the oldest are dropped. */
 const BUFFER = 64;
+/**
+ * Events a usageEvents subscriber may fall behind by (about 3 s at 30,000 events/s on one replica); past
+ * it, newer events are dropped and the subscriber gets one EVENTS_MISSED error saying how many.
+ */
+export const EVENT_BUFFER = 100_000;
+
+/** A queue that never refuses a push (the hub bounds it) and tells its length. */
+class QueueBuffer implements RepeaterBuffer {
+  private items: unknown[] = [];
+  private head = 0;
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  get empty(): boolean {
+    return this.size === 0;
+  }
+  get full(): boolean {
+    return false;
+  }
+  add(value: unknown): void {
+    this.items.push(value);
+  }
+  remove(): unknown {
+    if (this.empty) throw new Error('The buffer is empty.');
+    const value = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return value;
+  }
+}
 
 /**
  * Every live feed of one process, each computed once per tick however many subscribers it has:
@@ -38,18 +71,46 @@ export class LiveHub {
     );
   }
 
-  usageEvents(filter: { backend?: string | null; resourceType?: ResourceType | null }): AsyncIterable<UsageEvent> {
-    return this.feed(
-      'events',
-      () => eventSource(this.tracker),
-      (events: UsageEvent[], push) => {
-        for (const e of events) {
-          if (filter.backend != null && e.backend !== filter.backend) continue;
-          if (filter.resourceType != null && e.resourceType !== filter.resourceType) continue;
-          push(e);
+  /**
+   * Every matching event, each once, in feed order; a MissedEvents where some could not be delivered (the
+   * feed jumped past them, or this subscriber fell EVENT_BUFFER events behind), counting events of any
+   * backend and type.
+   */
+  usageEvents(filter: {
+    backend?: string | null;
+    resourceType?: ResourceType | null;
+  }): AsyncIterable<UsageEvent | MissedEvents> {
+    const buffer = new QueueBuffer();
+    return new Repeater<UsageEvent | MissedEvents>(async (push, stop) => {
+      let missed = 0;
+      const room = () => buffer.size < EVENT_BUFFER;
+      const tellMissed = () => {
+        if (missed > 0 && room()) {
+          void push(new MissedEvents(missed));
+          missed = 0;
         }
-      },
-    );
+      };
+      const unlisten = this.ticker.listen(
+        'events',
+        () => eventSource(this.tracker),
+        (items: (UsageEvent | MissedEvents)[]) => {
+          for (const e of items) {
+            if (e instanceof MissedEvents) {
+              missed += e.count;
+              continue;
+            }
+            if (filter.backend != null && e.backend !== filter.backend) continue;
+            if (filter.resourceType != null && e.resourceType !== filter.resourceType) continue;
+            tellMissed();
+            if (room()) void push(e);
+            else missed++;
+          }
+          tellMissed();
+        },
+      );
+      await stop;
+      unlisten();
+    }, buffer);
   }
 
   statusChanges(backend: string | null): AsyncIterable<BackendStatus> {

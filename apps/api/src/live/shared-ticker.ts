@@ -2,7 +2,8 @@
 export interface TickSource<S, T> {
   intervalMs: number;
   init(): Promise<S>;
-  tick(state: S, elapsedMs: number): Promise<{ state: S; value: T | undefined }>;
+  /** `again`: more is waiting, so the next tick starts at once rather than at the next interval. */
+  tick(state: S, elapsedMs: number): Promise<{ state: S; value: T | undefined; again?: boolean }>;
 }
 
 interface Group<S, T> {
@@ -77,8 +78,10 @@ export class SharedTicker {
     if (group.running || group.stopped || group.state === undefined) return;
     group.running = true;
     const now = performance.now();
+    let again = false;
     try {
-      const { state, value } = await source.tick(group.state, now - group.lastTick);
+      const { state, value, again: more } = await source.tick(group.state, now - group.lastTick);
+      again = more === true;
       group.state = state;
       group.lastTick = now;
       this.computations.set(key, (this.computations.get(key) ?? 0) + 1);
@@ -91,5 +94,6 @@ export class SharedTicker {
     } finally {
       group.running = false;
     }
+    if (again && !group.stopped) setImmediate(() => void this.tick(key, group, source));
   }
 }

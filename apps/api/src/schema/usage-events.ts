@@ -1,5 +1,7 @@
 import { MAX_BATCH_EVENTS, type UsageEvent, type UsagePage } from '@bytemeter/tracker';
+import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
+import { MissedEvents } from '../live/event-source.js';
 import { ApiCallClassEnum, BackendTypeEnum, ResourceTypeEnum } from './enums.js';
 import { TimeRange } from './scalars.js';
 import { ResourceUsageRef } from './usage-summary.js';
@@ -186,10 +188,20 @@ function asTrackerEvents(events: (typeof UsageEventInput.$inferInput)[]): Record
 builder.subscriptionField('usageEvents', (t) =>
   t.field({
     type: UsageEventRef,
-    description: 'Every stored event as it lands (from any process): one shared poller reads new rows every 500 ms.',
+    description:
+      'Every stored event as it lands (from any process): one shared poller reads new rows every 500 ms. Where ' +
+      'events could not be delivered, the subscriber gets one error (code EVENTS_MISSED, extensions.missed: how many, of any backend and type) in their place.',
     args: { backend: t.arg.string(), resourceType: t.arg({ type: ResourceTypeEnum }) },
     subscribe: (_root, args, ctx) =>
       ctx.live.usageEvents({ backend: args.backend ?? null, resourceType: args.resourceType ?? null }),
-    resolve: (event) => event,
+    resolve: (event: UsageEvent | MissedEvents) => {
+      if (event instanceof MissedEvents) {
+        throw new GraphQLError(
+          `${event.count} events could not be delivered to this subscription (it or the feed fell behind); they are stored.`,
+          { extensions: { code: 'EVENTS_MISSED', missed: event.count } },
+        );
+      }
+      return event;
+    },
   }),
 );
