@@ -165,6 +165,27 @@ describe('response cache: repeated queries between commits', () => {
     expect(reads).toHaveBeenCalledTimes(2);
     expect((await api.execute<Summary>(SUMMARY)).data?.usageSummary.totals.bandwidthUpload).toBe(107);
   });
+
+  it('serves but does not keep an answer over 64 KB of JSON; a small one is kept', async () => {
+    // 1,000 backends with 80-character names: the summary's JSON is about 100 KB.
+    const events = Array.from({ length: 1000 }, (_, i) =>
+      upload(`b${String(i).padStart(4, '0')}-${'x'.repeat(74)}`, 1),
+    );
+    await api.execute(TRACK, { events });
+    const reads = vi.spyOn(api.tracker, 'getResourceSummary');
+    const sizes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await api.execute<Summary>(SUMMARY);
+      expect(r.data?.usageSummary.backends).toHaveLength(1002);
+      sizes.push(JSON.stringify(r).length);
+    }
+    expect(Math.min(...sizes)).toBeGreaterThan(64 * 1024);
+    expect(reads).toHaveBeenCalledTimes(3);
+    reads.mockRestore();
+    // One backend's summary is small, and kept.
+    const { again } = await cachedRun(api, SUMMARY, { backend: 'photos' });
+    expect(again.data?.usageSummary.totals.bandwidthUpload).toBe(100);
+  });
 });
 
 describe('response cache and the clock', () => {

@@ -6,6 +6,16 @@ import type { ApiContext } from '../context.js';
 /** Answers kept at most, over all documents; the cache starts over when full (memory stays bounded). */
 const MAX_ENTRIES = 256;
 
+/**
+ * Answers whose JSON is longer than this (UTF-16 code units, bytes for ASCII) are served but not kept. A
+ * bound per answer rather than on the cache's total bytes: with MAX_ENTRIES it caps what is kept at 16 MB
+ * of JSON (plus the result objects, of similar size) with no accounting when the cache starts over, and the
+ * answers the cache is for (summaries watched by dashboards) are a few KB, while an answer near the bound
+ * costs little to compute again next to serialising it. Introspection (89 KB for graphql's full query) is
+ * therefore executed each time, as it was before the cache.
+ */
+const MAX_ANSWER_CHARS = 64 * 1024;
+
 /** A summary the kept answer was computed from, with its version read just before it was. */
 interface Dependency {
   query: SummaryQuery;
@@ -71,16 +81,19 @@ function recordingContext(ctx: ApiContext, reads: Reads): Partial<ApiContext> {
   };
 }
 
-/** The same result with its JSON computed once (Yoga serialises through `result.stringify` when present). */
-function withKeptJson(result: ExecutionResult & { stringify?: (r: unknown) => string }): ExecutionResult {
-  const stringify = result.stringify ?? JSON.stringify;
-  let json: string | undefined;
-  return Object.assign({}, result, {
-    stringify: (r: unknown) => {
-      json ??= stringify(r);
-      return json;
-    },
-  });
+/**
+ * The same result with its JSON computed now, once, and its length (Yoga serialises through
+ * `result.stringify` when present: over HTTP this is the serialisation it would have made anyway; over
+ * WebSocket graphql-ws serialises its message itself, so a kept answer is serialised once more there). It
+ * is computed before keeping, not lazily, because its length decides whether the answer is kept. Only
+ * answers without errors come here, which Yoga serialises as they are.
+ */
+function withKeptJson(result: ExecutionResult & { stringify?: (r: unknown) => string }): {
+  result: ExecutionResult;
+  length: number;
+} {
+  const json = (result.stringify ?? JSON.stringify)(result);
+  return { result: Object.assign({}, result, { stringify: () => json }), length: json.length };
 }
 
 /**
@@ -169,8 +182,12 @@ export function useResponseCache(): Plugin<ApiContext> {
             if (entries?.delete(key)) count--;
             return;
           }
-          const keep = withKeptJson(result);
+          const { result: keep, length } = withKeptJson(result);
           setResult(keep);
+          if (length > MAX_ANSWER_CHARS) {
+            if (entries?.delete(key)) count--;
+            return;
+          }
           if (count >= MAX_ENTRIES) {
             kept = new WeakMap();
             count = 0;
