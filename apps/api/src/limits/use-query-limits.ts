@@ -23,7 +23,8 @@ function refuseAs(limit: string): ((context: ValidationContext | null, error: Gr
 
 /**
  * The request limits as Yoga plugins: the nesting guard ahead of parsing, then graphql-armor's depth, alias,
- * token, directive and cost limits, the selection count, and (when turned off) a refusal of introspection.
+ * token, directive and cost limits, the selection counts (data fields, and introspection fields with one
+ * `__schema` per operation), and (when turned off) a refusal of introspection.
  * @example plugins: [...useQueryLimits(DEFAULT_LIMITS)]
  */
 export function useQueryLimits(limits: QueryLimits): Plugin[] {
@@ -32,6 +33,8 @@ export function useQueryLimits(limits: QueryLimits): Plugin[] {
       n: limits.maxDepth,
       // Fragments do not add a level: depth is what the response's shape will be.
       flattenFragments: true,
+      // armor skips `__schema` (not `__type`): its fields are bounded by maxIntrospectionFields and one
+      // `__schema` per operation instead (selectionCountRule), with graphql's own 3-deep list rule.
       ignoreIntrospection: true,
       propagateOnRejection: false,
       onReject: refuseAs('depth'),
@@ -47,6 +50,7 @@ export function useQueryLimits(limits: QueryLimits): Plugin[] {
     maxDirectives: { n: limits.maxDirectives, propagateOnRejection: false, onReject: refuseAs('directives') },
     costLimit: {
       maxCost: limits.maxCost,
+      // As for depth: `__schema` is bounded by selectionCountRule.
       ignoreIntrospection: true,
       propagateOnRejection: false,
       onReject: refuseAs('cost'),
@@ -55,7 +59,7 @@ export function useQueryLimits(limits: QueryLimits): Plugin[] {
     blockFieldSuggestion: { enabled: false },
   });
   // One rule per server's life, not a new closure per request.
-  const selectionCount = selectionCountRule(limits.maxFields);
+  const selectionCount = selectionCountRule(limits);
   const rules = limits.introspection ? [selectionCount] : [selectionCount, NoSchemaIntrospectionCustomRule];
   const ownRules: Plugin = {
     onParams({ params, setResult }) {
