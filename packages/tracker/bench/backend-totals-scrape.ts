@@ -1,7 +1,7 @@
 // `tsx bench/backend-totals-scrape.ts [days] [backends]` (issue 13, /metrics): what a scrape's counters cost
 // with long history. A store with `days` of day rollups for `backends` backends (rollups-only mode, written
 // through the tracker), then getBackendTotals as it was (a grouped sum of every day rollup) and as it is
-// (backend_totals, migration 0012), alternating A/B in one run on one file, same answers checked first.
+// (backend_totals, migration 0013), alternating A/B in one run on one file, same answers checked first.
 // Hand-run; prints medians and their ratio. SQLite, and PostgreSQL when BYTEMETER_BENCH_PG_ADMIN_URL is set
 // (a server URL: the database bytemeter_bench_scrape is dropped and created on it).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ const NOW = Date.UTC(2026, 9, 25, 12, 0, 0);
 const days = Number(process.argv[2] ?? 1500);
 const backends = Number(process.argv[3] ?? 20);
 
-/** getBackendTotals before migration 0012: every day rollup of the counted resources, summed per scrape. */
+/** getBackendTotals before migration 0013: every day rollup of the counted resources, summed per scrape. */
 function* dayRollupTotalsPlan(db: Kysely<Database>): Plan<BackendTotals[]> {
   const all = yield* loadBackends(db);
   const rows = yield* exec(

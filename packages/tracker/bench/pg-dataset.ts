@@ -139,7 +139,7 @@ export async function loadGenerated(url: string, count: number): Promise<void> {
     }
     await c.query(`insert into resource_totals (resource, total)
       select resource, sum(total) from rollups where level = 4 and resource <> 3 group by resource`);
-    // Each backend's all-time totals of the counted resources (migration 0012), as every batch adds them.
+    // Each backend's all-time totals of the counted resources (migration 0013), as every batch adds them.
     await c.query(`insert into backend_totals (backend_id, resource, total, count, failures)
       select backend_id, resource, sum(total), sum(count), sum(failures) from rollups
        where level = 4 and resource in (1, 2, 4, 5) group by backend_id, resource`);

@@ -466,7 +466,7 @@ export class ResourceTracker implements UsageRecorder {
   }
 
   /**
-   * All-time upload, download, API-call and cost totals of every backend, from day rollups (O(backends)).
+   * All-time upload, download, API-call and cost totals of every backend, from backend_totals, kept by every batch (O(backends)).
    * @example for (const t of await tracker.getBackendTotals()) console.log(t.backend, t.uploadBytes)
    */
   getBackendTotals(): Promise<BackendTotals[]> {

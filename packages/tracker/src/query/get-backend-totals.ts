@@ -18,7 +18,7 @@ export interface BackendTotals {
 }
 
 /**
- * All-time totals of every backend, read from backend_totals (migration 0012): the sum of each backend's day
+ * All-time totals of every backend, read from backend_totals (migration 0013): the sum of each backend's day
  * rollups of the counted resources, added to in the transaction of every batch that adds to the rollups. One
  * statement returning at most backends × 4 rows, whatever the history's length; exact across restarts and
  * raw-event retention (rollups and these totals are kept). What a Prometheus scrape reads.
