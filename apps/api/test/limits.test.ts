@@ -111,6 +111,20 @@ describe('query limits', () => {
     expect(countSelections(parse(`{ __schema { ...S } } ${WALK}`)).introspection).toBe(331);
   });
 
+  it('refuses a chain of fragments spread twice each that ends in a cycle or an unknown fragment, at once', async () => {
+    // 30 fragments each spreading the next twice: 2^30 expansions selecting no field, so no count bound is
+    // ever passed; counting stopped only at the end of the whole walk (8 s for 25 fragments over HTTP).
+    const chain = (end: string) =>
+      `{ ...F0 } ${Array.from({ length: 30 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F30 on Query { ${end} }`;
+    for (const query of [chain('...F0'), chain('...Missing')]) {
+      const r = await api.execute(query);
+      expect(r.data ?? null).toBeNull();
+      expect(codes(r).length).toBeGreaterThan(0);
+      expect(new Set(codes(r))).toEqual(new Set(['BAD_USER_INPUT']));
+      expect(r.errors?.some((e) => /fragment/i.test(e.message))).toBe(true);
+    }
+  }, 5_000);
+
   it('refuses __schema selected more than once, under aliases or through a fragment, before running it', async () => {
     const aliased = Array.from({ length: 20 }, (_, i) => `a${i}: __schema { ...S }`).join(' ');
     const hidden = '{ __schema { queryType { name } } ...Q } fragment Q on Query { s: __schema { types { name } } }';

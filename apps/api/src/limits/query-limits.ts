@@ -76,8 +76,13 @@ export interface Selected {
   schemas: number;
 }
 
-/** The bound an operation passed. */
-type Over = keyof Selected;
+/**
+ * The bound an operation passed, or `broken`: it spreads an unknown fragment or a fragment inside itself.
+ * graphql's own KnownFragmentNames and NoFragmentCycles rules refuse such a document (with their messages);
+ * counting stops there because a chain of fragments that each spread the next twice and end in a broken
+ * spread selects no field at all, so no bound is ever passed while expanding it takes 2^n steps.
+ */
+type Over = keyof Selected | 'broken';
 
 /** `__schema` fields an operation may select (aliases and fragments included). */
 const MAX_SCHEMA_FIELDS = 1;
@@ -92,7 +97,7 @@ const MAX_SCHEMA_FIELDS = 1;
  * @example addValidationRule(selectionCountRule(DEFAULT_LIMITS))
  */
 export function selectionCountRule(limits: Pick<QueryLimits, 'maxFields' | 'maxIntrospectionFields'>) {
-  const messages: Record<Over, [string, string]> = {
+  const messages: Record<Exclude<Over, 'broken'>, [string, string]> = {
     fields: [`The operation selects over ${limits.maxFields} fields (fragments expanded); ask for less.`, 'cost'],
     introspection: [
       `The operation selects over ${limits.maxIntrospectionFields} introspection fields (fragments expanded); ask for less.`,
@@ -113,7 +118,7 @@ export function selectionCountRule(limits: Pick<QueryLimits, 'maxFields' | 'maxI
         if (def.kind !== Kind.OPERATION_DEFINITION) continue;
         const selected: Selected = { fields: 0, introspection: 0, schemas: 0 };
         const over = countFields(def.selectionSet, false, new Set(), fragments, bounds, selected);
-        if (over) {
+        if (over && over !== 'broken') {
           const [message, limit] = messages[over];
           context.reportError(new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', limit } }));
         }
@@ -169,8 +174,8 @@ function countFields(
     } else {
       const name = sel.name.value;
       const fragment = fragments.get(name);
-      // Cycles are reported by graphql's own NoFragmentCyclesRule; here they are simply not followed.
-      if (!fragment || visiting.has(name)) continue;
+      // Reported by graphql's own rules; here counting ends (see Over).
+      if (!fragment || visiting.has(name)) return 'broken';
       visiting.add(name);
       over = countFields(fragment.selectionSet, introspection, visiting, fragments, bounds, selected);
       visiting.delete(name);
