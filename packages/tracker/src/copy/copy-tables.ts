@@ -57,6 +57,8 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   {
     name: 'backend_state',
     key: [{ column: 'backend_id', kind: 'int' }],
+    // Every column is copied as stored, the level's extremes not yet consumed by a budget evaluation too
+    // (migration 0014): the target's first evaluation judges them. The digest stays as copies began with it.
     digest: ['count(*)', 'sum(storage_level)', 'sum(consecutive_failures)', 'max(last_event_at)'],
   },
   { name: 'resource_totals', key: [{ column: 'resource', kind: 'int' }], digest: ['count(*)', 'sum(total)'] },

@@ -12,6 +12,7 @@ import * as m0010 from './migrations/0010-total-slots.js';
 import * as m0011 from './migrations/0011-commit-log-and-revisions.js';
 import * as m0012 from './migrations/0012-webhook-refuse-private.js';
 import * as m0013 from './migrations/0013-backend-totals.js';
+import * as m0014 from './migrations/0014-level-peaks.js';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0011-commit-log-and-revisions': m0011,
   '0012-webhook-refuse-private': m0012,
   '0013-backend-totals': m0013,
+  '0014-level-peaks': m0014,
 };
 
 /** Names of every migration, oldest first: a database that recorded them all is at the newest schema. */

@@ -59,6 +59,14 @@ export interface BackendStateTable {
   storage_level: number;
   last_event_at: number | null;
   consecutive_failures: number;
+  /**
+   * Highest and lowest storage level the store held since the budget evaluator last consumed them (null:
+   * none since), kept by every batch that changes the level, in its transaction (migration 0014).
+   */
+  level_high: number | null;
+  level_low: number | null;
+  /** 1 when the lowest of them was reached after the highest. */
+  level_low_after_high: Generated<number>;
 }
 
 /** API bearer tokens: only the sha-256 of each secret is stored; `scopes` is a comma-separated list. */

@@ -104,7 +104,37 @@ interface State {
   storageLevel: number;
   lastEventAt: number | null;
   failuresInRow: number;
+  /** The level's extremes since the budget evaluator last consumed them (see notePeak). */
+  levelHigh: number | null;
+  levelLow: number | null;
+  lowAfterHigh: boolean;
   changed: boolean;
+}
+
+/**
+ * A storage level the store now holds, as the batch applies its events in order: widens the backend's
+ * extremes since the budget evaluator last consumed them (budgets/evaluate-plan.ts, storageReadings), so a
+ * quota is judged on every level that landed, not only on the one it reads (a spike replaced in one flush).
+ * Called where the plan changes the level, so the extremes are the levels the store held as batches applied
+ * their events: a backdated report that a later report overrides leaves the level, and so the extremes, as
+ * they were (the past it rewrites is not re-judged).
+ */
+function notePeak(state: State): void {
+  const level = state.storageLevel;
+  if (state.levelHigh === null || state.levelLow === null) {
+    state.levelHigh = level;
+    state.levelLow = level;
+    state.lowAfterHigh = false;
+    return;
+  }
+  if (level > state.levelHigh) {
+    state.levelHigh = level;
+    state.lowAfterHigh = false;
+  }
+  if (level < state.levelLow) {
+    state.levelLow = level;
+    state.lowAfterHigh = true;
+  }
 }
 
 /**
@@ -290,6 +320,7 @@ export function* ingestPlan(
         continue;
       }
       state.storageLevel += amount;
+      notePeak(state);
       state.changed = true;
     }
     if (state.lastEventAt === null || e.ts >= state.lastEventAt) {
@@ -379,12 +410,27 @@ export function* ingestPlan(
       shapedQuery(
         db,
         'ingest:state-update',
-        [state.storageLevel, state.lastEventAt, state.failuresInRow, state.backendId],
+        [
+          state.storageLevel,
+          state.lastEventAt,
+          state.failuresInRow,
+          state.levelHigh,
+          state.levelLow,
+          state.lowAfterHigh ? 1 : 0,
+          state.backendId,
+        ],
         (v) =>
           db
             .updateTable('backend_state')
-            .set({ storage_level: v(0), last_event_at: v(1), consecutive_failures: v(2) })
-            .where('backend_id', '=', v(3)),
+            .set({
+              storage_level: v(0),
+              last_event_at: v(1),
+              consecutive_failures: v(2),
+              level_high: v(3),
+              level_low: v(4),
+              level_low_after_high: v(5),
+            })
+            .where('backend_id', '=', v(6)),
       ),
     );
   }
@@ -424,6 +470,9 @@ function setState(states: Map<string, State>, nameById: ReadonlyMap<number, stri
     storageLevel: Number(row.storage_level),
     lastEventAt: row.last_event_at === null ? null : Number(row.last_event_at),
     failuresInRow: Number(row.consecutive_failures),
+    levelHigh: row.level_high === null ? null : Number(row.level_high),
+    levelLow: row.level_low === null ? null : Number(row.level_low),
+    lowAfterHigh: Number(row.level_low_after_high) === 1,
     changed: false,
   });
 }

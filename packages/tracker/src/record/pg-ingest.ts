@@ -67,6 +67,9 @@ export interface StateRow {
   storage_level: number;
   last_event_at: number | null;
   consecutive_failures: number;
+  level_high: number | null;
+  level_low: number | null;
+  level_low_after_high: number;
 }
 
 export interface PreludeResult {
@@ -201,7 +204,8 @@ export function* pgPrelude(
   }
   const stateAt = statements.length;
   if (stateIds.length > 0) {
-    statements.push(`select backend_id, storage_level, last_event_at, consecutive_failures from backend_state
+    statements.push(`select backend_id, storage_level, last_event_at, consecutive_failures, level_high, level_low,
+      level_low_after_high from backend_state
       where backend_id = any(${sqlArray('bigint', stateIds)}) order by backend_id for update`);
   }
   const totals = RunningTotals.pgStatements(db, fresh, batch);
@@ -264,12 +268,21 @@ export function notifyRollupsOnlyStatements(minTs: number, backendIds: Iterable<
   );
 }
 
-/** One statement for every changed backend_state row (locked by the prelude). */
+/** One statement for every changed backend_state row (locked by the prelude), with the level's extremes. */
 export function stateUpdateStatement(
-  changed: readonly { backendId: number; storageLevel: number; lastEventAt: number | null; failuresInRow: number }[],
+  changed: readonly {
+    backendId: number;
+    storageLevel: number;
+    lastEventAt: number | null;
+    failuresInRow: number;
+    levelHigh: number | null;
+    levelLow: number | null;
+    lowAfterHigh: boolean;
+  }[],
 ): string | null {
   if (changed.length === 0) return null;
-  return `update backend_state as s set storage_level = u.l, last_event_at = u.t, consecutive_failures = u.f
+  return `update backend_state as s set storage_level = u.l, last_event_at = u.t, consecutive_failures = u.f,
+      level_high = u.h, level_low = u.lo, level_low_after_high = u.o
     from unnest(${sqlArray(
       'bigint',
       changed.map((s) => s.backendId),
@@ -283,7 +296,17 @@ export function stateUpdateStatement(
       )}, ${sqlArray(
         'bigint',
         changed.map((s) => s.failuresInRow),
-      )}) as u(b, l, t, f)
+      )},
+      ${sqlArray(
+        'bigint',
+        changed.map((s) => s.levelHigh),
+      )}, ${sqlArray(
+        'bigint',
+        changed.map((s) => s.levelLow),
+      )}, ${sqlArray(
+        'smallint',
+        changed.map((s) => (s.lowAfterHigh ? 1 : 0)),
+      )}) as u(b, l, t, f, h, lo, o)
     where s.backend_id = u.b`;
 }
 
