@@ -19,9 +19,10 @@ import {
   loadArms,
   monthlyCandidates,
   raiseAlerts,
-  storageLevels,
+  storageReadings,
   storageTransitions,
   storedAlertKeys,
+  unarmed,
 } from './evaluate-plan.js';
 
 /**
@@ -203,10 +204,14 @@ export class BudgetEvaluator {
           candidates.set(alertKey(budget.id, budget.revision, c.periodKey, c.threshold, c.kind), c);
         }
       }
+      // Storage quotas: a write when a level (the extremes kept since the last evaluation, or the level now)
+      // calls for a transition, or a quota has no arm rows yet (its first evaluation creates them: from then
+      // on the extremes kept are judged for it). Extremes that call for nothing are left for the next one:
+      // the arm states they were judged against change only when they are consumed.
       const arms = yield* loadArms(db, storage, false);
-      const levels = yield* storageLevels(db, storage);
-      const { fire, rearm } = storageTransitions(storage, levels, arms);
-      return { candidates: [...candidates.values()], storage: fire.length + rearm.length > 0 ? storage : [] };
+      const { levels } = yield* storageReadings(db, storage, false);
+      const due = storageTransitions(storage, levels, arms).length > 0 || unarmed(storage, arms).length > 0;
+      return { candidates: [...candidates.values()], storage: due ? storage : [] };
     });
     if (read === null || (read.candidates.length === 0 && read.storage.length === 0)) return [];
     const { candidates, storage } = read;

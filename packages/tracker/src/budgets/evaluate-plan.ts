@@ -198,52 +198,131 @@ export function* loadArms(db: Kysely<Database>, budgets: readonly StoredBudget[]
   return arms;
 }
 
-/** What a storage quota's thresholds call for at this level: alerts to raise and thresholds to re-arm. */
-export function storageTransitions(
-  budgets: readonly StoredBudget[],
-  levels: ReadonlyMap<string, number>,
-  arms: ArmStates,
-): {
-  fire: { budget: StoredBudget; threshold: number; generation: number; level: number }[];
-  rearm: { budget: StoredBudget; threshold: number; generation: number }[];
-} {
-  const fire: { budget: StoredBudget; threshold: number; generation: number; level: number }[] = [];
-  const rearm: { budget: StoredBudget; threshold: number; generation: number }[] = [];
-  for (const b of budgets) {
-    const level = levels.get(b.id) ?? 0;
-    const reached = new Set(reachedThresholds(level, b.limit, b.thresholds));
-    for (const threshold of b.thresholds) {
-      const state = arms.get(armKey(b.id, threshold)) ?? { generation: 0, armed: true };
-      if (state.armed && reached.has(threshold))
-        fire.push({ budget: b, threshold, generation: state.generation, level });
-      else if (!state.armed && rearms(level, b.limit, threshold))
-        rearm.push({ budget: b, threshold, generation: state.generation });
-    }
-  }
-  return { fire, rearm };
+/** A threshold's arm row as a storage evaluation leaves it, and the alerts it raised on the way. */
+export interface ArmTransition {
+  budget: StoredBudget;
+  threshold: number;
+  /** As read (the update is conditional on it). */
+  from: { generation: number; armed: boolean };
+  to: { generation: number; armed: boolean };
+  /** One per arming that a level reached the threshold in: the generation keys the alert. */
+  fire: { generation: number; level: number }[];
 }
 
-/** Storage level of each budget now: one backend's, or every backend's together. */
-export function* storageLevels(db: Kysely<Database>, budgets: readonly StoredBudget[]): Plan<Map<string, number>> {
-  const backends = yield* loadBackends(db);
-  const levels = new Map<string, number>();
+/**
+ * What a storage quota's thresholds call for, given the levels each budget is judged on, oldest first (see
+ * storageReadings): each armed threshold a level reaches alerts (keyed by its generation) and is disarmed,
+ * each disarmed one a later level has fallen 5% of the limit below is re-armed with the next generation,
+ * so a threshold may alert, re-arm and alert again within one evaluation (each alert its own generation).
+ * A threshold in `fresh` (its arm row was created by this evaluation: the budget is new or redefined, or the
+ * threshold was added; by armKey) is judged on the last level only: the earlier ones may predate it.
+ */
+export function storageTransitions(
+  budgets: readonly StoredBudget[],
+  levels: ReadonlyMap<string, readonly number[]>,
+  arms: ArmStates,
+  fresh: ReadonlySet<string> = new Set(),
+): ArmTransition[] {
+  const out: ArmTransition[] = [];
   for (const b of budgets) {
-    const rows = b.backend === null ? backends : backends.filter((row) => row.name === b.backend);
+    const all = levels.get(b.id) ?? [0];
+    for (const threshold of b.thresholds) {
+      const judged = fresh.has(armKey(b.id, threshold)) ? all.slice(-1) : all;
+      const from = arms.get(armKey(b.id, threshold)) ?? { generation: 0, armed: true };
+      let { generation, armed } = from;
+      const fire: { generation: number; level: number }[] = [];
+      for (const level of judged) {
+        if (armed && reachedThresholds(level, b.limit, [threshold]).length > 0) {
+          fire.push({ generation, level });
+          armed = false;
+        } else if (!armed && rearms(level, b.limit, threshold)) {
+          generation += 1;
+          armed = true;
+        }
+      }
+      if (generation !== from.generation || armed !== from.armed)
+        out.push({ budget: b, threshold, from, to: { generation, armed }, fire });
+    }
+  }
+  return out;
+}
+
+/** Budgets with a threshold that has no arm row (at their revision) yet: its first evaluation is due. */
+export function unarmed(budgets: readonly StoredBudget[], arms: ArmStates): StoredBudget[] {
+  return budgets.filter((b) => b.thresholds.some((threshold) => !arms.has(armKey(b.id, threshold))));
+}
+
+/** What storageReadings read: the levels of each budget, and the backend_state rows whose extremes they hold. */
+export interface StorageReadings {
+  /** By budget id: the levels to judge, oldest first; the last is the level now. */
+  levels: Map<string, number[]>;
+  /** backend_state rows with extremes kept (consumed by evaluateStorage). */
+  peaked: number[];
+}
+
+/**
+ * The levels each storage quota is judged on. A quota on one backend: the extremes the writes kept since the
+ * last consumption (backend_state.level_high/level_low, in the order they were reached), then the level now;
+ * so a level that landed and was replaced before this evaluation is judged too. A quota on every backend:
+ * the sum of the levels now only (a peak of a sum is not the sum of the backends' peaks, which need not have
+ * been held at the same time). With `lock` (PostgreSQL, in evaluateStorage's transaction) the backend_state
+ * rows are locked FOR UPDATE in id order, as ingest locks them, so no batch changes them before they are
+ * consumed; ingest never waits on a budget lock, so this, taken after lockBudgetWrites and the arm rows,
+ * closes no cycle.
+ */
+export function* storageReadings(
+  db: Kysely<Database>,
+  budgets: readonly StoredBudget[],
+  lock: boolean,
+): Plan<StorageReadings> {
+  const levels = new Map<string, number[]>();
+  const peaked: number[] = [];
+  if (budgets.length === 0) return { levels, peaked };
+  const names = [...new Set(budgets.flatMap((b) => (b.backend === null ? [] : [b.backend])))];
+  const byName = new Map<string, number[]>();
+  if (names.length > 0) {
+    const ids = yield* exec(db.selectFrom('backends').select(['id', 'name']).where('name', 'in', names));
+    const nameById = new Map(ids.map((r) => [Number(r.id), r.name]));
+    if (ids.length > 0) {
+      let query = db
+        .selectFrom('backend_state')
+        .select(['backend_id', 'storage_level', 'level_high', 'level_low', 'level_low_after_high'])
+        .where('backend_id', 'in', [...nameById.keys()])
+        .orderBy('backend_id');
+      if (lock && isPostgres(db)) query = query.forUpdate();
+      for (const r of yield* exec(query)) {
+        const now = Number(r.storage_level);
+        const name = nameById.get(Number(r.backend_id))!;
+        if (r.level_high === null || r.level_low === null) {
+          byName.set(name, [now]);
+          continue;
+        }
+        peaked.push(Number(r.backend_id));
+        const high = Number(r.level_high);
+        const low = Number(r.level_low);
+        byName.set(name, Number(r.level_low_after_high) === 1 ? [high, low, now] : [low, high, now]);
+      }
+    }
+  }
+  const all = budgets.some((b) => b.backend === null) ? yield* loadBackends(db) : [];
+  for (const b of budgets) {
     levels.set(
       b.id,
-      rows.reduce((total, row) => total + row.storageLevel, 0),
+      b.backend === null ? [all.reduce((total, row) => total + row.storageLevel, 0)] : (byName.get(b.backend) ?? [0]),
     );
   }
-  return levels;
+  return { levels, peaked };
 }
 
 /**
  * Storage quotas, in one write transaction: the arm rows are created if missing and locked (PostgreSQL:
- * FOR UPDATE, in key order), the levels read after the lock, then each armed threshold reached alerts
- * (keyed by its generation) and is disarmed, and each disarmed one the level has fallen 5% of the limit
- * below is re-armed with the next generation. Two processes at once: the second waits for the first's
- * locks and sees its result. The caller holds lockBudgetWrites, taken before these row locks, and passes
- * only budgets still stored as read (liveBudgets): a deleted or redefined one's arms are not touched.
+ * FOR UPDATE, in key order), then the levels read (storageReadings, locking the backend_state rows after the
+ * arm rows), then each threshold's transitions over those levels (storageTransitions) written: its arm row
+ * once, conditional on the state read, and an alert per firing keyed by its generation. The backends'
+ * extremes are consumed (set back to null) in the same transaction, so each landed level is judged by
+ * exactly one evaluation. Two processes at once: the second waits for the first's locks and sees its
+ * result. The caller holds lockBudgetWrites, taken before these row locks, and passes only budgets still
+ * stored as read (liveBudgets): a deleted or redefined one's arms are not touched.
  */
 export function* evaluateStorage(
   db: Kysely<Database>,
@@ -254,48 +333,49 @@ export function* evaluateStorage(
   const rows = budgets.flatMap((b) =>
     b.thresholds.map((threshold) => ({ budget_id: b.id, revision: b.revision, threshold, generation: 0, armed: 1 })),
   );
-  yield* exec(
+  const created = yield* exec(
     db
       .insertInto('budget_arms')
       .values(rows)
-      .onConflict((oc) => oc.columns(['budget_id', 'revision', 'threshold']).doNothing()),
+      .onConflict((oc) => oc.columns(['budget_id', 'revision', 'threshold']).doNothing())
+      .returning(['budget_id', 'threshold']),
   );
+  const fresh = new Set(created.map((r) => armKey(r.budget_id, Number(r.threshold))));
   const arms = yield* loadArms(db, budgets, true);
-  const levels = yield* storageLevels(db, budgets);
-  const { fire, rearm } = storageTransitions(budgets, levels, arms);
-  for (const r of rearm) {
+  const { levels, peaked } = yield* storageReadings(db, budgets, true);
+  const transitions = storageTransitions(budgets, levels, arms, fresh);
+  for (const t of transitions) {
     yield* exec(
       db
         .updateTable('budget_arms')
-        .set({ armed: 1, generation: r.generation + 1 })
-        .where('budget_id', '=', r.budget.id)
-        .where('revision', '=', r.budget.revision)
-        .where('threshold', '=', r.threshold)
-        .where('generation', '=', r.generation)
-        .where('armed', '=', 0),
+        .set({ armed: t.to.armed ? 1 : 0, generation: t.to.generation })
+        .where('budget_id', '=', t.budget.id)
+        .where('revision', '=', t.budget.revision)
+        .where('threshold', '=', t.threshold)
+        .where('generation', '=', t.from.generation)
+        .where('armed', '=', t.from.armed ? 1 : 0),
     );
   }
-  for (const f of fire) {
+  if (peaked.length > 0) {
     yield* exec(
       db
-        .updateTable('budget_arms')
-        .set({ armed: 0 })
-        .where('budget_id', '=', f.budget.id)
-        .where('revision', '=', f.budget.revision)
-        .where('threshold', '=', f.threshold)
-        .where('generation', '=', f.generation),
+        .updateTable('backend_state')
+        .set({ level_high: null, level_low: null, level_low_after_high: 0 })
+        .where('backend_id', 'in', peaked),
     );
   }
   return yield* raiseAlerts(
     db,
-    fire.map((f) => ({
-      budget: f.budget,
-      kind: 'actual' as const,
-      threshold: f.threshold,
-      value: f.level,
-      periodKey: f.generation,
-      periodStart: null,
-    })),
+    transitions.flatMap((t) =>
+      t.fire.map((f) => ({
+        budget: t.budget,
+        kind: 'actual' as const,
+        threshold: t.threshold,
+        value: f.level,
+        periodKey: f.generation,
+        periodStart: null,
+      })),
+    ),
     now,
   );
 }
