@@ -79,7 +79,9 @@ const BUDGET_WRITES_LOCK = 0x62_6d_61_6c; // "bmal"
  * Takes the budgets' write lock (PostgreSQL: one transaction-scoped advisory lock; SQLite's single writer
  * already orders every write transaction). Every transaction that writes budgets, their arms or their
  * alerts takes it as its FIRST statement, before any row lock, so all of them lock in one order: this
- * lock, then budgets rows, then budget_arms rows. Why first:
+ * lock, then budgets rows, then budget_arms rows, then (a storage evaluation consuming the levels' extremes)
+ * backend_state rows in id order; ingest locks backend_state rows in id order too but never this lock nor a
+ * budget or arm row, so it closes no cycle with them. Why first:
  * - Deadlocks: an evaluation that raised monthly alerts under this lock and then locked arm rows, against
  *   one that locked arm rows (a storage quota) and then wanted this lock to raise its alert, waited on each
  *   other (40P01: retried, the alert late). One order, no cycle.
