@@ -1,8 +1,9 @@
 import type { EventFeedPage, ResourceTracker, UsageEvent } from '@bytemeter/tracker';
 import { describe, expect, it } from 'vitest';
 import { MissedEvents } from '../src/live/event-source.js';
-import { EVENT_BUFFER, LiveHub } from '../src/live/live-hub.js';
+import { LiveHub } from '../src/live/live-hub.js';
 import { nextMatching } from './support/next-matching.js';
+import { waitUntil } from './support/wait-until.js';
 
 function event(i: number, backend = 'a'): UsageEvent {
   return {
@@ -43,19 +44,74 @@ describe('usageEvents gaps', () => {
     await it.return?.();
   });
 
-  it('drops what a subscriber is too far behind to take and counts it once it has room', async () => {
-    const many = Array.from({ length: EVENT_BUFFER + 10 }, (_, i) => event(i));
-    const pages: Omit<EventFeedPage, 'cursor'>[] = [{ events: many }];
-    const hub = new LiveHub(feedOf(pages));
+  it('keeps one log of at most the cap: a stalled subscriber is told once, even when the feed goes quiet, and ends', async () => {
+    const cap = 1_500;
+    const pages: Omit<EventFeedPage, 'cursor'>[] = [{ events: [event(0)] }];
+    const hub = new LiveHub(feedOf(pages), { eventLogCap: cap });
+    const stalled = hub.usageEvents({})[Symbol.asyncIterator]();
+    const fast = hub.usageEvents({})[Symbol.asyncIterator]();
+    const filtered = hub.usageEvents({ backend: 'b' })[Symbol.asyncIterator]();
+    const firstFast = fast.next();
+    const firstFiltered = filtered.next();
+    // The stalled subscriber reads one event and then never again.
+    expect((await stalled.next()).value).toEqual(event(0));
+    expect((await firstFast).value).toEqual(event(0));
+    // 4,000 more events, a full page of 1,000 per tick, one of them for 'b'.
+    const many = Array.from({ length: 4_000 }, (_, i) => event(i + 1, i === 3_500 ? 'b' : 'a'));
+    const seen: UsageEvent[] = [];
+    let most = 0;
+    for (let p = 0; p < 4; p++) {
+      pages.push({ events: many.slice(p * 1000, (p + 1) * 1000) });
+      while (seen.length < (p + 1) * 1000) {
+        const step = await fast.next();
+        seen.push(step.value as UsageEvent);
+        most = Math.max(most, hub.retainedEvents);
+      }
+    }
+    // The fast subscriber got every event once, in order; the shared log never held more than the cap
+    // and one tick's read.
+    expect(seen).toEqual(many);
+    expect(most).toBeLessThanOrEqual(cap + 1000);
+    expect((await firstFiltered).value).toEqual(many[3_500]);
+    // The stalled one holds nothing: only the two live readers are left, and once they have passed every
+    // entry (the filtered one waiting for its next 'b') nothing is kept.
+    expect(hub.eventReaders).toBe(2);
+    const filteredNext = filtered.next();
+    await waitUntil(() => hub.retainedEvents === 0);
+    // The feed is quiet now (no tick hands out anything); the stalled subscriber still learns, once, then ends.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // The second tick (end 2,001) put it more than 1,500 behind: the 500 entries before 501 were dropped for it.
+    expect(await stalled.next()).toEqual({ done: false, value: new MissedEvents(500) });
+    expect(await stalled.next()).toEqual({ done: true, value: undefined });
+    await fast.return?.();
+    await filtered.return?.();
+    expect(await filteredNext).toEqual({ done: true, value: undefined });
+    expect(hub.eventReaders).toBe(0);
+    expect(hub.retainedEvents).toBe(0);
+    expect(hub.ticker.listenerCounts().events).toBeUndefined();
+  });
+
+  it('keeps a subscriber that had read everything, however many events one tick brings', async () => {
+    const pages: Omit<EventFeedPage, 'cursor'>[] = [];
+    const hub = new LiveHub(feedOf(pages), { eventLogCap: 100 });
     const it = hub.usageEvents({})[Symbol.asyncIterator]();
-    const first = await nextMatching(it, () => true, 5_000);
-    expect(first.item).toEqual(event(0));
-    // The first page: one handed straight to the waiting read, EVENT_BUFFER buffered, 9 dropped.
-    for (let i = 1; i <= EVENT_BUFFER; i++) expect((await it.next()).value).toBe(many[i]);
-    pages.push({ events: [event(-1)] });
-    const rest = [];
-    for (let i = 0; i < 2; i++) rest.push((await nextMatching(it, () => true, 5_000)).item);
-    expect(rest).toEqual([new MissedEvents(9), event(-1)]);
+    const first = it.next();
+    await waitUntil(() => hub.eventReaders === 1);
+    const many = Array.from({ length: 3_000 }, (_, i) => event(i));
+    for (let p = 0; p < 3; p++) pages.push({ events: many.slice(p * 1000, (p + 1) * 1000) });
+    const seen = [(await first).value];
+    for (let i = 1; i < many.length; i++) seen.push((await it.next()).value);
+    expect(seen).toEqual(many);
     await it.return?.();
+  });
+
+  it('ends a waiting pull when the subscription is returned', async () => {
+    const hub = new LiveHub(feedOf([]));
+    const it = hub.usageEvents({})[Symbol.asyncIterator]();
+    const pending = it.next();
+    await waitUntil(() => hub.eventReaders === 1);
+    await it.return?.();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(hub.ticker.listenerCounts().events).toBeUndefined();
   });
 });

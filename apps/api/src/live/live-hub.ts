@@ -1,5 +1,5 @@
 import type { BackendStatus, BudgetAlert, ResourceTracker, ResourceType, UsageEvent } from '@bytemeter/tracker';
-import { Repeater, type RepeaterBuffer, SlidingBuffer } from 'graphql-yoga';
+import { Repeater, SlidingBuffer } from 'graphql-yoga';
 import { AlertFeed } from './alert-feed.js';
 import { type BandwidthSample, bandwidthSource } from './bandwidth-source.js';
 import { eventSource, MissedEvents } from './event-source.js';
@@ -9,36 +9,200 @@ import { statusSource } from './status-source.js';
 /** Samples a slow subscriber may fall behind by before the oldest are dropped. */
 const BUFFER = 64;
 /**
- * Events a usageEvents subscriber may fall behind by (about 3 s at 30,000 events/s on one replica); past
- * it, newer events are dropped and the subscriber gets one EVENTS_MISSED error saying how many.
+ * Events the hub's one shared usageEvents log may hold (about 3 s at 30,000 events/s on one replica),
+ * however many subscribers it serves. Each subscriber reads the log through its own offset; an entry is
+ * dropped once every subscriber has passed it, or when the log grows past this cap: a subscriber whose
+ * offset falls off the front then gets one EVENTS_MISSED error (how many it missed) and its subscription
+ * ends, so a stalled client costs nothing more. A subscriber that had read everything before a tick is
+ * kept whatever that tick read, so the log holds at most this many entries plus one tick's read (at most
+ * 100 ms of pages).
  */
-export const EVENT_BUFFER = 100_000;
+export const EVENT_LOG_CAP = 100_000;
 
-/** A queue that never refuses a push (the hub bounds it) and tells its length. */
-class QueueBuffer implements RepeaterBuffer {
-  private items: unknown[] = [];
+type FeedItem = UsageEvent | MissedEvents;
+type EventFilter = { backend?: string | null; resourceType?: ResourceType | null };
+
+/** One usageEvents subscriber: an offset into the shared log, pulled by its consumer. */
+class LogReader implements AsyncIterableIterator<FeedItem> {
+  /** Absolute offset of the next entry to read; -1 before the first pull. */
+  pos = -1;
+  /** Set when the reader fell off the log's front: delivered once, then the iterator ends. */
+  overflow: MissedEvents | undefined;
+  private closed = false;
+  private waiting: ((result: IteratorResult<FeedItem>) => void) | undefined;
+  private pending: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly filter: EventFilter,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<FeedItem>> {
+    // Pulls are served one after another, so each gets the next entry.
+    const result = this.pending.then(() => this.pull());
+    this.pending = result.catch(() => {});
+    return result;
+  }
+
+  async return(): Promise<IteratorResult<FeedItem>> {
+    this.end();
+    return { done: true, value: undefined };
+  }
+
+  /** Called by the log when entries were appended or this reader overflowed. */
+  wake(): void {
+    const waiting = this.waiting;
+    if (!waiting) return;
+    const result = this.take();
+    if (result) {
+      this.waiting = undefined;
+      waiting(result);
+    }
+  }
+
+  private pull(): Promise<IteratorResult<FeedItem>> | IteratorResult<FeedItem> {
+    if (this.closed && !this.overflow) return { done: true, value: undefined };
+    if (this.pos < 0) this.log.add(this);
+    return this.take() ?? new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  /** The next matching entry, the end, or undefined when the reader must wait for more. */
+  private take(): IteratorResult<FeedItem> | undefined {
+    if (this.overflow) {
+      const missed = this.overflow;
+      this.overflow = undefined;
+      this.closed = true;
+      return { done: false, value: missed };
+    }
+    if (this.closed) return { done: true, value: undefined };
+    const from = this.pos;
+    let found: FeedItem | undefined;
+    while (found === undefined && this.pos < this.log.end) {
+      const item = this.log.at(this.pos++);
+      if (item instanceof MissedEvents || this.matches(item)) found = item;
+    }
+    if (from === this.log.start && this.pos > from) this.log.trimSoon();
+    return found === undefined ? undefined : { done: false, value: found };
+  }
+
+  private matches(e: UsageEvent): boolean {
+    if (this.filter.backend != null && e.backend !== this.filter.backend) return false;
+    if (this.filter.resourceType != null && e.resourceType !== this.filter.resourceType) return false;
+    return true;
+  }
+
+  /** Ends the subscription: a waiting pull resolves done, and the log no longer keeps entries for it. */
+  end(): void {
+    if (this.closed && !this.overflow) return;
+    this.closed = true;
+    this.overflow = undefined;
+    this.log.remove(this);
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.({ done: true, value: undefined });
+  }
+}
+
+/**
+ * The usageEvents feed of one hub, kept once: entries appended by the one shared poller, read by every
+ * subscriber through its own offset, trimmed from the front (see EVENT_LOG_CAP).
+ */
+class EventLog {
+  private items: (FeedItem | undefined)[] = [];
   private head = 0;
+  /** Absolute offset of the oldest entry kept. */
+  start = 0;
+  private readonly readers = new Set<LogReader>();
+  private trimScheduled = false;
+
+  constructor(
+    private readonly cap: number,
+    /** Starts the poller for the first reader; returns what stops it. */
+    private readonly listen: (onItems: (items: FeedItem[]) => void) => () => void,
+  ) {}
+  private unlisten: (() => void) | undefined;
+
+  get end(): number {
+    return this.start + this.items.length - this.head;
+  }
   get size(): number {
     return this.items.length - this.head;
   }
-  get empty(): boolean {
-    return this.size === 0;
+  get readerCount(): number {
+    return this.readers.size;
   }
-  get full(): boolean {
-    return false;
+
+  at(pos: number): FeedItem {
+    return this.items[this.head + pos - this.start]!;
   }
-  add(value: unknown): void {
-    this.items.push(value);
+
+  add(reader: LogReader): void {
+    reader.pos = this.end;
+    this.readers.add(reader);
+    this.unlisten ??= this.listen((items) => this.append(items));
   }
-  remove(): unknown {
-    if (this.empty) throw new Error('The buffer is empty.');
-    const value = this.items[this.head];
-    this.items[this.head++] = undefined;
+
+  remove(reader: LogReader): void {
+    if (!this.readers.delete(reader)) return;
+    if (this.readers.size === 0) {
+      this.unlisten?.();
+      this.unlisten = undefined;
+      this.start = this.end;
+      this.items = [];
+      this.head = 0;
+    } else if (reader.pos === this.start) this.trimSoon();
+  }
+
+  private append(items: FeedItem[]): void {
+    const batchStart = this.end;
+    for (const item of items) this.items.push(item);
+    if (this.size > this.cap) {
+      // Readers more than the cap behind are told how many they missed and end; the rest keep every entry.
+      // A reader that had read everything before this batch is kept however large the batch.
+      const front = Math.min(this.end - this.cap, batchStart);
+      const fallen: LogReader[] = [];
+      for (const reader of this.readers) {
+        if (reader.pos >= front) continue;
+        let missed = 0;
+        for (let p = reader.pos; p < front; p++) {
+          const item = this.at(p);
+          missed += item instanceof MissedEvents ? item.count : 1;
+        }
+        this.readers.delete(reader);
+        reader.overflow = new MissedEvents(missed);
+        fallen.push(reader);
+      }
+      for (const reader of fallen) reader.wake();
+    }
+    this.trim();
+    for (const reader of [...this.readers]) reader.wake();
+  }
+
+  /** Trims once this turn of the event loop is over (readers advance many times per turn). */
+  trimSoon(): void {
+    if (this.trimScheduled) return;
+    this.trimScheduled = true;
+    setImmediate(() => {
+      this.trimScheduled = false;
+      this.trim();
+    });
+  }
+
+  /** Drops every entry all readers have passed (readers too far behind were ended in append). */
+  private trim(): void {
+    let front = this.end;
+    for (const reader of this.readers) front = Math.min(front, reader.pos);
+    if (front === this.start) return;
+    for (let p = this.start; p < front; p++) this.items[this.head++] = undefined;
+    this.start = front;
     if (this.head >= 1024 && this.head * 2 >= this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    return value;
   }
 }
 
@@ -49,12 +213,20 @@ class QueueBuffer implements RepeaterBuffer {
 export class LiveHub {
   readonly ticker: SharedTicker;
   private readonly alerts: AlertFeed;
+  private readonly events: EventLog;
 
-  constructor(private readonly tracker: ResourceTracker) {
+  /** `eventLogCap`: see EVENT_LOG_CAP (smaller in tests). */
+  constructor(
+    private readonly tracker: ResourceTracker,
+    options: { eventLogCap?: number } = {},
+  ) {
     this.ticker = new SharedTicker((error) => {
       process.stderr.write(`bytemeter api: live feed failed: ${(error as Error)?.message ?? String(error)}\n`);
     });
     this.alerts = new AlertFeed(tracker, this.ticker);
+    this.events = new EventLog(options.eventLogCap ?? EVENT_LOG_CAP, (onItems) =>
+      this.ticker.listen('events', () => eventSource(this.tracker), onItems),
+    );
   }
 
   /** Key of the shared bandwidth computation for a backend (null: all) and interval. */
@@ -72,45 +244,22 @@ export class LiveHub {
   }
 
   /**
-   * Every matching event, each once, in feed order; a MissedEvents where some could not be delivered (the
-   * feed jumped past them, or this subscriber fell EVENT_BUFFER events behind), counting events of any
-   * backend and type.
+   * Every matching event, each once, in feed order; a MissedEvents where the feed jumped past events (the
+   * stream goes on), or one MissedEvents and then the end where this subscriber fell EVENT_LOG_CAP events
+   * behind. Counts are of events of any backend and type. Every subscriber reads one shared log.
    */
-  usageEvents(filter: {
-    backend?: string | null;
-    resourceType?: ResourceType | null;
-  }): AsyncIterable<UsageEvent | MissedEvents> {
-    const buffer = new QueueBuffer();
-    return new Repeater<UsageEvent | MissedEvents>(async (push, stop) => {
-      let missed = 0;
-      const room = () => buffer.size < EVENT_BUFFER;
-      const tellMissed = () => {
-        if (missed > 0 && room()) {
-          void push(new MissedEvents(missed));
-          missed = 0;
-        }
-      };
-      const unlisten = this.ticker.listen(
-        'events',
-        () => eventSource(this.tracker),
-        (items: (UsageEvent | MissedEvents)[]) => {
-          for (const e of items) {
-            if (e instanceof MissedEvents) {
-              missed += e.count;
-              continue;
-            }
-            if (filter.backend != null && e.backend !== filter.backend) continue;
-            if (filter.resourceType != null && e.resourceType !== filter.resourceType) continue;
-            tellMissed();
-            if (room()) void push(e);
-            else missed++;
-          }
-          tellMissed();
-        },
-      );
-      await stop;
-      unlisten();
-    }, buffer);
+  usageEvents(filter: EventFilter): AsyncIterable<UsageEvent | MissedEvents> {
+    return { [Symbol.asyncIterator]: () => new LogReader(this.events, filter) };
+  }
+
+  /** Entries the shared usageEvents log holds now (at most EVENT_LOG_CAP, or the cap given). */
+  get retainedEvents(): number {
+    return this.events.size;
+  }
+
+  /** usageEvents subscribers reading the shared log (those that pulled and have not ended). */
+  get eventReaders(): number {
+    return this.events.readerCount;
   }
 
   statusChanges(backend: string | null): AsyncIterable<BackendStatus> {
