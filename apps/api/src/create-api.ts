@@ -40,6 +40,8 @@ export interface ApiOptions {
   maxBodyBytes?: number;
   /** Overrides of DEFAULT_LIMITS (see limits/query-limits.ts). */
   limits?: Partial<QueryLimits>;
+  /** Entries the shared usageEvents log may hold (EVENT_LOG_CAP, 100,000); smaller in tests. */
+  eventLogCap?: number;
   exportCap?: number;
   /**
    * Serving on a loopback address: refuse requests whose Host header names another host, so a web page
@@ -178,7 +180,7 @@ export function createApi(options: ApiOptions): {
   revocations: RevocationWatch;
 } {
   const { tracker, tokens } = options;
-  const live = new LiveHub(tracker);
+  const live = new LiveHub(tracker, options.eventLogCap ? { eventLogCap: options.eventLogCap } : {});
   const storage = new StorageFullWatch(tracker);
   // PostgreSQL: every create or revoke, by any process, is heard at once (a notification); SQLite: the file.
   const heard = tokens.changeProbe();

@@ -3,13 +3,17 @@ import { GraphQLError } from 'graphql';
 
 /**
  * Every `extensions.code` this API sends. Expected errors carry one of the first three; anything else is
- * masked as INTERNAL_SERVER_ERROR with a generic message (and logged on the server).
+ * masked as INTERNAL_SERVER_ERROR with a generic message (and logged on the server). EVENTS_MISSED: a
+ * usageEvents subscriber is told how many events it did not get (`extensions.missed`);
+ * TOO_MANY_SUBSCRIPTIONS: a graphql-ws operation past the per-socket or per-token limit.
  */
 export type ApiErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'BAD_USER_INPUT'
   | 'STORAGE_FULL'
+  | 'EVENTS_MISSED'
+  | 'TOO_MANY_SUBSCRIPTIONS'
   | 'INTERNAL_SERVER_ERROR';
 
 // STORAGE_FULL is 503: the request was fine and nothing of it is stored; retry once space is freed.

@@ -11,6 +11,7 @@ import { closeWebSockets } from './http/close-web-sockets.js';
 import type { LiveHub } from './live/live-hub.js';
 import { type ApiSettings, isLoopback, isLoopbackHostHeader } from './settings.js';
 import { subscribeOperation } from './ws-subscribe.js';
+import { SubscriptionSlots } from './ws-subscription-slots.js';
 
 export interface RunningApi {
   /** e.g. http://127.0.0.1:4000 */
@@ -22,6 +23,8 @@ export interface RunningApi {
   server: Server;
   /** Open streams and sockets watched for their token's revocation. */
   revocations: RevocationWatch;
+  /** graphql-ws operations open per socket and token (BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_*). */
+  subscriptionSlots: SubscriptionSlots;
   /** Stops accepting, ends every subscription and closes what the server opened. */
   close(): Promise<void>;
 }
@@ -98,6 +101,10 @@ export async function startApiServer(options: {
   });
 
   const loopbackOnly = isLoopback(settings.host);
+  const slots = new SubscriptionSlots({
+    perSocket: settings.maxSubscriptionsPerSocket,
+    perToken: settings.maxSubscriptionsPerToken,
+  });
   const wss = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
@@ -120,14 +127,20 @@ export async function startApiServer(options: {
           return false;
         }
       },
-      onSubscribe: async (ctx, _id, payload) => {
-        const refused = await refuseIfRevoked(
-          () => authenticate(authorizationOf(wsCredentials(ctx))),
-          ctx.extra.socket,
-        );
+      onSubscribe: async (ctx, id, payload) => {
+        let tokenId: number | null = null;
+        const refused = await refuseIfRevoked(async () => {
+          tokenId = (await authenticate(authorizationOf(wsCredentials(ctx)))).tokenId;
+        }, ctx.extra.socket);
         if (refused) return refused;
-        return subscribeOperation(yoga, limits, wsCredentials(ctx), payload);
+        const operation = await subscribeOperation(yoga, limits, wsCredentials(ctx), payload);
+        if (Array.isArray(operation)) return operation;
+        // Counted only once it will run: graphql-ws calls onComplete for it (or onClose) to give it back.
+        const tooMany = slots.take(ctx.extra.socket, id, tokenId);
+        return tooMany ? [tooMany] : operation;
       },
+      onComplete: (ctx, id) => slots.release(ctx.extra.socket, id),
+      onClose: (ctx) => slots.releaseAll(ctx.extra.socket),
     },
     wss,
   );
@@ -150,6 +163,7 @@ export async function startApiServer(options: {
     tracker,
     server,
     revocations,
+    subscriptionSlots: slots,
     close() {
       closing ??= (async () => {
         revocations.close();

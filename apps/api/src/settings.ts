@@ -1,4 +1,5 @@
 import { defaultDatabasePath, isPostgresUrl } from '@bytemeter/tracker';
+import { DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET, DEFAULT_MAX_SUBSCRIPTIONS_PER_TOKEN } from './ws-subscription-slots.js';
 
 /** Everything the server reads from its environment (see DESIGN.md "Names, commands, settings"). */
 export interface ApiSettings {
@@ -19,6 +20,10 @@ export interface ApiSettings {
   maxBodyBytes: number;
   /** BYTEMETER_API_INTROSPECTION, default true; `false` refuses `__schema`/`__type` queries (BAD_USER_INPUT). */
   introspection: boolean;
+  /** BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_SOCKET, default 32: graphql-ws operations open at once on one socket. */
+  maxSubscriptionsPerSocket: number;
+  /** BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_TOKEN, default 256: graphql-ws operations open at once per token. */
+  maxSubscriptionsPerToken: number;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -64,6 +69,20 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings 
       .filter(Boolean),
     maxBodyBytes: intSetting(env, 'BYTEMETER_API_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024),
     introspection: boolSetting(env, 'BYTEMETER_API_INTROSPECTION', true),
+    maxSubscriptionsPerSocket: intSetting(
+      env,
+      'BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_SOCKET',
+      DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      1,
+      100_000,
+    ),
+    maxSubscriptionsPerToken: intSetting(
+      env,
+      'BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_TOKEN',
+      DEFAULT_MAX_SUBSCRIPTIONS_PER_TOKEN,
+      1,
+      1_000_000,
+    ),
   };
 }
 

@@ -1,6 +1,6 @@
 import { MAX_BATCH_EVENTS, type UsageEvent, type UsagePage } from '@bytemeter/tracker';
-import { GraphQLError } from 'graphql';
 import { builder } from '../builder.js';
+import { apiError } from '../errors.js';
 import { MissedEvents } from '../live/event-source.js';
 import { ApiCallClassEnum, BackendTypeEnum, ResourceTypeEnum } from './enums.js';
 import { TimeRange } from './scalars.js';
@@ -196,9 +196,10 @@ builder.subscriptionField('usageEvents', (t) =>
       ctx.live.usageEvents({ backend: args.backend ?? null, resourceType: args.resourceType ?? null }),
     resolve: (event: UsageEvent | MissedEvents) => {
       if (event instanceof MissedEvents) {
-        throw new GraphQLError(
+        throw apiError(
+          'EVENTS_MISSED',
           `${event.count} events could not be delivered to this subscription (it or the feed fell behind); they are stored.`,
-          { extensions: { code: 'EVENTS_MISSED', missed: event.count } },
+          { missed: event.count },
         );
       }
       return event;

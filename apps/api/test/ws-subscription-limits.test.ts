@@ -1,0 +1,158 @@
+import { openResourceTracker } from '@bytemeter/tracker';
+import { type Client, createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type RunningApi, startApiServer } from '../src/server.js';
+import { readSettings } from '../src/settings.js';
+import { type TestStore, testStore } from './support/harness.js';
+import { waitUntil } from './support/wait-until.js';
+
+type Message = { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+
+/** A subscription's messages as they come, and how it ended (complete, or the error it was refused with). */
+function watch(client: Client, query: string) {
+  const messages: Message[] = [];
+  let unsubscribe = () => {};
+  const ended = new Promise<{ completed: true } | { error: unknown }>((resolve) => {
+    unsubscribe = client.subscribe(
+      { query },
+      {
+        next: (m) => void messages.push(m as Message),
+        error: (error) => resolve({ error }),
+        complete: () => resolve({ completed: true }),
+      },
+    );
+  });
+  return { messages, ended, unsubscribe: () => unsubscribe() };
+}
+
+const BANDWIDTH = 'subscription { liveBandwidth(intervalMs: 250) { totalMbps } }';
+
+describe('graphql-ws subscription limits', () => {
+  let db: TestStore;
+  let api: RunningApi;
+  let url: string;
+  beforeAll(async () => {
+    db = await testStore('ws-limits');
+    api = await startApiServer({
+      settings: {
+        ...readSettings({}),
+        port: 0,
+        ...db.settings,
+        maxSubscriptionsPerSocket: 2,
+        maxSubscriptionsPerToken: 3,
+      },
+    });
+    url = `${api.url.replace('http', 'ws')}/graphql`;
+  });
+  afterAll(async () => {
+    await api.close();
+    db.cleanup();
+  });
+
+  it('refuses an operation past the per-socket and the per-token limit with TOO_MANY_SUBSCRIPTIONS', async () => {
+    const a = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const b = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const a1 = watch(a, BANDWIDTH);
+      const a2 = watch(a, BANDWIDTH);
+      await waitUntil(() => a1.messages.length > 0 && a2.messages.length > 0);
+      const a3 = watch(a, BANDWIDTH);
+      const refusedSocket = (await a3.ended) as { error: Message['errors'] };
+      expect(refusedSocket.error?.map((e) => e.extensions)).toEqual([
+        { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 2, per: 'socket' },
+      ]);
+
+      // Without tokens every socket shares one: 2 on a, 1 on b, and the next is refused.
+      const b1 = watch(b, BANDWIDTH);
+      await waitUntil(() => b1.messages.length > 0);
+      expect(api.subscriptionSlots.openPerToken()).toEqual({ open: 3 });
+      const b2 = watch(b, BANDWIDTH);
+      const refusedToken = (await b2.ended) as { error: Message['errors'] };
+      expect(refusedToken.error?.map((e) => e.extensions)).toEqual([
+        { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 3, per: 'token' },
+      ]);
+
+      // A completed subscription gives its slot back; so does a closed socket.
+      a1.unsubscribe();
+      await waitUntil(() => api.subscriptionSlots.openPerToken().open === 2);
+      const b3 = watch(b, BANDWIDTH);
+      await waitUntil(() => b3.messages.length > 0);
+      expect(api.subscriptionSlots.openPerToken()).toEqual({ open: 3 });
+      await a.dispose();
+      await waitUntil(() => api.subscriptionSlots.openPerToken().open === 2);
+    } finally {
+      await a.dispose();
+      await b.dispose();
+    }
+    await waitUntil(() => api.subscriptionSlots.openPerToken().open === undefined);
+  });
+
+  it('reads the limits from the environment', () => {
+    const settings = readSettings({
+      BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_SOCKET: '5',
+      BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_TOKEN: '9',
+    });
+    expect([settings.maxSubscriptionsPerSocket, settings.maxSubscriptionsPerToken]).toEqual([5, 9]);
+    expect([readSettings({}).maxSubscriptionsPerSocket, readSettings({}).maxSubscriptionsPerToken]).toEqual([32, 256]);
+    expect(() => readSettings({ BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_SOCKET: '0' })).toThrow(/from 1 to/);
+  });
+});
+
+describe('a usageEvents subscriber that stops reading', () => {
+  it('is ended with EVENTS_MISSED over WebSocket and the hub keeps nothing for it', async () => {
+    const cap = 1_000;
+    const db = await testStore('ws-stalled');
+    const api = await startApiServer({
+      settings: { ...readSettings({}), port: 0, ...db.settings },
+      api: { eventLogCap: cap },
+    });
+    let socket: import('node:net').Socket | undefined;
+    const client = createClient({
+      url: `${api.url.replace('http', 'ws')}/graphql`,
+      retryAttempts: 0,
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols);
+          this.once('open', () => {
+            socket = (this as unknown as { _socket: import('node:net').Socket })._socket;
+          });
+        }
+      },
+    });
+    try {
+      const sub = watch(client, 'subscription { usageEvents(backend: "stall") { id backend metadata } }');
+      await waitUntil(() => api.live.eventReaders === 1);
+      await waitUntil(() => api.live.ticker.computations.get('events') !== undefined);
+      // The client stops reading: the server's sends stall once the TCP buffers are full (a few MB).
+      socket!.pause();
+      const n = 40_000;
+      const writer = openResourceTracker({ ...db.options, maxBatchSize: 10_000, flushOnExit: false });
+      try {
+        const note = 'x'.repeat(300);
+        for (let i = 0; i < n; i++) writer.trackApiCall('stall', 's3', { id: `stall-${i}`, metadata: { note } });
+        await writer.flush();
+      } finally {
+        await writer.close();
+      }
+      // The stalled subscriber fell more than the cap behind: it no longer holds the shared log.
+      await waitUntil(() => api.live.eventReaders === 0, 30_000);
+      expect(api.live.retainedEvents).toBe(0);
+      socket!.resume();
+      const end = await sub.ended;
+      expect(end).toEqual({ completed: true });
+      const last = sub.messages.at(-1)!;
+      expect(last.data ?? null).toBeNull();
+      expect(last.errors?.map((e) => e.extensions?.code)).toEqual(['EVENTS_MISSED']);
+      const missed = last.errors![0]!.extensions!.missed as number;
+      const delivered = sub.messages.length - 1;
+      expect(sub.messages.slice(0, -1).every((m) => m.errors === undefined)).toBe(true);
+      expect(missed).toBeGreaterThan(0);
+      expect(delivered + missed).toBeLessThanOrEqual(n);
+    } finally {
+      await client.dispose();
+      await api.close();
+      db.cleanup();
+    }
+  }, 90_000);
+});
