@@ -1,6 +1,6 @@
 import type { EventFeedPage, ResourceTracker, UsageEvent } from '@bytemeter/tracker';
 import { describe, expect, it } from 'vitest';
-import { MissedEvents } from '../src/live/event-source.js';
+import { eventSource, MissedEvents } from '../src/live/event-source.js';
 import { LiveHub } from '../src/live/live-hub.js';
 import { nextMatching } from './support/next-matching.js';
 import { waitUntil } from './support/wait-until.js';
@@ -113,5 +113,23 @@ describe('usageEvents gaps', () => {
     await it.return?.();
     expect(await pending).toEqual({ done: true, value: undefined });
     expect(hub.ticker.listenerCounts().events).toBeUndefined();
+  });
+});
+
+describe('usageEvents poller', () => {
+  it('reads on after full pages and ends the tick at a short one', async () => {
+    const tracker = feedOf([
+      { events: Array.from({ length: 1000 }, (_, i) => event(i)) },
+      { events: [event(1000)] },
+      { events: [event(1001)] },
+    ]);
+    const source = eventSource(tracker);
+    const cursor = await source.init();
+    const first = await source.tick(cursor, 0);
+    // The full page and the short one after it; the third waits for the next tick, which is not hurried.
+    expect([first.value?.length, first.state, first.again]).toEqual([1001, 2, false]);
+    const second = await source.tick(first.state, 0);
+    expect([second.value, second.state, second.again]).toEqual([[event(1001)], 3, false]);
+    expect((tracker as unknown as { served: number }).served).toBe(3);
   });
 });
