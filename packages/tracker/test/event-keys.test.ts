@@ -226,7 +226,9 @@ describe.each(DIALECTS)('each key stored once, in event_keys (%s)', (dialect) =>
       clock.advance(5 * HOUR);
       t.trackApiCall('b', 's3', { timestamp: NOW - 2 * HOUR }); // not kept raw; its flush prunes the raw hour
       await t.flush();
-      expect(await countStoreRows(store, 'events')).toBe(0);
+      // SQLite keeps the expired row of the highest id until a newer row exists (its rowid would be handed
+      // out again: retention.ts); PostgreSQL's ids come from a sequence.
+      expect(await countStoreRows(store, 'events')).toBe(store.databaseUrl ? 0 : 1);
       const [key] = await queryStore<{ event_id: number | string }>(store, 'select event_id from event_keys');
       t.trackBandwidthUpload('b', 's3', 3);
       t.trackBandwidthUpload('b', 's3', 4, { id: 'next' });
