@@ -229,6 +229,73 @@ describe('event feed on PostgreSQL', () => {
     }
   });
 
+  /**
+   * A batch holding an id under the base commits after the feed computed the first history page (nothing
+   * logged yet) and before that page's rows are read; `readAll` then reads the feed from 0.
+   */
+  async function commitDuringHistoryPage<R>(
+    name: string,
+    readAll: (reader: ReturnType<typeof openResourceTracker>) => Promise<R>,
+  ): Promise<R> {
+    const databaseUrl = await createTestDatabase(name);
+    const reader = openResourceTracker({ databaseUrl, flushOnExit: false });
+    const slow = openResourceTracker({ databaseUrl, flushOnExit: false, clock: () => T });
+    const fast = openResourceTracker({ databaseUrl, flushOnExit: false, clock: () => T });
+    const blocker = new pg.Client({ connectionString: databaseUrl });
+    const original = CommitFeed.prototype.read;
+    try {
+      for (let i = 0; i < 3; i++) slow.trackBandwidthUpload('x', 's3', 1, { id: `old-${i}` });
+      expect((await slow.flush()).error).toBeUndefined();
+      await blocker.connect();
+      await blocker.query('begin');
+      await blocker.query(
+        "select * from rollups where backend_id = (select id from backends where name = 'x') for update",
+      );
+      slow.trackBandwidthUpload('x', 's3', 100, { id: 'slow' });
+      const slowFlush = slow.flush();
+      await lockWaiters(blocker, 1, 'the slow batch to wait on the lock');
+      fast.trackBandwidthUpload('y', 's3', 10, { id: 'fast' });
+      expect((await fast.flush()).error).toBeUndefined();
+      await reader.getEventFeed({}); // listening begins: the base is fast's id, above slow's
+      let armed = true;
+      CommitFeed.prototype.read = async function (this: CommitFeed, after: number, limit: number) {
+        const slice = await original.call(this, after, limit);
+        if (armed) {
+          armed = false;
+          await blocker.query('commit');
+          expect((await slowFlush).error).toBeUndefined();
+        }
+        return slice;
+      };
+      return await readAll(reader);
+    } finally {
+      CommitFeed.prototype.read = original;
+      await blocker.end().catch(() => {});
+      await Promise.all([reader.close(), slow.close(), fast.close()]);
+    }
+  }
+
+  it('reads once from below the base an event that commits between the history page and its rows', async () => {
+    const ids = await commitDuringHistoryPage('commit_base_race', async (reader) => {
+      const ids: string[] = [];
+      let cursor = 0;
+      for (let page = 0; page < 4; page++) {
+        const next = await reader.getEventFeed({ after: cursor, limit: 10 });
+        ids.push(...next.events.map((e) => e.id));
+        cursor = next.cursor;
+      }
+      return ids;
+    });
+    expect(ids).toEqual(['old-0', 'old-1', 'old-2', 'fast', 'slow']);
+  });
+
+  it('counts the bytes of such an event once', async () => {
+    const delta = await commitDuringHistoryPage('commit_base_race_bytes', (reader) =>
+      reader.getBandwidthFeed({ after: 0 }),
+    );
+    expect(delta.uploadBytes).toBe(3 + 100 + 10);
+  });
+
   it('pages commits by id count, and a reader behind the kept window resumes at its oldest commit', async () => {
     const databaseUrl = await createTestDatabase('commit_log');
     let now = 0;
@@ -263,7 +330,7 @@ describe('event feed on PostgreSQL', () => {
         expect(idsOf(behind.ranges)).toHaveLength(6);
         expect(behind.cursor).toBe(9);
         expect(behind.skipped).toBe(3);
-        expect(await log.read(behind.cursor, 100)).toEqual({ ranges: [], cursor: 9, skipped: 0 });
+        expect(await log.read(behind.cursor, 100)).toEqual({ ranges: [], cursor: 9, skipped: 0, history: false });
         await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
         expect(warnings).toEqual([expect.stringMatching(/^BYTEMETER_FEED_GAP: .*1 s behind.* 3 events/)]);
       } finally {

@@ -24,6 +24,8 @@ const STORED_IN_HOLES = `select min(id)::float8 as lo, max(id)::float8 as hi, co
   ) as ranked
   group by run order by lo`;
 
+const countIds = (ranges: readonly IdRange[]) => ranges.reduce((n, [lo, hi]) => n + hi - lo + 1, 0);
+
 interface Entry {
   /** Offset of the entry's first id in the log (ids received before it). */
   start: number;
@@ -52,6 +54,11 @@ export interface CommitSlice {
   cursor: number;
   /** Ids logged after the cursor that had left the kept window: jumped over, never handed out. */
   skipped: number;
+  /**
+   * A slice of the history below the base (ids, not log positions): its rows must be read through
+   * `readHistory`, which drops an id whose transaction commits, and so is logged, while they are read.
+   */
+  history: boolean;
 }
 
 /**
@@ -141,9 +148,8 @@ export class CommitFeed {
       const from = Math.max(0, after);
       const to = Math.min(base, from + limit);
       // An id up to the base whose transaction committed after listening began is logged too: the log
-      // hands it out (in commit order), the history does not, so a reader gets it once.
-      const logged = this.entries.flatMap((e) => e.ranges).filter(([lo, hi]) => lo <= to && hi > from);
-      return { ranges: subtractRanges([[from + 1, to]], mergeRanges(logged)), cursor: to, skipped: 0 };
+      // hands it out (in commit order), the history does not, so a reader gets it once (see readHistory).
+      return { ranges: subtractRanges([[from + 1, to]], this.logged(from, to)), cursor: to, skipped: 0, history: true };
     }
     let cursor = Math.min(after, this.position);
     const first = this.entries[0];
@@ -177,11 +183,41 @@ export class CommitFeed {
         if (left === 0) break;
       }
     }
-    return { ranges, cursor, skipped };
+    return { ranges, cursor, skipped, history: false };
+  }
+
+  /**
+   * The rows of a history slice, read by `read` (one snapshot per call), without any id the log holds.
+   * `read` subtracted the ids logged when it synced, but a transaction holding an id up to the base can
+   * commit after that and before the rows' snapshot: the rows then hold its id and so does the log. So
+   * after each read the log is synced again and, if it now holds an id of the ranges, the rows are read
+   * again without it, until a read adds nothing to the log. Exactly once, in any interleaving: a row the
+   * last snapshot sees committed before that snapshot was taken, and PostgreSQL notifies at commit, so
+   * the sync after it hears of the row; none was heard, so no row read is logged, now or later (a commit
+   * notifies once; a catch-up after a break logs only ids above the base). Every id dropped is in the log,
+   * which hands it out. (Taking the snapshot before the first sync would need one transaction held open
+   * across the listening connection's round trip; this needs nothing but a second sync, and a second read
+   * only when a commit raced the first.)
+   */
+  async readHistory<R>(slice: CommitSlice, read: (ranges: IdRange[]) => Promise<R>): Promise<R> {
+    let ranges = slice.ranges;
+    for (;;) {
+      const rows = await read(ranges);
+      if (!slice.history || ranges.length === 0) return rows;
+      await this.sync();
+      const left = subtractRanges(ranges, this.logged(ranges[0]![0] - 1, ranges[ranges.length - 1]![1]));
+      if (countIds(left) === countIds(ranges)) return rows;
+      ranges = left;
+    }
   }
 
   close(): Promise<void> {
     return this.listener.close();
+  }
+
+  /** The logged ids in (from, to], merged. */
+  private logged(from: number, to: number): IdRange[] {
+    return mergeRanges(this.entries.flatMap((e) => e.ranges).filter(([lo, hi]) => lo <= to && hi > from));
   }
 
   /** Index of the entry holding the id after `cursor` (entries are ordered by start). */

@@ -227,8 +227,11 @@ export class TrackerReads {
     if (q.resourceType !== undefined) assertResourceType(q.resourceType);
     await this.parts.beforeRead();
     if (q.after === undefined) return { events: [], cursor: await commitFeed.sync() };
-    const { ranges, cursor, skipped } = await commitFeed.read(q.after, feedPageLimit(q.limit));
-    const events = await runner.read(() => getCommittedEventsPlan(db, ranges, q));
+    const slice = await commitFeed.read(q.after, feedPageLimit(q.limit));
+    const { cursor, skipped } = slice;
+    const events = await commitFeed.readHistory(slice, (ranges) =>
+      runner.read(() => getCommittedEventsPlan(db, ranges, q)),
+    );
     return skipped > 0 ? { events, cursor, skipped } : { events, cursor };
   }
 
@@ -245,7 +248,9 @@ export class TrackerReads {
     for (;;) {
       const slice = await commitFeed.read(cursor, BANDWIDTH_SLICE);
       if (slice.ranges.length > 0) {
-        const d = await runner.read(() => getCommittedBandwidthPlan(db, slice.ranges, q));
+        const d = await commitFeed.readHistory(slice, (ranges) =>
+          runner.read(() => getCommittedBandwidthPlan(db, ranges, q)),
+        );
         uploadBytes += d.uploadBytes;
         downloadBytes += d.downloadBytes;
       }
