@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { loadBudgets, lockBudgetWrites } from '../src/budgets/budget-store.js';
+import { lockBudgetWrites } from '../src/budgets/budget-store.js';
 import { liveBudgets } from '../src/budgets/evaluate-plan.js';
 import type { Runner } from '../src/db/runner.js';
 import type { Database } from '../src/db/schema.js';
 import { type BudgetAlert, openResourceTracker, type ResourceTracker } from '../src/index.js';
 import { queriesOf, sentDuring } from './support/pg-queries.js';
-import { describeEachDialect, newStore, queryStore, type StoreOptions } from './support/stores.js';
+import { describeEachDialect, newStore, queryStore, type StoreOptions, writeStore } from './support/stores.js';
 import { fixedClock } from './support/temp-db.js';
 
 // A budget deleted and set again under its id is a new budget: its alerts are keyed by a revision above
@@ -113,7 +113,7 @@ describeEachDialect('budgets set again under a deleted id', (dialect) => {
       await t.close();
     });
 
-    it('an evaluation that read the deleted budget raises nothing for the new one, even under the same revision', async () => {
+    it('under the lock an evaluation reads the current definitions: a deleted budget is gone, one set again is the new one', async () => {
       const store = await newStore('stale');
       const clock = fixedClock(APRIL + 20 * DAY);
       const t = open(store, clock.now);
@@ -127,32 +127,53 @@ describeEachDialect('budgets set again under a deleted id', (dialect) => {
       };
       await t.setBudget(q);
       const { db, runner } = parts(t);
-      // Read by an evaluation (limit 100), then deleted and set again (limit 1000) before its write.
-      const [stale] = await runner.read(() => loadBudgets(db));
-      await t.deleteBudget('quota');
-      clock.advance(1);
-      await t.setBudget({ ...q, limit: 1000 });
-      // The old quota never alerted nor had arm rows: its revision left no trace and is used again.
-      expect(await revisionOf(store, 'quota')).toBe(1);
-      const [fresh] = await runner.read(() => loadBudgets(db));
-      const live = (budget: typeof stale) =>
+      const live = () =>
         runner.write(function* () {
           yield* lockBudgetWrites(db);
-          return yield* liveBudgets(db, [budget!]);
+          return yield* liveBudgets(db, ['quota']);
         });
-      expect([...(await live(stale))]).toEqual([]);
-      expect([...(await live(fresh))]).toEqual(['quota']);
+      expect((await live()).get('quota')?.limit).toBe(100);
+      await t.deleteBudget('quota');
+      expect([...(await live()).keys()]).toEqual([]);
+      // Set again in the same ms: the old quota never alerted nor had arm rows, so its revision and its
+      // creation time are the new one's too; only the definition tells them apart.
+      await t.setBudget({ ...q, limit: 1000 });
+      expect(await revisionOf(store, 'quota')).toBe(1);
+      const current = (await live()).get('quota')!;
+      expect([current.revision, current.limit, current.createdAt]).toEqual([1, 1000, APRIL + 20 * DAY]);
       await t.close();
     });
   });
 
-  describe('at once', () => {
-    it('two trackers setting and deleting one id at once: every call succeeds, each revision alerts once', async () => {
-      const store = await newStore('at-once');
-      const clock = fixedClock(APRIL + 20 * DAY);
+  describe('an evaluation overtaken by a set or a delete between its read and its write', () => {
+    /** Runs `between` once, after the next evaluation's read and before its write transaction. */
+    const beforeNextWrite = (t: ResourceTracker, between: () => Promise<unknown>) => {
+      const p = (t as unknown as { budgets: { evaluator: { parts: { runner: Runner } } } }).budgets.evaluator.parts;
+      const inner = p.runner;
+      let pending = true;
+      p.runner = {
+        ...inner,
+        read: (plan) => inner.read(plan),
+        write: async (plan) => {
+          if (pending) {
+            pending = false;
+            await between();
+          }
+          return inner.write(plan);
+        },
+      } as Runner;
+      return () => {
+        p.runner = inner;
+      };
+    };
+
+    it('deleted and set again in the same ms (an injected clock): the old budget raises nothing, the new one alerts at its line', async () => {
+      const store = await newStore('same-ms');
+      const clock = fixedClock(APRIL + 20 * DAY); // does not move: the re-created budget's created_at is the old one's
       const a = open(store, clock.now);
       const b = open(store, clock.now);
-      const def = { id: 'up', name: 'up', metric: 'bandwidth_upload' as const, limit: 100, thresholds: [50] };
+      const def = { id: 'x', name: 'x', metric: 'bandwidth_upload' as const, thresholds: [50], alertOnForecast: false };
+      await a.setBudget({ ...def, limit: 100 });
       await a.ingestBatch([upload(60, APRIL + DAY)]);
       for (let round = 0; round < 5; round++) {
         await Promise.all([

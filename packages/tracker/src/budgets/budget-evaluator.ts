@@ -197,45 +197,67 @@ export class BudgetEvaluator {
         monthly.map((b) => b.id),
         periodKeys,
       );
-      // Each candidate once by its key (a budget's months are read once each; the key is what is unique).
-      const candidates = new Map<string, AlertCandidate>();
-      for (const { budget, value } of values) {
-        for (const c of monthlyCandidates(budget, value, stored)) {
-          candidates.set(alertKey(budget.id, budget.revision, c.periodKey, c.threshold, c.kind), c);
-        }
-      }
+      const due = values.some(({ budget, value }) => monthlyCandidates(budget, value, stored).length > 0);
       // Storage quotas: a write when a level (the extremes kept since the last evaluation, or the level now)
       // calls for a transition, or a quota has no arm rows yet (its first evaluation creates them: from then
       // on the extremes kept are judged for it). Extremes that call for nothing are left for the next one:
       // the arm states they were judged against change only when they are consumed.
       const arms = yield* loadArms(db, storage, false);
       const { levels } = yield* storageReadings(db, storage, false);
-      const due = storageTransitions(storage, levels, arms).length > 0 || unarmed(storage, arms).length > 0;
-      return { candidates: [...candidates.values()], storage: due ? storage : [] };
+      const storageDue = storageTransitions(storage, levels, arms).length > 0 || unarmed(storage, arms).length > 0;
+      return { values, stored, due, storage: storageDue ? storage : [] };
     });
-    if (read === null || (read.candidates.length === 0 && read.storage.length === 0)) return [];
-    const { candidates, storage } = read;
+    if (read === null || (!read.due && read.storage.length === 0)) return [];
+    const { values, stored, storage } = read;
     const raisedAt = this.parts.clock();
     return runner.write(function* () {
       // The lock first, before evaluateStorage locks arm rows: every transaction that may raise an alert
       // locks in one order (lock, then rows), so two evaluations (one with monthly alerts to raise, one
       // with only a storage quota's) cannot each hold what the other waits for (lockBudgetWrites).
       yield* lockBudgetWrites(db);
-      // Budgets deleted or redefined since the read are left out, before their arms are touched.
-      const live = yield* liveBudgets(db, [...candidates.map((c) => c.budget), ...storage]);
-      const monthly = yield* raiseAlerts(
-        db,
-        candidates.filter((c) => live.has(c.budget.id)),
-        raisedAt,
-      );
+      // The alerts are built from the definitions stored now, under the lock: a budget deleted since the
+      // read raises nothing, one edited or set again raises what its current definition calls for.
+      const current = yield* liveBudgets(db, [...values.map((v) => v.budget.id), ...storage.map((b) => b.id)]);
+      const monthly = yield* raiseAlerts(db, currentCandidates(values, current, stored, now), raisedAt);
       const quotas = yield* evaluateStorage(
         db,
-        storage.filter((b) => live.has(b.id)),
+        storage.flatMap((b) => {
+          const c = current.get(b.id);
+          return c?.metric === 'storage_level' ? [c] : [];
+        }),
         raisedAt,
       );
       return [...monthly, ...quotas];
     });
   }
+}
+
+/**
+ * The alerts values read before the lock call for under the budgets' current definitions (liveBudgets),
+ * each once by its key. A value is used for the current definition only if it measures what that one
+ * measures (metric, backend, zone: the revision, the limit, the thresholds, the forecast flag, the name and
+ * the webhook may all have changed, the candidates are built from the current ones), and a value of an
+ * earlier billing month (a backfill) only if the current definition began before that month ended
+ * (backfillReads). Values of budgets deleted since, or redefined to measure something else, call for none:
+ * the set or delete that changed them asks for an evaluation of its own.
+ */
+export function currentCandidates(
+  values: readonly { budget: StoredBudget; value: BudgetValue }[],
+  current: ReadonlyMap<string, StoredBudget>,
+  stored: ReadonlySet<string>,
+  now: number,
+): AlertCandidate[] {
+  const candidates = new Map<string, AlertCandidate>();
+  for (const { budget: read, value } of values) {
+    const budget = current.get(read.id);
+    if (budget === undefined || value.month === null) continue;
+    if (budget.metric !== read.metric || budget.backend !== read.backend || budget.timezone !== read.timezone) continue;
+    if (value.month.end <= now && budget.revisedAt >= value.month.end) continue;
+    for (const c of monthlyCandidates(budget, value, stored)) {
+      candidates.set(alertKey(budget.id, budget.revision, c.periodKey, c.threshold, c.kind), c);
+    }
+  }
+  return [...candidates.values()];
 }
 
 /** One read of a backfill: budgets of one zone at an instant inside one of their earlier billing months. */

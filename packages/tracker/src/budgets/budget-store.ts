@@ -131,7 +131,8 @@ function* revisionHistory(db: Kysely<Database>, id: string): Plan<number | null>
  * deleted budget's alerts stay (history), and a budget created again under its id would otherwise alert
  * under the old one's keys, conflict with its alerts and never alert (monthly: for that month; storage
  * quotas: for those generations). A revision that left no trace (no alert, no arm row) may be used again:
- * evaluations tell the two budgets apart by their creation time too (evaluate-plan.ts, liveBudgets).
+ * an evaluation builds its alerts from the definitions it reads under the lock, not from those it read
+ * before (evaluate-plan.ts, liveBudgets), so an old budget's evaluation never alerts under the new one's keys.
  */
 export function* storeBudget(db: Kysely<Database>, input: CheckedBudget, now: number): Plan<StoreOutcome> {
   const id = input.id ?? `bud_${randomUUID()}`;

@@ -20,7 +20,7 @@ import type { Database } from '../db/schema.js';
 import { loadBackends } from '../query/backends.js';
 import { toIsoInZone } from '../time/zone.js';
 import type { StoredBudget } from './budget-store.js';
-import { toBudgetAlert } from './budget-store.js';
+import { toBudgetAlert, toStoredBudget } from './budget-store.js';
 import type { BudgetValue } from './budget-values.js';
 
 /** An alert that may be due: raised unless its key is already stored. */
@@ -84,33 +84,28 @@ function webhookBody(alert: BudgetAlert, b: StoredBudget): string {
 }
 
 /**
- * The ids of these budgets (as an evaluation read them) that are still stored as read: the same revision,
- * and the same creation (a budget deleted and created again under its id gets a new revision when the old
- * one left alerts or arm rows, else possibly the same one: its creation time tells them apart). Called
- * under lockBudgetWrites, so no set or delete commits between this check and the writes that follow it.
+ * The current definitions of these budgets, by id (a deleted one is missing). Called under lockBudgetWrites,
+ * so no set or delete commits between this read and the writes that follow it: an evaluation builds its
+ * alerts from these, never from the definitions it read before the lock, which a set may have edited since
+ * (a threshold removed, another webhook URL, both under the same revision) or a delete and set replaced
+ * (under the same revision and creation time, when the old budget left no trace and the clock did not move).
  */
-export function* liveBudgets(db: Kysely<Database>, budgets: readonly StoredBudget[]): Plan<Set<string>> {
-  if (budgets.length === 0) return new Set();
+export function* liveBudgets(db: Kysely<Database>, ids: readonly string[]): Plan<Map<string, StoredBudget>> {
+  if (ids.length === 0) return new Map();
   const rows = yield* exec(
     db
       .selectFrom('budgets')
-      .select(['id', 'revision', 'created_at'])
-      .where('id', 'in', [...new Set(budgets.map((b) => b.id))]),
+      .selectAll()
+      .where('id', 'in', [...new Set(ids)]),
   );
-  const stored = new Map(rows.map((r) => [r.id, r]));
-  const live = new Set<string>();
-  for (const b of budgets) {
-    const r = stored.get(b.id);
-    if (r !== undefined && Number(r.revision) === b.revision && Number(r.created_at) === b.createdAt) live.add(b.id);
-  }
-  return live;
+  return new Map(rows.map((r) => [r.id, toStoredBudget(r)]));
 }
 
 /**
  * Inserts each candidate unless its key is stored (by this or any process); queues a webhook delivery for
  * each alert really inserted, in the same transaction. Returns the alerts this call raised. The caller
- * holds lockBudgetWrites (on PostgreSQL it makes seq order the commit order, see there) and has dropped
- * the candidates of budgets deleted or changed since they were read (liveBudgets).
+ * holds lockBudgetWrites (on PostgreSQL it makes seq order the commit order, see there) and built the
+ * candidates from the budgets' definitions read under it (liveBudgets).
  */
 export function* raiseAlerts(
   db: Kysely<Database>,
@@ -321,8 +316,9 @@ export function* storageReadings(
  * once, conditional on the state read, and an alert per firing keyed by its generation. The backends'
  * extremes are consumed (set back to null) in the same transaction, so each landed level is judged by
  * exactly one evaluation. Two processes at once: the second waits for the first's locks and sees its
- * result. The caller holds lockBudgetWrites, taken before these row locks, and passes only budgets still
- * stored as read (liveBudgets): a deleted or redefined one's arms are not touched.
+ * result. The caller holds lockBudgetWrites, taken before these row locks, and passes the budgets'
+ * definitions read under it (liveBudgets): a deleted one's arms are not touched, an edited or re-created
+ * one is judged as it is defined now.
  */
 export function* evaluateStorage(
   db: Kysely<Database>,
