@@ -88,21 +88,24 @@ describe('retry schedule', () => {
     expect(elapsed).toBeGreaterThanOrEqual(3_600_000);
   });
 
-  it('a give-up under an hour, or a POST time limit not inside the lease, is refused when the tracker opens', async () => {
+  it('a give-up under an hour, or a POST time limit over half the lease, is refused when the tracker opens', async () => {
     const opening = (webhookRetry: TrackerOptions['webhookRetry']) => () =>
       openResourceTracker({ path: ':memory:', flushOnExit: false, deliverWebhooks: false, webhookRetry });
     const refused: [TrackerOptions['webhookRetry'], string][] = [
       [{ giveUpAfterMs: 3_599_999 }, 'webhookRetry.giveUpAfterMs'],
-      // An attempt outliving its lease could be claimed and sent again by another process meanwhile.
+      // An attempt outliving its lease could be claimed and sent again by another process meanwhile: the
+      // POST's limit leaves half the lease to the writes around it.
       [{ timeoutMs: 60_000 }, 'webhookRetry.timeoutMs'],
+      [{ timeoutMs: 30_001 }, 'webhookRetry.timeoutMs'],
       [{ leaseMs: 10_000 }, 'webhookRetry.timeoutMs'],
+      [{ leaseMs: 19_999 }, 'webhookRetry.timeoutMs'],
       [{ leaseMs: 5_000, timeoutMs: 9_000 }, 'webhookRetry.timeoutMs'],
     ];
     for (const [retry, field] of refused) {
       expect(opening(retry)).toThrow(ValidationError);
       expect(opening(retry)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', field }));
     }
-    for (const retry of [FAST_RETRY, { giveUpAfterMs: 3_600_000 }, { leaseMs: 10_001 }]) {
+    for (const retry of [FAST_RETRY, { giveUpAfterMs: 3_600_000 }, { leaseMs: 20_000 }, { timeoutMs: 30_000 }]) {
       await opening(retry)().close();
     }
   });

@@ -99,11 +99,17 @@ export interface WebhookRetry {
   initialDelayMs: number;
   /** Longest delay between two attempts; default 10 min. */
   maxDelayMs: number;
-  /** No attempt starts later than this after the alert was raised (default 24 h; at least an hour). */
+  /**
+   * Attempts are made for this long after the alert was raised (default 24 h; at least an hour): the last
+   * retry starts at this time when the backoff would start it later; none starts after it.
+   */
   giveUpAfterMs: number;
-  /** How long a claimed attempt is reserved for the process that claimed it; default 60 s; more than timeoutMs. */
+  /** How long a claimed attempt is reserved for the process that claimed it; default 60 s; at least 2 × timeoutMs. */
   leaseMs: number;
-  /** Time allowed for one POST; default 10 s; less than leaseMs (else another process could send it again meanwhile). */
+  /**
+   * Time allowed for one POST (the DNS lookup included); default 10 s; at most half of leaseMs (else the
+   * attempt, with the writes around it, could outlive its lease and another process send it again meanwhile).
+   */
   timeoutMs: number;
   /** How often a delivering process looks for due deliveries (also woken at once by its own alerts); default 1 s. */
   pollIntervalMs: number;
@@ -232,12 +238,13 @@ function resolveRetry(retry: Partial<WebhookRetry>): WebhookRetry {
     );
   }
   // An attempt still running when its lease ends could be claimed and sent again by another process at the
-  // same time: the POST's time limit must end inside the lease (which also covers resolving the host and
-  // recording the outcome, so leave it room).
-  if (r.timeoutMs >= r.leaseMs) {
+  // same time. The POST's time limit (the DNS lookup falls under it too) must end well inside the lease: the
+  // claim's commit before it and the write recording the outcome after it (which may wait for the database's
+  // write lock) take lease time too. Half the lease is left to them.
+  if (r.timeoutMs > r.leaseMs / 2) {
     throw new ValidationError(
       'INVALID_OPTION',
-      `webhookRetry.timeoutMs (${r.timeoutMs}) must be less than webhookRetry.leaseMs (${r.leaseMs}).`,
+      `webhookRetry.timeoutMs (${r.timeoutMs}) must be at most half of webhookRetry.leaseMs (${r.leaseMs}).`,
       'webhookRetry.timeoutMs',
     );
   }
