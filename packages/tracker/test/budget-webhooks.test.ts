@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { retryDelay } from '../src/budgets/webhook-outbox.js';
+import { nextAttempt, retryDelay } from '../src/budgets/webhook-outbox.js';
 import {
   type BudgetAlertWebhookBody,
   DEFAULT_WEBHOOK_RETRY,
@@ -86,6 +86,45 @@ describe('retry schedule', () => {
     expect(delays.slice(0, 4)).toEqual([5_000, 10_000, 20_000, 40_000]);
     expect(Math.max(...delays)).toBe(600_000);
     expect(elapsed).toBeGreaterThanOrEqual(3_600_000);
+  });
+
+  /** The start times of the attempts of a delivery whose every attempt fails, each made when due. */
+  const attemptTimes = (retry: typeof DEFAULT_WEBHOOK_RETRY) => {
+    const times = [0];
+    for (let attempt = 1; ; attempt++) {
+      const at = times.at(-1)!;
+      const { state, next } = nextAttempt(
+        { attempt, createdAt: 0 },
+        { status: 500, error: 'HTTP 500', delivered: false },
+        at,
+        retry,
+      );
+      if (state === 'failed') return times;
+      expect(state).toBe('pending');
+      expect(next).toBeGreaterThan(at);
+      times.push(next);
+    }
+  };
+
+  it('the retries span the whole give-up window: the last starts at it, whatever the delays', () => {
+    const hour = { ...DEFAULT_WEBHOOK_RETRY, giveUpAfterMs: 3_600_000 };
+    // Default delays: 5 s doubling to 10 min, then every 10 min; the backoff alone would start the last at 50.6 min.
+    const times = attemptTimes(hour);
+    expect(times.at(-1)).toBe(3_600_000);
+    expect(times.at(-2)).toBeLessThan(3_600_000);
+    expect(times.slice(0, 4)).toEqual([0, 5_000, 15_000, 35_000]);
+    // A first delay longer than the window: one retry, at its end (the backoff alone made none).
+    expect(attemptTimes({ ...hour, initialDelayMs: 3_600_001, maxDelayMs: 3_600_001 })).toEqual([0, 3_600_000]);
+    // The default day: the last retry at 24 h.
+    expect(attemptTimes(DEFAULT_WEBHOOK_RETRY).at(-1)).toBe(24 * 3_600_000);
+    // An attempt made late (a process was down): the next at the give-up time at the latest; none after it.
+    const late = { attempt: 3, createdAt: 0 };
+    const failing = { status: null, error: 'ECONNREFUSED', delivered: false };
+    expect(nextAttempt(late, failing, 3_599_000, hour)).toEqual({ state: 'pending', next: 3_600_000 });
+    expect(nextAttempt(late, failing, 3_600_000, hour).state).toBe('failed');
+    expect(nextAttempt(late, failing, 7_200_000, hour).state).toBe('failed');
+    expect(nextAttempt(late, { ...failing, final: true }, 0, hour).state).toBe('failed');
+    expect(nextAttempt(late, { status: 204, error: null, delivered: true }, 3_600_000, hour).state).toBe('delivered');
   });
 
   it('a give-up under an hour, or a POST time limit over half the lease, is refused when the tracker opens', async () => {
@@ -253,6 +292,48 @@ describeEachDialect('budget webhooks', () => {
       await eventually(() => hook.received.length === 1);
       expect(Date.now()).toBeGreaterThanOrEqual(leasedUntil);
       expect(hook.received[0]!.verified).toBe(true);
+    });
+
+    it('a retry the backoff would start past the give-up time is made at it: the retries span the whole window', async () => {
+      const hook = await receiver(() => null, Number.POSITIVE_INFINITY);
+      cleanups.push(hook.close);
+      const store = await newStore('give-up');
+      const quiet = open(store, { deliverWebhooks: false });
+      await quiet.setBudget({
+        name: 'n',
+        metric: 'api_calls',
+        limit: 1,
+        thresholds: [100],
+        alertOnForecast: false,
+        webhookUrl: hook.url,
+      });
+      quiet.trackApiCall('b', 's3');
+      await quiet.close();
+      const [alert] = await queryStore<{ alert_id: string }>(store, 'select alert_id from webhook_deliveries');
+      // Queued an hour ago less 1.5 s: the first attempt is made now; the backoff (over an hour) would start
+      // the next past the give-up time, 1.5 s from now, so the next is made at it, and is the last.
+      const giveUpAt = Date.now() + 1500;
+      const age = `update webhook_deliveries set created_at = ${giveUpAt - 3_600_000}`;
+      if (store.path) {
+        const file = new Database(store.path);
+        file.prepare(age).run();
+        file.close();
+      } else await queryStore(store, age);
+      const worker = open(store, {
+        webhookRetry: { ...FAST_RETRY, initialDelayMs: 3_600_001, maxDelayMs: 3_600_001, giveUpAfterMs: 3_600_000 },
+      });
+      cleanups.push(() => worker.close());
+      await eventually(
+        async () => (await queryStore(store, "select 1 from webhook_deliveries where state = 'failed'")).length === 1,
+      );
+      const attempts = await worker.getWebhookAttempts(alert!.alert_id);
+      expect(attempts.map((a) => [a.attempt, a.delivered])).toEqual([
+        [1, false],
+        [2, false],
+      ]);
+      expect(Date.parse(attempts[0]!.at)).toBeLessThan(giveUpAt);
+      expect(Date.parse(attempts[1]!.at)).toBeGreaterThanOrEqual(giveUpAt);
+      expect(hook.received).toHaveLength(2);
     });
 
     it('two delivering trackers on one store send each attempt once (leases)', async () => {

@@ -107,8 +107,27 @@ export function retryDelay(failedAttempts: number, retry: WebhookRetry): number 
 }
 
 /**
- * Records an attempt and releases the lease: delivered, retried later (backoff), or failed for good once
- * the next attempt would start past giveUpAfterMs. Only the lease holder records (a lease taken over
+ * What follows an attempt made at `at`: delivered; failed for good (no retry can help, or the give-up time
+ * has come); else the next attempt, after the backoff delay, but never later than the give-up time
+ * (createdAt + giveUpAfterMs): a retry the backoff would start past it starts at it instead, so the retries
+ * span the whole window whatever the delays (an attempt is never dropped because the next would start late).
+ */
+export function nextAttempt(
+  claim: Pick<ClaimedDelivery, 'attempt' | 'createdAt'>,
+  outcome: AttemptOutcome,
+  at: number,
+  retry: WebhookRetry,
+): { state: 'delivered' | 'failed' | 'pending'; next: number } {
+  const giveUpAt = claim.createdAt + retry.giveUpAfterMs;
+  const next = Math.min(at + retryDelay(claim.attempt, retry), giveUpAt);
+  if (outcome.delivered) return { state: 'delivered', next };
+  if (outcome.final || at >= giveUpAt) return { state: 'failed', next };
+  return { state: 'pending', next };
+}
+
+/**
+ * Records an attempt and releases the lease: delivered, retried later (backoff, the last retry at the
+ * give-up time: nextAttempt), or failed for good. Only the lease holder records (a lease taken over
  * meanwhile leaves the row to its new holder).
  */
 export function* recordAttempt(
@@ -119,12 +138,7 @@ export function* recordAttempt(
   at: number,
   retry: WebhookRetry,
 ): Plan<void> {
-  const next = at + retryDelay(claim.attempt, retry);
-  const state = outcome.delivered
-    ? 'delivered'
-    : outcome.final || next > claim.createdAt + retry.giveUpAfterMs
-      ? 'failed'
-      : 'pending';
+  const { state, next } = nextAttempt(claim, outcome, at, retry);
   const updated = yield* exec(
     db
       .updateTable('webhook_deliveries')
