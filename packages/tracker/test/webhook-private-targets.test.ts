@@ -396,7 +396,8 @@ describeEachDialect('private webhook targets', () => {
     await t.setBudget({ name: 'n', webhookUrl: `http://127.0.0.1:${hook.port}/x`, ...oneCall });
     const { attempts } = await alertAndFirstAttempt(t);
     expect(attempts[0]).toMatchObject({ status: 302, error: 'HTTP 302', delivered: false });
-    expect(hook.received).toHaveLength(1);
+    // FAST_RETRY retries within 30 ms: more attempts may have been made by now, each to the hook, none followed.
+    expect(hook.received.length).toBeGreaterThanOrEqual(1);
     expect(target.received).toHaveLength(0);
   });
 
