@@ -18,11 +18,14 @@ export interface RollupPart {
   size: number;
   from: number;
   to: number;
-  /** Only the storage rows count (the level before the first edge). */
+  /** Only the storage rows count (the changes at or after the first edge, for the level there). */
   storageOnly: boolean;
 }
 
-/** A row of partsQuery: sums of one (part, backend, resource); hi, lo and steps on storage rows with byteTime. */
+/**
+ * A row of partsQuery: sums of one (part, backend, resource); hi, lo and steps on storage rows with byteTime.
+ * Part 0, read with `storedLevels`, is a backend's stored level (backend_state.storage_level) as its total.
+ */
 export interface PartRow {
   /** The part's index in the array read. */
   part: number;
@@ -42,7 +45,7 @@ const STORAGE = RESOURCE_CODE.storage_used;
  * Σ delta × (t − bucket start) in two limbs, and Σ bucket index in its part × delta (cast, the index is
  * below 100 in any part, so the product stays far inside 64 bits for any plausible delta).
  */
-function partsSql(filtered: boolean, byteTime: boolean): string {
+function partsSql(filtered: boolean, byteTime: boolean, storedLevels: boolean): string {
   const storageSums = byteTime
     ? `,
       cast(sum(case when resource = ${STORAGE} then delta_time_hi end) as text) as hi,
@@ -58,21 +61,34 @@ cross join lateral (
   where level = p.level and bucket >= p.from_ms and bucket < p.to_ms
     and (resource = ${STORAGE} or not p.storage_only)${filtered ? ' and backend_id = any($6::bigint[])' : ''}
   group by backend_id, resource
-) r`;
+) r${
+    storedLevels
+      ? `
+union all
+select 0, backend_id, ${STORAGE}::smallint, storage_level${byteTime ? ', null, null, null' : ''}
+from backend_state${filtered ? ' where backend_id = any($6::bigint[])' : ''}`
+      : ''
+  }`;
 }
 
 const TEXTS = new Map<string, string>();
 
 /**
  * Sums of every part's rollups per (part, backend, resource), parts numbered from 1 in the order given;
- * `only` limits the backends (null: all). With `byteTime`, storage rows carry the byte-time sums.
+ * `only` limits the backends (null: all). With `byteTime`, storage rows carry the byte-time sums; with
+ * `storedLevels`, each backend's stored level comes as part 0 (the level at the first edge is read from it).
  * @example partsQuery([{ grain: 3, size: 3_600_000, from: a, to: b, storageOnly: false }], null, true)
  */
-export function partsQuery(parts: readonly RollupPart[], only: readonly number[] | null, byteTime: boolean) {
-  const key = `${only !== null}:${byteTime}`;
+export function partsQuery(
+  parts: readonly RollupPart[],
+  only: readonly number[] | null,
+  byteTime: boolean,
+  storedLevels = false,
+) {
+  const key = `${only !== null}:${byteTime}:${storedLevels}`;
   let text = TEXTS.get(key);
   if (text === undefined) {
-    text = partsSql(only !== null, byteTime);
+    text = partsSql(only !== null, byteTime, storedLevels);
     TEXTS.set(key, text);
   }
   const parameters = [

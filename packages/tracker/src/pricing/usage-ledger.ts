@@ -4,10 +4,16 @@
 // depend on the plans and instants, never on the answers), one read for all backends then sums the rollups
 // between every pair of consecutive edges, and the second pass answers each range from those sums exactly.
 //
-// Storage byte-time over [a, b) is core's storageByteMs: the level at a (the sum of every change dated
-// before it), then each bucket's Σ delta and Σ delta × (t − start) (pricing/delta-time.ts). Buckets are the
+// Storage byte-time over [a, b) is core's storageByteMs: the level at a, then each bucket's Σ delta and Σ delta × (t − start) (pricing/delta-time.ts). Buckets are the
 // rollups of the coarsest grain that fits, as for every read (summed per part by the database), and raw
 // events for sub-minute edges, so no raw event is scanned but at a range's ragged ends.
+//
+// The level at a is read from the present, not summed from the past: the backend's stored level
+// (backend_state.storage_level, which every batch moves by exactly the storage changes it adds to the
+// rollups) less every change dated at or after a (levelsFromPresent). That reads the rollups from a to the
+// newest change, at the coarsest grains covering [a, LEVEL_END) exactly, so it is bounded by the time
+// since a, not by the history before it. levelsBySum, the sum of every change before a, is kept as the
+// reference the property test compares against (test/ledger-levels.test.ts).
 
 import { type MeteredResource, type StorageBucket, storageByteMs, type UsageSource } from '@bytemeter/core/pricing';
 import { type Kysely, sql } from 'kysely';
@@ -157,9 +163,9 @@ export function* readUsageLedgers(
       new Map<number, number[]>(FLOW_CODES.map((code) => [code, new Array<number>(Math.max(1, edges.length)).fill(0)])),
     ]),
   );
-  // The level at the first edge is every storage change dated before it (day rollups reach back to the
-  // start). PostgreSQL reads it in the ledger's own statement (ledger-parts-postgres.ts); SQLite, in
-  // process, as one aggregate beside the ledger's queries.
+  // The level at the first edge is the stored level less every storage change dated at or after it.
+  // PostgreSQL reads both in the ledger's own statement (ledger-parts-postgres.ts); SQLite, in process,
+  // as one aggregate and the backend_state rows beside the ledger's queries (one read snapshot).
   const readLevel = storageTime && edges.length > 0 && edges[0]! > 0 && ids.length > 0;
   const postgres = isPostgres(db);
   const read =
@@ -179,7 +185,7 @@ export function* readUsageLedgers(
   }
 
   const levelAtFirst =
-    read.before ?? (readLevel ? yield* levelsBefore(db, ids, edges[0]!, res) : new Map<number, bigint>());
+    read.before ?? (readLevel ? yield* levelsFromPresent(db, ids, edges[0]!, res) : new Map<number, bigint>());
   const buckets = read.storage;
   const ledgers = new Map<number, UsageLedger>();
   for (const id of ids) {
@@ -195,8 +201,47 @@ export function* readUsageLedgers(
   return ledgers;
 }
 
-/** Each backend's storage level at `to`: the sum of every storage change dated before it. */
-function* levelsBefore(
+/**
+ * Past the newest instant any rollup can hold (the largest Date, a whole number of UTC days): the range
+ * [t, LEVEL_END) holds every storage change dated at or after t, future-dated ones included.
+ */
+export const LEVEL_END = 8_640_000_000_000_000;
+
+/**
+ * Each backend's storage level at `to`: its stored level less every storage change dated at or after `to`
+ * (rollups of [to, LEVEL_END), whose day part ends at the newest change).
+ */
+export function* levelsFromPresent(
+  db: Kysely<Database>,
+  ids: readonly number[],
+  to: number,
+  res: Resolution,
+): Plan<Map<number, bigint>> {
+  const levels = yield* storedLevels(db, ids);
+  const after = yield* aggregateRanges(db, [{ from: to, to: LEVEL_END }], { backendIds: ids, resources: [STORAGE] }, res);
+  for (const [key, cell] of after.cells[0]!) {
+    const id = cellBackend(key);
+    levels.set(id, (levels.get(id) ?? 0n) - BigInt(cell.total));
+  }
+  return levels;
+}
+
+/** Each backend's stored storage level (backend_state; a backend without a row has 0). */
+function* storedLevels(db: Kysely<Database>, ids: readonly number[]): Plan<Map<number, bigint>> {
+  const levels = new Map<number, bigint>(ids.map((id) => [id, 0n]));
+  const rows = yield* exec(
+    db.selectFrom('backend_state').select(['backend_id', 'storage_level']).where('backend_id', 'in', ids),
+  );
+  for (const row of rows) levels.set(Number(row.backend_id), BigInt(row.storage_level));
+  return levels;
+}
+
+/**
+ * Each backend's storage level at `to` as the sum of every storage change dated before it (a scan of the
+ * day rollups from the first): what levelsFromPresent answers, read from the past. Kept as the property
+ * test's reference.
+ */
+export function* levelsBySum(
   db: Kysely<Database>,
   ids: readonly number[],
   to: number,
@@ -220,7 +265,7 @@ interface IntervalOptions {
   everyBackend: boolean;
   /** Storage buckets for byte-time (else only the storage Σ delta, among the flow codes). */
   storageTime: boolean;
-  /** Also each backend's level at this instant (Σ of every storage change dated before it); null: not. */
+  /** Also each backend's level at this instant (stored level − Σ changes dated at or after it); null: not. */
   levelBefore: number | null;
 }
 
@@ -239,7 +284,8 @@ const BEFORE = -1;
  * buckets for storageByteMs. Rollups of the coarsest grain that fits, raw events for sub-minute ends (and
  * minute ends older than the minute rollups, where raw events are what is kept), as aggregateRanges reads.
  * SQLite reads each grain's parts in a flow and a storage query; PostgreSQL every rollup part in one
- * statement (ledger-parts-postgres.ts), with the level before, when asked, as parts of its own.
+ * statement (ledger-parts-postgres.ts), with the level before, when asked, as parts of its own (the
+ * changes at or after the first edge) and the stored levels (backend_state) in the same statement.
  */
 function* readIntervals(
   db: Kysely<Database>,
@@ -262,8 +308,9 @@ function* readIntervals(
   const before = options.levelBefore === null ? null : new Map(backendIds.map((id) => [id, 0n]));
   const addFlow = (backendId: number, code: number, interval: number, amount: number) => {
     if (interval === BEFORE) {
+      // A change dated at or after the first edge: the level there is the stored level without it.
       const level = before?.get(backendId);
-      if (code === STORAGE && level !== undefined) before!.set(backendId, level + BigInt(amount));
+      if (code === STORAGE && level !== undefined) before!.set(backendId, level - BigInt(amount));
       return;
     }
     const list = flow.get(backendId)?.get(code);
@@ -283,7 +330,7 @@ function* readIntervals(
     }
   };
   for (const [i, interval] of intervals.entries()) split(interval.from, interval.to, i);
-  if (options.levelBefore !== null) split(0, options.levelBefore, BEFORE);
+  if (options.levelBefore !== null) split(options.levelBefore, LEVEL_END, BEFORE);
 
   const raw = parts.get(RAW_GRAIN) ?? [];
   raw.sort((a, b) => a.from - b.from);
@@ -316,10 +363,17 @@ function* readIntervals(
         rollupParts.map((p) => ({ ...p, size: grainSize(p.grain), storageOnly: p.interval === BEFORE })),
         only,
         storageTime,
+        before !== null,
       );
       for (const row of yield* exec(query)) {
-        const part = rollupParts[Number(row.part) - 1]!;
         const backendId = Number(row.backend_id);
+        if (Number(row.part) === 0) {
+          // The stored level (a row of backend_state), from which the changes at or after the edge come off.
+          const level = before?.get(backendId);
+          if (level !== undefined) before!.set(backendId, level + BigInt(row.total));
+          continue;
+        }
+        const part = rollupParts[Number(row.part) - 1]!;
         const resource = Number(row.resource);
         addFlow(backendId, resource, part.interval, Number(row.total));
         if (storageTime && resource === STORAGE && row.hi !== null && row.lo !== null && row.steps !== null)
