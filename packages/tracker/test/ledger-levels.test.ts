@@ -104,10 +104,12 @@ describeEachDialect('ledger-levels', () => {
                 const expected = await run(db, levelsBySum(db, ids, edge, res));
                 const present = await run(db, levelsFromPresent(db, ids, edge, res));
                 const ledgers = await run(db, readUsageLedgers(db, ids, [edge, edge + HOUR], res));
+                const past = await run(db, readUsageLedgers(db, ids, [edge, edge + HOUR], res, { pastLevels: true }));
                 for (const id of ids) {
                   const want = expected.get(id) ?? 0n;
                   expect({ id, edge, level: present.get(id) ?? 0n }).toEqual({ id, edge, level: want });
                   expect({ id, edge, level: ledgers.get(id)!.levelAt(edge) }).toEqual({ id, edge, level: want });
+                  expect(past.get(id)!.levelAt(edge)).toBe(want);
                 }
               }
             },

@@ -4,16 +4,18 @@
 // depend on the plans and instants, never on the answers), one read for all backends then sums the rollups
 // between every pair of consecutive edges, and the second pass answers each range from those sums exactly.
 //
-// Storage byte-time over [a, b) is core's storageByteMs: the level at a, then each bucket's Σ delta and Σ delta × (t − start) (pricing/delta-time.ts). Buckets are the
-// rollups of the coarsest grain that fits, as for every read (summed per part by the database), and raw
-// events for sub-minute edges, so no raw event is scanned but at a range's ragged ends.
+// Storage byte-time over [a, b) is core's storageByteMs: the level at a, then each bucket's Σ delta and
+// Σ delta × (t − start) (pricing/delta-time.ts). Buckets are the rollups of the coarsest grain that fits,
+// as for every read (summed per part by the database), and raw events for sub-minute edges, so no raw
+// event is scanned but at a range's ragged ends.
 //
 // The level at a is read from the present, not summed from the past: the backend's stored level
 // (backend_state.storage_level, which every batch moves by exactly the storage changes it adds to the
-// rollups) less every change dated at or after a (levelsFromPresent). That reads the rollups from a to the
-// newest change, at the coarsest grains covering [a, LEVEL_END) exactly, so it is bounded by the time
-// since a, not by the history before it. levelsBySum, the sum of every change before a, is kept as the
-// reference the property test compares against (test/ledger-levels.test.ts).
+// rollups) less every change dated at or after a. The changes between the ledger's edges are read anyway;
+// those after its last edge (future-dated ones, for a ledger ending now) come from the rollups of
+// [last edge, LEVEL_END) at the coarsest grains covering it exactly (levelsFromPresent). So the read is
+// bounded by the time since a, not by the history before it. levelsBySum, the sum of every change before
+// a, is kept as the reference the property test compares against (test/ledger-levels.test.ts).
 
 import { type MeteredResource, type StorageBucket, storageByteMs, type UsageSource } from '@bytemeter/core/pricing';
 import { type Kysely, sql } from 'kysely';
@@ -149,9 +151,15 @@ export function* readUsageLedgers(
     everyBackend?: boolean;
     /** Read storage levels and byte-time (default true); without, only totals (and storage Σ delta) answer. */
     storageTime?: boolean;
+    /**
+     * The level at the first edge as the sum of every change before it (levelsBySum, the former read that
+     * grows with history) instead of from the stored level: the property test's and the bench's reference.
+     */
+    pastLevels?: boolean;
   } = {},
 ): Plan<Map<number, UsageLedger>> {
   const everyBackend = options.everyBackend ?? false;
+  const pastLevels = options.pastLevels ?? false;
   const storageTime = options.storageTime ?? true;
   const edges = [...new Set(instants.map((t) => snapEdge(t, res)))].sort((a, b) => a - b);
   const intervals = edges.slice(1).map((to, i) => ({ from: edges[i]!, to }));
@@ -163,17 +171,22 @@ export function* readUsageLedgers(
       new Map<number, number[]>(FLOW_CODES.map((code) => [code, new Array<number>(Math.max(1, edges.length)).fill(0)])),
     ]),
   );
-  // The level at the first edge is the stored level less every storage change dated at or after it.
-  // PostgreSQL reads both in the ledger's own statement (ledger-parts-postgres.ts); SQLite, in process,
-  // as one aggregate and the backend_state rows beside the ledger's queries (one read snapshot).
+  // The level at the last edge is the stored level less every storage change dated at or after it (only
+  // future-dated ones when the last edge is now); the level at the first edge is that less the changes
+  // between the edges, read anyway. PostgreSQL reads the stored levels and the changes after the last edge
+  // in the ledger's own statement (ledger-parts-postgres.ts); SQLite, in process, as one aggregate and the
+  // backend_state rows beside the ledger's queries (one read snapshot). pastLevels: the level at the first
+  // edge as the sum of every change before it.
   const readLevel = storageTime && edges.length > 0 && edges[0]! > 0 && ids.length > 0;
+  const levelEdge = pastLevels ? edges[0]! : edges[edges.length - 1]!;
   const postgres = isPostgres(db);
   const read =
     ids.length > 0 && (intervals.length > 0 || (postgres && readLevel))
       ? yield* readIntervals(db, ids, intervals, res, {
           everyBackend,
           storageTime,
-          levelBefore: postgres && readLevel ? edges[0]! : null,
+          levelBefore: postgres && readLevel ? levelEdge : null,
+          pastLevels,
         })
       : { flow: new Map<number, Map<number, number[]>>(), storage: new Map<number, StorageBucket[][]>(), before: null };
   for (const [id, byCode] of read.flow) {
@@ -184,13 +197,18 @@ export function* readUsageLedgers(
     }
   }
 
-  const levelAtFirst =
-    read.before ?? (readLevel ? yield* levelsFromPresent(db, ids, edges[0]!, res) : new Map<number, bigint>());
+  const levelAtEdge =
+    read.before ??
+    (readLevel
+      ? yield* (pastLevels ? levelsBySum : levelsFromPresent)(db, ids, levelEdge, res)
+      : new Map<number, bigint>());
   const buckets = read.storage;
   const ledgers = new Map<number, UsageLedger>();
   for (const id of ids) {
     const own = buckets.get(id) ?? intervals.map(() => []);
-    let level = levelAtFirst.get(id) ?? 0n;
+    let level = levelAtEdge.get(id) ?? 0n;
+    // From the last edge back to the first: the intervals' changes (their buckets hold every one).
+    if (!pastLevels) for (const list of own) for (const b of list) level -= BigInt(b.sumDelta);
     const levels = [level];
     for (const list of own) {
       for (const b of list) level += BigInt(b.sumDelta);
@@ -218,7 +236,12 @@ export function* levelsFromPresent(
   res: Resolution,
 ): Plan<Map<number, bigint>> {
   const levels = yield* storedLevels(db, ids);
-  const after = yield* aggregateRanges(db, [{ from: to, to: LEVEL_END }], { backendIds: ids, resources: [STORAGE] }, res);
+  const after = yield* aggregateRanges(
+    db,
+    [{ from: to, to: LEVEL_END }],
+    { backendIds: ids, resources: [STORAGE] },
+    res,
+  );
   for (const [key, cell] of after.cells[0]!) {
     const id = cellBackend(key);
     levels.set(id, (levels.get(id) ?? 0n) - BigInt(cell.total));
@@ -267,6 +290,8 @@ interface IntervalOptions {
   storageTime: boolean;
   /** Also each backend's level at this instant (stored level − Σ changes dated at or after it); null: not. */
   levelBefore: number | null;
+  /** That level as Σ of every change before it instead (readUsageLedgers' pastLevels). */
+  pastLevels: boolean;
 }
 
 /** A part of a read: a range of one grain feeding one interval, or the level before the first edge. */
@@ -310,7 +335,8 @@ function* readIntervals(
     if (interval === BEFORE) {
       // A change dated at or after the first edge: the level there is the stored level without it.
       const level = before?.get(backendId);
-      if (code === STORAGE && level !== undefined) before!.set(backendId, level - BigInt(amount));
+      if (code === STORAGE && level !== undefined)
+        before!.set(backendId, options.pastLevels ? level + BigInt(amount) : level - BigInt(amount));
       return;
     }
     const list = flow.get(backendId)?.get(code);
@@ -330,7 +356,8 @@ function* readIntervals(
     }
   };
   for (const [i, interval] of intervals.entries()) split(interval.from, interval.to, i);
-  if (options.levelBefore !== null) split(options.levelBefore, LEVEL_END, BEFORE);
+  if (options.levelBefore !== null)
+    split(options.pastLevels ? 0 : options.levelBefore, options.pastLevels ? options.levelBefore : LEVEL_END, BEFORE);
 
   const raw = parts.get(RAW_GRAIN) ?? [];
   raw.sort((a, b) => a.from - b.from);
@@ -363,7 +390,7 @@ function* readIntervals(
         rollupParts.map((p) => ({ ...p, size: grainSize(p.grain), storageOnly: p.interval === BEFORE })),
         only,
         storageTime,
-        before !== null,
+        before !== null && !options.pastLevels,
       );
       for (const row of yield* exec(query)) {
         const backendId = Number(row.backend_id);
