@@ -467,7 +467,12 @@ describeEachDialect('budget webhooks', () => {
     });
 
     it('with private webhooks refused, a loopback URL is refused when set, and nothing is stored', async () => {
-      const t = open(await newStore(), { allowPrivateWebhooks: false, deliverWebhooks: false });
+      // The public name resolves through an injected lookup (a public address), not this machine's DNS.
+      const t = open(await newStore(), {
+        allowPrivateWebhooks: false,
+        deliverWebhooks: false,
+        webhookLookup: async () => [{ address: '93.184.215.14', family: 4 }],
+      });
       cleanups.push(() => t.close());
       for (const url of [
         'http://127.0.0.1:9/x',
