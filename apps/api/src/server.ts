@@ -136,7 +136,8 @@ export async function startApiServer(options: {
         const operation = await subscribeOperation(yoga, limits, wsCredentials(ctx), payload);
         if (Array.isArray(operation)) return operation;
         // Counted only once it will run: graphql-ws calls onComplete for it (or onClose) to give it back.
-        const tooMany = slots.take(ctx.extra.socket, id, tokenId);
+        const socket = ctx.extra.socket;
+        const tooMany = slots.take(socket, id, tokenId, socket.readyState === socket.OPEN);
         return tooMany ? [tooMany] : operation;
       },
       onComplete: (ctx, id) => slots.release(ctx.extra.socket, id),

@@ -1,7 +1,7 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, getOperationAST } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import type { Api } from './create-api.js';
-import { toClosedCode } from './errors.js';
+import { apiError, toClosedCode } from './errors.js';
 import { checkNesting } from './limits/nesting-guard.js';
 import type { QueryLimits } from './limits/query-limits.js';
 
@@ -31,6 +31,18 @@ export async function subscribeOperation(
   }
   const errors = validate(schema, document);
   if (errors.length > 0) return errors.map(toClosedCode);
+  // graphql-ws answers an operation it cannot pick with an error and no onComplete, so a slot taken for it
+  // would stay taken until the socket closes: refused here, before any slot is taken.
+  if (!getOperationAST(document, payload.operationName ?? undefined)) {
+    return [
+      apiError(
+        'BAD_USER_INPUT',
+        payload.operationName
+          ? `No operation named "${payload.operationName}" in the document.`
+          : 'The document holds several operations; name the one to run (operationName).',
+      ),
+    ];
+  }
   return {
     schema,
     document,

@@ -80,8 +80,9 @@ describe('usageEvents gaps', () => {
     await waitUntil(() => hub.retainedEvents === 0);
     // The feed is quiet now (no tick hands out anything); the stalled subscriber still learns, once, then ends.
     await new Promise((resolve) => setTimeout(resolve, 700));
-    // The second tick (end 2,001) put it more than 1,500 behind: the 500 entries before 501 were dropped for it.
-    expect(await stalled.next()).toEqual({ done: false, value: new MissedEvents(500) });
+    // The second tick (end 2,001) put it more than 1,500 behind, and it ends there: it missed every entry from
+    // its position (1) to the log's end then, 2,000, not only the 500 the log dropped for it.
+    expect(await stalled.next()).toEqual({ done: false, value: new MissedEvents(2000) });
     expect(await stalled.next()).toEqual({ done: true, value: undefined });
     await fast.return?.();
     await filtered.return?.();

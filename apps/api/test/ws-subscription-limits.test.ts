@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RunningApi, startApiServer } from '../src/server.js';
 import { readSettings } from '../src/settings.js';
+import { SubscriptionSlots } from '../src/ws-subscription-slots.js';
 import { type TestStore, testStore } from './support/harness.js';
 import { waitUntil } from './support/wait-until.js';
 
@@ -96,6 +97,26 @@ describe('graphql-ws subscription limits', () => {
     expect([settings.maxSubscriptionsPerSocket, settings.maxSubscriptionsPerToken]).toEqual([5, 9]);
     expect([readSettings({}).maxSubscriptionsPerSocket, readSettings({}).maxSubscriptionsPerToken]).toEqual([32, 256]);
     expect(() => readSettings({ BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_SOCKET: '0' })).toThrow(/from 1 to/);
+  });
+});
+
+describe('subscription slots', () => {
+  it('count an id a socket already holds once, take nothing for a closed socket, and outlive no socket', () => {
+    const slots = new SubscriptionSlots({ perSocket: 4, perToken: 4 });
+    const socket = {};
+    // subscribe x, complete x, subscribe x while the first is still starting: two takes, one onComplete.
+    expect(slots.take(socket, 'x', 7)).toBeNull();
+    expect(slots.take(socket, 'x', 7)).toBeNull();
+    slots.release(socket, 'x');
+    expect(slots.openPerToken()).toEqual({});
+    // onClose ran while an operation was starting: it takes nothing, since nothing would give it back.
+    const closed = {};
+    expect(slots.take(closed, 'y', 7, false)?.extensions).toMatchObject({ code: 'TOO_MANY_SUBSCRIPTIONS' });
+    expect(slots.openPerToken()).toEqual({});
+    for (const id of ['a', 'b', 'c', 'd']) expect(slots.take(socket, id, null)).toBeNull();
+    expect(slots.take({}, 'e', null)?.extensions).toMatchObject({ per: 'token' });
+    slots.releaseAll(socket);
+    expect(slots.openPerToken()).toEqual({});
   });
 });
 

@@ -167,8 +167,9 @@ class EventLog {
       const fallen: LogReader[] = [];
       for (const reader of this.readers) {
         if (reader.pos >= front) continue;
+        // Everything from its position on: it ends here, so what the log still holds past the front is lost to it too.
         let missed = 0;
-        for (let p = reader.pos; p < front; p++) {
+        for (let p = reader.pos; p < this.end; p++) {
           const item = this.at(p);
           missed += item instanceof MissedEvents ? item.count : 1;
         }
@@ -177,6 +178,14 @@ class EventLog {
         fallen.push(reader);
       }
       for (const reader of fallen) reader.wake();
+      // The last reader gone this way: stop polling for no one, as remove() does.
+      if (fallen.length > 0 && this.readers.size === 0) {
+        this.unlisten?.();
+        this.unlisten = undefined;
+        this.start = this.end;
+        this.items = [];
+        this.head = 0;
+      }
     }
     this.trim();
     for (const reader of [...this.readers]) reader.wake();
