@@ -20,15 +20,16 @@ export class SubscriptionSlots {
   /**
    * Takes a slot for operation `id` on `socket`, or returns the error to answer it with. Every count is the
    * sum of the sockets' maps, so nothing a socket held outlives it: an id already open on the socket (a
-   * client may subscribe, complete and subscribe again with one id while the first is still starting) is
-   * not counted twice, and a socket already closed (onClose ran while this operation was starting) takes
-   * nothing, since no onComplete or onClose would give it back.
+   * client may subscribe, complete and subscribe again with one id while the first is still starting; both
+   * would run, and each completes once) is refused, so the one that runs holds the only slot and gives it
+   * back; and a socket already closed (onClose ran while this operation was starting) takes nothing, since
+   * no onComplete or onClose would give it back.
    */
   take(socket: object, id: string, tokenId: number | null, socketOpen = true) {
     if (!socketOpen) return apiError('TOO_MANY_SUBSCRIPTIONS', 'This connection is closed.', { per: 'socket' });
     const token = tokenId === null ? 'open' : String(tokenId);
     const open = this.sockets.get(socket) ?? new Map<string, string>();
-    if (open.has(id)) return null;
+    if (open.has(id)) return apiError('BAD_USER_INPUT', `Operation id "${id}" is still in use on this connection.`);
     if (open.size >= this.limits.perSocket) {
       return apiError(
         'TOO_MANY_SUBSCRIPTIONS',

@@ -101,12 +101,14 @@ describe('graphql-ws subscription limits', () => {
 });
 
 describe('subscription slots', () => {
-  it('count an id a socket already holds once, take nothing for a closed socket, and outlive no socket', () => {
+  it('refuse an id a socket already holds, take nothing for a closed socket, and outlive no socket', () => {
     const slots = new SubscriptionSlots({ perSocket: 4, perToken: 4 });
     const socket = {};
-    // subscribe x, complete x, subscribe x while the first is still starting: two takes, one onComplete.
+    // subscribe x, complete x, subscribe x while the first is still starting: the second is refused (both
+    // would run otherwise, one of them uncounted); the one that runs completes once and gives its slot back.
     expect(slots.take(socket, 'x', 7)).toBeNull();
-    expect(slots.take(socket, 'x', 7)).toBeNull();
+    expect(slots.take(socket, 'x', 7)?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(slots.openPerToken()).toEqual({ '7': 1 });
     slots.release(socket, 'x');
     expect(slots.openPerToken()).toEqual({});
     // onClose ran while an operation was starting: it takes nothing, since nothing would give it back.

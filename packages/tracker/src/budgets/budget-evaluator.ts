@@ -218,7 +218,7 @@ export class BudgetEvaluator {
       // The alerts are built from the definitions stored now, under the lock: a budget deleted since the
       // read raises nothing, one edited or set again raises what its current definition calls for.
       const current = yield* liveBudgets(db, [...values.map((v) => v.budget.id), ...storage.map((b) => b.id)]);
-      const monthly = yield* raiseAlerts(db, currentCandidates(values, current, stored, now), raisedAt);
+      const monthly = yield* raiseAlerts(db, currentCandidates(values, current, stored), raisedAt);
       const quotas = yield* evaluateStorage(
         db,
         storage.flatMap((b) => {
@@ -245,14 +245,15 @@ export function currentCandidates(
   values: readonly { budget: StoredBudget; value: BudgetValue }[],
   current: ReadonlyMap<string, StoredBudget>,
   stored: ReadonlySet<string>,
-  now: number,
 ): AlertCandidate[] {
   const candidates = new Map<string, AlertCandidate>();
   for (const { budget: read, value } of values) {
     const budget = current.get(read.id);
     if (budget === undefined || value.month === null) continue;
     if (budget.metric !== read.metric || budget.backend !== read.backend || budget.timezone !== read.timezone) continue;
-    if (value.month.end <= now && budget.revisedAt >= value.month.end) continue;
+    // A month that ended before this definition began is not its own (StoredBudget.revisedAt), whatever the
+    // clock said when the values were read: a set may land between the month's end and this lock.
+    if (budget.revisedAt >= value.month.end) continue;
     for (const c of monthlyCandidates(budget, value, stored)) {
       candidates.set(alertKey(budget.id, budget.revision, c.periodKey, c.threshold, c.kind), c);
     }

@@ -208,7 +208,9 @@ export function* readUsageLedgers(
     const own = buckets.get(id) ?? intervals.map(() => []);
     let level = levelAtEdge.get(id) ?? 0n;
     // From the last edge back to the first: the intervals' changes (their buckets hold every one).
-    if (!pastLevels) for (const list of own) for (const b of list) level -= BigInt(b.sumDelta);
+    // Only when a level was read at the last edge: otherwise (no storage asked, or a first edge at or before
+    // 1970, where nothing precedes it) the first level is 0, as before.
+    if (!pastLevels && readLevel) for (const list of own) for (const b of list) level -= BigInt(b.sumDelta);
     const levels = [level];
     for (const list of own) {
       for (const b of list) level += BigInt(b.sumDelta);

@@ -101,7 +101,8 @@ export interface WebhookRetry {
   maxDelayMs: number;
   /**
    * Attempts are made for this long after the alert was raised (default 24 h; at least an hour): the last
-   * retry starts at this time when the backoff would start it later; none starts after it.
+   * retry is scheduled at this time when the backoff would schedule it later; none is scheduled after it
+   * (an attempt starts when a worker claims it, up to a poll interval later, or later after downtime).
    */
   giveUpAfterMs: number;
   /** How long a claimed attempt is reserved for the process that claimed it; default 60 s; at least 2 × timeoutMs. */

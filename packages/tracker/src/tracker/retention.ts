@@ -67,9 +67,9 @@ export class Retention {
         // SQLite never deletes the row of the highest id: a rowid is max + 1 (record/event-ids.ts), so deleting
         // the newest row would give its id to the next event, and a feed cursor at that id would never see
         // it. The row goes with a later slice, once a newer row exists (record/commit-log.ts keeps its own table the
-        // same way). Reads never count it: aggregates use raw rows only from the resolution's rawFrom on, and
-        // drill-down and export list rows older than the retention until a prune removes them anyway (a
-        // prune runs at most once a minute, after a flush).
+        // same way). Aggregates never count it (they use raw rows only from the resolution's rawFrom on);
+        // drill-down and export list rows older than the retention until a prune removes them, so on a store
+        // where nothing newer is recorded they keep listing this one row.
         let oldest = db.selectFrom('events').select('id').where('ts', '<', rawCutoff);
         if (!pg) oldest = oldest.where(sql<boolean>`id < (select max(id) from events)`);
         oldest = oldest.orderBy('ts').limit(slice);
