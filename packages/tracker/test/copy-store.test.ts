@@ -9,7 +9,7 @@ import { type BackendType, CopyError, copyStore, openResourceTracker, Validation
 import { backendTotalsRows } from './support/backend-totals-rows.js';
 import { MONTH_END, monthReader, readEverything, writeMonthOfUsage } from './support/month-of-usage.js';
 import { createTestDatabase } from './support/postgres.js';
-import { queryStore, snapshotStore } from './support/stores.js';
+import { queryStore, snapshotStore, writeStore } from './support/stores.js';
 import { tempDbPaths } from './support/temp-db.js';
 
 // `copyStore` moves a month of a real SQLite file into a real PostgreSQL database: every read equal on
@@ -168,7 +168,10 @@ describe('copyStore: a SQLite file into PostgreSQL', { timeout: 180_000 }, () =>
     writer.trackApiCall('b', 's3', { timestamp: now - 1000 }); // not kept raw; its flush prunes the raw row
     await writer.flush();
     await writer.close();
-    expect(await queryStore({ path: from }, 'select id from events')).toEqual([]);
+    // Today's retention keeps the newest raw row on SQLite (its rowid is then never handed out again); a file
+    // pruned by an older release can still hold a key naming a row id above every row left. Made so here.
+    expect(await queryStore({ path: from }, 'select id from events')).toHaveLength(1);
+    await writeStore({ path: from }, 'delete from events');
     const [key] = await queryStore<{ event_id: number }>({ path: from }, 'select event_id from event_keys');
     expect(key!.event_id).toBeGreaterThan(0);
 
