@@ -75,7 +75,8 @@ export async function startApiServer(options: {
     );
   }
   const ownTracker = options.tracker === undefined;
-  const tracker = options.tracker ?? openResourceTracker(where);
+  // A tracker passed in keeps its own memoizeSummaries; settings.cacheSummaries is for the one opened here.
+  const tracker = options.tracker ?? openResourceTracker({ ...where, memoizeSummaries: settings.cacheSummaries });
   await tracker.ready;
   const { yoga, live, authenticate, limits, revocations } = createApi({
     tracker,

@@ -24,6 +24,13 @@ export interface ApiSettings {
   maxSubscriptionsPerSocket: number;
   /** BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_TOKEN, default 256: graphql-ws operations open at once per token. */
   maxSubscriptionsPerToken: number;
+  /**
+   * BYTEMETER_API_CACHE_SUMMARIES, default true. `false` opens the server's tracker with
+   * `memoizeSummaries: false`: no summary version, so neither the tracker's summary memo nor the response
+   * cache keeps anything and every request reads the database (where a commit's effect on the version is
+   * not established, e.g. Citus workers, or to measure the uncached read).
+   */
+  cacheSummaries: boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -83,6 +90,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings 
       1,
       1_000_000,
     ),
+    cacheSummaries: boolSetting(env, 'BYTEMETER_API_CACHE_SUMMARIES', true),
   };
 }
 

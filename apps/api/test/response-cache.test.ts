@@ -1,7 +1,9 @@
 import { openResourceTracker, openTokenStore } from '@bytemeter/tracker';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApi } from '../src/create-api.js';
-import { codes, createTestApi, DIALECT, type TestApi, testStore } from './support/harness.js';
+import { type RunningApi, startApiServer } from '../src/server.js';
+import { readSettings } from '../src/settings.js';
+import { codes, createTestApi, DIALECT, type TestApi, type TestStore, testStore } from './support/harness.js';
 
 const TRACK = 'mutation($events: [UsageEventInput!]!) { trackUsage(events: $events) { accepted } }';
 const SUMMARY =
@@ -293,5 +295,67 @@ describe('response cache across replicas (two APIs, each with its own tracker, o
       const after = await b.execute<Summary>(SUMMARY);
       expect(after.data?.usageSummary.totals.bandwidthUpload).toBe(expected);
     }
+  });
+});
+
+describe('BYTEMETER_API_CACHE_SUMMARIES', () => {
+  let db: TestStore;
+  let api: RunningApi | undefined;
+  beforeEach(async () => {
+    db = await testStore('cache-setting');
+  });
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+    db.cleanup();
+  });
+
+  /** The summary query through the real server, `times` times in a row; how many reached the tracker. */
+  async function summaryReads(running: RunningApi, times: number): Promise<number> {
+    const reads = vi.spyOn(running.tracker, 'getResourceSummary');
+    try {
+      for (let i = 0; i < times; i++) {
+        const response = await fetch(`${running.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: SUMMARY }),
+        });
+        const body = (await response.json()) as { data: Summary };
+        expect(body.data.usageSummary.totals.bandwidthUpload).toBe(105);
+      }
+      return reads.mock.calls.length;
+    } finally {
+      reads.mockRestore();
+    }
+  }
+
+  async function start(env: NodeJS.ProcessEnv): Promise<RunningApi> {
+    api = await startApiServer({ settings: { ...readSettings(env), port: 0, ...db.settings } });
+    const seeded = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: TRACK, variables: { events: [upload('photos', 100), upload('logs', 5)] } }),
+    });
+    expect(await seeded.json()).toEqual({ data: { trackUsage: { accepted: 2 } } });
+    return api;
+  }
+
+  it('false: every summary request reads the database (no version, so neither cache keeps anything)', async () => {
+    const running = await start({ BYTEMETER_API_CACHE_SUMMARIES: 'false' });
+    expect(await running.tracker.getSummaryVersion({ period: 'day' })).toBeNull();
+    expect(await summaryReads(running, 5)).toBe(5);
+  });
+
+  it('by default repeated summary requests are answered from the cache', async () => {
+    const running = await start({});
+    expect(await running.tracker.getSummaryVersion({ period: 'day' })).not.toBeNull();
+    // On PostgreSQL other databases' commits move the snapshot: some repeats may miss, not all 20.
+    expect(await summaryReads(running, 20)).toBeLessThan(20);
+  });
+
+  it('reads true or false and refuses anything else', () => {
+    expect(readSettings({}).cacheSummaries).toBe(true);
+    expect(readSettings({ BYTEMETER_API_CACHE_SUMMARIES: 'false' }).cacheSummaries).toBe(false);
+    expect(() => readSettings({ BYTEMETER_API_CACHE_SUMMARIES: 'off' })).toThrow(/BYTEMETER_API_CACHE_SUMMARIES/);
   });
 });
