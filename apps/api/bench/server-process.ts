@@ -20,6 +20,8 @@ export interface ServerProcessOptions {
   apiDir?: string;
   /** Extra Node flags, e.g. `--cpu-prof` (the profile is written when the server exits on stop()). */
   nodeArgs?: readonly string[];
+  /** More environment for the server (settings such as BYTEMETER_API_CACHE_SUMMARIES). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -29,7 +31,13 @@ export interface ServerProcessOptions {
 export function startServerProcess(dbPath: string, options: ServerProcessOptions = {}): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: options.apiDir ?? apiDir,
-    env: { ...process.env, BYTEMETER_DB: dbPath, BYTEMETER_API_PORT: '0', BYTEMETER_API_HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      ...options.env,
+      BYTEMETER_DB: dbPath,
+      BYTEMETER_API_PORT: '0',
+      BYTEMETER_API_HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -1,4 +1,6 @@
-import { cpus, loadavg } from 'node:os';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openResourceTracker, type ResourceTracker } from '../src/index.js';
 import type { DatasetMeta } from './datasets.js';
 import type { Latency } from './query-latency.js';
@@ -66,17 +68,22 @@ async function setPlans(tracker: ResourceTracker, now: number): Promise<number> 
  */
 export async function benchCosts(metas: readonly DatasetMeta[], rounds: number, perRound: number): Promise<CostsBench> {
   const loadBefore = loadavg();
-  const subjects: { meta: DatasetMeta; tracker: ResourceTracker; backends: number }[] = [];
+  const subjects: { meta: DatasetMeta; tracker: ResourceTracker; backends: number; scratch: string }[] = [];
   for (const meta of metas) {
+    // The plans go into a copy: the cached file is shared by every benchmark (the budgets bench copies it
+    // and sets plans of its own), and plans written into it piled up run after run.
+    const scratch = mkdtempSync(join(tmpdir(), 'bytemeter-costs-'));
+    const path = join(scratch, 'costs.db');
+    copyFileSync(meta.path, path);
     const tracker = openResourceTracker({
-      path: meta.path,
+      path,
       clock: () => meta.to,
       rawRetentionMs: null,
       flushOnExit: false,
       memoizeSummaries: false,
     });
     await tracker.ready;
-    subjects.push({ meta, tracker, backends: await setPlans(tracker, meta.to) });
+    subjects.push({ meta, tracker, backends: await setPlans(tracker, meta.to), scratch });
   }
   const costs = subjects.map(() => [] as number[]);
   const summary = subjects.map(() => [] as number[]);
@@ -121,6 +128,7 @@ export async function benchCosts(metas: readonly DatasetMeta[], rounds: number, 
       computedTotalMicros: report.computedTotalMicros,
     });
     await s.tracker.close();
+    rmSync(s.scratch, { recursive: true, force: true });
   }
   return {
     measuredAt: new Date().toISOString(),
