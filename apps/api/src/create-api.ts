@@ -21,6 +21,12 @@ import { LiveHub } from './live/live-hub.js';
 import { useMetrics } from './metrics/use-metrics.js';
 import { schema } from './schema/index.js';
 import { DEFAULT_MAX_BODY_BYTES, isLoopbackHostHeader } from './settings.js';
+import { useHttpSubscriptionSlots } from './sse-subscription-slots.js';
+import {
+  DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET,
+  DEFAULT_MAX_SUBSCRIPTIONS_PER_TOKEN,
+  SubscriptionSlots,
+} from './ws-subscription-slots.js';
 
 /** Distinct query texts whose parsed document (and compiled form) stays cached. */
 const PARSED_DOCUMENTS = 256;
@@ -53,6 +59,12 @@ export interface ApiOptions {
    * server on a non-loopback address, so revoking the last token never opens it; see tokenAuthenticator.
    */
   requireToken?: boolean;
+  /**
+   * Where subscriptions open per token are counted (BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_*): share one with the
+   * graphql-ws server so SSE streams and WebSocket operations count against one limit. Default: its own,
+   * with the default limits.
+   */
+  subscriptionSlots?: SubscriptionSlots;
 }
 
 /** What the server context carries before the GraphQL context is built (HTTP request or WebSocket params). */
@@ -178,6 +190,8 @@ export function createApi(options: ApiOptions): {
   limits: QueryLimits;
   /** Ends subscriptions (and, in startApiServer, WebSockets) whose token is revoked; close() it on shutdown. */
   revocations: RevocationWatch;
+  /** Subscriptions open per token: SSE streams counted here, graphql-ws operations by startApiServer. */
+  subscriptionSlots: SubscriptionSlots;
 } {
   const { tracker, tokens } = options;
   const live = new LiveHub(tracker, options.eventLogCap ? { eventLogCap: options.eventLogCap } : {});
@@ -191,6 +205,12 @@ export function createApi(options: ApiOptions): {
       : cachedTokenLookup(tokens, sqliteChangeProbe(options.dbPath));
   const authenticate = tokenAuthenticator(lookup, { requireToken: options.requireToken ?? false });
   const revocations = new RevocationWatch(tokens, { requireToken: options.requireToken ?? false });
+  const subscriptionSlots =
+    options.subscriptionSlots ??
+    new SubscriptionSlots({
+      perSocket: DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      perToken: DEFAULT_MAX_SUBSCRIPTIONS_PER_TOKEN,
+    });
   const cors = options.corsOrigins ?? [];
   const exportCap = options.exportCap ?? EXPORT_INLINE_CAP;
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -258,6 +278,7 @@ export function createApi(options: ApiOptions): {
       useClosedErrorCodes(),
       ...(cors.length > 0 ? [useVaryOrigin()] : []),
       useEndOnRevoke(revocations),
+      useHttpSubscriptionSlots(subscriptionSlots),
       // After auth, scopes and limits (which run for every request), before execution it may skip.
       useResponseCache(),
       useCompiledExecution(),
@@ -265,5 +286,5 @@ export function createApi(options: ApiOptions): {
       useStreamBodyLimit(),
     ],
   });
-  return { yoga, live, authenticate, limits, revocations };
+  return { yoga, live, authenticate, limits, revocations, subscriptionSlots };
 }

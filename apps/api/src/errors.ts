@@ -5,7 +5,7 @@ import { GraphQLError } from 'graphql';
  * Every `extensions.code` this API sends. Expected errors carry one of the first three; anything else is
  * masked as INTERNAL_SERVER_ERROR with a generic message (and logged on the server). EVENTS_MISSED: a
  * usageEvents subscriber is told how many events it did not get (`extensions.missed`);
- * TOO_MANY_SUBSCRIPTIONS: a graphql-ws operation past the per-socket or per-token limit.
+ * TOO_MANY_SUBSCRIPTIONS: a graphql-ws operation or SSE subscription past the per-socket or per-token limit.
  */
 export type ApiErrorCode =
   | 'UNAUTHENTICATED'

@@ -78,7 +78,14 @@ export async function startApiServer(options: {
   // A tracker passed in keeps its own memoizeSummaries; settings.cacheSummaries is for the one opened here.
   const tracker = options.tracker ?? openResourceTracker({ ...where, memoizeSummaries: settings.cacheSummaries });
   await tracker.ready;
-  const { yoga, live, authenticate, limits, revocations } = createApi({
+  const {
+    yoga,
+    live,
+    authenticate,
+    limits,
+    revocations,
+    subscriptionSlots: slots,
+  } = createApi({
     tracker,
     tokens,
     dbPath: settings.dbPath,
@@ -88,6 +95,11 @@ export async function startApiServer(options: {
     limits: { introspection: settings.introspection },
     // Decided once: a network-bound server keeps requiring tokens even if the last one is revoked.
     requireToken: !isLoopback(settings.host),
+    // One count for both transports: a token's SSE streams and graphql-ws operations share its limit.
+    subscriptionSlots: new SubscriptionSlots({
+      perSocket: settings.maxSubscriptionsPerSocket,
+      perToken: settings.maxSubscriptionsPerToken,
+    }),
     ...options.api,
   });
 
@@ -102,10 +114,6 @@ export async function startApiServer(options: {
   });
 
   const loopbackOnly = isLoopback(settings.host);
-  const slots = new SubscriptionSlots({
-    perSocket: settings.maxSubscriptionsPerSocket,
-    perToken: settings.maxSubscriptionsPerToken,
-  });
   const wss = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,

@@ -2,13 +2,17 @@ import { apiError } from './errors.js';
 
 /** Concurrent graphql-ws operations one socket may run (BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_SOCKET). */
 export const DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET = 32;
-/** Concurrent graphql-ws operations of one token over all its sockets (BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_TOKEN). */
+/**
+ * Concurrent graphql-ws operations and SSE subscriptions of one token over all its sockets and streams
+ * (BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_TOKEN).
+ */
 export const DEFAULT_MAX_SUBSCRIPTIONS_PER_TOKEN = 256;
 
 /**
  * Counts the operations (subscriptions, and queries while they run) open per graphql-ws socket and per
  * token, and refuses one past either limit with TOO_MANY_SUBSCRIPTIONS. Without tokens (open loopback
- * access) every socket counts against one shared "token".
+ * access) every socket counts against one shared "token". An SSE stream counts as a socket of its own
+ * holding one operation (useHttpSubscriptionSlots), so only the per-token limit bounds those.
  * @example const refusal = slots.take(socket, id, auth.tokenId); if (refusal) return [refusal];
  */
 export class SubscriptionSlots {
@@ -41,7 +45,7 @@ export class SubscriptionSlots {
     if (ofToken >= this.limits.perToken) {
       return apiError(
         'TOO_MANY_SUBSCRIPTIONS',
-        `This token already has ${ofToken} operations open over WebSocket, the most allowed (${this.limits.perToken}); complete one first.`,
+        `This token already has ${ofToken} subscriptions or operations open (WebSocket and SSE), the most allowed (${this.limits.perToken}); end one first.`,
         { limit: this.limits.perToken, per: 'token' },
       );
     }

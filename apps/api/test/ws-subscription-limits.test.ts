@@ -89,6 +89,66 @@ describe('graphql-ws subscription limits', () => {
     await waitUntil(() => api.subscriptionSlots.openPerToken().open === undefined);
   });
 
+  /** A subscription over SSE on the real port: resolves once its first result arrived, or with the whole answer. */
+  async function sse(query: string) {
+    const abort = new AbortController();
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query }),
+      signal: abort.signal,
+    });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { text, open: false, close: () => {} };
+      text += decoder.decode(value, { stream: true });
+      if (/event: next\ndata: .*totalMbps/.test(text)) {
+        return { text, open: true, close: () => abort.abort() };
+      }
+    }
+  }
+
+  it('counts SSE subscriptions against the same per-token limit, and gives the slot back when the stream ends', async () => {
+    const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const streams: { close(): void }[] = [];
+    try {
+      const s1 = await sse(BANDWIDTH);
+      const s2 = await sse(BANDWIDTH);
+      streams.push(s1, s2);
+      expect([s1.open, s2.open]).toEqual([true, true]);
+      expect(api.subscriptionSlots.openPerToken()).toEqual({ open: 2 });
+      const w1 = watch(client, BANDWIDTH);
+      await waitUntil(() => w1.messages.length > 0);
+      expect(api.subscriptionSlots.openPerToken()).toEqual({ open: 3 });
+
+      // The fourth of this token, over SSE: refused, the stream ends, nothing else counted.
+      const refused = await sse(BANDWIDTH);
+      expect(refused.open).toBe(false);
+      expect(refused.text).toContain('"code":"TOO_MANY_SUBSCRIPTIONS"');
+      expect(refused.text).toContain('"per":"token"');
+      expect(api.subscriptionSlots.openPerToken()).toEqual({ open: 3 });
+      // And over WebSocket too, while the SSE streams hold their slots.
+      const w2 = watch(client, BANDWIDTH);
+      const refusedWs = (await w2.ended) as { error: Message['errors'] };
+      expect(refusedWs.error?.map((e) => e.extensions?.code)).toEqual(['TOO_MANY_SUBSCRIPTIONS']);
+
+      // A client that goes away gives its stream's slot back.
+      s1.close();
+      await waitUntil(() => api.subscriptionSlots.openPerToken().open === 2);
+      const s3 = await sse(BANDWIDTH);
+      streams.push(s3);
+      expect(s3.open).toBe(true);
+      expect(api.subscriptionSlots.openPerToken()).toEqual({ open: 3 });
+    } finally {
+      for (const stream of streams) stream.close();
+      await client.dispose();
+    }
+    await waitUntil(() => api.subscriptionSlots.openPerToken().open === undefined);
+  });
+
   it('reads the limits from the environment', () => {
     const settings = readSettings({
       BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_SOCKET: '5',
