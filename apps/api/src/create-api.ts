@@ -21,7 +21,7 @@ import { LiveHub } from './live/live-hub.js';
 import { useMetrics } from './metrics/use-metrics.js';
 import { schema } from './schema/index.js';
 import { DEFAULT_MAX_BODY_BYTES, isLoopbackHostHeader } from './settings.js';
-import { useHttpSubscriptionSlots } from './sse-subscription-slots.js';
+import { useSseSubscriptionSlots } from './sse-subscription-slots.js';
 import {
   DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET,
   DEFAULT_MAX_SUBSCRIPTIONS_PER_TOKEN,
@@ -278,7 +278,7 @@ export function createApi(options: ApiOptions): {
       useClosedErrorCodes(),
       ...(cors.length > 0 ? [useVaryOrigin()] : []),
       useEndOnRevoke(revocations),
-      useHttpSubscriptionSlots(subscriptionSlots),
+      useSseSubscriptionSlots(subscriptionSlots),
       // After auth, scopes and limits (which run for every request), before execution it may skip.
       useResponseCache(),
       useCompiledExecution(),

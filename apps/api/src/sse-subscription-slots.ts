@@ -14,7 +14,7 @@ const STREAM_OPERATION = 'http';
  * runs on the source's last result and on return(), which Yoga calls when the client goes away).
  * graphql-ws operations carry no HTTP request in their context and are counted in startApiServer instead.
  */
-export function useHttpSubscriptionSlots(slots: SubscriptionSlots): Plugin<ApiContext & { request?: Request }> {
+export function useSseSubscriptionSlots(slots: SubscriptionSlots): Plugin<ApiContext & { request?: Request }> {
   return {
     onSubscribe({ args }) {
       if (args.contextValue.request === undefined) return;

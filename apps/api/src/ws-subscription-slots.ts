@@ -12,7 +12,7 @@ export const DEFAULT_MAX_SUBSCRIPTIONS_PER_TOKEN = 256;
  * Counts the operations (subscriptions, and queries while they run) open per graphql-ws socket and per
  * token, and refuses one past either limit with TOO_MANY_SUBSCRIPTIONS. Without tokens (open loopback
  * access) every socket counts against one shared "token". An SSE stream counts as a socket of its own
- * holding one operation (useHttpSubscriptionSlots), so only the per-token limit bounds those.
+ * holding one operation (useSseSubscriptionSlots), so only the per-token limit bounds those.
  * @example const refusal = slots.take(socket, id, auth.tokenId); if (refusal) return [refusal];
  */
 export class SubscriptionSlots {
