@@ -22,7 +22,7 @@ export interface ApiSettings {
   introspection: boolean;
   /** BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_SOCKET, default 32: graphql-ws operations open at once on one socket. */
   maxSubscriptionsPerSocket: number;
-  /** BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_TOKEN, default 256: graphql-ws operations open at once per token. */
+  /** BYTEMETER_API_MAX_SUBSCRIPTIONS_PER_TOKEN, default 256: graphql-ws operations and SSE subscriptions open at once per token. */
   maxSubscriptionsPerToken: number;
   /**
    * BYTEMETER_API_CACHE_SUMMARIES, default true. `false` opens the server's tracker with
