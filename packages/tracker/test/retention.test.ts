@@ -294,3 +294,50 @@ describe('a retention prune that fails (sqlite)', () => {
     }
   });
 });
+
+// SQLite only: its slices run synchronously on the event loop and hold the file's one write lock, so the
+// prune pauses between them; PostgreSQL's do not block writers and run back to back.
+describe('retention slices on SQLite', () => {
+  it('pause between slices, so this process and other writers get turns while a backlog goes', async () => {
+    const path = dbPath('slice-pauses.db');
+    const tracker = openResourceTracker({ path, clock: () => NOW, rawRetentionMs: null, flushOnExit: false });
+    try {
+      for (let i = 0; i < 200; i++) tracker.trackApiCall('a', 's3', { timestamp: NOW - 2 * RAW_RETENTION + i });
+      tracker.trackApiCall('a', 's3', { timestamp: NOW });
+      expect((await tracker.flush()).error).toBeUndefined();
+    } finally {
+      await tracker.close();
+    }
+    const file = new TrackerFile(path, 5_000);
+    try {
+      await file.ready;
+      const slice = 20;
+      let slices = 0;
+      let ticksBetween = 0;
+      let ticks = 0;
+      const counting = {
+        read: file.runner.read.bind(file.runner),
+        write: <T>(plan: () => Plan<T>) => {
+          // Macrotasks (timers) that ran since the previous slice ended: only a pause lets one run.
+          if (slices > 0) ticksBetween += ticks > 0 ? 1 : 0;
+          ticks = 0;
+          slices++;
+          return file.runner.write(plan);
+        },
+      };
+      const timer = setInterval(() => ticks++, 0);
+      try {
+        await new Retention(file.db, counting, RAW_RETENTION, 3 * DAY, DAY, slice).pruneIfDue(NOW);
+      } finally {
+        clearInterval(timer);
+      }
+      // 200 expired rows: 10 full slices and one that finds none, then the keys and the minute rollups.
+      expect(countRows(path, 'events')).toBe(1);
+      expect(slices).toBe(13);
+      // A turn for timers between every two raw-event slices (the 10 after a full one).
+      expect(ticksBetween).toBeGreaterThanOrEqual(10);
+    } finally {
+      await file.close();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import { exec, type Plan, type Runner } from '../db/runner.js';
@@ -10,6 +11,8 @@ import { MINUTE_GRAIN, MINUTE_MS, type Resolution } from '../rollup/grains.js';
  * on PostgreSQL never becomes one table-wide DELETE: each slice is bounded through an index).
  */
 const PRUNE_SLICE = 20_000;
+/** The longest pause between two SQLite slices (see deleteInSlices). */
+const MAX_SLICE_PAUSE_MS = 100;
 /** Retention is enforced at most this often (after a flush). */
 const PRUNE_EVERY_MS = 60_000;
 /** Idempotency keys are pruned at most this often: without an index on their time, each prune scans them. */
@@ -22,6 +25,7 @@ const KEY_PRUNE_EVERY_MS = 3_600_000;
 export class Retention {
   private lastPrune = 0;
   private lastKeyPrune = 0;
+  private readonly pauseBetweenSlices: boolean;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -32,7 +36,9 @@ export class Retention {
     private readonly dedupeWindowMs: number,
     /** Rows deleted per transaction (tests make it small). */
     private readonly sliceRows = PRUNE_SLICE,
-  ) {}
+  ) {
+    this.pauseBetweenSlices = !isPostgres(db);
+  }
 
   /** Where raw events and minute rollups are complete at `now`. */
   resolution(now: number): Resolution {
@@ -132,8 +138,21 @@ export class Retention {
     });
   }
 
-  /** Runs `slice` (one transaction, at most sliceRows rows, returns how many) until one deletes fewer. */
+  /**
+   * Runs `slice` (one transaction, at most sliceRows rows, returns how many) until one deletes fewer. On
+   * SQLite, pauses between two slices as long as the last one took (at most MAX_SLICE_PAUSE_MS): a slice
+   * holds the file's one write lock and, run synchronously, this process's event loop, and back to back
+   * they starved both. Other processes' writers wait in SQLite's busy handler, which polls, and the loser
+   * of every poll waited for the next slice: a writer of 100-event batches waited up to 734 ms while 5M
+   * expired rows went in 20,000-row slices of at most 43 ms (bench/retention.ts). PostgreSQL's writers
+   * are not blocked by the deletes, so its slices run back to back.
+   */
   private async deleteInSlices(slice: () => Plan<number>): Promise<void> {
-    for (let deleted = this.sliceRows; deleted >= this.sliceRows; ) deleted = await this.runner.write(slice);
+    for (;;) {
+      const started = performance.now();
+      const deleted = await this.runner.write(slice);
+      if (deleted < this.sliceRows) return;
+      if (this.pauseBetweenSlices) await sleep(Math.min(performance.now() - started, MAX_SLICE_PAUSE_MS));
+    }
   }
 }
