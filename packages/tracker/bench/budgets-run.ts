@@ -22,7 +22,7 @@ import type { Resolution } from '../src/rollup/grains.js';
 import { referenceBudgetValues } from '../test/support/budget-values-reference.js';
 import { ANCHOR, ensureDataset } from './datasets.js';
 import { machineInfo } from './machine.js';
-import { databaseOn, ensurePgDataset, withClient } from './pg-dataset.js';
+import { copyDatabase, databaseOn, ensurePgDataset, withClient } from './pg-dataset.js';
 import { PG_BENCH_URL, pgAvailable } from './postgres.js';
 import { median, nowMs, percentile } from './stats.js';
 import { BACKENDS } from './synthetic.js';
@@ -193,23 +193,6 @@ const backfillMs = await timeEach(
   quick ? 5 : 15,
 );
 await sqlite.t.close();
-
-/** CREATE DATABASE … TEMPLATE, retried while another session uses the template (another benchmark). */
-async function copyDatabase(adminUrl: string, from: string, to: string): Promise<void> {
-  await withClient(adminUrl, async (c) => {
-    await c.query(`drop database if exists "${to}" with (force)`);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await c.query(`create database "${to}" template "${from}"`);
-        return;
-      } catch (error) {
-        // 55006: the template is being accessed; wait for that session rather than disturb it.
-        if ((error as { code?: string }).code !== '55006' || attempt >= 60) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 5_000));
-      }
-    }
-  });
-}
 
 // PostgreSQL: the same reads on a copy of the cached generated dataset of 1,000,000 events (`--quick` too: it
 // is kept on the server, where a smaller one would be generated for nothing). The cached database is never

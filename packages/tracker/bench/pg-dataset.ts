@@ -310,3 +310,20 @@ async function orderRollups(url: string, log: (line: string) => void): Promise<v
     }
   });
 }
+
+/** CREATE DATABASE … TEMPLATE, retried while another session uses the template (another benchmark). */
+export async function copyDatabase(adminUrl: string, from: string, to: string): Promise<void> {
+  await withClient(adminUrl, async (c) => {
+    await c.query(`drop database if exists "${to}" with (force)`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await c.query(`create database "${to}" template "${from}"`);
+        return;
+      } catch (error) {
+        // 55006: the template is being accessed; wait for that session rather than disturb it.
+        if ((error as { code?: string }).code !== '55006' || attempt >= 60) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+      }
+    }
+  });
+}
