@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../src/db/runner.js';
 import { openResourceTracker, type Period } from '../src/index.js';
+import { MINUTE_GRAIN } from '../src/rollup/grains.js';
 import { TrackerFile } from '../src/tracker/lifecycle.js';
 import { PostgresStore } from '../src/tracker/postgres-store.js';
 import { Retention } from '../src/tracker/retention.js';
@@ -221,6 +222,64 @@ describeEachDialect('retention slices', () => {
     } finally {
       await file.close();
     }
+  });
+});
+
+describeEachDialect('minute rollup slices', () => {
+  it('deletes expired minute rollups a bounded slice of whole minutes per transaction, and nothing coarser', async () => {
+    const store = await newStore('minute-slices');
+    const tracker = openResourceTracker({ ...store, clock: () => NOW, rawRetentionMs: null, flushOnExit: false });
+    try {
+      // 300 minutes, two backends each, all past the minute retention: 600 minute rows to delete.
+      for (let i = 0; i < 300; i++) {
+        const timestamp = NOW - MINUTE_RETENTION - 2 * DAY + i * 60_000;
+        tracker.trackApiCall('a', 's3', { timestamp });
+        tracker.trackApiCall('b', 's3', { timestamp });
+      }
+      tracker.trackApiCall('a', 's3', { timestamp: NOW - 1_000 });
+      expect((await tracker.flush()).error).toBeUndefined();
+    } finally {
+      await tracker.close();
+    }
+    const minuteRows = async (before: number) =>
+      Number(
+        (
+          await queryStore<{ n: number | string }>(
+            store,
+            `select count(*) as n from rollups where level = ${MINUTE_GRAIN} and bucket < ${before}`,
+          )
+        )[0]!.n,
+      );
+    const coarser = () => queryStore(store, `select * from rollups where level <> ${MINUTE_GRAIN} order by 1, 2, 3, 4`);
+    const coarserBefore = await coarser();
+    const removed: number[] = [];
+    const file = store.databaseUrl ? new PostgresStore(store.databaseUrl) : new TrackerFile(store.path!, 5_000);
+    try {
+      await file.ready;
+      const count = () =>
+        sql<{ n: number | string }>`select count(*) as n from rollups where level = ${MINUTE_GRAIN}`.compile(file.db);
+      const counting = {
+        read: file.runner.read.bind(file.runner),
+        write: <T>(plan: () => Plan<T>) =>
+          file.runner.write(function* () {
+            const [before] = (yield count()) as { n: number | string }[];
+            const result = yield* plan();
+            const [after] = (yield count()) as { n: number | string }[];
+            removed.push(Number(before!.n) - Number(after!.n));
+            return result;
+          }),
+      };
+      const slice = 41; // not a multiple of a minute's 2 rows: a slice ends inside a minute and takes all of it
+      await new Retention(file.db, counting, null, MINUTE_RETENTION, DAY, slice).pruneIfDue(NOW);
+    } finally {
+      await file.close();
+    }
+    expect(await minuteRows(NOW - MINUTE_RETENTION)).toBe(0);
+    expect(await minuteRows(NOW)).toBe(1);
+    // Keys first (nothing), then 14 slices of 21 whole minutes, and the last 6 minutes.
+    const minutes = removed.filter((n) => n > 0);
+    expect(minutes).toEqual([...Array.from({ length: 14 }, () => 42), 12]);
+    expect(await coarser()).toEqual(coarserBefore);
   });
 });
 

@@ -54,7 +54,10 @@ export class Retention {
     return { now, keepRawFrom: resolution.rawFrom, resolution, backendIds };
   }
 
-  /** Deletes raw events, idempotency keys and minute rollups past their retention, at most once a minute. */
+  /**
+   * Deletes raw events, idempotency keys and minute rollups past their retention, at most once a minute,
+   * each in slices of at most sliceRows rows per transaction (minute rollups: plus one minute's rows).
+   */
   async pruneIfDue(now: number): Promise<void> {
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
@@ -128,13 +131,29 @@ export class Retention {
         return result.length;
       });
     }
-    await this.runner.write(function* () {
-      yield* exec(
+    const minuteEnd = minuteCutoff - MINUTE_MS;
+    const slice = this.sliceRows;
+    await this.deleteInSlices(function* () {
+      // Whole minutes, oldest first, up to the minute of the slice's last row: a slice deletes at most
+      // sliceRows plus the rows of one minute (one per backend and resource), through rollups_pk's range.
+      const [last] = yield* exec(
+        db
+          .selectFrom('rollups')
+          .select('bucket')
+          .where('level', '=', MINUTE_GRAIN)
+          .where('bucket', '<', minuteEnd)
+          .orderBy('bucket')
+          .limit(1)
+          .offset(slice - 1),
+      );
+      const deleted = yield* exec(
         db
           .deleteFrom('rollups')
           .where('level', '=', MINUTE_GRAIN)
-          .where('bucket', '<', minuteCutoff - MINUTE_MS),
+          .where('bucket', last ? '<=' : '<', last ? Number(last.bucket) : minuteEnd)
+          .returning('bucket'),
       );
+      return deleted.length;
     });
   }
 
