@@ -2,9 +2,9 @@ import { expect, it } from 'vitest';
 import { openResourceTracker } from '../src/index.js';
 import { describeEachDialect, newStore } from './support/stores.js';
 
-// A status sums its windows exactly however it reads them: on PostgreSQL a ragged window edge is its whole
-// minute less the raw events outside the window (query/backend-status-postgres.ts), so the events of that
-// minute on either side of the edge, and those dated ahead of now, are what could be miscounted.
+// A status sums its windows exactly however it reads them: a ragged window edge is its whole minute less the
+// raw events outside the window (query/backend-status-sums.ts, both dialects), so the events of that minute
+// on either side of the edge, and those dated ahead of now, are what could be miscounted.
 
 const SEC = 1000;
 const MIN = 60 * SEC;

@@ -166,7 +166,7 @@ export class KyselyRunner implements Runner {
   read<T>(plan: () => Plan<T>): Promise<T> {
     const begin = 'begin isolation level repeatable read read only';
     // On the pool's clients a read plan may yield scripts too: BEGIN goes out in front of its first, COMMIT
-    // behind its final one, so a read of text-only statements is one round trip (query/backend-status-postgres.ts).
+    // behind its final one, so a read of text-only statements is one round trip (query/backend-status-sums.ts).
     const pool = this.pool;
     if (pool) return this.withRetries(() => inPgTransaction(pool, plan, begin, true));
     return this.withRetries(() => this.inTransaction(plan, begin));

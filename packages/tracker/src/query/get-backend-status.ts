@@ -1,14 +1,14 @@
 import { mbpsOf } from '@bytemeter/core';
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { isPostgres } from '../db/dialect.js';
 import { execScript } from '../db/pg-script.js';
-import type { Plan } from '../db/runner.js';
+import { exec, type Plan } from '../db/runner.js';
 import type { Database } from '../db/schema.js';
 import type { Resolution } from '../rollup/grains.js';
 import { toIso } from '../time/zone.js';
 import { type BackendStatus, RESOURCE_CODE } from '../types.js';
-import { aggregateRanges, cellBackend, cellResource, coverRanges } from './aggregate.js';
-import { BACKENDS_SQL, statusSums, type WindowSums } from './backend-status-postgres.js';
+import { cellBackend, cellResource, coverRanges } from './aggregate.js';
+import { BACKENDS_SQL, statusSums, type WindowSums } from './backend-status-sums.js';
 import { type BackendRow, loadBackends, selectBackends, toBackendRow } from './backends.js';
 import { type HealthThresholds, judgeHealth, operationsIn, type ResourceCounts } from './health.js';
 
@@ -53,16 +53,10 @@ export function* getBackendStatusPlan(
     const chosen = selectBackends(all, backend);
     if (chosen.length === 0) return {};
     const backendIds = backend === undefined ? undefined : chosen.map((b) => b.id);
-    windowCells = [];
-    for (const w of windows) {
-      const { cells } = yield* aggregateRanges(
-        db,
-        [{ from: w.from, to: w.to }],
-        { ...(backendIds ? { backendIds } : {}), resources: w.resources },
-        res,
-      );
-      windowCells.push(cells[0]!);
-    }
+    const sums = statusSums(windows, res, now, { bind: true, ...(backendIds ? { backendIds } : {}) });
+    windowCells = sums.cells(
+      sums.statement === undefined ? [] : yield* exec(CompiledQuery.raw(sums.statement, sums.parameters)),
+    );
   }
   const backends = selectBackends(all, backend);
   const out: Record<string, BackendStatus> = {};

@@ -1,7 +1,8 @@
-// A status read on PostgreSQL in one round trip, whatever the event rate. aggregateRanges serves a window's
-// sub-minute edges from raw events: a minute of them at the start of the health window and of the bandwidth
-// window each, so the rows a status read scanned grew with the events per minute (12 at 1M bench events,
-// 117 at 10M), beside fourteen minute buckets of rollups: four statements, and BEGIN and COMMIT.
+// A status read whose cost follows the backends, not the event rate, on both dialects. aggregateRanges serves
+// a window's sub-minute edges from raw events: a minute of them at each end of the health window and of the
+// bandwidth window, so the rows a status read scanned grew with the events per minute (12 at 1M bench
+// events, 117 at 10M; on SQLite the status p50 went 0.25 -> 0.47 ms between them), beside fourteen minute
+// buckets of rollups.
 //
 // A status needs sums only (counts, failures, bytes; no min or max), and sums subtract: a window's ragged
 // edge is served by its whole minute's rollups less the raw events of the minute outside the window,
@@ -9,7 +10,9 @@
 // dated ahead), and the minute-aligned rest is covered by the coarsest rollups that fit (a quarter hour of
 // the health window in one bucket). So a status reads one bucket per backend and resource per part and, at
 // each window start, the raw events of at most half a minute (a window inside one minute reads its raw
-// events as before), and sends the backends and both windows as one script.
+// events as before), in one statement. On PostgreSQL that statement goes out with the backends as one
+// script, its bounds written in; on SQLite the bounds are bound parameters, so its text is one of a few
+// shapes that the runner's statement cache prepares once.
 
 import { cover, MINUTE_GRAIN, MINUTE_MS, RAW_GRAIN, type Resolution, snapEdge } from '../rollup/grains.js';
 import { cellKey, type Range } from './aggregate.js';
@@ -86,21 +89,34 @@ function signedParts(window: number, range: Range, res: Resolution, now: number)
   return parts;
 }
 
+/** Where a part's numbers go: written into the text (PostgreSQL), or bound in order (SQLite). */
+type Put = (n: number) => string;
+
 /**
- * The text of the sums statement: one member per part, its bounds written in (numbers we computed), so the
- * planner sees each range and plans one short index scan for it. (Ranges read from a VALUES list through a
- * LATERAL join were estimated at a default share of the 10M-event table, a cost that started JIT
- * compilation: 60 ms for a 0.3 ms read.)
+ * The text of the sums statement: one member per part. On PostgreSQL its bounds are written in (numbers we
+ * computed), so the planner sees each range and plans one short index scan for it. (Ranges read from a
+ * VALUES list through a LATERAL join were estimated at a default share of the 10M-event table, a cost that
+ * started JIT compilation: 60 ms for a 0.3 ms read.) On SQLite they are parameters (`put`), and the text
+ * names only what the parts are (window, grain, sign, the windows' codes, how many backends).
  */
-function sumsSql(parts: readonly SignedPart[], windows: readonly StatusWindow[]): string {
+function sumsSql(
+  parts: readonly SignedPart[],
+  windows: readonly StatusWindow[],
+  put: Put,
+  backendIds?: readonly number[],
+): string {
   const members = parts.map((p) => {
     const codes = windows[p.window]!.resources;
     const resources = `resource between ${Math.min(...codes)} and ${Math.max(...codes)}`;
+    // Put in the order the text reads them: a member's bounds, then its backends.
+    const lo = put(p.from);
+    const hi = put(p.to);
+    const only = backendIds ? ` and backend_id in (${backendIds.map(put).join(', ')})` : '';
     return p.grain === RAW_GRAIN
       ? `select ${p.window} as w, backend_id, resource, ${p.sign} as n, ${p.sign} * (1 - success) as f, ${p.sign} * amount as t
-  from events where ts >= ${p.from} and ts < ${p.to} and ${resources}`
+  from events where ts >= ${lo} and ts < ${hi} and ${resources}${only}`
       : `select ${p.window} as w, backend_id, resource, ${p.sign} * count as n, ${p.sign} * failures as f, ${p.sign} * total as t
-  from rollups where level = ${p.grain} and bucket >= ${p.from} and bucket < ${p.to} and ${resources}`;
+  from rollups where level = ${p.grain} and bucket >= ${lo} and bucket < ${hi} and ${resources}${only}`;
   });
   return `select w, backend_id, resource, sum(n) as count, sum(f) as failures, sum(t) as total
 from (${members.join('\nunion all\n')}) x
@@ -116,15 +132,24 @@ interface SumRow {
   total: number | string;
 }
 
+/** How the sums statement is written: see sumsSql. */
+export interface SumsOptions {
+  /** Bounds (and backends) as `?` parameters, returned in `parameters` (SQLite). Default: written in. */
+  bind?: boolean;
+  /** Sum these backends only (bound: SQLite). PostgreSQL sums every backend: see statusSums. */
+  backendIds?: readonly number[];
+}
+
 /**
  * The statement summing every window for every backend (one row per window, backend and resource), and
- * what turns its rows into cells per window. A status of one backend sums them all too and keeps its own:
- * a backend name is user text, so limiting the sums to it would take a bind parameter, and a parameterised
- * statement is a round trip of its own (db/pg-script.ts): three awaited instead of one, for a read of one
- * rollup bucket per backend, resource and part. `statement` is undefined when both windows hold no time
- * the store keeps (their edges snapped to empty): no rows to read, so nothing to send.
+ * what turns its rows into cells per window. On PostgreSQL a status of one backend sums them all too and
+ * keeps its own: a backend name is user text, so limiting the sums to it would take a bind parameter, and a
+ * parameterised statement is a round trip of its own (db/pg-script.ts): three awaited instead of one, for a
+ * read of one rollup bucket per backend, resource and part. SQLite has no round trips, so there the
+ * backends asked for are bound. `statement` is undefined when both windows hold no time the store keeps
+ * (their edges snapped to empty): no rows to read, so nothing to send.
  */
-export function statusSums(windows: readonly StatusWindow[], res: Resolution, now: number) {
+export function statusSums(windows: readonly StatusWindow[], res: Resolution, now: number, options: SumsOptions = {}) {
   for (const w of windows) {
     const sorted = [...w.resources].sort((a, b) => a - b);
     // The read filters by a range of codes: a gap would let other codes in.
@@ -132,7 +157,14 @@ export function statusSums(windows: readonly StatusWindow[], res: Resolution, no
       throw new Error('status window resources must be consecutive codes');
   }
   const parts = windows.flatMap((w, i) => signedParts(i, w, res, now));
-  const statement = parts.length === 0 ? undefined : sumsSql(parts, windows);
+  const parameters: number[] = [];
+  const put: Put = options.bind
+    ? (n) => {
+        parameters.push(n);
+        return '?';
+      }
+    : (n) => String(n);
+  const statement = parts.length === 0 ? undefined : sumsSql(parts, windows, put, options.backendIds);
   const cells = (rows: readonly unknown[] = []): Map<number, WindowSums>[] => {
     const out = windows.map(() => new Map<number, WindowSums>());
     for (const row of rows as SumRow[]) {
@@ -147,5 +179,5 @@ export function statusSums(windows: readonly StatusWindow[], res: Resolution, no
     }
     return out;
   };
-  return { statement, cells };
+  return { statement, parameters, cells };
 }
