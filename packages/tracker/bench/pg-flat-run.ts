@@ -1,4 +1,4 @@
-// `pnpm --filter @bytemeter/tracker bench:pg-flat`: only the four dashboard reads on the cached PostgreSQL
+// `pnpm --filter @bytemeter/tracker bench:pg-flat`: only the dashboard reads on the cached PostgreSQL
 // datasets of `pnpm bench` (1M and 10M events, built if missing), as `pnpm bench` measures them (memo off,
 // GROUP BY scans between rounds), and each read's 10M ÷ 1M p50: issue 10's "flat" in a minute or two.
 // Prints only; BENCHMARKS.md is written by `pnpm bench`.

@@ -63,7 +63,7 @@ function renderFlatness(queries: QueryResult[]): string {
   const large = queries[queries.length - 1]!;
   const n = (x: number) => x.toLocaleString('en-US');
   return [
-    `The four dashboard reads measured as in the table above (memo off, alternating with GROUP BY scans that evict the buffers), in the same run, ${n(large.tracker.status.samples)} samples each:`,
+    `The dashboard reads measured as in the table above (memo off, alternating with GROUP BY scans that evict the buffers), in the same run, ${n(large.tracker.status.samples)} samples each:`,
     '',
     `| query | p50 at ${n(small.events)} | p50 at ${n(large.events)} | ${n(large.events)} ÷ ${n(small.events)} |`,
     '|---|---:|---:|---:|',

@@ -5,7 +5,20 @@ import type { DatasetMeta } from './datasets.js';
 import type { PgDatasetMeta } from './pg-dataset.js';
 import { median, nowMs, percentile } from './stats.js';
 
-export const QUERY_NAMES = ['summary-day', 'summary-month', 'status', 'series-month-by-day'] as const;
+export const QUERY_NAMES = [
+  'summary-day',
+  'summary-month',
+  'status',
+  'status-mid-minute',
+  'series-month-by-day',
+] as const;
+/**
+ * The clock of the `status-mid-minute` read, past the data's end (which is minute-aligned): its windows end
+ * (now + 1 ms) half a minute into a minute, so both start mid-minute, where a status reads the most raw
+ * events (half a minute's at each start: query/backend-status-sums.ts), and no event is dated after now.
+ * The other reads stand at the data's end, where a window start falls on a minute and reads none.
+ */
+export const MID_MINUTE_OFFSET_MS = 29_999;
 export type QueryName = (typeof QUERY_NAMES)[number];
 
 export interface Latency {
@@ -31,8 +44,12 @@ interface Subject {
   groupBy: Record<QueryName, () => unknown>;
 }
 
-/** The four dashboard reads, through a tracker whose clock stands at `now`. */
-function trackerQueries(tracker: ResourceTracker, now: number): Record<QueryName, () => Promise<unknown>> {
+/** The dashboard reads, through a tracker whose clock stands at `now` (the mid-minute status: see MID_MINUTE_OFFSET_MS). */
+function trackerQueries(
+  tracker: ResourceTracker,
+  midMinute: ResourceTracker,
+  now: number,
+): Record<QueryName, () => Promise<unknown>> {
   const date = new Date(now);
   const monthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
   const monthEnd = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
@@ -40,6 +57,7 @@ function trackerQueries(tracker: ResourceTracker, now: number): Record<QueryName
     'summary-day': () => tracker.getResourceSummary({ period: 'day' }),
     'summary-month': () => tracker.getResourceSummary({ period: 'month' }),
     status: () => tracker.getBackendStatus(),
+    'status-mid-minute': () => midMinute.getBackendStatus(),
     'series-month-by-day': () =>
       tracker.getTimeSeries({
         resourceType: 'bandwidth_upload',
@@ -56,14 +74,18 @@ function trackerQueries(tracker: ResourceTracker, now: number): Record<QueryName
  */
 async function openPgSubject(meta: PgDatasetMeta): Promise<Subject> {
   const now = meta.to;
-  const tracker = openResourceTracker({
-    databaseUrl: meta.databaseUrl,
-    clock: () => now,
-    rawRetentionMs: null,
-    flushOnExit: false,
-    memoizeSummaries: false,
-  });
+  const open = (at: number) =>
+    openResourceTracker({
+      databaseUrl: meta.databaseUrl,
+      clock: () => at,
+      rawRetentionMs: null,
+      flushOnExit: false,
+      memoizeSummaries: false,
+    });
+  const tracker = open(now);
   await tracker.ready;
+  const midMinute = open(now + MID_MINUTE_OFFSET_MS);
+  await midMinute.ready;
   const client = new pg.Client({ connectionString: meta.databaseUrl });
   await client.connect();
   const dayStart = Math.floor(now / DAY) * DAY;
@@ -74,28 +96,29 @@ async function openPgSubject(meta: PgDatasetMeta): Promise<Subject> {
     client.query(`select backend_id, resource, sum(amount) as total, count(*) as count,
                          sum(1 - success) as failures, min(amount) as min, max(amount) as max
                     from events where ts >= ${from} and ts < ${to} group by backend_id, resource`);
+  const pgStatus = async (at: number) => [
+    await client.query(
+      `select backend_id, count(*) as ops, sum(1 - success) as failures from events where ts >= ${at - 15 * 60_000} and ts < ${at} group by backend_id`,
+    ),
+    await client.query(
+      `select backend_id, resource, sum(amount) as bytes from events where ts >= ${at - 60_000} and ts < ${at} and resource in (1, 2) group by backend_id, resource`,
+    ),
+    await client.query('select backend_id, sum(amount) as level from events where resource = 3 group by backend_id'),
+    await client.query('select backend_id, max(ts) as last from events group by backend_id'),
+  ];
   return {
     events: meta.events,
     close: async () => {
       await client.end();
+      await midMinute.close();
       await tracker.close();
     },
-    tracker: trackerQueries(tracker, now),
+    tracker: trackerQueries(tracker, midMinute, now),
     groupBy: {
       'summary-day': () => summary(dayStart, dayStart + DAY),
       'summary-month': () => summary(monthStart, monthEnd),
-      status: async () => [
-        await client.query(
-          `select backend_id, count(*) as ops, sum(1 - success) as failures from events where ts >= ${now - 15 * 60_000} and ts < ${now} group by backend_id`,
-        ),
-        await client.query(
-          `select backend_id, resource, sum(amount) as bytes from events where ts >= ${now - 60_000} and ts < ${now} and resource in (1, 2) group by backend_id, resource`,
-        ),
-        await client.query(
-          'select backend_id, sum(amount) as level from events where resource = 3 group by backend_id',
-        ),
-        await client.query('select backend_id, max(ts) as last from events group by backend_id'),
-      ],
+      status: () => pgStatus(now),
+      'status-mid-minute': () => pgStatus(now + MID_MINUTE_OFFSET_MS),
       'series-month-by-day': () =>
         client.query(`select (ts / ${DAY}) * ${DAY} as day, backend_id, sum(amount) as total, count(*) as count
                         from events where resource = 1 and ts >= ${monthStart} and ts < ${monthEnd} group by day, backend_id`),
@@ -107,14 +130,19 @@ async function openPgSubject(meta: PgDatasetMeta): Promise<Subject> {
 async function openSubject(meta: DatasetMeta): Promise<Subject> {
   const now = meta.to;
   // The read itself is measured: repeated identical summaries would otherwise be answered from the memo.
-  const tracker = openResourceTracker({
-    path: meta.path,
-    clock: () => now,
-    rawRetentionMs: null,
-    flushOnExit: false,
-    memoizeSummaries: false,
-  });
+  const open = (at: number) =>
+    openResourceTracker({
+      path: meta.path,
+      clock: () => at,
+      rawRetentionMs: null,
+      flushOnExit: false,
+      memoizeSummaries: false,
+    });
+  const tracker = open(now);
   await tracker.ready;
+  // Opened once the first is ready: two trackers migrating one file at once contend for its lock.
+  const midMinute = open(now + MID_MINUTE_OFFSET_MS);
+  await midMinute.ready;
   const dayStart = Math.floor(now / DAY) * DAY;
   const date = new Date(now);
   const monthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
@@ -143,22 +171,25 @@ async function openSubject(meta: DatasetMeta): Promise<Subject> {
     `select (ts / ${DAY}) * ${DAY} as day, backend_id, sum(amount) as total, count(*) as count
        from events where resource = 1 and ts >= ? and ts < ? group by day, backend_id`,
   );
+  const status = (at: number) => [
+    statusWindow.all(at - 15 * 60_000, at),
+    statusBytes.all(at - 60_000, at),
+    statusLevel.all(),
+    statusLast.all(),
+  ];
   return {
     events: meta.events,
     close: async () => {
       sqlite.close();
+      await midMinute.close();
       await tracker.close();
     },
-    tracker: trackerQueries(tracker, now),
+    tracker: trackerQueries(tracker, midMinute, now),
     groupBy: {
       'summary-day': () => summarySql.all(dayStart, dayStart + DAY),
       'summary-month': () => summarySql.all(monthStart, monthEnd),
-      status: () => [
-        statusWindow.all(now - 15 * 60_000, now),
-        statusBytes.all(now - 60_000, now),
-        statusLevel.all(),
-        statusLast.all(),
-      ],
+      status: () => status(now),
+      'status-mid-minute': () => status(now + MID_MINUTE_OFFSET_MS),
       'series-month-by-day': () => seriesSql.all(monthStart, monthEnd),
     },
   };

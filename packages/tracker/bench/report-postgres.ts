@@ -9,6 +9,7 @@ const LABEL: Record<QueryName, string> = {
   'summary-day': '`getResourceSummary` day',
   'summary-month': '`getResourceSummary` month',
   status: '`getBackendStatus` (all backends)',
+  'status-mid-minute': '`getBackendStatus`, clock mid-minute',
   'series-month-by-day': '`getTimeSeries` day buckets over a month',
 };
 const n = (x: number) => x.toLocaleString('en-US');
