@@ -69,23 +69,33 @@ function trackerQueries(
 }
 
 /**
- * A generated PostgreSQL dataset through the tracker, and the same naive GROUP BY questions over its raw
- * events through a plain pg client (parameters inlined: the same text each time, as prepared SQLite ones).
+ * The trackers of one dataset: one whose clock stands at `now`, one mid-minute (MID_MINUTE_OFFSET_MS). The
+ * read itself is measured (memo off): repeated identical summaries would otherwise be answered from the memo.
+ * The second opens once the first is ready: two trackers migrating one file at once contend for its lock.
  */
-async function openPgSubject(meta: PgDatasetMeta): Promise<Subject> {
-  const now = meta.to;
-  const open = (at: number) =>
-    openResourceTracker({
-      databaseUrl: meta.databaseUrl,
+async function openTrackers(store: { path: string } | { databaseUrl: string }, now: number) {
+  const open = async (at: number) => {
+    const t = openResourceTracker({
+      ...store,
       clock: () => at,
       rawRetentionMs: null,
       flushOnExit: false,
       memoizeSummaries: false,
     });
-  const tracker = open(now);
-  await tracker.ready;
-  const midMinute = open(now + MID_MINUTE_OFFSET_MS);
-  await midMinute.ready;
+    await t.ready;
+    return t;
+  };
+  const tracker = await open(now);
+  return { tracker, midMinute: await open(now + MID_MINUTE_OFFSET_MS) };
+}
+
+/**
+ * A generated PostgreSQL dataset through the tracker, and the same naive GROUP BY questions over its raw
+ * events through a plain pg client (parameters inlined: the same text each time, as prepared SQLite ones).
+ */
+async function openPgSubject(meta: PgDatasetMeta): Promise<Subject> {
+  const now = meta.to;
+  const { tracker, midMinute } = await openTrackers({ databaseUrl: meta.databaseUrl }, now);
   const client = new pg.Client({ connectionString: meta.databaseUrl });
   await client.connect();
   const dayStart = Math.floor(now / DAY) * DAY;
@@ -129,20 +139,7 @@ async function openPgSubject(meta: PgDatasetMeta): Promise<Subject> {
 /** Opens one dataset through the tracker and through a plain read-only connection for the GROUP BY baseline. */
 async function openSubject(meta: DatasetMeta): Promise<Subject> {
   const now = meta.to;
-  // The read itself is measured: repeated identical summaries would otherwise be answered from the memo.
-  const open = (at: number) =>
-    openResourceTracker({
-      path: meta.path,
-      clock: () => at,
-      rawRetentionMs: null,
-      flushOnExit: false,
-      memoizeSummaries: false,
-    });
-  const tracker = open(now);
-  await tracker.ready;
-  // Opened once the first is ready: two trackers migrating one file at once contend for its lock.
-  const midMinute = open(now + MID_MINUTE_OFFSET_MS);
-  await midMinute.ready;
+  const { tracker, midMinute } = await openTrackers({ path: meta.path }, now);
   const dayStart = Math.floor(now / DAY) * DAY;
   const date = new Date(now);
   const monthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
