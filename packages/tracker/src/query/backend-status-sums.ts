@@ -1,4 +1,4 @@
-// A status read whose cost follows the backends, not the event rate, on both dialects. aggregateRanges serves
+// A status read that reads as few raw events as an exact answer allows, on both dialects. aggregateRanges serves
 // a window's sub-minute edges from raw events: a minute of them at each end of the health window and of the
 // bandwidth window, so the rows a status read scanned grew with the events per minute (12 at 1M bench
 // events, 117 at 10M; on SQLite the status p50 went 0.25 -> 0.47 ms between them), beside fourteen minute
