@@ -25,7 +25,6 @@ const KEY_PRUNE_EVERY_MS = 3_600_000;
 export class Retention {
   private lastPrune = 0;
   private lastKeyPrune = 0;
-  private readonly pauseBetweenSlices: boolean;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -36,9 +35,7 @@ export class Retention {
     private readonly dedupeWindowMs: number,
     /** Rows deleted per transaction (tests make it small). */
     private readonly sliceRows = PRUNE_SLICE,
-  ) {
-    this.pauseBetweenSlices = !isPostgres(db);
-  }
+  ) {}
 
   /** Where raw events and minute rollups are complete at `now`. */
   resolution(now: number): Resolution {
@@ -171,7 +168,7 @@ export class Retention {
       const started = performance.now();
       const deleted = await this.runner.write(slice);
       if (deleted < this.sliceRows) return;
-      if (this.pauseBetweenSlices) await sleep(Math.min(performance.now() - started, MAX_SLICE_PAUSE_MS));
+      if (!isPostgres(this.db)) await sleep(Math.min(performance.now() - started, MAX_SLICE_PAUSE_MS));
     }
   }
 }
