@@ -76,10 +76,9 @@ export function* aggregateRanges(
     for (let i = 0; i < spans.length; i += SPANS_PER_QUERY) {
       const chunk = spans.slice(i, i + SPANS_PER_QUERY);
       if (grain === RAW_GRAIN && singleRange(chunk) >= 0) {
-        // Every raw part feeds one range (a status window's sub-minute edges, its last minute of bytes; the
-        // union of a drill-down's sub-second slivers): the database sums them, so a read gets one row per
-        // (backend, resource, call class) however many events the edges hold — the rows a read handles follow
-        // the backends, not the event rate.
+        // Every raw part feeds one range (a summary's sub-minute edges; the union of a drill-down's sub-second
+        // slivers): the database sums them, so a read gets one row per (backend, resource, call class) however
+        // many events the edges hold — the rows a read handles follow the backends, not the event rate.
         const target = cells[singleRange(chunk)]!;
         const rows = yield* exec(rawTotalsQuery(db, chunk, filter));
         for (const row of rows) {
@@ -119,7 +118,7 @@ export function* aggregateRanges(
           }
         }
       } else if (singleRange(chunk) >= 0 && bucketsIn(chunk, grain) > GROUP_IN_SQL_FROM) {
-        // Every part feeds one range (a summary, a status window): let SQLite sum the buckets, so a month
+        // Every part feeds one range (a summary): let SQLite sum the buckets, so a month
         // reads back one row per (backend, resource) instead of one per day.
         const target = cells[singleRange(chunk)]!;
         const rows = yield* exec(rollupTotalsQuery(db, grain, chunk, filter));
